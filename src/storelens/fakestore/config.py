@@ -1,0 +1,73 @@
+"""How one fake store is set up: its identity, its data, and how it misbehaves.
+
+One object, shared by every part of the fake (REST, wc-auth screens, webhooks, fault injection), so that a
+test or the admin endpoint can change a mode at run time and every part sees it at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Misbehaviours a real WordPress install shows in the wild; names are part of the public CLI.
+MODES: frozenset[str] = frozenset(
+    {
+        "plain-permalinks",  # only ?rest_route= works; /wp-json/... is the theme's 404 HTML
+        "waf-cloudflare",  # 403 HTML challenge with cf-mitigated: challenge
+        "waf-siteground",  # 202 HTML meta-refresh with SG-Captcha: challenge
+        "strip-auth",  # the Authorization header never reaches PHP
+        "proxy-no-ssl",  # HTTPS terminated before WordPress: is_ssl() is false
+        "rest-disabled",  # a security plugin answers rest_cannot_access
+        "maintenance",  # 503 "Briefly unavailable for scheduled maintenance"
+        "no-woocommerce",  # WordPress without wc/v3
+        "not-wordpress",  # some other web site
+        "php-notices",  # PHP warnings printed before the JSON
+        "cache",  # a page cache in front of the API and the approval screen
+        "legacy-woocommerce",  # ignores modified_after, has no /refunds route
+    }
+)
+
+
+@dataclass
+class Faults:
+    """Rates are probabilities per request in [0, 1]; they are drawn from the store's own seeded RNG."""
+
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    error_5xx_rate: float = 0.0  # JSON 500 "internal_server_error"
+    html_502_rate: float = 0.0  # a proxy's 502 HTML page
+    timeout_rate: float = 0.0  # the request hangs for timeout_s, then the connection drops
+    reset_rate: float = 0.0  # the connection is closed without an answer
+    rate_limit_rate: float = 0.0  # 429 with Retry-After
+    retry_after_s: int = 1
+    timeout_s: float = 30.0
+
+
+@dataclass
+class FakeStoreConfig:
+    home_url: str = "http://127.0.0.1:8080"  # WordPress home URL; set by `serve` to the real listening address
+    site_name: str = "Fake Store"
+    currency: str = "USD"
+    timezone: str = "America/New_York"
+    seed: int = 1
+    orders: int = 200
+    months: int = 12
+    subscriptions: bool = False
+    admin_user: str = "admin"
+    admin_password: str = "password"
+    ca_file: str | None = None  # CA bundle used to verify callback and webhook TLS (WordPress's own bundle)
+    webhook_delay_s: float = 1.0
+    modes: set[str] = field(default_factory=set)
+    faults: Faults = field(default_factory=Faults)
+    # wc-admin/options: None means unset, which the API reports as `false`.
+    analytics_date_type: str | None = None
+    analytics_excluded_statuses: list[str] | None = None
+    dataset_dir: str | None = None  # serve a recorded store instead of generated data
+
+    def has(self, mode: str) -> bool:
+        return mode in self.modes
+
+    def set_modes(self, modes: set[str]) -> None:
+        unknown = set(modes) - MODES
+        if unknown:
+            raise ValueError(f"unknown mode(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(MODES))}")
+        self.modes = set(modes)
