@@ -122,7 +122,7 @@ class Accounts:
         return self.users.get(key.user_id)
 
     def use_nonce(self, key: ApiKey, nonce: str, timestamp: float) -> bool:
-        """False when the nonce was already used in the last 15 minutes (WooCommerce's check_oauth_timestamp_and_nonce)."""
+        """False when the nonce was used in the last 15 minutes (WC's check_oauth_timestamp_and_nonce)."""
         now = time.time()
         with self._lock:
             key.nonces = {n: t for n, t in key.nonces.items() if now - t < 900}
