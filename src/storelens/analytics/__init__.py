@@ -1,0 +1,1 @@
+"""storelens.analytics: see DESIGN.md for what belongs here."""

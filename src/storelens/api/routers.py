@@ -1,0 +1,6 @@
+"""Every API router, with the prefix it is mounted at under /api/v1/. Add yours here (one line, an import path)."""
+
+ROUTERS: list[tuple[str, str]] = [
+    ("/", "storelens.api.me.router"),
+    ("/tokens", "storelens.api.tokens.router"),
+]

@@ -1,0 +1,1 @@
+"""storelens.commerce: see DESIGN.md for what belongs here."""

@@ -1,0 +1,184 @@
+"""Typed readers for Storelens's environment settings.
+
+Every setting is read once, at start-up, through these helpers so that a wrong value stops Storelens with a message
+that names the variable and says what to put there, instead of failing later inside a request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+# Values people copy from tutorials and templates; a key everybody knows protects nothing.
+KNOWN_INSECURE_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "secret",
+        "secret-key",
+        "secretkey",
+        "storelens",
+        "insecure",
+        "dev",
+        "development",
+        "test",
+        "password",
+        "xxx",
+    }
+)
+MIN_SECRET_LENGTH = 32
+
+
+class SettingError(ImproperlyConfigured):
+    """A setting holds a value Storelens cannot use; the message says how to fix it."""
+
+
+def env_str(name: str, default: str = "", environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False, environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    raw = environ[name].strip().lower()
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise SettingError(f"{name}={environ[name]!r} is not a yes/no value: set it to 1 or 0 (true/false also work).")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a whole number: set it to e.g. {default}.") from None
+    if minimum is not None and value < minimum:
+        raise SettingError(f"{name}={value} is too small: it must be at least {minimum}.")
+    return value
+
+
+def env_list(name: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    """A comma-separated list; blanks are dropped so a trailing comma is harmless."""
+    return [item.strip() for item in env_str(name, "", environ).split(",") if item.strip()]
+
+
+def env_url(name: str, *, schemes: tuple[str, ...], default: str = "", environ: Mapping[str, str] | None = None) -> str:
+    """An absolute URL with one of `schemes`, or "" when unset."""
+    raw = env_str(name, default, environ)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+        wanted = " or ".join(f"{scheme}://…" for scheme in schemes)
+        raise SettingError(f"{name}={raw!r} is not a URL Storelens understands: it must look like {wanted}.")
+    return raw
+
+
+def public_url(name: str = "STORELENS_PUBLIC_URL", environ: Mapping[str, str] | None = None) -> str:
+    """The public address without a trailing slash; paths and queries would break callback URLs built from it."""
+    raw = env_url(name, schemes=("http", "https"), environ=environ)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if not parts.hostname:
+        raise SettingError(f"{name}={raw!r} has no host name: use e.g. https://storelens.example.com")
+    if parts.query or parts.fragment or parts.path not in ("", "/"):
+        raise SettingError(
+            f"{name}={raw!r} must be only the scheme, host and port Storelens is reachable at, "
+            "e.g. https://storelens.example.com (no path or query)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def data_dir(name: str = "STORELENS_DATA_DIR", environ: Mapping[str, str] | None = None) -> Path:
+    """The directory that holds the SQLite files and generated keys; created when missing."""
+    path = Path(env_str(name, "./var", environ) or "./var").expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingError(
+            f"{name}: cannot create the data directory {path} ({exc.strerror}). "
+            "Point it at a directory Storelens may write to."
+        ) from exc
+    if not os.access(path, os.W_OK):
+        raise SettingError(f"{name}: the data directory {path} is not writable by this user.")
+    return path
+
+
+def check_secret_key(value: str, name: str = "STORELENS_SECRET_KEY") -> str:
+    lowered = value.strip().lower()
+    if lowered.startswith("django-insecure") or lowered in KNOWN_INSECURE_SECRETS:
+        raise SettingError(
+            f"{name} is set to a well-known value, which would let anyone forge sessions. "
+            f"Unset it to let Storelens generate one in the data directory, or set a random value "
+            f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if len(value) < MIN_SECRET_LENGTH or len(set(value)) < 8:
+        raise SettingError(
+            f"{name} is too short or too simple ({len(value)} characters): use at least {MIN_SECRET_LENGTH} "
+            "random characters, or unset it to let Storelens generate one in the data directory."
+        )
+    return value
+
+
+def read_or_create_key_file(path: Path, make: Callable[[], str]) -> str:
+    """Return the key stored at `path`, creating it with `make()` on first use.
+
+    O_EXCL makes two processes starting together (serve and worker) agree on one key instead of each writing its own.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="ascii").strip()
+        if value:
+            return value
+        # A crash between create and write leaves an empty file; a brand-new key is safe because nothing used it.
+        value = make()
+        path.write_text(value + "\n", encoding="ascii")
+        return value
+    value = make()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def secret_key(directory: Path, environ: Mapping[str, str] | None = None) -> str:
+    configured = env_str("STORELENS_SECRET_KEY", "", environ)
+    if configured:
+        return check_secret_key(configured)
+    stored = read_or_create_key_file(directory / "secret_key", lambda: secrets.token_urlsafe(50))
+    return check_secret_key(stored, name=f"The secret key in {directory / 'secret_key'}")
+
+
+def encryption_key(directory: Path, environ: Mapping[str, str] | None = None) -> str:
+    """The Fernet key that encrypts store credentials at rest."""
+    from cryptography.fernet import Fernet
+
+    configured = env_str("STORELENS_ENCRYPTION_KEY", "", environ)
+    source = "STORELENS_ENCRYPTION_KEY"
+    if not configured:
+        configured = read_or_create_key_file(directory / "encryption_key", lambda: Fernet.generate_key().decode())
+        source = f"The encryption key in {directory / 'encryption_key'}"
+    try:
+        Fernet(configured.encode())
+    except (ValueError, TypeError):
+        raise SettingError(
+            f"{source} is not a Fernet key (32 url-safe base64-encoded bytes). Generate one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
+        ) from None
+    return configured

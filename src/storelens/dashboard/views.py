@@ -1,0 +1,79 @@
+"""The dashboard home and the settings page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from storelens.accounts.forms import NewTokenForm, WorkspaceForm
+from storelens.accounts.models import ApiToken, Membership
+from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
+from storelens.accounts.signup import no_users_yet
+from storelens.dashboard.context import optional_url
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if no_users_yet():
+        return redirect("accounts:signup")
+    return _dashboard(request)
+
+
+@workspace_required
+def _dashboard(request: HttpRequest) -> HttpResponse:
+    context = {"connect_url": optional_url("sources:add") or optional_url("sources:list")}
+    return render(request, "dashboard/home.html", context)
+
+
+def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object]:
+    workspace = request.workspace  # type: ignore[attr-defined]
+    return {
+        "workspace_form": WorkspaceForm(initial={"name": workspace.name}),
+        "token_form": NewTokenForm(),
+        "tokens": scoped(request, ApiToken).select_related("user"),
+        "members": Membership.objects.filter(workspace=workspace).select_related("user"),
+        "is_owner": request.membership.role == Membership.Role.OWNER,  # type: ignore[attr-defined]
+        **extra,
+    }
+
+
+@workspace_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/settings.html", _settings_context(request))
+
+
+@workspace_required
+@require_POST
+def rename_workspace(request: HttpRequest) -> HttpResponse:
+    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+        messages.error(request, "Only an owner of this workspace can rename it.")
+        return redirect("dashboard:settings")
+    form = WorkspaceForm(request.POST)
+    if form.is_valid():
+        request.workspace.name = form.cleaned_data["name"]  # type: ignore[attr-defined]
+        request.workspace.save(update_fields=["name"])  # type: ignore[attr-defined]
+        messages.success(request, "Workspace renamed.")
+        return redirect("dashboard:settings")
+    return render(request, "dashboard/settings.html", _settings_context(request, workspace_form=form), status=400)
+
+
+@workspace_required
+@require_POST
+def create_token(request: HttpRequest) -> HttpResponse:
+    form = NewTokenForm(request.POST)
+    if not form.is_valid():
+        return render(request, "dashboard/settings.html", _settings_context(request, token_form=form), status=400)
+    token, raw = ApiToken.issue(request.user, request.workspace, form.cleaned_data["name"])  # type: ignore[arg-type,attr-defined]
+    # Rendered, not redirected: the secret must never land in the session or a URL.
+    context = _settings_context(request, new_token=raw, new_token_name=token.name)
+    return render(request, "dashboard/settings.html", context)
+
+
+@workspace_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_workspace_object_or_404(request, ApiToken, pk=token_id)
+    token.delete()
+    messages.success(request, f"Token “{token.name}” revoked: requests that use it are refused from now on.")
+    return redirect("dashboard:settings")

@@ -1,0 +1,222 @@
+"""Django settings for Storelens, read from STORELENS_* environment variables.
+
+Everything a deployment can change is an environment variable read here through the typed helpers in
+`storelens.config`, validated at import so a bad value stops start-up with a message that says what to fix.
+The README documents each variable (a test fails when one is missing there).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+from storelens.config import (
+    SettingError,
+    data_dir,
+    encryption_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    public_url,
+    secret_key,
+)
+from storelens.jobs.config import huey_settings
+
+# --- Storelens's own settings (documented in the README) -------------------------------------------------------------
+
+STORELENS_DATA_DIR = data_dir("STORELENS_DATA_DIR")
+STORELENS_DEBUG = env_bool("STORELENS_DEBUG", False)
+STORELENS_PUBLIC_URL = public_url("STORELENS_PUBLIC_URL")
+STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", False)
+STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
+STORELENS_OPEN_SIGNUP = env_bool("STORELENS_OPEN_SIGNUP", False)
+STORELENS_DATABASE_URL = env_url(
+    "STORELENS_DATABASE_URL", schemes=("postgres", "postgresql", "pgsql", "postgis", "sqlite")
+)
+STORELENS_QUEUE_URL = env_url("STORELENS_QUEUE_URL", schemes=("redis", "rediss", "unix", "sqlite"))
+STORELENS_ENCRYPTION_KEY = encryption_key(STORELENS_DATA_DIR)
+STORELENS_LOGIN_FAILURE_LIMIT = env_int("STORELENS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Test-suite only: "postgres" runs the suite on PostgreSQL (see the Makefile); empty or "sqlite" keeps SQLite.
+STORELENS_TEST_DATABASE = env_str("STORELENS_TEST_DATABASE", "").lower()
+
+# --- Django ----------------------------------------------------------------------------------------------------------
+
+SECRET_KEY = secret_key(STORELENS_DATA_DIR)
+DEBUG = STORELENS_DEBUG
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *STORELENS_ALLOWED_HOSTS]
+CSRF_TRUSTED_ORIGINS: list[str] = []
+if STORELENS_PUBLIC_URL:
+    ALLOWED_HOSTS.append(urlsplit(STORELENS_PUBLIC_URL).hostname or "")
+    CSRF_TRUSTED_ORIGINS.append(STORELENS_PUBLIC_URL)
+    if STORELENS_PUBLIC_URL.startswith("https://"):
+        # Behind a TLS-terminating proxy the request looks like http; the proxy says otherwise in this header.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "huey.contrib.djhuey",
+    "storelens.server",
+    "storelens.jobs",
+    "storelens.accounts",
+    "storelens.sources",
+    "storelens.commerce",
+    "storelens.sync",
+    "storelens.analytics",
+    "storelens.dashboard",
+    "storelens.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "storelens.accounts.middleware.WorkspaceMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Axes must come last: it turns a lockout raised by the authentication backend into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "storelens.urls"
+ASGI_APPLICATION = "storelens.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "storelens.dashboard.context.shell",
+            ],
+        },
+    },
+]
+
+
+def _sqlite(name: str) -> dict[str, object]:
+    """SQLite tuned for one writer and many readers: WAL, a busy timeout, and IMMEDIATE transactions.
+
+    IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the busy timeout instead of
+    one failing with "database is locked" when it upgrades a read lock half-way through.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        },
+    }
+
+
+def _database(url: str) -> dict[str, object]:
+    if not url:
+        return _sqlite(str(STORELENS_DATA_DIR / "storelens.sqlite3"))
+    if url.startswith("sqlite"):
+        parsed = dj_database_url.parse(url)
+        return _sqlite(str(parsed["NAME"]) or str(STORELENS_DATA_DIR / "storelens.sqlite3"))
+    # No persistent connections: under ASGI each request may run in a different thread.
+    config = dict(dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True))
+    if not config.get("NAME"):
+        raise SettingError(f"STORELENS_DATABASE_URL={url!r} names no database: add it, e.g. …:5432/storelens")
+    return config
+
+
+if STORELENS_TEST_DATABASE not in ("", "sqlite", "postgres"):
+    raise SettingError(f"STORELENS_TEST_DATABASE={STORELENS_TEST_DATABASE!r}: use postgres, sqlite, or leave it unset.")
+if STORELENS_TEST_DATABASE == "postgres":
+    _test_url = STORELENS_DATABASE_URL if STORELENS_DATABASE_URL.startswith("postgres") else ""
+    DATABASES = {"default": _database(_test_url or "postgres://postgres@127.0.0.1:5432/postgres")}
+    # One test database per run, so engineers and CI running the suite side by side never drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_storelens_{os.getpid()}"}
+else:
+    DATABASES = {"default": _database(STORELENS_DATABASE_URL)}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Throttled sign-in: after N failures for one e-mail from one address, that pair waits before trying again.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = STORELENS_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Serve straight from the package: no collectstatic step for a self-hosted install.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+HUEY = huey_settings(STORELENS_QUEUE_URL, STORELENS_DATA_DIR)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+    },
+}

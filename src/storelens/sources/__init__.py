@@ -1,0 +1,1 @@
+"""storelens.sources: see DESIGN.md for what belongs here."""

@@ -1,0 +1,1 @@
+"""storelens.sync: see DESIGN.md for what belongs here."""

@@ -1,0 +1,367 @@
+"""Fixtures shared by the whole suite.
+
+- Personas: `alice` owns "Alice's Shop", `bob` owns "Bob's Boutique" (two workspaces, for scoping tests).
+- `csrf_client`: a Django test client that enforces CSRF, for every test that posts a form.
+- `api_client_for(user)`: a client carrying a Bearer token of that user's workspace.
+- `storelens_server` / `start_storelens_server(...)`: a real `storelens serve` subprocess on a free port with its own
+  data directory (HTTPS when asked), for browser and end-to-end tests.
+- `browser_page` and `screenshot`: Playwright in Debian's Chromium; screenshots land in var/screenshots/.
+- `redis_url`: the real Redis, skipped when none answers (a failure under STORELENS_REQUIRE_SERVICES=1).
+
+Background jobs run immediately (Huey immediate mode) unless a test builds its own queue.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from huey.contrib.djhuey import HUEY
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT_DIR = REPO_ROOT / "var" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+# Fixtures through which a test reaches the database; the PostgreSQL pass runs only such tests.
+DB_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+POSTGRES_PASS = os.environ.get("STORELENS_TEST_DATABASE", "").lower() == "postgres"
+REQUIRE_SERVICES = os.environ.get("STORELENS_REQUIRE_SERVICES", "") == "1"
+
+# Tasks run inline in tests: a job's effect is visible when the call returns, no consumer needed.
+HUEY.immediate = True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass keep only tests that touch the database; the rest already ran on the SQLite pass."""
+    if not POSTGRES_PASS:
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(pytest.mark.skip(reason="needs the PostgreSQL pass (STORELENS_TEST_DATABASE=postgres)"))
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        uses_db = (
+            uses_db or item.get_closest_marker("postgres") or "storelens_server" in getattr(item, "fixturenames", ())
+        )
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def service_unavailable(message: str) -> None:
+    """Skip, or fail when the run promised every service (CI sets STORELENS_REQUIRE_SERVICES=1)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (STORELENS_REQUIRE_SERVICES=1 requires it)")
+    pytest.skip(message)
+
+
+def port_answers(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- personas ----------------------------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_member(db: None) -> Callable[..., Any]:
+    """`make_member(email, workspace_name, role="owner")`: a user in that workspace (created when missing)."""
+    from storelens.accounts.models import Membership, User, Workspace
+
+    def make(email: str, workspace_name: str, role: str = "owner", password: str = PASSWORD) -> User:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email, password)
+        workspace = Workspace.objects.filter(name=workspace_name).first() or Workspace.objects.create(
+            name=workspace_name
+        )
+        Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": role})
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_member: Callable[..., Any]) -> Any:
+    return make_member("alice@example.com", "Alice's Shop")
+
+
+@pytest.fixture
+def bob(make_member: Callable[..., Any]) -> Any:
+    return make_member("bob@example.com", "Bob's Boutique")
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[Any], Client]:
+    """A signed-in browser-like client (session cookie) for `user`."""
+
+    def make(user: Any) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(db: None) -> Callable[[Any], Client]:
+    """A client that sends a fresh Bearer token of `user` (in their first workspace) with every request."""
+    from storelens.accounts.models import ApiToken
+
+    def make(user: Any, workspace: Any = None) -> Client:
+        _, raw = ApiToken.issue(user, workspace or user.workspaces().first(), "test")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make
+
+
+# --- a real server -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    """A `storelens serve` subprocess. `url` has no trailing slash; `cli()` runs storelens against the same data."""
+
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[str]
+    ca_file: Path | None = None
+    output: list[str] = field(default_factory=list)
+
+    def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "storelens", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            input=input,
+            timeout=120,
+        )
+
+    def log(self) -> str:
+        return "".join(self.output)
+
+
+def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a child Storelens: this one's, minus anything that would point it at the test databases."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in ("STORELENS_TEST_DATABASE", "STORELENS_DATABASE_URL", "STORELENS_QUEUE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        STORELENS_DATA_DIR=str(data_dir),
+        STORELENS_ALLOW_PRIVATE_STORES="1",
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="storelens.settings",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database made once per run; each server starts from a copy (saves a migrate per server)."""
+    data_dir = tmp_path_factory.mktemp("migrated")
+    subprocess.run(
+        [sys.executable, "-m", "storelens", "migrate", "--no-input", "-v", "0"],
+        env=server_env(data_dir),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    return data_dir / "storelens.sqlite3"
+
+
+def _postgres_database(name: str, create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def start_storelens_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[Callable[..., LiveServer]]:
+    """`start_storelens_server(tls=False, **env)`: start a real server; stopped at the end of the test.
+
+    On the PostgreSQL pass the server gets its own fresh PostgreSQL database; otherwise SQLite in its data directory.
+    With `tls=True` it serves HTTPS with a certificate from a throw-away CA (`server.ca_file`) for 127.0.0.1/localhost.
+    """
+    servers: list[LiveServer] = []
+    databases: list[str] = []
+
+    def start(tls: bool = False, timeout: float = 60.0, **extra_env: str) -> LiveServer:
+        data_dir = tmp_path_factory.mktemp("storelens-data")
+        env = server_env(data_dir, **extra_env)
+        if POSTGRES_PASS:
+            name = f"storelens_live_{os.getpid()}_{len(databases)}_{free_port()}"
+            _postgres_database(name, create=True)
+            databases.append(name)
+            env["STORELENS_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
+            subprocess.run(
+                [sys.executable, "-m", "storelens", "migrate", "--no-input", "-v", "0"],
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+        else:
+            shutil.copy(migrated_sqlite, data_dir / "storelens.sqlite3")
+        port = free_port()
+        args = [sys.executable, "-m", "storelens", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        ca_file = None
+        if tls:
+            import trustme
+
+            ca = trustme.CA()
+            cert = ca.issue_cert("127.0.0.1", "localhost")
+            ca_file = data_dir / "test-ca.pem"
+            ca.cert_pem.write_to_path(str(ca_file))
+            cert.private_key_pem.write_to_path(str(data_dir / "tls-key.pem"))
+            cert.cert_chain_pems[0].write_to_path(str(data_dir / "tls-cert.pem"))
+            for extra in cert.cert_chain_pems[1:]:
+                extra.write_to_path(str(data_dir / "tls-cert.pem"), append=True)
+            args += ["--tls-cert", str(data_dir / "tls-cert.pem"), "--tls-key", str(data_dir / "tls-key.pem")]
+        process = subprocess.Popen(
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(data_dir)
+        )
+        scheme = "https" if tls else "http"
+        server = LiveServer(f"{scheme}://127.0.0.1:{port}", data_dir, env, process, ca_file)
+        servers.append(server)
+        ready: queue.Queue[bool] = queue.Queue()
+
+        def pump() -> None:
+            # Reading every line keeps the pipe from filling up, and the first "running on" line is our start signal.
+            assert process.stdout is not None
+            for line in process.stdout:
+                server.output.append(line)
+                if "Uvicorn running on" in line:
+                    ready.put(True)
+            ready.put(False)
+
+        threading.Thread(target=pump, daemon=True).start()
+        try:
+            started = ready.get(timeout=timeout)
+        except queue.Empty:
+            started = False
+        if not started:
+            process.kill()
+            raise RuntimeError(f"storelens serve did not start within {timeout}s:\n{server.log()}")
+        return server
+
+    yield start
+
+    for server in servers:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+    for name in databases:
+        _postgres_database(name, create=False)
+
+
+@pytest.fixture
+def storelens_server(start_storelens_server: Callable[..., LiveServer]) -> LiveServer:
+    return start_storelens_server()
+
+
+# --- browser ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        service_unavailable(f"{CHROMIUM} is missing: install it with `apt-get install chromium` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) and page, 1280×800, accepting the test CA's self-signed certificates."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800}, ignore_https_errors=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], Path]:
+    """`screenshot(page, "name")` saves var/screenshots/name.png (full page) and returns the path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Any, name: str) -> Path:
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+# --- services ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("STORELENS_QUEUE_URL", "")
+    if not url.startswith("redis"):
+        url = "redis://127.0.0.1:6379/15"
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not port_answers(parts.hostname or "127.0.0.1", parts.port or 6379):
+        service_unavailable(f"no Redis answers at {parts.hostname}:{parts.port or 6379}")
+    return url
