@@ -18,7 +18,7 @@ def huey_settings(queue_url: str, data_dir: Path, *, name: str = QUEUE_NAME) -> 
         "immediate": False,
         "utc": True,
         # The in-process consumer of `storelens serve` and `storelens worker` read these.
-        "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+        "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "shutdown_timeout": 30},
     }
     if not queue_url:
         return {**common, "huey_class": "huey.SqliteHuey", "filename": str(data_dir / "queue.sqlite3")}

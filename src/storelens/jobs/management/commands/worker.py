@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from storelens.jobs.consumer import consumer_options, queue_description
+
+
+class Command(BaseCommand):
+    help = "Run background jobs (a standalone Huey consumer); run one or more beside `serve` when the queue is Redis."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--workers", type=int, default=None, help="Worker threads (default 2).")
+        parser.add_argument(
+            "--no-periodic", action="store_true", help="Do not schedule periodic jobs (run them on one worker only)."
+        )
+
+    def handle(self, *args: Any, workers: int | None, no_periodic: bool, **options: Any) -> None:
+        from huey.consumer import Consumer
+        from huey.contrib.djhuey import HUEY
+
+        opts = consumer_options(workers=workers, worker_type="thread")
+        if no_periodic:
+            opts["periodic"] = False
+        self.stdout.write(f"Storelens worker: {opts['workers']} threads on the {queue_description()} queue.")
+        Consumer(HUEY, **opts).run()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Serve Storelens over ASGI with an in-process job consumer (HTTPS with --tls-cert and --tls-key)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+        parser.add_argument("--tls-cert", type=Path, help="PEM certificate (chain) file: serve HTTPS.")
+        parser.add_argument("--tls-key", type=Path, help="PEM private key file for --tls-cert.")
+        parser.add_argument("--workers", type=int, default=None, help="Job consumer threads (default 2).")
+        parser.add_argument(
+            "--no-consumer",
+            action="store_true",
+            help="Run no job consumer in this process (when `storelens worker` processes run elsewhere).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import uvicorn
+        from django.conf import settings
+
+        cert, key = options["tls_cert"], options["tls_key"]
+        if bool(cert) != bool(key):
+            raise CommandError("HTTPS needs both --tls-cert and --tls-key.")
+        for path in (cert, key):
+            if path and not path.is_file():
+                raise CommandError(f"{path} does not exist or is not a file.")
+        self._check_migrations()
+
+        consumer = None
+        if not options["no_consumer"]:
+            from storelens.jobs.consumer import queue_description, start_in_process
+
+            consumer = start_in_process(options["workers"])
+            self.stdout.write(f"Job consumer: {consumer.workers} threads on the {queue_description()} queue.")
+        scheme = "https" if cert else "http"
+        self.stdout.write(f"Storelens serving at {scheme}://{options['host']}:{options['port']}/")
+        if settings.STORELENS_PUBLIC_URL:
+            self.stdout.write(f"Public URL (for stores): {settings.STORELENS_PUBLIC_URL}")
+        self.stdout.flush()
+
+        from django.core.asgi import get_asgi_application
+
+        config = uvicorn.Config(
+            get_asgi_application(),
+            host=options["host"],
+            port=options["port"],
+            ssl_certfile=str(cert) if cert else None,
+            ssl_keyfile=str(key) if key else None,
+            lifespan="off",
+            proxy_headers=True,
+            server_header=False,
+            log_level="info",
+        )
+        try:
+            uvicorn.Server(config).run()
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+
+    def _check_migrations(self) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        try:
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except Exception as exc:
+            raise CommandError(f"Cannot reach the database ({exc}). Check STORELENS_DATABASE_URL.") from exc
+        if plan:
+            raise CommandError("The database is not up to date: run `storelens migrate` first, then serve again.")
