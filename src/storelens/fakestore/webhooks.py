@@ -1,14 +1,298 @@
-"""PLACEHOLDER (owned by the wc-auth/webhooks/faults helper): webhook deliveries as WooCommerce sends them."""
+"""Webhook deliveries as WooCommerce 9.9.5 sends them (`WC_Webhook`, Action Scheduler), from the store's change bus.
+
+* Topics are `resource.event`. Creating an order fires `order.created` and `order.updated` (WooCommerce saves the
+  new order twice); trashing fires `order.deleted`; a permanent delete fires nothing.
+* Asynchronous and coalesced: a change queues one delivery per webhook and resource, run `config.webhook_delay_s`
+  later (Action Scheduler's "at most one pending per webhook and argument"); further changes while it is queued
+  add nothing, and the payload is built when it runs, so it carries the latest state.
+* Request: POST, `Content-Type: application/json`, `User-Agent: WooCommerce/9.9.5 Hookshot (WordPress/6.8.3)`,
+  `X-WC-Webhook-Source` (home URL with a trailing slash), `-Topic`, `-Resource`, `-Event`, `-ID`, `-Delivery-ID`
+  (`wp_hash(id . time())`: the same for two deliveries of one webhook in the same second), and `-Signature` =
+  base64 HMAC-SHA256 of the raw body with the secret. Body = the resource as `GET /wc/v3/...` returns it; for
+  `deleted` only `{"id": N}`.
+* No retries, no redirects followed. Success is 200-302; a failure increments `failure_count`, and a failure
+  when the count is already above 5 (the 7th in a row) disables the webhook; one success resets the count.
+* Ping: `webhook_id=N` form-encoded, no X-WC headers, when a webhook is created; until a ping has been answered
+  with exactly 200, every later save of the webhook (each delivery saves it) pings again, as captured.
+* URL safety, TLS (against `config.ca_file`) and timeouts as for the wc-auth callback (`outbound.py`).
+* Only webhooks that are `active` when the change happens get a delivery.
+
+Every ping and delivery is kept in `dispatcher.log` (the admin endpoint lists it); `await dispatcher.drain()`
+waits until nothing is queued or in flight, which lets tests avoid sleeping.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import collections
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from storelens.fakestore import outbound
+from storelens.fakestore.events import Change
+
+USER_AGENT = f"WooCommerce/{outbound.WC_VERSION} Hookshot (WordPress/{outbound.WP_VERSION})"
+MAX_FAILURES = 5  # woocommerce_max_webhook_delivery_failures
+LOG_SIZE = 2000
+
+
+@dataclass
+class DeliveryRecord:
+    """One request the store sent to a delivery URL, and what came of it."""
+
+    kind: str  # "ping" or "delivery"
+    webhook_id: int
+    url: str
+    topic: str | None = None
+    resource_id: int | None = None
+    delivery_id: str | None = None
+    status: int | None = None
+    error: str | None = None
+    success: bool = False
+    duration_ms: int = 0
+    at: float = field(default_factory=time.time)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def topics_for(change: Change) -> list[str]:
+    """The webhook topics a change fires (WC_Webhook's hook map for 9.9.5)."""
+    if change.resource == "order" and change.event == "created":
+        return ["order.created", "order.updated"]
+    if change.event in ("created", "updated", "deleted", "restored"):
+        return [f"{change.resource}.{change.event}"]
+    return []  # e.g. a permanent delete: no hook, no webhook
+
+
+def signature(body: bytes, secret: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def php_json(payload: Any) -> bytes:
+    """trim(wp_json_encode($payload)): compact, `/` escaped, non-ASCII as \\u escapes."""
+    return json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode()
 
 
 class WebhookDispatcher:
     def __init__(self, store: Any) -> None:
         self.store = store
+        self.log: collections.deque[DeliveryRecord] = collections.deque(maxlen=LOG_SIZE)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._queued: dict[tuple[int, int], asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._subscribed = False
+        self._running = False
+        self._salt = secrets.token_bytes(16)  # stands in for wp_hash()'s salt
+        store.webhook_dispatcher = self
 
-    async def start(self) -> None: ...
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self._idle = asyncio.Event()
+        self._update_idle()
+        self._running = True
+        if not self._subscribed:
+            self.store.bus.subscribe(self._on_change)
+            self._subscribed = True
 
-    async def stop(self) -> None: ...
+    async def stop(self) -> None:
+        self._running = False
+        for handle in self._queued.values():
+            handle.cancel()
+        self._queued.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._update_idle()
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait until no delivery is queued or in flight (queued ones still wait for their delay)."""
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
+    @property
+    def queued(self) -> int:
+        return len(self._queued)
+
+    # --- from the change bus ---------------------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if not self._running or self._loop is None:
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._handle(change)
+        else:
+            self._loop.call_soon_threadsafe(self._handle, change)
+
+    def _handle(self, change: Change) -> None:
+        if change.resource == "webhook":
+            hook = self._webhook(change.object_id)
+            if hook is not None and change.event == "created" and hook.status == "active":
+                self._spawn(self._ping(hook.id))
+            elif hook is not None and change.event == "updated":
+                self._after_save(hook)
+            return
+        topics = topics_for(change)
+        if not topics:
+            return
+        for hook in self._webhooks():
+            if hook.status == "active" and hook.topic in topics:
+                self._enqueue(hook.id, change.object_id)
+
+    def _enqueue(self, webhook_id: int, resource_id: int) -> None:
+        key = (webhook_id, resource_id)
+        if key in self._queued or self._loop is None:
+            return  # coalesced: the queued delivery will carry the latest state
+        delay = max(float(self.store.config.webhook_delay_s), 0.0)
+        self._queued[key] = self._loop.call_later(delay, self._fire, key)
+        self._update_idle()
+
+    def _fire(self, key: tuple[int, int]) -> None:
+        self._queued.pop(key, None)
+        self._spawn(self._deliver(*key))
+
+    def _spawn(self, coro: Any) -> None:
+        assert self._loop is not None
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)
+        self._update_idle()
+
+        def done(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            self._update_idle()
+
+        task.add_done_callback(done)
+
+    def _update_idle(self) -> None:
+        if self._queued or self._tasks:
+            self._idle.clear()
+        else:
+            self._idle.set()
+
+    # --- requests --------------------------------------------------------------------------------------------
+
+    async def _deliver(self, webhook_id: int, resource_id: int) -> None:
+        hook = self._webhook(webhook_id)
+        if hook is None:
+            return
+        resource, _, event = hook.topic.partition(".")
+        payload = {"id": resource_id} if event == "deleted" else self._payload(resource, resource_id)
+        body = php_json(payload)
+        delivery_id = hmac.new(self._salt, f"{hook.id}{int(time.time())}".encode(), hashlib.md5).hexdigest()
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/json",
+            "X-WC-Webhook-Source": self.store.config.home_url.rstrip("/") + "/",
+            "X-WC-Webhook-Topic": hook.topic,
+            "X-WC-Webhook-Resource": resource,
+            "X-WC-Webhook-Event": event,
+            "X-WC-Webhook-Signature": signature(body, hook.secret or ""),
+            "X-WC-Webhook-ID": str(hook.id),
+            "X-WC-Webhook-Delivery-ID": delivery_id,
+        }
+        outcome = await outbound.safe_remote_post(
+            self.store, hook.delivery_url, body, headers, timeout=60.0, max_redirects=0
+        )
+        success = outcome.ok and outcome.status is not None and 200 <= outcome.status <= 302
+        self.log.append(
+            DeliveryRecord(
+                "delivery",
+                hook.id,
+                hook.delivery_url,
+                topic=hook.topic,
+                resource_id=resource_id,
+                delivery_id=delivery_id,
+                status=outcome.status,
+                error=outcome.error,
+                success=success,
+                duration_ms=outcome.elapsed_ms,
+                headers=headers,
+                body=body.decode(),
+            )
+        )
+        if success:
+            hook.failure_count = 0
+        elif hook.failure_count > MAX_FAILURES:
+            hook.status = "disabled"
+        else:
+            hook.failure_count += 1
+        self._touch(hook)
+        self._after_save(hook)
+
+    async def _ping(self, webhook_id: int) -> None:
+        hook = self._webhook(webhook_id)
+        if hook is None:
+            return
+        body = f"webhook_id={hook.id}".encode()
+        outcome = await outbound.safe_remote_post(
+            self.store,
+            hook.delivery_url,
+            body,
+            {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=60.0,
+        )
+        success = outcome.ok and outcome.status == 200
+        if success:
+            hook.pending_delivery = False
+        self.log.append(
+            DeliveryRecord(
+                "ping",
+                hook.id,
+                hook.delivery_url,
+                status=outcome.status,
+                error=outcome.error,
+                success=success,
+                duration_ms=outcome.elapsed_ms,
+                body=body.decode(),
+            )
+        )
+
+    def _after_save(self, hook: Any) -> None:
+        """WC_Webhook_Data_Store::update(): an active webhook whose ping never succeeded is pinged again."""
+        if hook.status == "active" and getattr(hook, "pending_delivery", False):
+            self._spawn(self._ping(hook.id))
+
+    # --- the store -------------------------------------------------------------------------------------------
+
+    def _payload(self, resource: str, resource_id: int) -> Any:
+        """The resource as `GET /wc/v3/{resource}s/{id}` returns it now, or the REST error a missing one gives."""
+        build = getattr(self.store, f"{resource}_json", None)
+        found = None
+        if build is not None:
+            try:
+                found = build(resource_id)
+            except (KeyError, LookupError):
+                found = None
+        if found is not None:
+            return found
+        return {
+            "code": f"woocommerce_rest_{'shop_order' if resource == 'order' else resource}_invalid_id",
+            "message": "Invalid ID.",
+            "data": {"status": 404},
+        }
+
+    def _webhooks(self) -> list[Any]:
+        registry = self.store.webhooks
+        items = registry.values() if hasattr(registry, "values") else registry
+        return list(items)
+
+    def _webhook(self, webhook_id: int) -> Any:
+        return next((h for h in self._webhooks() if h.id == webhook_id), None)
+
+    def _touch(self, hook: Any) -> None:
+        if hasattr(hook, "date_modified"):
+            hook.date_modified = int(time.time())
