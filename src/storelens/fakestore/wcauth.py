@@ -504,7 +504,7 @@ def _auth_header(store: Any) -> str:
 
 
 def _auth_footer() -> str:
-    return "\n\t\t</div>\n\t</body>\n</html>\n"
+    return "\t\t</div>\n\t</body>\n</html>\n"
 
 
 AUTH_HEADER = """
