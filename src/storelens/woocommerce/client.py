@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -182,11 +183,11 @@ def transport_error(exc: Exception, url: str) -> StoreError:
             url=url,
         )
     if isinstance(exc, httpx.ConnectError):
-        text = str(exc).lower()
-        if "resolve" in text or "name or service" in text or "nodename" in text or "getaddrinfo" in text:
+        text = " ".join(str(c) for c in chain).lower()
+        if any(isinstance(c, socket.gaierror) for c in chain) or "resolve" in text or "name or service" in text:
             why = f"the name {host} could not be found (DNS)"
             fix = "Check the spelling of the store's address, and that its domain has not expired."
-        elif "refused" in text:
+        elif any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
             why = "the connection was refused"
             fix = "Check that the store is online and serves this address and port."
         else:
