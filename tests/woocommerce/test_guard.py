@@ -75,7 +75,7 @@ async def test_a_name_with_any_private_address_is_refused(fake_sleep: FakeSleep)
         return ["93.184.216.34", "10.0.0.7"]
 
     client = StoreClient("https://shop.example.com", sleep=fake_sleep)
-    client._http._transport = GuardedTransport(allow_private=False, resolver=resolver)  # noqa: SLF001
+    client._http._transport = GuardedTransport(allow_private=False, resolver=resolver)
     async with client:
         with pytest.raises(Misconfigured) as info:
             await client.get("/", authenticate=False)
@@ -97,7 +97,7 @@ async def test_the_checked_address_is_the_one_dialled_and_the_host_name_is_kept(
 
     async with sockets.serve(record) as (port, _):
         client = StoreClient(f"http://shop.test:{port}", sleep=fake_sleep)
-        client._http._transport = GuardedTransport(allow_private=True, resolver=resolver)  # noqa: SLF001
+        client._http._transport = GuardedTransport(allow_private=True, resolver=resolver)
         async with client:
             await client.get("/", authenticate=False)
     assert f"host: shop.test:{port}".encode() in seen[0].lower()
@@ -110,7 +110,7 @@ async def test_unknown_host_is_unreachable(fake_sleep: FakeSleep) -> None:
         raise socket.gaierror(-2, "Name or service not known")
 
     client = StoreClient("https://no-such-store.example", sleep=fake_sleep)
-    client._http._transport = GuardedTransport(allow_private=False, resolver=resolver)  # noqa: SLF001
+    client._http._transport = GuardedTransport(allow_private=False, resolver=resolver)
     async with client:
         with pytest.raises(Retriable) as info:
             await client.get("/", authenticate=False)
@@ -143,10 +143,12 @@ async def test_a_store_that_never_answers_times_out(fake_sleep: FakeSleep) -> No
 
 
 async def test_a_connection_reset_is_retriable(fake_sleep: FakeSleep) -> None:
-    async with sockets.serve(sockets.reset) as (port, _):
-        async with StoreClient(f"http://127.0.0.1:{port}", config=_quick(), sleep=fake_sleep) as client:
-            with pytest.raises(Retriable) as info:
-                await client.get("/", authenticate=False)
+    async with (
+        sockets.serve(sockets.reset) as (port, _),
+        StoreClient(f"http://127.0.0.1:{port}", config=_quick(), sleep=fake_sleep) as client,
+    ):
+        with pytest.raises(Retriable) as info:
+            await client.get("/", authenticate=False)
     assert info.value.code == "connection_reset"
 
 
