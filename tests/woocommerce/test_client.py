@@ -519,3 +519,22 @@ async def test_query_keys_and_signatures_are_redacted_from_httpx_logs(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "consumer_secret=[redacted]" in logged
     assert CS not in logged
+
+
+async def test_maintenance_as_wp_die_json_is_maintenance_not_rate_limiting(fake_sleep: FakeSleep) -> None:
+    """wp_maintenance() answers API clients (Accept: application/json) with wp_die's JSON and Retry-After: 600."""
+    body = {
+        "code": "wp_die",
+        "message": "Briefly unavailable for scheduled maintenance. Check back in a minute.",
+        "data": {"status": 503},
+        "additional_errors": [],
+    }
+
+    def down(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, json=body, headers={"retry-after": "600"})
+
+    async with make_client(down, fake_sleep) as client:
+        with pytest.raises(Retriable) as info:
+            await client.get("/wc/v3/orders")
+    assert info.value.code == "maintenance" and info.value.retry_after == 600
+    assert fake_sleep.delays == []  # ten minutes is longer than a sync waits: report now, retry next pass

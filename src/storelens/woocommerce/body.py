@@ -137,6 +137,21 @@ def detect_firewall(status: int, headers: Mapping[str, str], text: str) -> str |
     return None
 
 
+def is_maintenance(content: bytes) -> bool:
+    """WordPress's own maintenance answer (`wp_maintenance()`), as HTML or as wp_die's JSON for API clients."""
+    return b"briefly unavailable for scheduled maintenance" in content[:20000].lower()
+
+
+def maintenance_error(status: int, url: str) -> Retriable:
+    return Retriable(
+        "Your store is in maintenance mode (WordPress is updating or a maintenance plugin is on).",
+        code="maintenance",
+        fix="Wait for the update to finish. If it lasts, delete the .maintenance file in WordPress's folder.",
+        status=status,
+        url=url,
+    )
+
+
 def classify_non_json(status: int, headers: Mapping[str, str], content: bytes, url: str) -> StoreError:
     """The typed error for an answer that is not the JSON we asked for (HTML, empty, garbage)."""
     text = content[:200000].decode("utf-8", errors="replace")
@@ -155,13 +170,7 @@ def classify_non_json(status: int, headers: Mapping[str, str], content: bytes, u
             vendor=vendor or None,
         )
     if "briefly unavailable for scheduled maintenance" in low or (status == 503 and "maintenance" in low):
-        return Retriable(
-            "Your store is in maintenance mode (WordPress is updating or a maintenance plugin is on).",
-            code="maintenance",
-            fix="Wait for the update to finish. If it lasts, delete the .maintenance file in WordPress's folder.",
-            status=status,
-            url=url,
-        )
+        return maintenance_error(status, url)
     if "there has been a critical error on this website" in low or status >= 500:
         title = _title(text)
         return Retriable(

@@ -35,7 +35,7 @@ from .auth import (
     ladder_exhausted_error,
     ladder_for,
 )
-from .body import classify_non_json, parse_json_lenient
+from .body import classify_non_json, is_maintenance, maintenance_error, parse_json_lenient
 from .errors import (
     DataError,
     Misconfigured,
@@ -58,6 +58,7 @@ USER_AGENT = f"Storelens/{__version__} (+https://github.com/storelens/storelens)
 # permalinks the route is in `?rest_route=`, so this literal, unencoded marker is added (FINDINGS §2).
 PLAIN_MARKER = ("_wcauth", "/wp-json/wc/")
 _RAW_KEYS = frozenset({"rest_route", PLAIN_MARKER[0]})
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8"
 _SHRINK_STATUSES = frozenset({500, 502, 504})
 _SECRET_IN_URL = re.compile(r"(consumer_secret|oauth_signature)=[^&\s\"']*")
 
@@ -352,11 +353,15 @@ class StoreClient:
         return items
 
     async def fetch_url(self, url: str, *, method: str = "GET") -> httpx.Response:
-        """A raw, unauthenticated request to any URL of the store (discovery: home page, redirects). No retries."""
+        """A raw, unauthenticated request to any URL of the store (discovery: home page, redirects). No retries.
+
+        Asks for HTML like a browser: the home page then carries its `<link rel="https://api.w.org/">` tag and
+        WordPress errors come as the pages their owners see.
+        """
         async with self._semaphore:
             self.stats.requests += 1
             try:
-                return await self._http.request(method, url)
+                return await self._http.request(method, url, headers={"Accept": BROWSER_ACCEPT})
             except httpx.HTTPError as exc:
                 raise transport_error(exc, url) from exc
 
@@ -427,6 +432,8 @@ class StoreClient:
             resp, url, elapsed = await self._send(method, base, items, json, None)
             return self._finish(resp, url, elapsed)
         known = self.auth_method
+        if known is not None and known not in ladder_for(urlsplit(base).scheme):
+            known = None  # e.g. Basic remembered but the store is now reached over http: relearn
         if known is not None:
             resp, url, elapsed, outcome = await self._send_with(known, method, base, items, json)
             if outcome is not Outcome.ANONYMOUS and outcome is not Outcome.BAD_SIGNATURE:
@@ -550,6 +557,10 @@ class StoreClient:
             )
         parsed = parse_json_lenient(resp.content)
         retry_after = parse_retry_after(resp.headers.get("retry-after"))
+        if status == 503 and is_maintenance(resp.content):
+            err = maintenance_error(status, display_url)
+            err.retry_after = retry_after
+            raise err
         challenged = resp.headers.get("cf-mitigated", "").lower() == "challenge"
         if not challenged and (status in (429, 508) or (status == 503 and retry_after is not None and parsed)):
             raise Retriable(

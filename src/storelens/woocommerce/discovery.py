@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 
 from .auth import AuthMethod, error_body
-from .body import classify_non_json, detect_firewall, parse_json_lenient
+from .body import classify_non_json, detect_firewall, is_maintenance, maintenance_error, parse_json_lenient
 from .client import ClientConfig, StoreClient
 from .errors import (
     Blocked,
@@ -185,6 +185,8 @@ class _Discoverer:
 
     def raise_if_not_wordpress_answer(self, response: httpx.Response, url: str) -> None:
         """Firewall pages and maintenance stop discovery at once, with their own fix."""
+        if response.status_code == 503 and is_maintenance(response.content):
+            raise maintenance_error(503, url)
         text = response.content[:200000].decode("utf-8", errors="replace")
         if detect_firewall(response.status_code, response.headers, text) is not None and (
             response.status_code >= 400 or response.status_code == 202
