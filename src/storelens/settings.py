@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -188,6 +189,8 @@ AXES_ENABLED = True
 AXES_FAILURE_LIMIT = STORELENS_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the e-mail as "username" (Django's AuthenticationForm); axes would look for "email".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -198,6 +201,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Vendored libraries (htmx, ECharts) live in the package's own static/ directory; app static files in each app.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 # Serve straight from the package: no collectstatic step for a self-hosted install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -7,13 +7,14 @@ from importlib.util import find_spec
 from django.urls import include, path
 
 from storelens.api.api import api
-from storelens.server.views import healthz
+from storelens.server.views import healthz, jobs_healthz
 
 urlpatterns = [
     path("", include("storelens.dashboard.urls")),
     path("accounts/", include("storelens.accounts.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/jobs", jobs_healthz, name="healthz_jobs"),
 ]
 
 # Apps built alongside the foundation mount themselves at /<app>/ with namespace <app> as soon as they have urls.py

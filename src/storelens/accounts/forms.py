@@ -12,6 +12,10 @@ from storelens.accounts.models import User
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "This e-mail and password do not match an account. Check both and try again.",
+    }
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -58,8 +62,10 @@ class SignUpForm(forms.Form):
 
 
 class WorkspaceForm(forms.Form):
+    prefix = "workspace"  # the settings page shows it beside NewTokenForm: field ids must differ
     name = forms.CharField(label="Workspace name", max_length=100)
 
 
 class NewTokenForm(forms.Form):
-    name = forms.CharField(label="Token name", max_length=100, initial="API token", help_text="What will use it.")
+    prefix = "token"
+    name = forms.CharField(label="Token name", max_length=100, initial="API token")

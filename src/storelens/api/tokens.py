@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from storelens.accounts.models import ApiToken
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped
@@ -45,6 +45,6 @@ def get_token(request: HttpRequest, token_id: int) -> TokenOut:
 
 
 @router.delete("/{token_id}", response={204: None}, summary="Revoke an API token of this workspace")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     get_workspace_object_or_404(request, ApiToken, pk=token_id).delete()
-    return 204, None
+    return Status(204, None)

@@ -1,0 +1,96 @@
+# Storelens: `make run` serves it, `make test` checks it. Both create .venv when it is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: run test lint test-sqlite test-postgres services-check chromium clean help
+
+help:
+	@echo "make run    install Storelens into .venv, migrate, serve it at http://$(HOST):$(PORT)"
+	@echo "make test   install the test dependencies (and Chromium), lint, run the suite on SQLite then PostgreSQL"
+
+# --- the virtualenv ---------------------------------------------------------------------------------------------------
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Storelens needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.12 …"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's python3-venv (needed to create .venv)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
+			$(PYTHON) -m venv $(VENV); \
+		else \
+			echo "Cannot create a virtualenv: install venv support first (Debian: sudo apt-get install python3-venv)."; exit 1; \
+		fi; }
+	@$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+# --- run --------------------------------------------------------------------------------------------------------------
+
+run: $(VENV)/.installed-run
+	$(BIN)/storelens migrate --no-input
+	$(BIN)/storelens serve --host $(HOST) --port $(PORT)
+
+# --- test -------------------------------------------------------------------------------------------------------------
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's Chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "!! $(CHROMIUM) is missing and we are not root: browser tests will be skipped."; \
+		echo "!! Install it with: sudo apt-get install chromium"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: $(VENV)/.installed-test chromium
+	@echo "== pytest on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The PostgreSQL pass reruns only the tests that touch the database (see pytest_collection_modifyitems in
+# tests/conftest.py), each run in its own test database, so parallel runs never clash.
+test-postgres: $(VENV)/.installed-test
+	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+		echo "== pytest on PostgreSQL (127.0.0.1:5432) =="; \
+		STORELENS_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$STORELENS_REQUIRE_SERVICES" = 1 ]; then \
+		echo "!! FAILED: no PostgreSQL answers on 127.0.0.1:5432, and STORELENS_REQUIRE_SERVICES=1 requires it."; exit 1; \
+	else \
+		echo "################################################################################"; \
+		echo "## SKIPPED the PostgreSQL pass: nothing answers on 127.0.0.1:5432.             ##"; \
+		echo "## Start PostgreSQL (user postgres, trust auth) to run it; CI requires it.       ##"; \
+		echo "################################################################################"; \
+	fi
+
+services-check: $(VENV)/.installed-test
+	@if ! $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 2)' 2>/dev/null; then \
+		if [ "$$STORELENS_REQUIRE_SERVICES" = 1 ]; then \
+			echo "!! FAILED: no Redis answers on 127.0.0.1:6379, and STORELENS_REQUIRE_SERVICES=1 requires it."; exit 1; \
+		fi; \
+		echo "################################################################################"; \
+		echo "## SKIPPING the Redis job test: nothing answers on 127.0.0.1:6379.              ##"; \
+		echo "################################################################################"; \
+	fi
+
+test: lint services-check test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""The `storelens` command."""
+
+from __future__ import annotations
+
+import importlib.util
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from storelens import __version__, cli
+from tests.conftest import LiveServer, server_env
+
+EXPECTED = {"serve", "worker", "migrate", "users", "tokens", "version"}
+
+
+def storelens(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storelens", *args],
+        env=server_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_storelens_commands_with_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    listed = {line.split()[0] for line in out.split("Commands:\n")[1].split("\n\n")[0].splitlines()}
+    assert listed >= EXPECTED
+    assert not listed & {"runserver", "shell", "dbshell", "createsuperuser", "run_huey", "axes_reset"}
+    for name, text in cli.storelens_commands().items():
+        assert text, f"{name} has no help text"
+
+
+def test_help_picks_up_new_commands_of_any_storelens_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = tmp_path / "sync" / "management" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "__init__.py").write_text("")
+    (commands / "_private.py").write_text("")
+    (commands / "sync.py").write_text('class Command:\n    help = """Sync a store.\n\n    More text."""\n')
+    monkeypatch.setattr(cli, "PACKAGE_DIR", tmp_path)
+    assert cli.storelens_commands()["sync"] == "Sync a store."
+    assert "_private" not in cli.storelens_commands()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["version"]) == 0
+    assert capsys.readouterr().out.strip() == f"storelens {__version__}"
+
+
+def test_unknown_command_is_an_error(tmp_path: Path) -> None:
+    result = storelens(tmp_path, "no-such-command")
+    assert result.returncode == 1
+    assert "Unknown command: 'no-such-command'" in result.stderr
+
+
+def test_fakestore_runs_without_django_settings(tmp_path: Path) -> None:
+    if importlib.util.find_spec("storelens.fakestore.cli") is None:
+        pytest.skip("storelens.fakestore.cli is not written yet")
+    # A secret key Django would refuse: fakestore must not even load the settings.
+    result = storelens(tmp_path, "fakestore", "--help", STORELENS_SECRET_KEY="changeme")
+    assert result.returncode == 0, result.stderr
+    assert "configuration error" not in result.stderr
+
+
+def test_serve_refuses_an_unmigrated_database_with_the_fix(tmp_path: Path) -> None:
+    result = storelens(tmp_path, "serve", "--port", "1")
+    assert result.returncode == 1
+    assert "run `storelens migrate` first" in result.stderr
+
+
+def test_serve_needs_both_halves_of_a_certificate(tmp_path: Path) -> None:
+    result = storelens(tmp_path, "serve", "--tls-cert", str(tmp_path / "cert.pem"))
+    assert result.returncode == 1 and "HTTPS needs both --tls-cert and --tls-key" in result.stderr
+
+
+def test_serve_answers_on_http_with_its_job_consumer_running(storelens_server: LiveServer) -> None:
+    health = httpx.get(f"{storelens_server.url}/healthz", timeout=10).json()
+    assert health["status"] == "ok"
+    assert httpx.get(f"{storelens_server.url}/healthz/jobs", timeout=10).json() == {"status": "ok"}
+    assert "Job consumer: 2 threads" in storelens_server.log()
+
+
+def test_serve_over_https_with_an_api_token_from_the_cli(start_storelens_server: Any) -> None:
+    server = start_storelens_server(tls=True)
+    assert server.url.startswith("https://")
+    server.cli("users", "create", "ops@example.com", "--password", "a-long-enough-password")
+    token = server.cli("tokens", "create", "--user", "ops@example.com").stdout.strip()
+    response = httpx.get(
+        f"{server.url}/api/v1/me",
+        headers={"Authorization": f"Bearer {token}"},
+        verify=ssl.create_default_context(cafile=str(server.ca_file)),
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.json()["email"] == "ops@example.com"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.url}/healthz", timeout=10)  # not trusted without the CA: it really is TLS
+
+
+def test_serve_without_consumer_reports_jobs_unhealthy_quickly(start_storelens_server: Any) -> None:
+    server = start_storelens_server()
+    server.process.terminate()
+    server.process.wait(timeout=15)
+    port = int(server.url.rsplit(":", 1)[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "storelens", "serve", "--port", str(port), "--no-consumer"],
+        env=server.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Uvicorn running on" in line:
+                break
+        response = httpx.get(f"{server.url}/healthz/jobs", timeout=15)
+        assert response.status_code == 503
+        assert "storelens worker" in response.json()["detail"]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
