@@ -68,12 +68,11 @@ class RefundRow:
 
     id: int
     order_id: int
-    created_at: datetime
+    created_at: datetime | None
     amount: int = 0
     refunded_tax: int = 0
     refunded_shipping: int = 0
     refunded_fees: int = 0
-    items_refunded: int = 0
     deleted: bool = False
 
 
@@ -228,8 +227,8 @@ def refund_net_sales(refund: RefundRow) -> int:
 def refund_totals(refund: RefundRow) -> Totals:
     """Everything one refund of a counted order adds to the refund's day: negative sales, positive refunds.
 
-    Gross sales and coupons are not touched (WooCommerce reports them before refunds); items refunded are taken off
-    items sold, as WooCommerce's order stats do for refund rows.
+    Gross sales, coupons and items sold are not touched: they describe what was sold, and refunds are reported as
+    their own figure.
     """
     return Totals(
         orders=0,
@@ -239,7 +238,6 @@ def refund_totals(refund: RefundRow) -> Totals:
         shipping=-refund.refunded_shipping,
         fees=-refund.refunded_fees,
         refunds=refund_amount(refund),
-        items_sold=-refund.items_refunded,
     )
 
 
@@ -261,7 +259,7 @@ def order_contribution(order: OrderRow, basis: DateBasis, tz: tzinfo) -> Contrib
 def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBasis, tz: tzinfo) -> Contribution | None:
     """The refund's cell: its own day, its order's currency and status; None while its order is unknown or
     uncountable."""
-    if refund.deleted or order is None or not order_has_basis_date(order, basis):
+    if refund.deleted or refund.created_at is None or order is None or not order_has_basis_date(order, basis):
         return None
     return Contribution(
         day=local_day(refund.created_at, tz), currency=order.currency, status=order.status, totals=refund_totals(refund)
@@ -408,7 +406,7 @@ def items_sold(
     last: date,
     currency: str | None = None,
 ) -> int:
-    """items_sold(range) = Σ line quantities of counted orders in range − Σ quantities refunded in range."""
+    """items_sold(range) = Σ line quantities of counted orders in range (refunded quantities are not deducted)."""
     return range_totals(orders, refunds, settings, first, last, currency).items_sold
 
 

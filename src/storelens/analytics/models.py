@@ -1,1 +1,58 @@
-"""Models of storelens.analytics."""
+"""Models of storelens.analytics: daily rollups that answer every page, and the ECB exchange-rate history.
+
+A rollup cell is (source, date basis, store-local day, currency, order status). The status stays in the key so the
+owner's excluded statuses are a WHERE clause, not a rebuild; the three bases are all kept so switching basis is
+instant. Cells hold exactly the `definitions.Totals` of the orders and refunds that fall in them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from storelens.analytics.definitions import Totals
+
+
+class DailyRollup(models.Model):
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=40)
+    orders = models.BigIntegerField(default=0)
+    total_sales_minor = models.BigIntegerField(default=0)
+    net_sales_minor = models.BigIntegerField(default=0)
+    gross_sales_minor = models.BigIntegerField(default=0)
+    coupons_minor = models.BigIntegerField(default=0)
+    taxes_minor = models.BigIntegerField(default=0)
+    shipping_minor = models.BigIntegerField(default=0)
+    fees_minor = models.BigIntegerField(default=0)
+    refunds_minor = models.BigIntegerField(default=0)
+    items_sold = models.BigIntegerField(default=0)
+
+    workspace_lookup = "source__workspace"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "basis", "day", "currency", "status"], name="rollup_cell_unique")
+        ]
+        indexes = [models.Index(fields=["source", "basis", "day"], name="rollup_source_basis_day")]
+
+    def totals(self) -> Totals:
+        return Totals(**{name: getattr(self, column) for name, column in TOTALS_COLUMNS.items()})
+
+
+TOTALS_COLUMNS: dict[str, str] = {
+    name: (name if name in ("orders", "items_sold") else f"{name}_minor") for name in Totals.names()
+}
+"""`Totals` field → DailyRollup column (money columns end in `_minor`, as everywhere in the database)."""
+
+
+class ExchangeRate(models.Model):
+    """ECB reference rate: 1 EUR = `per_eur` units of `currency` on `day` (a TARGET business day)."""
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    per_eur = models.DecimalField(max_digits=20, decimal_places=8)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["currency", "day"], name="fx_currency_day_unique")]
