@@ -1,7 +1,8 @@
 """Webhook deliveries as WooCommerce 9.9.5 sends them (`WC_Webhook`, Action Scheduler), from the store's change bus.
 
-* Topics are `resource.event`. Creating an order fires `order.created` and `order.updated` (WooCommerce saves the
-  new order twice); trashing fires `order.deleted`; a permanent delete fires nothing.
+* Topics are `resource.event`, from the changes the store announces on its bus: a new order fires `order.created`
+  and `order.updated` (WooCommerce saves it twice), a refund `order.updated` on its order, a trash
+  `order.deleted`, a permanent delete nothing.
 * Asynchronous and coalesced: a change queues one delivery per webhook and resource, run `config.webhook_delay_s`
   later (Action Scheduler's "at most one pending per webhook and argument"); further changes while it is queued
   add nothing, and the payload is built when it runs, so it carries the latest state.
@@ -65,13 +66,14 @@ class DeliveryRecord:
         return asdict(self)
 
 
-def topics_for(change: Change) -> list[str]:
-    """The webhook topics a change fires (WC_Webhook's hook map for 9.9.5)."""
+def topics_for(change: Change) -> set[str]:
+    """The webhook topics a change fires. A new order fires `order.created` and `order.updated`: WooCommerce saves
+    a new order twice (if the store also announces the update, the two coalesce into one delivery)."""
     if change.resource == "order" and change.event == "created":
-        return ["order.created", "order.updated"]
+        return {"order.created", "order.updated"}
     if change.event in ("created", "updated", "deleted", "restored"):
-        return [f"{change.resource}.{change.event}"]
-    return []  # e.g. a permanent delete: no hook, no webhook
+        return {f"{change.resource}.{change.event}"}
+    return set()  # anything else (a permanent delete, say) fires nothing
 
 
 def signature(body: bytes, secret: str) -> str:
@@ -96,6 +98,7 @@ class WebhookDispatcher:
         self._subscribed = False
         self._running = False
         self._salt = secrets.token_bytes(16)  # stands in for wp_hash()'s salt
+        self._pings: dict[int, asyncio.Task[None]] = {}
         store.webhook_dispatcher = self
 
     async def start(self) -> None:
@@ -141,14 +144,12 @@ class WebhookDispatcher:
     def _handle(self, change: Change) -> None:
         if change.resource == "webhook":
             hook = self._webhook(change.object_id)
-            if hook is not None and change.event == "created" and hook.status == "active":
-                self._spawn(self._ping(hook.id))
-            elif hook is not None and change.event == "updated":
-                self._after_save(hook)
+            if hook is not None and change.event == "created":
+                hook.pending_delivery = True  # until a ping is answered with 200
+                if hook.status == "active":
+                    self._start_ping(hook.id)
             return
         topics = topics_for(change)
-        if not topics:
-            return
         for hook in self._webhooks():
             if hook.status == "active" and hook.topic in topics:
                 self._enqueue(hook.id, change.object_id)
@@ -165,7 +166,7 @@ class WebhookDispatcher:
         self._queued.pop(key, None)
         self._spawn(self._deliver(*key))
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Any) -> asyncio.Task[None]:
         assert self._loop is not None
         task = self._loop.create_task(coro)
         self._tasks.add(task)
@@ -176,6 +177,13 @@ class WebhookDispatcher:
             self._update_idle()
 
         task.add_done_callback(done)
+        return task
+
+    def _start_ping(self, webhook_id: int) -> None:
+        """One ping at a time per webhook (WooCommerce pings synchronously, inside the save that causes it)."""
+        running = self._pings.get(webhook_id)
+        if running is None or running.done():
+            self._pings[webhook_id] = self._spawn(self._ping(webhook_id))
 
     def _update_idle(self) -> None:
         if self._queued or self._tasks:
@@ -186,34 +194,36 @@ class WebhookDispatcher:
     # --- requests --------------------------------------------------------------------------------------------
 
     async def _deliver(self, webhook_id: int, resource_id: int) -> None:
+        ping = self._pings.get(webhook_id)
+        if ping is not None and not ping.done():
+            await asyncio.wait([ping])  # on WooCommerce the creation ping finished before anything was queued
         hook = self._webhook(webhook_id)
         if hook is None:
             return
-        resource, _, event = hook.topic.partition(".")
+        topic, url = hook.topic, hook.delivery_url
+        resource, _, event = topic.partition(".")
         payload = {"id": resource_id} if event == "deleted" else self._payload(resource, resource_id)
         body = php_json(payload)
-        delivery_id = hmac.new(self._salt, f"{hook.id}{int(time.time())}".encode(), hashlib.md5).hexdigest()
+        delivery_id = hmac.new(self._salt, f"{webhook_id}{int(time.time())}".encode(), hashlib.md5).hexdigest()
         headers = {
             "User-Agent": USER_AGENT,
             "Content-Type": "application/json",
             "X-WC-Webhook-Source": self.store.config.home_url.rstrip("/") + "/",
-            "X-WC-Webhook-Topic": hook.topic,
+            "X-WC-Webhook-Topic": topic,
             "X-WC-Webhook-Resource": resource,
             "X-WC-Webhook-Event": event,
             "X-WC-Webhook-Signature": signature(body, hook.secret or ""),
-            "X-WC-Webhook-ID": str(hook.id),
+            "X-WC-Webhook-ID": str(webhook_id),
             "X-WC-Webhook-Delivery-ID": delivery_id,
         }
-        outcome = await outbound.safe_remote_post(
-            self.store, hook.delivery_url, body, headers, timeout=60.0, max_redirects=0
-        )
+        outcome = await outbound.safe_remote_post(self.store, url, body, headers, timeout=60.0, max_redirects=0)
         success = outcome.ok and outcome.status is not None and 200 <= outcome.status <= 302
         self.log.append(
             DeliveryRecord(
                 "delivery",
-                hook.id,
-                hook.delivery_url,
-                topic=hook.topic,
+                webhook_id,
+                url,
+                topic=topic,
                 resource_id=resource_id,
                 delivery_id=delivery_id,
                 status=outcome.status,
@@ -227,20 +237,20 @@ class WebhookDispatcher:
         if success:
             hook.failure_count = 0
         elif hook.failure_count > MAX_FAILURES:
-            hook.status = "disabled"
+            hook.status = "disabled"  # woocommerce_webhook_disabled_due_delivery_failures
         else:
             hook.failure_count += 1
-        self._touch(hook)
-        self._after_save(hook)
+        self._saved(hook)
 
     async def _ping(self, webhook_id: int) -> None:
         hook = self._webhook(webhook_id)
         if hook is None:
             return
-        body = f"webhook_id={hook.id}".encode()
+        url = hook.delivery_url
+        body = f"webhook_id={webhook_id}".encode()
         outcome = await outbound.safe_remote_post(
             self.store,
-            hook.delivery_url,
+            url,
             body,
             {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"},
             timeout=60.0,
@@ -251,8 +261,8 @@ class WebhookDispatcher:
         self.log.append(
             DeliveryRecord(
                 "ping",
-                hook.id,
-                hook.delivery_url,
+                webhook_id,
+                url,
                 status=outcome.status,
                 error=outcome.error,
                 success=success,
@@ -261,10 +271,13 @@ class WebhookDispatcher:
             )
         )
 
-    def _after_save(self, hook: Any) -> None:
-        """WC_Webhook_Data_Store::update(): an active webhook whose ping never succeeded is pinged again."""
-        if hook.status == "active" and getattr(hook, "pending_delivery", False):
-            self._spawn(self._ping(hook.id))
+    def _saved(self, hook: Any) -> None:
+        """WooCommerce saves the webhook after each delivery; an active one whose ping never got a 200 is pinged
+        again then (captured: ping, failed delivery, ping, failed delivery, ping ...)."""
+        now = getattr(self.store, "now", None)
+        hook.date_modified = int(now() if now else time.time())
+        if hook.status == "active" and hook.pending_delivery:
+            self._start_ping(hook.id)
 
     # --- the store -------------------------------------------------------------------------------------------
 
@@ -286,13 +299,7 @@ class WebhookDispatcher:
         }
 
     def _webhooks(self) -> list[Any]:
-        registry = self.store.webhooks
-        items = registry.values() if hasattr(registry, "values") else registry
-        return list(items)
+        return list(self.store.webhooks.values())
 
     def _webhook(self, webhook_id: int) -> Any:
-        return next((h for h in self._webhooks() if h.id == webhook_id), None)
-
-    def _touch(self, hook: Any) -> None:
-        if hasattr(hook, "date_modified"):
-            hook.date_modified = int(time.time())
+        return self.store.webhooks.get(webhook_id)
