@@ -141,14 +141,14 @@ def config_from_args(args: argparse.Namespace, home_url: str) -> FakeStoreConfig
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from storelens.fakestore.app import create_app
-
     problem = _check_serve_args(args)
     if problem:
         print(f"storelens fakestore serve: {problem}", file=sys.stderr)
         return 2
+
+    import uvicorn
+
+    from storelens.fakestore.app import create_app
 
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

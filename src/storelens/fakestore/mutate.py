@@ -34,13 +34,21 @@ def _enc(value: str) -> str:
     return quote(value, safe="~")
 
 
-def oauth_params(method: str, url: str, key: str, secret: str, params: dict[str, str]) -> dict[str, str]:
+def oauth_params(
+    method: str,
+    url: str,
+    key: str,
+    secret: str,
+    params: dict[str, str],
+    nonce: str | None = None,
+    timestamp: int | None = None,
+) -> dict[str, str]:
     """One-legged OAuth 1.0a as WooCommerce checks it: every query parameter signed, base URL without query."""
     oauth = {
         "oauth_consumer_key": key,
-        "oauth_nonce": secrets.token_hex(16),
+        "oauth_nonce": nonce or secrets.token_hex(16),
         "oauth_signature_method": "HMAC-SHA256",
-        "oauth_timestamp": str(int(time.time())),
+        "oauth_timestamp": str(timestamp if timestamp is not None else int(time.time())),
     }
     signed = {**params, **oauth}
     pairs = "&".join(f"{_enc(k)}={_enc(v)}" for k, v in sorted((k, str(v)) for k, v in signed.items()))
