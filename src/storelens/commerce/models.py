@@ -1,1 +1,218 @@
-"""Models of storelens.commerce."""
+"""Our exact copy of what a store holds, keyed by (source, WooCommerce id) so that every write is an idempotent upsert.
+
+Money is integer minor units of the object's currency (`*_minor` + `currency`): SQLite sums decimals as floats, and
+the dashboard must be exact to the cent. Dates are the store's `*_gmt` fields as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from storelens.accounts.scoping import WorkspaceQuerySet
+from storelens.sources.models import Source
+
+
+class SourceOwned(models.Model):
+    """Every commerce row belongs to one source and, through it, to one workspace."""
+
+    workspace_lookup = "source__workspace"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Customer(SourceOwned):
+    """One buyer identity: `wc:<id>` for a registered customer, `email:<lowercased>` for a guest. A guest e-mail
+    that later registers is merged into the registered identity (its orders re-point to it)."""
+
+    key = models.CharField(max_length=300)
+    wc_id = models.BigIntegerField(null=True, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    first_name = models.CharField(max_length=200, blank=True)
+    last_name = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    is_registered = models.BooleanField(default=False)
+    role = models.CharField(max_length=64, blank=True)
+    raw = models.JSONField(null=True, blank=True)
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    orders_count = models.IntegerField(default=0)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="commerce_customer_source_key")]
+        indexes = [models.Index(fields=["source", "email"]), models.Index(fields=["source", "wc_id"])]
+
+
+class Order(SourceOwned):
+    wc_id = models.BigIntegerField()
+    parent_wc_id = models.BigIntegerField(default=0)
+    number = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(null=True, blank=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    total_minor = models.BigIntegerField(default=0)
+    total_tax_minor = models.BigIntegerField(default=0)
+    shipping_total_minor = models.BigIntegerField(default=0)
+    shipping_tax_minor = models.BigIntegerField(default=0)
+    discount_total_minor = models.BigIntegerField(default=0)
+    discount_tax_minor = models.BigIntegerField(default=0)
+    fee_total_minor = models.BigIntegerField(default=0)
+    subtotal_minor = models.BigIntegerField(default=0)
+    items_count = models.IntegerField(default=0)
+    customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
+    wc_customer_id = models.BigIntegerField(default=0)
+    billing_email = models.CharField(max_length=254, blank=True)
+    billing_country = models.CharField(max_length=2, blank=True)
+    payment_method = models.CharField(max_length=100, blank=True)
+    payment_method_title = models.CharField(max_length=200, blank=True)
+    created_via = models.CharField(max_length=64, blank=True)
+    coupon_codes = models.JSONField(default=list, blank=True)
+    prices_include_tax = models.BooleanField(default=False)
+    refund_ids = models.JSONField(default=list, blank=True)  # the order's `refunds[]` ids, to notice refund changes
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_order_source_wc_id")]
+        indexes = [
+            models.Index(fields=["source", "created_at"]),
+            models.Index(fields=["source", "modified_at"]),
+            models.Index(fields=["source", "status"]),
+        ]
+
+    @property
+    def counts(self) -> bool:
+        """Deleted and trashed orders stay visible but never count in figures."""
+        return self.deleted_at is None and self.status != "trash"
+
+
+class LineItem(SourceOwned):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="line_items")
+    wc_item_id = models.BigIntegerField()
+    product_wc_id = models.BigIntegerField(default=0)
+    variation_wc_id = models.BigIntegerField(default=0)
+    name = models.CharField(max_length=400, blank=True)
+    sku = models.CharField(max_length=200, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    subtotal_minor = models.BigIntegerField(default=0)
+    subtotal_tax_minor = models.BigIntegerField(default=0)
+    total_minor = models.BigIntegerField(default=0)
+    total_tax_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "product_wc_id"])]
+
+
+class Refund(SourceOwned):
+    wc_id = models.BigIntegerField()
+    parent_wc_id = models.BigIntegerField()
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="refunds")
+    created_at = models.DateTimeField(null=True, blank=True)
+    amount_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    reason = models.TextField(blank=True)
+    refunded_tax_minor = models.BigIntegerField(default=0)
+    refunded_shipping_minor = models.BigIntegerField(default=0)
+    refunded_shipping_tax_minor = models.BigIntegerField(default=0)
+    refunded_fees_minor = models.BigIntegerField(default=0)
+    raw = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_refund_source_wc_id")]
+        indexes = [models.Index(fields=["source", "parent_wc_id"]), models.Index(fields=["source", "created_at"])]
+
+
+class RefundLine(SourceOwned):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    wc_item_id = models.BigIntegerField()
+    refunded_item_id = models.BigIntegerField(null=True, blank=True)
+    product_wc_id = models.BigIntegerField(default=0)
+    variation_wc_id = models.BigIntegerField(default=0)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    subtotal_minor = models.BigIntegerField(default=0)
+    total_minor = models.BigIntegerField(default=0)
+    total_tax_minor = models.BigIntegerField(default=0)
+
+
+class Product(SourceOwned):
+    wc_id = models.BigIntegerField()
+    parent_wc_id = models.BigIntegerField(default=0)
+    name = models.CharField(max_length=400, blank=True)
+    sku = models.CharField(max_length=200, blank=True)
+    type = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=40, blank=True)
+    price_minor = models.BigIntegerField(null=True, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_product_source_wc_id")]
+
+
+class Variation(SourceOwned):
+    wc_id = models.BigIntegerField()
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, null=True, blank=True, related_name="variations")
+    product_wc_id = models.BigIntegerField(default=0)
+    sku = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=40, blank=True)
+    price_minor = models.BigIntegerField(null=True, blank=True)
+    attributes = models.JSONField(default=list, blank=True)
+    raw = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_variation_source_wc_id")]
+
+
+class Coupon(SourceOwned):
+    wc_id = models.BigIntegerField()
+    code = models.CharField(max_length=200)
+    discount_type = models.CharField(max_length=40, blank=True)
+    amount = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    status = models.CharField(max_length=40, blank=True)
+    raw = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_coupon_source_wc_id")]
+
+
+class Subscription(SourceOwned):
+    wc_id = models.BigIntegerField()
+    parent_wc_id = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=40)
+    billing_period = models.CharField(max_length=20, blank=True)
+    billing_interval = models.IntegerField(default=1)
+    total_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    start_at = models.DateTimeField(null=True, blank=True)
+    next_payment_at = models.DateTimeField(null=True, blank=True)
+    end_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    wc_customer_id = models.BigIntegerField(default=0)
+    raw = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_subscription_source_wc_id")]
