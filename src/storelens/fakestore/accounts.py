@@ -121,9 +121,12 @@ class Accounts:
     def user_of(self, key: ApiKey) -> WPUser | None:
         return self.users.get(key.user_id)
 
-    def use_nonce(self, key: ApiKey, nonce: str, timestamp: float) -> bool:
-        """False when the nonce was used in the last 15 minutes (WC's check_oauth_timestamp_and_nonce)."""
-        now = time.time()
+    def use_nonce(self, key: ApiKey, nonce: str, timestamp: float, now: float | None = None) -> bool:
+        """False when the nonce was used in the last 15 minutes (WC's check_oauth_timestamp_and_nonce).
+
+        `now` is the store's clock (tests pin it to replay captured OAuth requests); real time by default.
+        """
+        now = time.time() if now is None else now
         with self._lock:
             key.nonces = {n: t for n, t in key.nonces.items() if now - t < 900}
             if nonce in key.nonces:

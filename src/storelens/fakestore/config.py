@@ -62,6 +62,9 @@ class FakeStoreConfig:
     analytics_date_type: str | None = None
     analytics_excluded_statuses: list[str] | None = None
     dataset_dir: str | None = None  # serve a recorded store instead of generated data
+    # Generated history ends at midnight UTC of this date (YYYY-MM-DD); None = today, so data are always recent.
+    # Pin it in tests that compare two stores built on different days.
+    history_end: str | None = None
     # WordPress's `http_allowed_safe_ports` filter: ports the callback and webhooks may use besides the home port.
     http_allowed_safe_ports: tuple[int, ...] = (80, 443, 8080)
     admin_token: str | None = None  # required by /__fakestore/ when set; otherwise loopback clients only

@@ -1,0 +1,188 @@
+"""Deterministic people and addresses for customers and guests, non-ASCII names included."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import unicodedata
+from dataclasses import dataclass
+
+SPECIAL_NAMES: list[tuple[str, str, str]] = [
+    ("Zoë", "Ångström", "zoe.angstrom"),
+    ("太郎", "山田", "taro.yamada"),
+    ("José", "Núñez", "jose.nunez"),
+    ("Łukasz", "Żółć", "lukasz.zolc"),
+    ("Renée", "O'Connor", "renee.oconnor"),
+    ("Ana 🌸", "Silva", "ana.silva"),
+    ("Søren", "Kierkegård", "soren.k"),
+]
+FIRST = [
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Aisha",
+    "Priya",
+    "Kwame",
+    "Mateo",
+    "Liam",
+    "Emma",
+    "Olga",
+    "Yuki",
+    "Chloé",
+    "Björn",
+    "Noémie",
+    "Đorđe",
+]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Martin",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Rossi",
+    "Schmidt",
+    "Kim",
+    "Müller",
+    "Dubois",
+    "Nakamura",
+    "Öztürk",
+]
+STREETS = ["Oak Ave", "Pine Rd", "Elm St", "Maple Dr", "Cedar Ln", "Main St"]
+
+# country, state, cities with postcodes; weights favour the US like the lab store.
+ADDRESSES: list[tuple[str, str, str, str, int]] = [
+    ("US", "NY", "New York", "10001", 14),
+    ("US", "CA", "San Francisco", "94103", 7),
+    ("US", "CA", "Los Angeles", "90012", 6),
+    ("US", "TX", "Austin", "78701", 7),
+    ("US", "TX", "Houston", "77002", 6),
+    ("US", "CO", "Denver", "80202", 5),
+    ("US", "MA", "Boston", "02108", 5),
+    ("US", "IL", "Chicago", "60601", 6),
+    ("US", "WA", "Seattle", "98101", 5),
+    ("DE", "", "Berlin", "10115", 4),
+    ("DE", "", "München", "80331", 2),
+    ("JP", "JP13", "東京", "100-0001", 3),
+    ("GB", "", "London", "SW1A 1AA", 2),
+    ("FR", "", "Paris", "75001", 2),
+    ("CA", "ON", "Toronto", "M5H 2N2", 2),
+]
+_ADDRESS_WEIGHTS = [a[4] for a in ADDRESSES]
+
+
+def ascii_fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(ch for ch in folded if ch.isalnum()) or "user"
+
+
+@dataclass
+class Person:
+    first: str
+    last: str
+    email: str
+    phone: str
+    country: str
+    state: str
+    city: str
+    postcode: str
+    address_1: str
+    ship_country: str
+    ship_state: str
+    ship_city: str
+    ship_postcode: str
+    ship_address_1: str
+    ship_phone: str
+
+
+def _address(rng: random.Random) -> tuple[str, str, str, str, str]:
+    country, state, city, postcode, _ = rng.choices(ADDRESSES, weights=_ADDRESS_WEIGHTS)[0]
+    return country, state, city, postcode, f"{rng.randint(1, 9999)} {rng.choice(STREETS)}"
+
+
+def person(rng: random.Random, first: str, last: str, email: str) -> Person:
+    country, state, city, postcode, street = _address(rng)
+    phone = f"+1-555-{rng.randint(0, 9999):04d}"
+    if rng.random() < 0.2:
+        s_country, s_state, s_city, s_postcode, s_street = _address(rng)
+        s_phone = f"+1-555-{rng.randint(0, 9999):04d}"
+    else:
+        s_country, s_state, s_city, s_postcode, s_street, s_phone = country, state, city, postcode, street, phone
+    return Person(
+        first,
+        last,
+        email,
+        phone,
+        country,
+        state,
+        city,
+        postcode,
+        street,
+        s_country,
+        s_state,
+        s_city,
+        s_postcode,
+        s_street,
+        s_phone,
+    )
+
+
+def customer_identity(seed: int, customer_id: int, serial: int) -> tuple[str, str, str]:
+    """(first, last, username) of a registered customer; the first few carry the hard non-ASCII names."""
+    if serial < len(SPECIAL_NAMES):
+        return SPECIAL_NAMES[serial]
+    rng = random.Random(seed * 7_919 + customer_id)
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return first, last, f"{ascii_fold(first)}.{ascii_fold(last)}.{customer_id}"
+
+
+def customer_person(seed: int, customer_id: int, serial: int) -> tuple[Person, str]:
+    first, last, username = customer_identity(seed, customer_id, serial)
+    rng = random.Random(seed * 104_729 + customer_id)
+    return person(rng, first, last, f"{username}@example.com"), username
+
+
+def guest_person(seed: int, order_id: int) -> Person:
+    rng = random.Random(seed * 15_485_863 + order_id)
+    first, last = rng.choice(FIRST + [s[0] for s in SPECIAL_NAMES]), rng.choice(LAST + [s[1] for s in SPECIAL_NAMES])
+    email = f"{ascii_fold(first)}.{ascii_fold(last)}.{rng.randint(1000, 9999)}@guest.example.com"
+    return person(rng, first, last, email)
+
+
+def gravatar(email: str) -> str:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"https://secure.gravatar.com/avatar/{digest}?s=96&d=mm&r=g"

@@ -1,0 +1,219 @@
+"""The REST index, the `wc/v3` namespace index, settings, system status, totals report and wc-admin options."""
+
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+from typing import Any
+
+from ..books import CODE
+from ..clock import gmt_offset_hours
+from ..generator import CURRENCY_ENTITIES, WC_VERSION
+from .http import Reply, RestRequest
+from .params import ListQuery
+
+WP_NAMESPACES = ["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"]
+WC_NAMESPACES = [
+    "wc/v3",
+    "wc/v1",
+    "jetpack/v4",
+    "wc-admin",
+    "wc-analytics",
+    "wc/store",
+    "wc/store/v1",
+    "wc/private",
+    "wc/v2",
+    "wc-admin-email",
+    "wc-telemetry",
+    "wccom-site/v3",
+]
+ORDER_STATUS_NAMES = [
+    ("pending", "Pending payment"),
+    ("processing", "Processing"),
+    ("on-hold", "On hold"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+    ("refunded", "Refunded"),
+    ("failed", "Failed"),
+    ("checkout-draft", "Draft"),
+]
+SUBSCRIPTION_ROUTES = {
+    "/wc/v3/subscriptions": ["GET", "POST"],
+    "/wc/v3/subscriptions/(?P<id>[\\d]+)": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/wc/v3/subscriptions/statuses": ["GET"],
+    "/wc/v3/subscriptions/(?P<id>[\\d]+)/orders": ["GET"],
+}
+
+_wc_routes_cache: dict | None = None
+
+
+def _wc_routes() -> dict:
+    global _wc_routes_cache
+    if _wc_routes_cache is None:
+        text = resources.files("storelens.fakestore").joinpath("data", "wc-v3-routes.json").read_text(encoding="utf-8")
+        _wc_routes_cache = json.loads(text)
+    return _wc_routes_cache
+
+
+def wc_route_table(req: RestRequest) -> dict:
+    store = req.store
+    routes: dict[str, Any] = {}
+    for path, spec in _wc_routes().items():
+        if path == "/wc/v3/refunds" and store.config.has("legacy-woocommerce"):
+            continue
+        routes[path] = spec
+    if store.subscriptions is not None:
+        for path, methods in SUBSCRIPTION_ROUTES.items():
+            routes[path] = {"methods": methods, "endpoints": [{"methods": methods, "args": {}}]}
+    out = {}
+    for path, spec in routes.items():
+        entry = {"namespace": "wc/v3", "methods": spec["methods"], "endpoints": copy.deepcopy(spec["endpoints"])}
+        if "(?P<" not in path:
+            entry["_links"] = {"self": [{"href": req.view.rest(path.lstrip("/"))}]}
+        out[path] = entry
+    return out
+
+
+def namespaces(req: RestRequest) -> list[str]:
+    if req.store.config.has("no-woocommerce"):
+        return list(WP_NAMESPACES)
+    return ["oembed/1.0", *WC_NAMESPACES, "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"]
+
+
+def site_index(req: RestRequest, q: ListQuery) -> Reply:
+    store = req.store
+    origin = store.config.home_url.rstrip("/")
+    routes: dict[str, Any] = {
+        "/": {
+            "namespace": "",
+            "methods": ["GET"],
+            "endpoints": [{"methods": ["GET"], "args": {"context": {"default": "view", "required": False}}}],
+            "_links": {"self": [{"href": req.view.rest("")}]},
+        }
+    }
+    if not store.config.has("no-woocommerce"):
+        routes.update(wc_route_table(req))
+    data = {
+        "name": store.site_name,
+        "description": store.site_description,
+        "url": origin,
+        "home": origin,
+        "gmt_offset": gmt_offset_hours(store.timezone, store.now()),
+        "timezone_string": store.timezone,
+        "page_for_posts": 0,
+        "page_on_front": 0,
+        "show_on_front": "posts",
+        "namespaces": namespaces(req),
+        "authentication": {
+            "application-passwords": {"endpoints": {"authorization": f"{origin}/wp-admin/authorize-application.php"}}
+        },
+        "routes": routes,
+        "site_logo": 0,
+        "site_icon": 0,
+        "site_icon_url": "",
+        "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},
+    }
+    return Reply(200, data)
+
+
+def wc_index(req: RestRequest, q: ListQuery) -> Reply:
+    routes = {
+        "/wc/v3": {
+            "namespace": "wc/v3",
+            "methods": ["GET"],
+            "endpoints": [
+                {
+                    "methods": ["GET"],
+                    "args": {
+                        "namespace": {"default": "wc/v3", "required": False},
+                        "context": {"default": "view", "required": False},
+                    },
+                }
+            ],
+            "_links": {"self": [{"href": req.view.rest("wc/v3")}]},
+        }
+    }
+    routes.update({k: v for k, v in wc_route_table(req).items() if k != "/wc/v3"})
+    return Reply(200, {"namespace": "wc/v3", "routes": routes, "_links": {"up": [{"href": req.view.rest("")}]}})
+
+
+def settings_general(req: RestRequest, q: ListQuery) -> Reply:
+    data = []
+    for setting in req.store.settings_general:
+        item = dict(setting)
+        item["_links"] = {
+            "self": [
+                {
+                    "href": req.view.rest(f"wc/v3/settings/general/{setting['id']}"),
+                    "targetHints": {"allow": ["GET", "POST", "PUT", "PATCH"]},
+                }
+            ],
+            "collection": [{"href": req.view.rest("wc/v3/settings/general")}],
+        }
+        data.append(item)
+    return Reply(200, data)
+
+
+def system_status(req: RestRequest, q: ListQuery) -> Reply:
+    store = req.store
+    text = resources.files("storelens.fakestore").joinpath("data", "system-status.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    origin = store.config.home_url.rstrip("/")
+    env = data["environment"]
+    env["home_url"] = env["site_url"] = origin
+    env["default_timezone"] = "UTC"
+    settings = data["settings"]
+    currency = store.config.currency
+    settings["currency"] = currency
+    settings["currency_symbol"] = CURRENCY_ENTITIES.get(currency, currency)
+    if store.config.has("legacy-woocommerce"):
+        env["version"] = "5.7.2"
+        data["database"]["wc_database_version"] = "5.7.2"
+        settings["HPOS_enabled"] = False
+        settings["order_datastore"] = "WC_Order_Data_Store_CPT"
+        for plugin in data.get("active_plugins", []):
+            if plugin.get("plugin") == "woocommerce/woocommerce.php":
+                plugin["version"] = "5.7.2"
+    else:
+        env["version"] = WC_VERSION
+    if store.subscriptions is not None:
+        data.setdefault("active_plugins", []).append(
+            {
+                "plugin": "woocommerce-subscriptions/woocommerce-subscriptions.php",
+                "name": "WooCommerce Subscriptions",
+                "version": "7.0.0",
+                "version_latest": "7.0.0",
+                "url": "https://woocommerce.com/products/woocommerce-subscriptions/",
+                "author_name": "WooCommerce",
+                "author_url": "https://woocommerce.com/",
+                "network_activated": False,
+            }
+        )
+    return Reply(200, data)
+
+
+def orders_totals(req: RestRequest, q: ListQuery) -> Reply:
+    """reports/orders/totals: counts per status, trash excluded (OrderUtil::get_count_for_type)."""
+    book = req.store.orders
+    counts = {slug: 0 for slug, _ in ORDER_STATUS_NAMES}
+    names = {code: name for name, code in CODE.items()}
+    for code in book.status:
+        name = names.get(code)
+        if name in counts:
+            counts[name] += 1
+    return Reply(200, [{"slug": slug, "name": label, "total": counts[slug]} for slug, label in ORDER_STATUS_NAMES])
+
+
+def wc_admin_options(req: RestRequest, q: ListQuery) -> Reply:
+    """Analytics settings are `false` until the merchant saves them, as on a real store."""
+    config = req.store.config
+    known: dict[str, Any] = {
+        "woocommerce_date_type": config.analytics_date_type if config.analytics_date_type else False,
+        "woocommerce_excluded_report_order_statuses": (
+            list(config.analytics_excluded_statuses) if config.analytics_excluded_statuses is not None else False
+        ),
+    }
+    raw = req.get.get("options")
+    names = [n for n in (raw.split(",") if isinstance(raw, str) else []) if n]
+    return Reply(200, {name: known.get(name, False) for name in names})
