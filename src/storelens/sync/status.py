@@ -1,0 +1,60 @@
+"""The client's typed errors → the Source status the user sees, with the one thing to do about it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from storelens.sources.models import Source
+from storelens.woocommerce.errors import Blocked, DataError, Misconfigured, NeedsReauth, Retriable, StoreError
+
+_REAUTH_FIX = "Click Reconnect Store and approve Storelens again on your store."
+
+
+def status_for_error(error: StoreError) -> str:
+    if isinstance(error, NeedsReauth):
+        return Source.Status.NEEDS_REAUTH
+    if isinstance(error, Blocked):
+        return Source.Status.BLOCKED
+    if isinstance(error, Misconfigured):
+        return Source.Status.MISCONFIGURED
+    if isinstance(error, Retriable):
+        if error.code in ("unreachable", "timeout", "connection_reset", "maintenance"):
+            return Source.Status.UNREACHABLE
+        return Source.Status.ERROR
+    if isinstance(error, DataError):
+        return Source.Status.ERROR
+    return Source.Status.ERROR
+
+
+def set_status_from_error(source: Source, error: StoreError) -> Source:
+    """Record why the store cannot be synced right now; status_since moves only when the problem changes."""
+    status = status_for_error(error)
+    message = error.message
+    if isinstance(error, Blocked) and error.vendor and error.vendor.lower() not in message.lower():
+        message = f"{message} ({error.vendor})"
+    fix = error.fix or (_REAUTH_FIX if status == Source.Status.NEEDS_REAUTH else "")
+    if status == Source.Status.NEEDS_REAUTH and "Reconnect Store" not in fix:
+        fix = f"{fix} {_REAUTH_FIX}".strip()
+    changed = (source.status, source.status_code) != (status, error.code)
+    source.status = status
+    source.status_code = error.code
+    source.status_message = message
+    source.status_fix = fix
+    if changed:
+        source.status_since = timezone.now()
+    source.save(update_fields=["status", "status_code", "status_message", "status_fix", "status_since", "updated_at"])
+    return source
+
+
+def clear_status(source: Source, status: str = Source.Status.CONNECTED) -> Source:
+    """After a successful pass: the problem is gone."""
+    if (source.status, source.status_code, source.status_message, source.status_fix) == (status, "", "", ""):
+        return source
+    if source.status != status:
+        source.status_since = timezone.now()
+    source.status = status
+    source.status_code = ""
+    source.status_message = ""
+    source.status_fix = ""
+    source.save(update_fields=["status", "status_code", "status_message", "status_fix", "status_since", "updated_at"])
+    return source

@@ -1,0 +1,61 @@
+"""Webhook intake. The signature over the raw body is checked before anything else; a verified delivery only
+queues a re-fetch of the object it names (the payload is a hint, never data)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from storelens.crypto import DecryptionError, decrypt
+from storelens.sources.models import Source
+
+from .models import PendingFetch
+from .webhooks import RESOURCES, signature_matches
+
+_PING = re.compile(rb"webhook_id=\d+")
+# Bursts of deliveries for one store coalesce into one pass.
+REFETCH_DELAY_S = 5
+
+
+def _unauthorized() -> HttpResponse:
+    return HttpResponse("Invalid or missing X-WC-Webhook-Signature.\n", status=401, content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest, public_id: str) -> HttpResponse:
+    body = request.body
+    signature = request.headers.get("X-WC-Webhook-Signature")
+    source = Source.objects.filter(public_id=public_id).only("pk", "webhook_secret_enc").first()
+    if signature is None:
+        # WooCommerce's ping on creation: a form body `webhook_id=N` without any X-WC-* header.
+        if source is not None and _PING.fullmatch(body.strip()):
+            return HttpResponse("pong\n", content_type="text/plain")
+        return _unauthorized()
+    if source is None or not source.webhook_secret_enc:
+        return _unauthorized()
+    try:
+        secret = decrypt(source.webhook_secret_enc)
+    except DecryptionError:
+        return _unauthorized()
+    if not signature_matches(body, secret, signature):
+        return _unauthorized()
+    resource = request.headers.get("X-WC-Webhook-Resource", "").strip().lower()
+    try:
+        payload = json.loads(body)
+        wc_id = int(payload.get("id") or 0) if isinstance(payload, dict) else 0
+    except (ValueError, TypeError):
+        wc_id = 0
+    if resource not in (*RESOURCES, "subscription") or wc_id <= 0:
+        return HttpResponse("ignored\n", content_type="text/plain")  # 200: a non-2xx would get the hook disabled
+    with transaction.atomic():
+        PendingFetch.objects.get_or_create(source_id=source.pk, resource=resource, wc_id=wc_id)
+    from .tasks import refetch
+
+    transaction.on_commit(lambda: refetch.schedule(args=(source.pk,), delay=REFETCH_DELAY_S))
+    return HttpResponse("queued\n", content_type="text/plain")

@@ -1,0 +1,127 @@
+"""Webhooks on the store pointing at our intake: registered with our own secret, re-enabled when WooCommerce
+disabled them after failed deliveries, recreated when missing. They are hints; polling stays the source of truth."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
+from django.urls import reverse
+
+from storelens.crypto import decrypt, encrypt
+from storelens.sources.client import client_for
+from storelens.sources.models import Source
+from storelens.woocommerce.client import StoreClient
+
+RESOURCES = ("order", "product", "customer", "coupon")
+EVENTS = ("created", "updated", "deleted", "restored")
+TOPICS = tuple(f"{r}.{e}" for r in RESOURCES for e in EVENTS)
+SUBSCRIPTION_TOPICS = ("subscription.created", "subscription.updated", "subscription.deleted", "subscription.switched")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_secret() -> str:
+    """Alphanumeric only: WooCommerce signs with wp_specialchars_decode(secret), which alters `&…;` sequences."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(48))
+
+
+def signature_of(body: bytes, secret: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode("ascii")
+
+
+def signature_matches(body: bytes, secret: str, signature: str) -> bool:
+    return hmac.compare_digest(signature_of(body, secret).encode(), signature.strip().encode())
+
+
+def intake_path(source: Source) -> str:
+    return reverse("sync:webhook", args=[source.public_id])
+
+
+def delivery_url(source: Source) -> str:
+    public = (getattr(settings, "STORELENS_PUBLIC_URL", "") or "").rstrip("/")
+    return public + intake_path(source)
+
+
+def webhook_secret(source: Source) -> str:
+    """The source's secret, created (and stored encrypted) the first time it is needed."""
+    if not source.webhook_secret_enc:
+        source.webhook_secret_enc = encrypt(new_secret())
+        Source.objects.filter(pk=source.pk).update(webhook_secret_enc=source.webhook_secret_enc)
+    return decrypt(source.webhook_secret_enc)
+
+
+@dataclass
+class WebhookReport:
+    created: list[str] = field(default_factory=list)
+    reenabled: list[str] = field(default_factory=list)
+    ok: list[str] = field(default_factory=list)
+    skipped_because: str = ""
+
+
+def can_register(source: Source) -> str:
+    """Why webhooks cannot be registered ('' when they can)."""
+    if source.key_permissions not in (Source.KeyPermissions.READ_WRITE, Source.KeyPermissions.WRITE):
+        return "the store's key is read-only (polling keeps the copy exact; webhooks only make it faster)"
+    public = getattr(settings, "STORELENS_PUBLIC_URL", "") or ""
+    if not public:
+        return "STORELENS_PUBLIC_URL is not set, so the store would not know where to deliver"
+    return ""
+
+
+async def ensure_webhooks(source: Source, client: StoreClient) -> WebhookReport:
+    report = WebhookReport()
+    reason = await sync_to_async(can_register, thread_sensitive=True)(source)
+    if reason:
+        report.skipped_because = reason
+        return report
+    secret = await sync_to_async(webhook_secret, thread_sensitive=True)(source)
+    url = await sync_to_async(delivery_url, thread_sensitive=True)(source)
+    existing: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        listing = await client.get_page("/wc/v3/webhooks", {"status": "all"}, page=page, per_page=100)
+        existing.extend(listing.items)
+        if listing.is_last():
+            break
+        page += 1
+    ours = {w.get("topic"): w for w in existing if w.get("delivery_url") == url}
+    topics = TOPICS + (SUBSCRIPTION_TOPICS if source.has_subscriptions else ())
+    for topic in topics:
+        hook = ours.get(topic)
+        if hook is None:
+            await client.post(
+                "/wc/v3/webhooks",
+                json={"name": f"Storelens {topic}", "topic": topic, "delivery_url": url, "secret": secret},
+            )
+            report.created.append(topic)
+        elif hook.get("status") != "active":
+            # WooCommerce disables a webhook after repeated failed deliveries and never retries by itself.
+            await client.put(f"/wc/v3/webhooks/{hook['id']}", json={"status": "active", "secret": secret})
+            report.reenabled.append(topic)
+        else:
+            report.ok.append(topic)
+    return report
+
+
+def ensure_webhooks_sync(source_id: int, **client_options: Any) -> WebhookReport:
+    from .api import transport_factory
+
+    source = Source.objects.get(pk=source_id)
+
+    async def run() -> WebhookReport:
+        client = client_for(
+            source, transport=transport_factory(source) if transport_factory else None, **client_options
+        )
+        try:
+            return await ensure_webhooks(source, client)
+        finally:
+            await client.aclose()
+
+    return async_to_sync(run)()

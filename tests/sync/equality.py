@@ -1,0 +1,120 @@
+"""The copy-equals-store check: every order, line item, refund and customer identity, exactly.
+
+Expected values are computed here from the fake store's own JSON with Decimal arithmetic, independently of the
+sync's parser, so a parsing bug cannot hide behind itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from storelens.commerce.models import Customer, LineItem, Order, Refund, RefundLine
+
+
+def cents(value: Any) -> int:
+    return int((Decimal(str(value or "0")) * 100).to_integral_value())
+
+
+def store_orders(store: Any) -> dict[int, dict]:
+    view = store.view(dp=4)
+    return {oid: store.order_json(oid, view) for oid in list(store.orders.ids) if store.orders.exists(oid)}
+
+
+def assert_copy_equals_store(source: Any, store: Any) -> None:
+    expected = store_orders(store)
+    rows = {o.wc_id: o for o in Order.objects.filter(source=source)}
+    live = {wc for wc, o in rows.items() if o.deleted_at is None}
+    missing = set(expected) - live
+    extra = live - set(expected)
+    assert not missing and not extra, f"orders missing: {sorted(missing)[:10]}, not deleted: {sorted(extra)[:10]}"
+    lines: dict[int, set] = {}
+    for li in LineItem.objects.filter(source=source, order__deleted_at__isnull=True).values(
+        "order__wc_id", "wc_item_id", "product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor"
+    ):
+        lines.setdefault(li["order__wc_id"], set()).add(
+            (
+                li["wc_item_id"],
+                li["product_wc_id"],
+                li["variation_wc_id"],
+                int(li["quantity"]),
+                li["subtotal_minor"],
+                li["total_minor"],
+            )
+        )
+    for wc_id, payload in expected.items():
+        row = rows[wc_id]
+        got = (
+            row.status,
+            row.currency,
+            row.total_minor,
+            row.total_tax_minor,
+            row.shipping_total_minor,
+            row.discount_total_minor,
+            row.modified_at.strftime("%Y-%m-%dT%H:%M:%S") if row.modified_at else None,
+        )
+        want = (
+            payload["status"],
+            payload["currency"],
+            cents(payload["total"]),
+            cents(payload["total_tax"]),
+            cents(payload["shipping_total"]),
+            cents(payload["discount_total"]),
+            payload["date_modified_gmt"],
+        )
+        assert got == want, f"order {wc_id}: {got} != {want}"
+        want_lines = {
+            (
+                li["id"],
+                li["product_id"],
+                li["variation_id"],
+                int(li["quantity"]),
+                cents(li["subtotal"]),
+                cents(li["total"]),
+            )
+            for li in payload["line_items"]
+        }
+        assert lines.get(wc_id, set()) == want_lines, f"order {wc_id} line items differ"
+        assert row.refund_ids == sorted(r["id"] for r in payload["refunds"]), f"order {wc_id} refund ids differ"
+
+    want_refunds = {}
+    for wc_id in expected:
+        for rid in store.refund_ids_of(wc_id):
+            refund = store.refund_json(rid, store.view(dp=4))
+            want_refunds[rid] = (
+                wc_id,
+                cents(refund["amount"]),
+                sorted((li["id"], int(li["quantity"]), cents(li["total"])) for li in refund["line_items"]),
+            )
+    got_refunds = {}
+    refund_lines: dict[int, list] = {}
+    for line in RefundLine.objects.filter(source=source, refund__deleted_at__isnull=True).values(
+        "refund__wc_id", "wc_item_id", "quantity", "total_minor"
+    ):
+        refund_lines.setdefault(line["refund__wc_id"], []).append(
+            (line["wc_item_id"], int(line["quantity"]), line["total_minor"])
+        )
+    for r in Refund.objects.filter(source=source, deleted_at__isnull=True):
+        got_refunds[r.wc_id] = (r.parent_wc_id, r.amount_minor, sorted(refund_lines.get(r.wc_id, [])))
+        assert r.order_id is not None and r.order.wc_id == r.parent_wc_id
+    assert got_refunds == want_refunds
+
+    registered = {cid for cid in list(store.customers.ids) if store.customers.exists(cid)}
+    got_registered = set(
+        Customer.objects.filter(source=source, is_registered=True, deleted_at__isnull=True).values_list(
+            "wc_id", flat=True
+        )
+    )
+    assert registered <= got_registered, f"registered customers missing: {sorted(registered - got_registered)[:10]}"
+    account_emails = {(store.customers.get(cid).get("email") or "").lower() for cid in registered}
+    guest_emails = {
+        (p["billing"].get("email") or "").strip().lower()
+        for p in expected.values()
+        if not p["customer_id"] and (p["billing"].get("email") or "").strip()
+    } - account_emails
+    got_guests = set(Customer.objects.filter(source=source, is_registered=False).values_list("email", flat=True))
+    assert got_guests == guest_emails
+    for wc_id, payload in expected.items():
+        customer = rows[wc_id].customer
+        if payload["customer_id"]:
+            assert customer is not None and customer.wc_id == payload["customer_id"], f"order {wc_id} customer"
