@@ -45,6 +45,7 @@ from .errors import (
     StoreError,
     StoreWarning,
     auth_header_stripped_warning,
+    caching_warning,
     php_notices_warning,
     proxy_no_ssl_warning,
 )
@@ -346,9 +347,11 @@ class StoreClient:
                 return
             offset += size
 
-    async def fetch_all(self, route: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+    async def fetch_all(
+        self, route: str, params: Mapping[str, Any] | None = None, *, max_per_page: int = 100
+    ) -> list[Any]:
         items: list[Any] = []
-        async for page in self.iter_pages(route, params):
+        async for page in self.iter_pages(route, params, max_per_page=max_per_page):
             items.extend(page.items)
         return items
 
@@ -365,13 +368,14 @@ class StoreClient:
             except httpx.HTTPError as exc:
                 raise transport_error(exc, url) from exc
 
-    async def check_keys(self) -> AuthMethod:
-        """Run the auth ladder now with a cheap read; returns the method that worked (raises on failure)."""
+    async def check_keys(self) -> StoreResponse:
+        """Run the auth ladder now with a cheap read (one order id, all statuses); raises when the keys don't work.
+
+        The answer's `total` is the number of orders (trash excluded). `auth_method` is set afterwards.
+        """
         if self.credentials is None:
             raise NeedsReauth("Storelens has no keys for this store.", code="keys_invalid")
-        await self.get("/wc/v3/orders", {"per_page": 1, "_fields": "id"})
-        assert self.auth_method is not None
-        return self.auth_method
+        return await self.get("/wc/v3/orders", {"per_page": 1, "_fields": "id", "status": "any"})
 
     # ------------------------------------------------------------------ core
 
@@ -430,7 +434,7 @@ class StoreClient:
         base, items = self._url_and_params(route, params)
         if not authenticate or self.credentials is None:
             resp, url, elapsed = await self._send(method, base, items, json, None)
-            return self._finish(resp, url, elapsed)
+            return self._finish(resp, url, elapsed, authenticated=False)
         known = self.auth_method
         if known is not None and known not in ladder_for(urlsplit(base).scheme):
             known = None  # e.g. Basic remembered but the store is now reached over http: relearn
@@ -532,7 +536,7 @@ class StoreClient:
                 raise transport_error(exc, url) from exc
             return resp, url, time.monotonic() - started
 
-    def _finish(self, resp: httpx.Response, url: str, elapsed: float) -> StoreResponse:
+    def _finish(self, resp: httpx.Response, url: str, elapsed: float, authenticated: bool = True) -> StoreResponse:
         """Turn a final answer into data or the typed error it means."""
         status = resp.status_code
         display_url = _redact(url)
@@ -542,6 +546,8 @@ class StoreClient:
                 raise classify_non_json(status, resp.headers, resp.content, display_url)
             if parsed.noisy:
                 self.warnings.setdefault("php_notices", php_notices_warning())
+            if authenticated and served_from_cache(resp.headers):
+                self.warnings.setdefault("caching", caching_warning())
             return StoreResponse(status, parsed.data, resp.headers, display_url, elapsed)
         if 300 <= status < 400:
             location = resp.headers.get("location", "")
@@ -617,6 +623,15 @@ class StoreClient:
                 text += " " + "; ".join(f"{k}: {v}" for k, v in details.items())
             raise DataError(text, code="bad_request", status=status, url=display_url, wc_code=wc_code)
         raise DataError(message or f"HTTP {status}", code="http_error", status=status, url=display_url, wc_code=wc_code)
+
+
+def served_from_cache(headers: httpx.Headers) -> bool:
+    """A page cache or CDN answered: authenticated API data must never come from one (stale, or someone else's)."""
+    for name in ("x-cache", "cf-cache-status", "x-litespeed-cache", "x-proxy-cache", "x-sg-cache", "x-wp-super-cache"):
+        if "hit" in headers.get(name, "").lower():
+            return True
+    age = headers.get("age", "").strip()
+    return age.isdigit() and int(age) > 0
 
 
 def _proves_auth(resp: httpx.Response, url: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +23,7 @@ import httpx
 from .auth import AuthMethod, error_body
 from .body import classify_non_json, detect_firewall, is_maintenance, maintenance_error, parse_json_lenient
 from .client import ClientConfig, StoreClient
+from .dates import gmt_filter
 from .errors import (
     Blocked,
     DataError,
@@ -32,6 +33,7 @@ from .errors import (
     Retriable,
     StoreError,
     StoreWarning,
+    legacy_woocommerce_warning,
     php_notices_warning,
     plain_permalinks_warning,
 )
@@ -39,6 +41,7 @@ from .retry import Sleep
 from .urls import RestRoot, candidate_urls
 
 MAX_REDIRECTS = 5
+FAR_FUTURE = datetime(2999, 1, 1)
 _API_LINK = re.compile(r"<([^>]+)>\s*;\s*rel=\"?https://api\.w\.org/\"?", re.I)
 _API_TAG = re.compile(
     r"<link\b(?=[^>]*\brel=[\"']https://api\.w\.org/[\"'])(?=[^>]*\bhref=[\"']([^\"']+)[\"'])[^>]*>", re.I
@@ -99,6 +102,8 @@ class StoreDetails:
     has_subscriptions: bool
     analytics_date_type: str | None  # woocommerce_date_type; None = unset (WooCommerce's default: date_paid)
     analytics_excluded_statuses: list[str] | None  # None = unset (WooCommerce's default list)
+    supports_modified_after: bool | None = None  # measured: False when the store ignores the filter
+    order_count: int | None = None  # X-WP-Total of orders with status=any (trash excluded)
     warnings: list[StoreWarning] = field(default_factory=list)
 
 
@@ -256,16 +261,7 @@ class _Discoverer:
         if plain:
             warnings.append(plain_permalinks_warning())
         if modified_after is False:
-            warnings.append(
-                StoreWarning(
-                    code="legacy_woocommerce",
-                    message=(
-                        "Your WooCommerce is older than 5.8, so it cannot list only recently changed orders: every "
-                        "sync has to re-read more of your store and takes longer."
-                    ),
-                    fix="Update WooCommerce under Plugins (back up first).",
-                )
-            )
+            warnings.append(legacy_woocommerce_warning())
         warnings.extend(self.client.warnings.values())
         gmt_offset = index.get("gmt_offset")
         try:
@@ -360,7 +356,10 @@ async def describe_store(client: StoreClient) -> StoreDetails:
     and stops at parameter validation (400 `rest_missing_callback_param`: `topic` and `delivery_url` are required),
     before any permission callback or handler runs: nothing is ever created.
     """
-    method = await client.check_keys()
+    first = await client.check_keys()
+    assert client.auth_method is not None
+    method = client.auth_method
+    modified_after = await _honours_modified_after(client, first.total)
     currency = await _currency(client)
     refunds = await _route_exists(client, "/wc/v3/refunds", {"per_page": 1, "_fields": "id"})
     try:
@@ -377,8 +376,23 @@ async def describe_store(client: StoreClient) -> StoreDetails:
         has_subscriptions=subs,
         analytics_date_type=date_type,
         analytics_excluded_statuses=excluded,
-        warnings=list(client.warnings.values()),
+        supports_modified_after=modified_after,
+        order_count=first.total,
+        warnings=list(client.warnings.values()) + ([legacy_woocommerce_warning()] if modified_after is False else []),
     )
+
+
+async def _honours_modified_after(client: StoreClient, orders: int | None) -> bool | None:
+    """Ask for orders modified after the year 2999: a store that returns any ignores the filter (WooCommerce < 5.8
+    silently drops unknown parameters). Unknown (None) when the store has no orders to show the difference."""
+    if not orders:
+        return None
+    params = {"per_page": 1, "_fields": "id", "status": "any", **gmt_filter(modified_after=FAR_FUTURE)}
+    try:
+        resp = await client.get("/wc/v3/orders", params)
+    except DataError:
+        return None
+    return not resp.data
 
 
 async def _currency(client: StoreClient) -> str | None:

@@ -180,3 +180,28 @@ def proxy_no_ssl_warning() -> StoreWarning:
             "`if ($_SERVER['HTTP_X_FORWARDED_PROTO'] === 'https') $_SERVER['HTTPS'] = 'on';` (or ask your host)."
         ),
     )
+
+
+def caching_warning() -> StoreWarning:
+    return StoreWarning(
+        code="caching",
+        message=(
+            "A cache in front of your store answers API requests with stored copies, so Storelens may see old data "
+            "(and a cached answer to one app can be served to another)."
+        ),
+        fix=(
+            "Exclude /wp-json/ and /wc-auth/ from WP Rocket, LiteSpeed Cache, your host's or CDN's page cache, "
+            "or pause caching while connecting."
+        ),
+    )
+
+
+def legacy_woocommerce_warning() -> StoreWarning:
+    return StoreWarning(
+        code="legacy_woocommerce",
+        message=(
+            "Your WooCommerce is older than 5.8, so it cannot list only recently changed orders: every sync has to "
+            "re-read more of your store and takes longer."
+        ),
+        fix="Update WooCommerce under Plugins (back up first).",
+    )
