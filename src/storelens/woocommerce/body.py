@@ -22,6 +22,7 @@ _PHP_NOISE = re.compile(
     r"\b(php )?(warning|notice|deprecated|strict standards)\s*:|\bon line\b|\?>)",
     re.IGNORECASE,
 )
+_MAX_TRIES = 64  # candidate JSON starts tried before giving up on a body
 _MAX_NOISE = 65536  # PHP notices before the JSON are short; don't hunt for JSON starts deep inside a page
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<title|<!--|<\?xml|<div|<p>|<h1)", re.I)
 
@@ -52,8 +53,15 @@ def parse_json_lenient(content: bytes) -> JsonBody | None:
     if re.search(r"<html|<!doctype|<head[\s>]|<body", text[:20000], re.I):
         return None  # a whole web page (challenge, error, theme) is never a noisy JSON answer
     best: tuple[int, Any] | None = None  # (length, data) of the longest JSON followed by PHP noise
+    covered = 0  # end of the best JSON so far: brackets inside it are not new starts
+    tries = 0
     for match in re.finditer(r"[\[{]", text[:_MAX_NOISE]):
         start = match.start()
+        if start < covered:
+            continue
+        tries += 1
+        if tries > _MAX_TRIES:
+            break
         prefix = text[:start]
         if not _is_php_noise(prefix):
             if re.search(r"<(?!br\b|b>|/b>)", prefix, re.I):
@@ -68,6 +76,7 @@ def parse_json_lenient(content: bytes) -> JsonBody | None:
             return JsonBody(data, noisy=True)
         if _is_php_noise(rest) and (best is None or end - start > best[0]):
             best = (end - start, data)
+            covered = end
     if best is not None:
         return JsonBody(best[1], noisy=True)
     return None
