@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
@@ -50,6 +52,17 @@ REQUIRE_SERVICES = os.environ.get("STORELENS_REQUIRE_SERVICES", "") == "1"
 
 # Tasks run inline in tests: a job's effect is visible when the call returns, no consumer needed.
 HUEY.immediate = True
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Still Argon2 (hashes start with "argon2$"), with parameters cheap enough for hundreds of test users."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
+
+settings.PASSWORD_HASHERS = ["tests.conftest.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -228,7 +241,9 @@ def _postgres_database(name: str, create: bool) -> None:
 def start_storelens_server(
     tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
 ) -> Iterator[Callable[..., LiveServer]]:
-    """`start_storelens_server(tls=False, **env)`: start a real server; stopped at the end of the test.
+    """`start_storelens_server(tls=False, args=(), **env)`: start a real server; stopped at the end of the test.
+
+    `args` are extra `storelens serve` options (e.g. `("--no-consumer",)`); `env` extra environment variables.
 
     On the PostgreSQL pass the server gets its own fresh PostgreSQL database; otherwise SQLite in its data directory.
     With `tls=True` it serves HTTPS with a certificate from a throw-away CA (`server.ca_file`) for 127.0.0.1/localhost.
@@ -236,7 +251,7 @@ def start_storelens_server(
     servers: list[LiveServer] = []
     databases: list[str] = []
 
-    def start(tls: bool = False, timeout: float = 60.0, **extra_env: str) -> LiveServer:
+    def start(tls: bool = False, args: tuple[str, ...] = (), timeout: float = 60.0, **extra_env: str) -> LiveServer:
         data_dir = tmp_path_factory.mktemp("storelens-data")
         env = server_env(data_dir, **extra_env)
         if POSTGRES_PASS:
@@ -254,7 +269,7 @@ def start_storelens_server(
         else:
             shutil.copy(migrated_sqlite, data_dir / "storelens.sqlite3")
         port = free_port()
-        args = [sys.executable, "-m", "storelens", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command = [sys.executable, "-m", "storelens", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
         ca_file = None
         if tls:
             import trustme
@@ -267,9 +282,9 @@ def start_storelens_server(
             cert.cert_chain_pems[0].write_to_path(str(data_dir / "tls-cert.pem"))
             for extra in cert.cert_chain_pems[1:]:
                 extra.write_to_path(str(data_dir / "tls-cert.pem"), append=True)
-            args += ["--tls-cert", str(data_dir / "tls-cert.pem"), "--tls-key", str(data_dir / "tls-key.pem")]
+            command += ["--tls-cert", str(data_dir / "tls-cert.pem"), "--tls-key", str(data_dir / "tls-key.pem")]
         process = subprocess.Popen(
-            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(data_dir)
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(data_dir)
         )
         scheme = "https" if tls else "http"
         server = LiveServer(f"{scheme}://127.0.0.1:{port}", data_dir, env, process, ca_file)
@@ -316,16 +331,29 @@ def storelens_server(start_storelens_server: Callable[..., LiveServer]) -> LiveS
 # --- browser ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
+    """One Chromium per test module.
+
+    Playwright's sync API keeps an event loop running on the main thread, where Django then refuses ORM calls as
+    "async unsafe"; the flag allows them while the browser lives, and only then.
+    """
     if not CHROMIUM.exists():
         service_unavailable(f"{CHROMIUM} is missing: install it with `apt-get install chromium` (make test does)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
