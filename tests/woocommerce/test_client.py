@@ -538,3 +538,19 @@ async def test_maintenance_as_wp_die_json_is_maintenance_not_rate_limiting(fake_
             await client.get("/wc/v3/orders")
     assert info.value.code == "maintenance" and info.value.retry_after == 600
     assert fake_sleep.delays == []  # ten minutes is longer than a sync waits: report now, retry next pass
+
+
+async def test_a_plugin_claiming_the_authorization_header_is_not_called_a_stripped_header(
+    fake_sleep: FakeSleep,
+) -> None:
+    store = store_with_key()
+
+    def jwt_plugin(request: httpx.Request) -> httpx.Response:
+        if "authorization" in request.headers:
+            return wc_error(403, "jwt_auth_bad_auth_header", "Authorization header malformed.")
+        return store(request)
+
+    async with make_client(jwt_plugin, fake_sleep) as client:
+        await client.get("/wc/v3/orders")
+    assert client.auth_method is AuthMethod.QUERY
+    assert client.auth_findings == set()

@@ -95,3 +95,14 @@ def test_query_is_encoded_the_way_php_decodes_it() -> None:
         raw=frozenset({"rest_route", "_wcauth"}),
     )
     assert query == ("search=Zo%C3%AB%20%E6%9D%B1%E4%BA%AC%20a%2Bb%2Fc&rest_route=/wc/v3/orders&_wcauth=/wp-json/wc/")
+
+
+def test_datetimes_must_go_through_gmt_filter() -> None:
+    from datetime import UTC, datetime
+
+    from storelens.woocommerce.urls import format_param
+
+    with pytest.raises(TypeError, match="gmt_filter"):
+        format_param(datetime(2026, 1, 1, tzinfo=UTC))
+    assert format_param([1, 2, 3]) == "1,2,3"
+    assert format_param(True) == "true"

@@ -471,7 +471,9 @@ class StoreClient:
 
     def _learned(self, method: AuthMethod, attempts: list[AuthAttempt]) -> None:
         self.auth_method = method
-        failed = {a.method for a in attempts if a.outcome is not Outcome.ACCEPTED}
+        # Only a 401 "you are nobody" proves the header was dropped; a 403 from a plugin that claims the
+        # Authorization header for itself (JWT auth plugins) is another story.
+        failed = {a.method for a in attempts if a.outcome is Outcome.ANONYMOUS and a.status == 401}
         self.warnings.pop("auth_header_stripped", None)
         self.warnings.pop("proxy_no_ssl", None)
         if method is AuthMethod.QUERY and AuthMethod.BASIC in failed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 from .errors import Misconfigured
@@ -135,6 +136,8 @@ def format_param(value: object) -> str:
     """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime):
+        raise TypeError("pass dates through dates.gmt_filter(): naive UTC with dates_are_gmt=true, never an offset")
     if isinstance(value, list | tuple | set | frozenset):
         return ",".join(format_param(v) for v in value)
     return str(value)
