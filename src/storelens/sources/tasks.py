@@ -1,0 +1,85 @@
+"""Background jobs of the connect flow.
+
+`verify_keys` runs after the wc-auth callback answered: the store's PHP worker was waiting on that answer, so the
+first real API call with the new keys happens here, never inside the callback request.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from django.utils import timezone
+from huey.contrib.djhuey import task
+
+from storelens.sources.models import Source
+from storelens.woocommerce.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+
+def _sync_function(name: str) -> Any:
+    """A function of storelens.sync by name; raises (never silently skips) while the sync app lacks it."""
+    module_name, _, attr = name.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise RuntimeError(f"{name} is missing: the sync app must provide it (see notes/DATA-MODEL.md)") from exc
+
+
+def set_status_from_error(source: Source, error: StoreError) -> None:
+    _sync_function("storelens.sync.status.set_status_from_error")(source, error)
+
+
+def apply_details(source: Source, details: Any) -> None:
+    """Store what a successful key check revealed. Fields the owner can't have overridden are refreshed."""
+    source.auth_method = str(details.auth_method)
+    if details.permissions:
+        source.key_permissions = details.permissions
+    if details.currency:
+        source.currency = details.currency
+    source.has_refunds_route = details.has_refunds_route
+    source.has_subscriptions = details.has_subscriptions
+    if source.settings_from_store:
+        if details.analytics_date_type in ("date_created", "date_paid", "date_completed"):
+            source.date_basis = details.analytics_date_type.removeprefix("date_")
+        if details.analytics_excluded_statuses is not None:
+            source.excluded_statuses = details.analytics_excluded_statuses
+    source.keys_verified_at = timezone.now()
+
+
+def mark_verified_and_import(source: Source) -> None:
+    """Keys work: clear any problem and start the first import (or catch up on a reconnected source)."""
+    first_time = source.last_sync_at is None
+    source.status = Source.Status.IMPORTING if first_time else Source.Status.CONNECTED
+    source.status_code = source.status_message = source.status_fix = ""
+    source.status_since = timezone.now()
+    source.save()
+    if first_time:
+        _sync_function("storelens.sync.tasks.start_import")(source.pk)
+    else:
+        _sync_function("storelens.sync.tasks.sync_now")(source.pk)
+
+
+def verify_keys_now(source_id: int) -> bool:
+    """Check the source's keys with real API calls; True when they work. The status says why when not."""
+    source = Source.objects.get(pk=source_id)
+    from storelens.sources import store_access
+
+    try:
+        details = store_access.describe(source)
+    except StoreError as err:
+        log.info("keys of source %s failed verification: %s", source_id, err.code)
+        source.refresh_from_db()
+        set_status_from_error(source, err)
+        return False
+    source.refresh_from_db()
+    apply_details(source, details)
+    mark_verified_and_import(source)
+    return True
+
+
+@task(name="sources.verify_keys")
+def verify_keys(source_id: int) -> bool:
+    return verify_keys_now(source_id)

@@ -1,0 +1,172 @@
+"""Add a store, paste keys and verify callback keys against the fake WooCommerce store (in-process)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from storelens.sources import connect
+from storelens.sources.models import Source
+from storelens.sources.tasks import verify_keys_now
+
+from .helpers import HOME, a_store
+from .test_pages import post_form, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("typed", ["shop.example.com", "https://shop.example.com/wp-admin/options-general.php"])
+def test_adding_what_people_type_finds_the_store(signed_in: Client, fake_store: Any, typed: str) -> None:
+    answer = post_form(signed_in, "/sources/", "/sources/add/", {"url": typed})
+    source = Source.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/sources/{source.pk}/"
+    assert source.home_url == HOME and source.rest_root == HOME + "/wp-json/"
+    assert source.name == "Example Shop" and source.timezone_string == "America/New_York"
+    assert source.status == Source.Status.CONNECTING and source.entered_url == typed
+    assert not source.plain_permalinks
+
+
+def test_adding_the_same_store_twice_opens_the_first(signed_in: Client, fake_store: Any) -> None:
+    post_form(signed_in, "/sources/", "/sources/add/", {"url": "shop.example.com"})
+    again = post_form(signed_in, "/sources/", "/sources/add/", {"url": "https://shop.example.com/wp-json/"})
+    source = Source.objects.get()
+    assert again["Location"] == f"/sources/{source.pk}/"
+    assert "already one of your stores" in text(signed_in.get(again["Location"]))
+
+
+def test_a_second_store_can_be_added_to_the_same_workspace(alice: Any, signed_in: Client, fake_store: Any) -> None:
+    a_store(alice.workspaces().first(), home_url="https://other.example.com", name="Other")
+    post_form(signed_in, "/sources/", "/sources/add/", {"url": "shop.example.com"})
+    assert Source.objects.count() == 2
+    page = text(signed_in.get("/sources/"))
+    assert "Other" in page and "Example Shop" in page and "Add a WooCommerce store" in page
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "words"),
+    [
+        ("not-wordpress", "not_wordpress", "does not look like a WordPress site"),
+        ("no-woocommerce", "not_woocommerce", "WooCommerce"),
+        ("rest-disabled", "rest_disabled", "REST API is switched off"),
+        ("waf-cloudflare", "waf_challenge", "Cloudflare"),
+    ],
+)
+def test_each_discovery_failure_is_a_precise_message_with_its_fix(
+    signed_in: Client, fake_store: Any, mode: str, code: str, words: str
+) -> None:
+    fake_store.config.set_modes({mode})
+    answer = post_form(signed_in, "/sources/", "/sources/add/", {"url": "shop.example.com"})
+    page = text(answer)
+    assert answer.status_code == 400
+    assert f'data-code="{code}"' in page and words in page and "What to do:" in page
+    assert not Source.objects.exists()
+
+
+def test_plain_permalinks_found_by_discovery_are_explained_on_the_store_page(
+    signed_in: Client, fake_store: Any
+) -> None:
+    fake_store.config.set_modes({"plain-permalinks"})
+    answer = post_form(signed_in, "/sources/", "/sources/add/", {"url": "shop.example.com"})
+    source = Source.objects.get()
+    assert source.plain_permalinks and "rest_route" in source.rest_root
+    page = text(signed_in.get(answer["Location"]))
+    assert "plain permalinks" in page and "Settings → Permalinks" in page
+
+
+def _key(fake_store: Any, permissions: str) -> Any:
+    return fake_store.accounts.create_key(1, "Storelens", permissions)
+
+
+@pytest.mark.parametrize(("permissions", "shown"), [("read_write", "read and write"), ("read", "read")])
+def test_manual_keys_are_checked_with_a_real_call_and_their_scope_detected(
+    alice: Any, signed_in: Client, fake_store: Any, queued_jobs: Any, permissions: str, shown: str
+) -> None:
+    source = a_store(alice.workspaces().first())
+    key = _key(fake_store, permissions)
+    page = f"/sources/{source.pk}/"
+    answer = post_form(
+        signed_in,
+        page,
+        f"/sources/{source.pk}/keys/",
+        {"consumer_key": key.consumer_key, "consumer_secret": key.consumer_secret},
+    )
+    assert answer.status_code == 302
+    source.refresh_from_db()
+    assert source.keys() == (key.consumer_key, key.consumer_secret)
+    assert source.key_permissions == permissions and source.keys_verified_at is not None
+    assert source.status == Source.Status.IMPORTING and source.currency == "USD"
+    assert [t.name for t in queued_jobs.pending()] == ["start_import"]
+    shown_page = text(signed_in.get(page))
+    assert f"The keys work ({shown} access)" in shown_page
+    assert ("cannot register webhooks" in shown_page) == (permissions == "read")
+
+
+def test_manual_keys_the_store_does_not_know_are_refused_with_the_reason(
+    alice: Any, signed_in: Client, fake_store: Any
+) -> None:
+    source = a_store(alice.workspaces().first())
+    answer = post_form(
+        signed_in,
+        f"/sources/{source.pk}/",
+        f"/sources/{source.pk}/keys/",
+        {"consumer_key": "ck_" + "0" * 40, "consumer_secret": "cs_" + "0" * 40},
+    )
+    assert answer.status_code == 400
+    page = text(answer)
+    assert 'data-code="keys_invalid"' in page and "What to do:" in page
+    source.refresh_from_db()
+    assert source.consumer_key_enc == ""
+
+
+def test_malformed_manual_keys_say_what_a_key_looks_like(alice: Any, signed_in: Client) -> None:
+    source = a_store(alice.workspaces().first())
+    answer = post_form(
+        signed_in,
+        f"/sources/{source.pk}/",
+        f"/sources/{source.pk}/keys/",
+        {"consumer_key": "abc", "consumer_secret": "def"},
+    )
+    assert answer.status_code == 400 and "ck_ followed by 40" in text(answer)
+
+
+def test_verification_job_marks_callback_keys_verified_and_starts_the_import(
+    alice: Any, fake_store: Any, queued_jobs: Any
+) -> None:
+    source = a_store(alice.workspaces().first())
+    _, token = connect.start(source, alice)
+    key = _key(fake_store, "read_write")
+    body = {
+        "key_id": key.key_id,
+        "user_id": token,
+        "consumer_key": key.consumer_key,
+        "consumer_secret": key.consumer_secret,
+        "key_permissions": "read_write",
+    }
+    assert connect.accept_callback(body).status == 200
+    assert verify_keys_now(source.pk) is True
+    source.refresh_from_db()
+    assert source.keys_verified_at is not None and source.auth_method == "basic"
+    assert source.status == Source.Status.IMPORTING
+    assert [t.name for t in queued_jobs.pending()] == ["start_import"]
+
+
+def test_verification_of_revoked_keys_asks_for_reconnect(alice: Any, fake_store: Any, queued_jobs: Any) -> None:
+    source = a_store(alice.workspaces().first())
+    _, token = connect.start(source, alice)
+    key = _key(fake_store, "read_write")
+    body = {
+        "key_id": key.key_id,
+        "user_id": token,
+        "consumer_key": key.consumer_key,
+        "consumer_secret": key.consumer_secret,
+        "key_permissions": "read_write",
+    }
+    connect.accept_callback(body)
+    fake_store.accounts.delete_key(key.key_id)
+    assert verify_keys_now(source.pk) is False
+    source.refresh_from_db()
+    assert source.status == Source.Status.NEEDS_REAUTH and source.keys_verified_at is None
+    assert "Reconnect Store" in source.status_fix
+    assert queued_jobs.pending() == []
