@@ -35,7 +35,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from storelens.fakestore import outbound
 from storelens.fakestore.faults import wp_die_html
@@ -88,7 +87,10 @@ def routes(store: Any) -> list[Route]:
     async def pretty(request: Request) -> Response:
         route = request.path_params["route"]
         if store.config.has("plain-permalinks"):
-            return _plain_permalinks_path(request)
+            # No rewrite rule for /wc-auth/ then: WordPress's canonical 301 to a trailing slash, then the home page.
+            from storelens.fakestore.wordpress import front_controller
+
+            return await front_controller(request)
         return await auth_endpoint(request, store, route.strip("/"))
 
     async def wp_login(request: Request) -> Response:
@@ -440,31 +442,6 @@ def _redirect(location: str, status: int = 302) -> Response:
         status_code=status,
         headers={"Location": sanitize_redirect(location), "X-Redirect-By": "WordPress", "Content-Type": HTML},
     )
-
-
-def _plain_permalinks_path(request: Request) -> Response:
-    """Under plain permalinks WordPress has no rule for /wc-auth/: it canonicalises to a trailing slash, which is
-    then just the home page."""
-    path = request.url.path
-    if not path.endswith("/"):
-        location = str(request.url.replace(path=path + "/"))
-        return Response(
-            b"",
-            status_code=301,
-            headers={"Location": location, "X-Redirect-By": "WordPress", "Content-Type": HTML, **NOCACHE},
-        )
-    return _HomePage()
-
-
-class _HomePage(Response):
-    """Answers with whatever the store serves at `/` for the same query (the home page)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        app = scope["app"]
-        await app({**scope, "path": "/", "raw_path": b"/", "root_path": ""}, receive, send)
 
 
 async def _form(request: Request) -> dict[str, str]:
