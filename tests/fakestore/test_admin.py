@@ -140,3 +140,28 @@ async def test_with_a_token_every_client_must_present_it() -> None:
         assert (await anonymous.get("/__fakestore/")).status_code == 401
         assert (await remote.get("/__fakestore/")).status_code == 200
         assert (await anonymous.get("/__fakestore/", headers={"X-Fakestore-Token": "t0ken"})).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_a_revoked_key_and_a_demoted_user_get_woocommerces_401_and_403(setup: tuple[Any, Any]) -> None:
+    app, store = setup
+    async with client(app) as c:
+        key = (await c.post("/__fakestore/keys", json={"permissions": "read"})).json()
+        auth = (key["consumer_key"], key["consumer_secret"])
+        assert (await c.get("/wp-json/wc/v3/orders", auth=auth)).status_code == 200
+
+        await c.put("/__fakestore/users/1/role", json={"role": "customer"})
+        demoted = await c.get("/wp-json/wc/v3/orders", auth=auth)
+        await c.put("/__fakestore/users/1/role", json={"role": "administrator"})
+        assert (await c.get("/wp-json/wc/v3/orders", auth=auth)).status_code == 200
+
+        await c.delete(f"/__fakestore/keys/{key['key_id']}")
+        revoked = await c.get("/wp-json/wc/v3/orders", auth=auth)
+    assert demoted.status_code == 403
+    assert demoted.json()["code"] == "woocommerce_rest_cannot_view"
+    assert revoked.status_code == 401
+    assert revoked.json() == {
+        "code": "woocommerce_rest_cannot_view",
+        "message": "Sorry, you cannot list resources.",
+        "data": {"status": 401},
+    }

@@ -130,6 +130,11 @@ def test_the_whole_flow_delivers_the_key_to_an_https_callback_exactly_as_woocomm
     key = stack.store.accounts.find(body["consumer_key"])
     assert key is not None and key.consumer_secret == body["consumer_secret"] and key.key_id == body["key_id"]
 
+    with stack.browser() as api:
+        orders = api.get(f"{stack.home}/wp-json/wc/v3/orders", auth=(body["consumer_key"], body["consumer_secret"]))
+    assert orders.status_code == 200
+    assert orders.json() and int(orders.headers["x-wp-total"]) >= len(orders.json())
+
 
 def test_a_callback_port_outside_wordpress_safe_ports_is_refused(stack: Stack) -> None:
     stack.store.config.http_allowed_safe_ports = (80, 443, 8080)
