@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "storelens.analytics"
     label = "analytics"
+
+    def ready(self) -> None:
+        # Rollups move inside the sync's page transaction, through the commerce change feed.
+        from storelens.analytics import rollups
+        from storelens.commerce import changes
+
+        changes.register(rollups.on_changes)

@@ -1,0 +1,185 @@
+"""Keeping the daily rollups in step with the raw rows, inside the sync's page transaction.
+
+The change feed hands us (old, new) states of the orders and refunds a page touched. The rollups must move by
+exactly C(after) − C(before), where C is every contribution (`definitions.contributions`). Orders contribute on their
+own; a refund's cell depends on its order too (day of the refund, but currency and status of the order, and only when
+the order can be counted), so a changed order also moves its unchanged refunds, and a refund that arrives before its
+order contributes nothing until the order arrives.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from storelens.analytics.definitions import (
+    Contribution,
+    DateBasis,
+    OrderRow,
+    RefundRow,
+    Totals,
+    contributions,
+    order_contribution,
+    refund_contribution,
+)
+from storelens.analytics.models import TOTALS_COLUMNS, DailyRollup
+from storelens.analytics.rows import (
+    ORDER_FIELDS,
+    REFUND_FIELDS,
+    order_row_from_state,
+    order_row_from_values,
+    raw_rows,
+    refund_row_from_state,
+    refund_row_from_values,
+)
+from storelens.analytics.timezones import store_timezone
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from storelens.commerce.changes import OrderChange, RefundChange
+
+Key = tuple[str, Any, str, str]  # basis, day, currency, status
+
+
+class Deltas:
+    """Signed sums per rollup cell, built in memory and written once per page."""
+
+    def __init__(self) -> None:
+        self.cells: dict[Key, Totals] = defaultdict(Totals)
+
+    def add(self, basis: DateBasis, c: Contribution | None, sign: int) -> None:
+        if c is None:
+            return
+        self.cells[(basis.value, c.day, c.currency, c.status)].add(c.totals if sign > 0 else c.totals.negated())
+
+    def nonzero(self) -> dict[Key, Totals]:
+        return {k: t for k, t in self.cells.items() if not t.is_zero()}
+
+
+def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+    """The change-feed listener: turn one page's changes into rollup deltas and write them."""
+    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    apply(source, deltas_for(source, tz, order_changes, refund_changes))
+
+
+def deltas_for(
+    source: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+) -> Deltas:
+    from storelens.commerce.models import Order, Refund
+
+    old_orders: dict[int, OrderRow | None] = {}
+    new_orders: dict[int, OrderRow | None] = {}
+    for ch in order_changes:
+        old_orders.setdefault(ch.wc_id, order_row_from_state(ch.old) if ch.old else None)
+        new_orders[ch.wc_id] = order_row_from_state(ch.new) if ch.new else None
+    old_refunds: dict[int, RefundRow | None] = {}
+    new_refunds: dict[int, RefundRow | None] = {}
+    for rc in refund_changes:
+        old_refunds.setdefault(rc.wc_id, refund_row_from_state(rc.old) if rc.old else None)
+        new_refunds[rc.wc_id] = refund_row_from_state(rc.new) if rc.new else None
+
+    # Unchanged refunds of changed orders move with their order: same row before and after.
+    stable_refunds: dict[int, RefundRow] = {}
+    if new_orders:
+        for v in (
+            Refund.objects.filter(source=source, parent_wc_id__in=list(new_orders))
+            .exclude(wc_id__in=list(new_refunds))
+            .values(*REFUND_FIELDS)
+        ):
+            stable_refunds[v["wc_id"]] = refund_row_from_values(v)
+    # Unchanged orders of changed refunds: same row before and after.
+    parent_ids = {r.order_id for r in [*old_refunds.values(), *new_refunds.values()] if r is not None}
+    stable_orders: dict[int, OrderRow] = {}
+    missing = parent_ids - set(new_orders)
+    if missing:
+        for v in Order.objects.filter(source=source, wc_id__in=list(missing)).values(*ORDER_FIELDS):
+            stable_orders[v["wc_id"]] = order_row_from_values(v)
+
+    def order_before(order_id: int) -> OrderRow | None:
+        return old_orders[order_id] if order_id in old_orders else stable_orders.get(order_id)
+
+    def order_after(order_id: int) -> OrderRow | None:
+        return new_orders[order_id] if order_id in new_orders else stable_orders.get(order_id)
+
+    deltas = Deltas()
+    for basis in DateBasis:
+        for order_id, new in new_orders.items():
+            deltas.add(basis, order_contribution(old_orders[order_id], basis, tz) if old_orders[order_id] else None, -1)
+            deltas.add(basis, order_contribution(new, basis, tz) if new else None, +1)
+        for refund_id, new_r in new_refunds.items():
+            old_r = old_refunds[refund_id]
+            if old_r is not None:
+                deltas.add(basis, refund_contribution(old_r, order_before(old_r.order_id), basis, tz), -1)
+            if new_r is not None:
+                deltas.add(basis, refund_contribution(new_r, order_after(new_r.order_id), basis, tz), +1)
+        for r in stable_refunds.values():
+            deltas.add(basis, refund_contribution(r, order_before(r.order_id), basis, tz), -1)
+            deltas.add(basis, refund_contribution(r, order_after(r.order_id), basis, tz), +1)
+    return deltas
+
+
+def apply(source: Any, deltas: Deltas) -> None:
+    """Add each non-zero delta to its cell in three statements per page: read the touched cells (locked on
+    PostgreSQL), bulk-update those that exist, bulk-insert the new ones.
+
+    One writer per source holds the sync lease; should two ever race on a new cell, the unique constraint fails the
+    page's transaction and the sync retries the page, so a cell is never counted twice.
+    """
+    cells = deltas.nonzero()
+    if not cells:
+        return
+    days = {day for (_, day, _, _) in cells}
+    existing = {
+        (row.basis, row.day, row.currency, row.status): row
+        for row in DailyRollup.objects.select_for_update().filter(
+            source=source, basis__in={b for (b, _, _, _) in cells}, day__in=days
+        )
+    }
+    columns = list(TOTALS_COLUMNS.values())
+    changed, created = [], []
+    for key, t in cells.items():
+        row = existing.get(key)
+        if row is None:
+            basis, day, currency, status = key
+            row = DailyRollup(source=source, basis=basis, day=day, currency=currency, status=status)
+            created.append(row)
+        else:
+            changed.append(row)
+        for name, column in TOTALS_COLUMNS.items():
+            setattr(row, column, (getattr(row, column) or 0) + getattr(t, name))
+    if changed:
+        DailyRollup.objects.bulk_update(changed, columns, batch_size=500)
+    if created:
+        DailyRollup.objects.bulk_create(created, batch_size=500)
+
+
+def rebuild(source: Any) -> int:
+    """Recompute every cell of a source from its raw rows (after a time-zone change, or to repair). Returns cells."""
+    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    orders, refunds = raw_rows(source)
+    deltas = Deltas()
+    for basis in DateBasis:
+        for c in contributions(orders, refunds, basis, tz):
+            deltas.add(basis, c, +1)
+    cells = deltas.nonzero()
+    with transaction.atomic():
+        DailyRollup.objects.filter(source=source).delete()
+        DailyRollup.objects.bulk_create(
+            [
+                DailyRollup(
+                    source=source,
+                    basis=basis,
+                    day=day,
+                    currency=currency,
+                    status=status,
+                    **{column: getattr(t, name) for name, column in TOTALS_COLUMNS.items()},
+                )
+                for (basis, day, currency, status), t in cells.items()
+            ],
+            batch_size=1000,
+        )
+    return len(cells)
