@@ -317,3 +317,33 @@ def test_deliveries_over_https_are_verified_against_the_stores_ca_file(tmp_path:
         "cURL error 60: SSL certificate problem: unable to get local issuer certificate"
     }
     assert untrusted.webhooks[1].failure_count == 1
+
+
+@pytest.mark.anyio
+async def test_through_the_rest_api_a_created_webhook_is_pinged_and_an_order_edit_delivered() -> None:
+    from storelens.fakestore.app import create_app, running
+
+    receiver = Receiver()
+    app = create_app(FakeStoreConfig(home_url=HOME, orders=20, webhook_delay_s=0.02))
+    store = app.state.store
+    store.outbound_transport = httpx.ASGITransport(app=receiver)
+    key = store.accounts.create_key(1, "webhooks", "read_write")
+    auth = (key.consumer_key, key.consumer_secret)
+    async with running(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=HOME) as c:
+        created = await c.post(
+            "/wp-json/wc/v3/webhooks",
+            auth=auth,
+            json={"name": "edits", "topic": "order.updated", "secret": "abc", "delivery_url": "https://127.0.0.1/h"},
+        )
+        assert created.status_code == 201
+        order_id = (await c.get("/wp-json/wc/v3/orders", params={"per_page": 1}, auth=auth)).json()[0]["id"]
+        edited = await c.put(f"/wp-json/wc/v3/orders/{order_id}", auth=auth, json={"customer_note": "via REST"})
+        assert edited.status_code == 200
+        await app.dispatcher.drain()
+        after = (await c.get(f"/wp-json/wc/v3/webhooks/{created.json()['id']}", auth=auth)).json()
+    ping, delivery = receiver.requests
+    assert ping.body == f"webhook_id={created.json()['id']}".encode()
+    assert delivery.header("X-WC-Webhook-Signature") == verify(delivery.body, "abc")
+    assert json.loads(delivery.body) == edited.json()
+    assert after["date_modified"] is not None  # the delivery saved the webhook, as captured
+    assert created.json()["date_modified"] is None
