@@ -10,12 +10,11 @@ import httpx
 import pytest
 
 from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from storelens.fakestore.config import FakeStoreConfig, Faults
 from storelens.sync import api
 from storelens.woocommerce.retry import RetryPolicy
 
 HOME = "https://shop.test"
-HISTORY_END = "2026-11-20"
 
 
 async def _no_sleep(_: float) -> None:
@@ -33,7 +32,8 @@ class Fake:
 
 
 def make_fake(orders: int = 300, *, seed: int = 3, modes: set[str] | None = None, **config: Any) -> Fake:
-    cfg = FakeStoreConfig(home_url=HOME, orders=orders, seed=seed, months=12, history_end=HISTORY_END, **config)
+    """History ends today (the 7-day re-read needs recent orders)."""
+    cfg = FakeStoreConfig(home_url=HOME, orders=orders, seed=seed, months=12, **config)
     if modes:
         cfg.set_modes(modes)
     app = create_app(cfg)
@@ -72,4 +72,27 @@ def serve_in_process() -> Iterator[dict[str, Fake]]:
     api.transport_factory = None
 
 
+def ten_percent_faults() -> Faults:
+    """10% of requests fail: JSON 500s, proxy 502 pages, timeouts and 429s (with php-notices mode on top)."""
+    return Faults(
+        error_5xx_rate=0.03,
+        html_502_rate=0.02,
+        timeout_rate=0.02,
+        rate_limit_rate=0.03,
+        retry_after_s=0,
+        timeout_s=0.01,
+    )
+
+
 FAST_RETRIES = {"retry": RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_retry_after=0.01)}
+
+
+@pytest.fixture(autouse=True)
+def _quiet_httpx() -> Iterator[None]:
+    import logging
+
+    logger = logging.getLogger("httpx")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)

@@ -1,21 +1,59 @@
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 import pytest
 
+from storelens.commerce.models import Order
 from storelens.sync.api import run_sync
+from storelens.sync.models import ImportWindow, SyncState
 
-from .conftest import FAST_RETRIES, make_fake, make_source
+from .conftest import FAST_RETRIES, HOME, make_fake, make_source, ten_percent_faults
 from .equality import assert_copy_equals_store
 
 pytestmark = pytest.mark.django_db
+FAULTY_ORDERS = int(os.environ.get("STORELENS_TEST_IMPORT_ORDERS", "3000"))
 
 
-def test_smoke_import(workspace: Any, serve_in_process: dict) -> None:
-    fake = make_fake(300)
-    serve_in_process["https://shop.test"] = fake
+def test_a_full_import_under_ten_percent_faults_equals_the_store(workspace: Any, serve_in_process: dict) -> None:
+    fake = make_fake(FAULTY_ORDERS, seed=11, modes={"php-notices"}, faults=ten_percent_faults())
+    serve_in_process[HOME] = fake
     source = make_source(workspace, fake)
+    started = time.monotonic()
     result = run_sync(source.pk, client_options=FAST_RETRIES)
-    assert result.ran
+    elapsed = time.monotonic() - started
+    assert result.ran and result.stats is not None
+    fake.store.config.faults = type(fake.store.config.faults)()  # compare with a well-behaved store
+    assert_copy_equals_store(source, fake.store)
+    state = SyncState.objects.get(source=source)
+    assert state.import_completed_at is not None and state.orders_done >= Order.objects.filter(source=source).count()
+    assert not ImportWindow.objects.filter(source=source).exists()
+    source.refresh_from_db()
+    assert source.status == "connected" and source.last_sync_at is not None
+    assert any(w["code"] == "php_notices" for w in source.data_warnings)
+    print(f"imported {FAULTY_ORDERS} orders under faults in {elapsed:.1f}s")
+
+
+def test_the_last_30_days_are_imported_before_older_history(workspace: Any, serve_in_process: dict) -> None:
+    fake = make_fake(600, seed=5)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    seen: list[int] = []
+    run_sync(source.pk, client_options=FAST_RETRIES, progress=lambda state: seen.append(state.orders_done))
+    assert seen == sorted(seen) and seen[-1] >= 600
+    first_written = Order.objects.filter(source=source).order_by("synced_at", "pk").first()
+    newest = Order.objects.filter(source=source).order_by("-created_at").first()
+    assert (newest.created_at - first_written.created_at).days < 30
+
+
+def test_a_second_pass_writes_nothing_new(workspace: Any, serve_in_process: dict) -> None:
+    fake = make_fake(200, seed=2)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    count = Order.objects.filter(source=source).count()
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    assert Order.objects.filter(source=source).count() == count
     assert_copy_equals_store(source, fake.store)
