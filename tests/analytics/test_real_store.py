@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from storelens.accounts.models import Workspace
 from storelens.analytics import queries
@@ -51,3 +54,17 @@ def check_basis(source: object, basis: str, orders: list, refunds: list) -> None
     # The same numbers from the raw rows through the pure definitions (what drill-down and exports use).
     assert as_strings(range_totals(orders, refunds, settings, first, last)) == expected["total"]
     assert Decimal(expected["total"]["net_sales"]) > 0
+
+    # And `storelens report` prints the same totals.
+    out, err = StringIO(), StringIO()
+    args = ["--source", str(source.pk), "--from", expected["from"], "--to", expected["to"], "--date-basis", basis]
+    call_command("report", *args, "--json", stdout=out, stderr=err)
+    printed = json.loads(out.getvalue())
+    assert {k: printed[k] for k in ("orders", "net_sales", "refunds")} == {
+        "orders": int(expected["total"]["orders"]),
+        "net_sales": expected["total"]["net_sales"],
+        "refunds": expected["total"]["refunds"],
+    }
+    assert (
+        "EUR" in err.getvalue()
+    )  # the store's 8 EUR orders are added at face value, as WooCommerce does, and we say so

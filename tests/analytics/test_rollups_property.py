@@ -14,8 +14,16 @@ from hypothesis import strategies as st
 
 from storelens.accounts.models import Workspace
 from storelens.analytics import queries
-from storelens.analytics.definitions import DateBasis, ReportSettings, Totals, range_totals
+from storelens.analytics.definitions import (
+    DateBasis,
+    ReportSettings,
+    Totals,
+    new_customers,
+    range_totals,
+    returning_customers,
+)
 from storelens.analytics.models import TOTALS_COLUMNS, DailyRollup
+from storelens.analytics.report import customers
 from storelens.analytics.rollups import rebuild
 from storelens.analytics.rows import raw_rows
 from storelens.analytics.timezones import store_timezone
@@ -155,6 +163,12 @@ def test_rollups_equal_raw_rows_after_random_writes(
         per_day = queries.daily(source, report, FIRST_DAY, LAST_DAY + timedelta(days=3), currency)
         for day in (FIRST_DAY + timedelta(days=i) for i in range(15)):
             assert per_day.get(day, Totals()) == range_totals(orders, refunds, report, day, day, currency)
+
+        # Customers from the grouped SQL equal the definitions over raw rows.
+        assert customers(source, report, first, last) == (
+            new_customers(orders, refunds, report, first, last),
+            returning_customers(orders, refunds, report, first, last),
+        )
 
         # And the incremental cells are exactly the cells a rebuild from raw rows makes.
         incremental = cell_map(source)

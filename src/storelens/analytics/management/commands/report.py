@@ -1,0 +1,65 @@
+"""`storelens report`: one store's (or every store's) figures for a date range, as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from storelens.analytics.definitions import DateBasis
+from storelens.analytics.fx import UnknownRate
+from storelens.analytics.report import ReportError, build
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a day: write it as YYYY-MM-DD, e.g. 2025-03-31.") from None
+
+
+class Command(BaseCommand):
+    help = "Prints a store's figures for a date range (orders, net sales, refunds, AOV, customers…) as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--source", type=int, help="Id of the store (see storelens sources list).")
+        which.add_argument("--all", action="store_true", help="Every store, added up.")
+        parser.add_argument("--from", dest="first", required=True, help="First day, YYYY-MM-DD (store time zone).")
+        parser.add_argument("--to", dest="last", required=True, help="Last day, YYYY-MM-DD, included.")
+        parser.add_argument("--currency", help="Convert everything into this currency at each day's ECB rate.")
+        parser.add_argument("--date-basis", choices=[b.value for b in DateBasis], help="Overrides the store's.")
+        parser.add_argument("--exclude-statuses", help="Comma-separated statuses, e.g. pending,failed,cancelled.")
+        parser.add_argument("--json", action="store_true", help="Print JSON (the only format; accepted for clarity).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from storelens.sources.models import Source
+
+        if options["all"]:
+            sources = list(Source.objects.order_by("pk"))
+        else:
+            sources = list(Source.objects.filter(pk=options["source"]))
+            if not sources:
+                raise CommandError(f"No store with id {options['source']}: see `storelens sources list`.")
+        excluded = None
+        if options["exclude_statuses"] is not None:
+            excluded = [s.strip() for s in options["exclude_statuses"].split(",") if s.strip()]
+        try:
+            report = build(
+                sources,
+                _day(options["first"]),
+                _day(options["last"]),
+                currency=options["currency"],
+                date_basis=options["date_basis"],
+                excluded_statuses=excluded,
+            )
+        except (ReportError, UnknownRate) as exc:
+            raise CommandError(str(exc)) from None
+        for code, orders in sorted(report.unconverted.items()):
+            self.stderr.write(
+                f"Note: amounts in {code} ({orders} orders) were added to {report.currency} unconverted, as "
+                f"WooCommerce Analytics does; pass --currency {report.currency} to convert them at ECB rates."
+            )
+        self.stdout.write(json.dumps(report.as_json(), indent=2))

@@ -1,0 +1,174 @@
+"""One report over stores and a date range: what `storelens report`, the API summary and the pages' KPI tiles show.
+
+Totals come from the rollups. New and returning customers come from the orders table (one grouped query per store)
+because they depend on each customer's first counted order ever, which no daily cell can hold.
+
+Currency: with a target currency, each (store, day, currency) cell is converted at that day's ECB rate (see `fx`);
+an amount is never converted with a guessed rate: an unknown one raises `fx.UnknownRate`. Without one, a single
+store's amounts are added up in the store's currency the way WooCommerce Analytics does (a EUR order in a USD store is
+added at face value), and `unconverted` lists what was added that way so callers can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, Q
+
+from storelens.analytics import queries
+from storelens.analytics.definitions import DateBasis, ReportSettings, Totals, average_order_value
+from storelens.analytics.fx import Rates
+from storelens.analytics.money import decimal_string, exponent
+from storelens.analytics.settings import report_settings
+from storelens.analytics.timezones import range_bounds_utc
+
+MONEY_FIELDS = ("total_sales", "net_sales", "gross_sales", "coupons", "taxes", "shipping", "fees", "refunds")
+BASIS_FIELD = {DateBasis.CREATED: "created_at", DateBasis.PAID: "paid_at", DateBasis.COMPLETED: "completed_at"}
+
+
+class ReportError(ValueError):
+    """The report cannot be made as asked; the message says what to pass instead."""
+
+
+@dataclass
+class Report:
+    currency: str
+    first: date
+    last: date
+    timezone: str
+    totals: Totals = field(default_factory=Totals)
+    new_customers: int = 0
+    returning_customers: int = 0
+    unconverted: dict[str, int] = field(default_factory=dict)  # currency → orders added at face value
+
+    @property
+    def aov(self) -> int:
+        return average_order_value(self.totals)
+
+    def as_json(self) -> dict[str, Any]:
+        """The keys `storelens report --json` prints; money as decimal strings with the currency's decimals."""
+        t, c = self.totals, self.currency
+        return {
+            "orders": t.orders,
+            "net_sales": decimal_string(t.net_sales, c),
+            "total_sales": decimal_string(t.total_sales, c),
+            "gross_sales": decimal_string(t.gross_sales, c),
+            "coupons": decimal_string(t.coupons, c),
+            "refunds": decimal_string(t.refunds, c),
+            "taxes": decimal_string(t.taxes, c),
+            "shipping": decimal_string(t.shipping, c),
+            "aov": decimal_string(self.aov, c),
+            "items_sold": t.items_sold,
+            "new_customers": self.new_customers,
+            "returning_customers": self.returning_customers,
+            "currency": c,
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "timezone": self.timezone,
+        }
+
+
+def timezone_label(source: Any) -> str:
+    if source.timezone_string:
+        return source.timezone_string
+    offset = Decimal(str(source.gmt_offset or 0))
+    if offset == 0:
+        return "UTC"
+    hours, minutes = divmod(abs(int(offset * 60)), 60)
+    return f"UTC{'+' if offset > 0 else '-'}{hours}:{minutes:02d}"
+
+
+def rescale(minor: int, from_currency: str, to_currency: str) -> int:
+    """Face value in another currency's minor units (WooCommerce's unconverted addition); exact when widening."""
+    shift = exponent(to_currency) - exponent(from_currency)
+    if shift >= 0:
+        return minor * 10**shift
+    from storelens.analytics.money import divide_minor
+
+    return divide_minor(minor, 10**-shift)
+
+
+def customers(source: Any, settings: ReportSettings, first: date, last: date) -> tuple[int, int]:
+    """(new, returning) customers of one store: those with a counted order in the range whose first counted order
+    ever falls in the range (new) or before it (returning). Local days are turned into one UTC interval, so this is
+    exactly `definitions.new_customers` / `returning_customers`."""
+    from storelens.commerce.models import Order
+
+    column = BASIS_FIELD[settings.date_basis]
+    start, end = range_bounds_utc(first, last, settings.tz)
+    in_range = Q(**{f"{column}__gte": start, f"{column}__lt": end})
+    rows = (
+        Order.objects.filter(
+            source=source, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
+        )
+        .exclude(status__in=sorted(settings.all_excluded))
+        .values("customer_id")
+        .annotate(first_at=Min(column), in_range=Count("pk", filter=in_range))
+        .filter(in_range__gt=0)
+    )
+    new = returning = 0
+    for row in rows:
+        if row["first_at"] >= start:
+            new += 1
+        else:
+            returning += 1
+    return new, returning
+
+
+def build(
+    sources: Sequence[Any],
+    first: date,
+    last: date,
+    currency: str | None = None,
+    date_basis: str | None = None,
+    excluded_statuses: Iterable[str] | None = None,
+    rates: Rates | None = None,
+) -> Report:
+    if not sources:
+        raise ReportError("No store to report on: connect one first (storelens sources add …).")
+    if first > last:
+        raise ReportError(f"--from {first} is after --to {last}: the range is inclusive, from the earlier day.")
+    excluded = list(excluded_statuses) if excluded_statuses is not None else None
+    target = currency.upper() if currency else None
+    if target is None:
+        store_currencies = sorted({(s.currency or "").upper() for s in sources})
+        if len(store_currencies) != 1 or not store_currencies[0]:
+            raise ReportError(
+                f"These stores sell in {', '.join(c or '(unknown)' for c in store_currencies)}: pass --currency CODE "
+                "to convert everything into one currency at ECB rates."
+            )
+        target = store_currencies[0]
+    convert = currency is not None
+    rates = rates or Rates()
+    labels = sorted({timezone_label(s) for s in sources})
+    report = Report(currency=target, first=first, last=last, timezone=", ".join(labels))
+    for source in sources:
+        settings = report_settings(source, date_basis, excluded)
+        cells = (
+            queries.cells(source, settings, first, last)
+            .values("day", "currency")
+            .annotate(**queries._sums())
+            .order_by("day", "currency")
+        )
+        for row in cells:
+            t = queries._totals(row)
+            cell_currency = row["currency"]
+            if cell_currency != target:
+                for name in MONEY_FIELDS:
+                    value = getattr(t, name)
+                    if convert:
+                        value = rates.convert_minor(value, cell_currency, target, row["day"])
+                    else:
+                        value = rescale(value, cell_currency, target)
+                    setattr(t, name, value)
+                if not convert:
+                    report.unconverted[cell_currency] = report.unconverted.get(cell_currency, 0) + t.orders
+            report.totals.add(t)
+        new, returning = customers(source, settings, first, last)
+        report.new_customers += new
+        report.returning_customers += returning
+    return report
