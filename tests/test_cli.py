@@ -110,3 +110,25 @@ def test_serve_without_consumer_reports_jobs_unhealthy(start_storelens_server: A
     assert response.status_code == 503
     assert "No job consumer answered within 0.2 s" in response.json()["detail"]
     assert "storelens worker" in response.json()["detail"]
+
+
+def test_a_standalone_worker_runs_the_jobs_of_a_server_without_consumer(start_storelens_server: Any) -> None:
+    server = start_storelens_server(args=("--no-consumer",))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "storelens", "worker", "--workers", "1"],
+        env=server.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        for line in worker.stdout:  # the worker says which queue it serves before it consumes
+            if "Storelens worker:" in line:
+                assert "SQLite" in line and str(server.data_dir) in line
+                break
+        response = httpx.get(f"{server.url}/healthz/jobs?timeout=10", timeout=20)
+        assert response.status_code == 200, response.text
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)

@@ -35,6 +35,8 @@ STORELENS_DEBUG = env_bool("STORELENS_DEBUG", False)
 STORELENS_PUBLIC_URL = public_url("STORELENS_PUBLIC_URL")
 STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", False)
 STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
+# Extra CA bundle trusted for store HTTPS (a store behind a private CA; tests trust the fake store's CA with it).
+STORELENS_STORE_CA_BUNDLE = env_str("STORELENS_STORE_CA_BUNDLE", "")
 STORELENS_OPEN_SIGNUP = env_bool("STORELENS_OPEN_SIGNUP", False)
 STORELENS_DATABASE_URL = env_url(
     "STORELENS_DATABASE_URL", schemes=("postgres", "postgresql", "pgsql", "postgis", "sqlite")

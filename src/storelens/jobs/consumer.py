@@ -19,6 +19,13 @@ class InProcessConsumer(Consumer):
         return None
 
 
+def discover_tasks() -> None:
+    """Import every installed app's `tasks` module: a consumer only runs (and schedules) tasks it has seen defined."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+
+
 def consumer_options(**overrides: Any) -> dict[str, Any]:
     options = dict(settings.HUEY.get("consumer", {}))
     options.update({key: value for key, value in overrides.items() if value is not None})
@@ -35,6 +42,7 @@ def queue_description() -> str:
 def start_in_process(workers: int | None = None) -> InProcessConsumer:
     from huey.contrib.djhuey import HUEY
 
+    discover_tasks()
     consumer = InProcessConsumer(HUEY, **consumer_options(workers=workers, worker_type="thread"))
     consumer.start()
     return consumer

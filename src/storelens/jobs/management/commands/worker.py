@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from storelens.jobs.consumer import consumer_options, queue_description
+from storelens.jobs.consumer import consumer_options, discover_tasks, queue_description
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         from huey.consumer import Consumer
         from huey.contrib.djhuey import HUEY
 
+        discover_tasks()
         opts = consumer_options(workers=workers, worker_type="thread")
         if no_periodic:
             opts["periodic"] = False
