@@ -86,7 +86,7 @@ def detail(request: HttpRequest, source_id: int) -> HttpResponse:
 def card(request: HttpRequest, source_id: int) -> HttpResponse:
     """The onboarding/status card alone: htmx polls it every second while something is in progress."""
     source = _source(request, source_id)
-    return render(request, "sources/_card.html", card_context(request, source))
+    return render(request, "sources/_live.html", card_context(request, source))
 
 
 def _return_url(request: HttpRequest, source: Source) -> str:
@@ -148,12 +148,6 @@ def manual_keys(request: HttpRequest, source_id: int) -> HttpResponse:
             adding.save_manual_keys(source, key, secret, details)
             scope = "read and write" if details.permissions == "read_write" else (details.permissions or "unknown")
             messages.success(request, f"The keys work ({scope} access). Storelens is importing your store.")
-            if details.permissions == "read":
-                messages.warning(
-                    request,
-                    "These keys are read-only, so Storelens cannot register webhooks: it polls your store for "
-                    "changes instead. For live updates, create a Read/Write key.",
-                )
             return redirect("sources:detail", source_id=source.pk)
     context = card_context(request, source)
     context.update(connect_form=ConnectForm(), keys_form=form, keys_error=error, open_keys=True)
