@@ -1,0 +1,354 @@
+"""The checks `storelens doctor` and the Check connection button run: each store failure found, named and fixed.
+
+Every request to a store goes through the store seam (`discover`, `describe_store`, `StoreClient`): its typed errors
+and findings (auth ladder rungs, cached answers, PHP noise) are turned into catalogue problems here. The engine knows
+nothing of Django; `storelens.health.runner` feeds it Storelens's settings.
+
+A check that cannot run (the site did not answer, no keys) is left out of `checked`, so a report never claims what it
+did not look at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from storelens.sources.callback_rules import CallbackProblem, callback_problem, gethostbyname
+from storelens.woocommerce.auth import AuthMethod, Credentials
+from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_cache
+from storelens.woocommerce.discovery import SiteInfo, StoreDetails, describe_store, discover
+from storelens.woocommerce.errors import StoreError, StoreWarning
+from storelens.woocommerce.retry import RetryPolicy, Sleep
+
+from . import catalogue
+from .catalogue import ERROR, WARNING
+
+SLOW_SECONDS = 5.0  # median time of a page of 100 orders above which a store is `slow`
+SPEED_SAMPLES = 3  # pages timed
+HEALTH_PATH = "/healthz"  # what the callback check asks Storelens's public address for
+LEGACY_BEFORE = (5, 8)  # WooCommerce learned modified_after in 5.8
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: str
+    message: str
+    fix: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
+
+
+@dataclass
+class Report:
+    url: str
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    site: SiteInfo | None = None  # what discovery found, when it worked
+    details: StoreDetails | None = None  # what the keys revealed, when they worked
+    auth_method: AuthMethod | None = None
+    failure: StoreError | None = None  # the seam error that stops Storelens from syncing this store, if any
+
+    def as_json(self) -> dict[str, Any]:
+        """The doctor's JSON form, exactly: url, problems, checked."""
+        return {"url": self.url, "problems": [p.as_dict() for p in self.problems], "checked": list(self.checked)}
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def add(self, problem: Problem) -> None:
+        if problem.code not in self.codes():
+            self.problems.append(problem)
+
+
+@dataclass
+class CheckSettings:
+    """What the engine needs from the outside world; `runner.settings_from_django()` fills it from settings."""
+
+    client_config: ClientConfig = field(default_factory=ClientConfig)
+    public_url: str = ""  # STORELENS_PUBLIC_URL
+    egress_ip: str = ""  # STORELENS_EGRESS_IP
+    callback_ports: tuple[int, ...] = ()  # STORELENS_CALLBACK_ALLOWED_PORTS
+    slow_seconds: float = SLOW_SECONDS
+    speed_samples: int = SPEED_SAMPLES
+    transport: httpx.AsyncBaseTransport | None = None  # tests: the fake store in-process
+    callback_transport: httpx.AsyncBaseTransport | None = None  # tests: Storelens's public address in-process
+    callback_verify: bool | str = True  # WordPress trusts public CAs only; a test may point this at its own CA
+    resolve: Callable[[str], str | None] = gethostbyname
+    sleep: Sleep | None = None
+
+
+def problem_from_error(err: StoreError, egress_ip: str = "") -> Problem:
+    code = catalogue.problem_code(err.code)
+    entry = catalogue.entry_for(err.code)
+    message, fix = catalogue.words_for(err.code, err.message, err.fix, vendor=err.vendor, egress_ip=egress_ip)
+    return Problem(code, entry.severity if entry else ERROR, message, fix)
+
+
+def problem_from_warning(warning: StoreWarning) -> Problem:
+    entry = catalogue.entry_for(warning.code)
+    message, fix = catalogue.words_for(warning.code, warning.message, warning.fix)
+    return Problem(warning.code, entry.severity if entry else WARNING, message, fix)
+
+
+def catalogue_problem(code: str, message: str = "", fix: str = "", severity: str | None = None) -> Problem:
+    entry = catalogue.CATALOGUE[code]
+    words = catalogue.words_for(code, message, fix)
+    return Problem(code, severity or entry.severity, *words)
+
+
+async def run_checks(
+    url: str,
+    credentials: Credentials | None = None,
+    settings: CheckSettings | None = None,
+    *,
+    auth_method: str | None = None,
+) -> Report:
+    """Every check that applies to the store at `url` (with `credentials`, the keyed ones too)."""
+    settings = settings or CheckSettings()
+    config = settings.client_config
+    if settings.sleep is None:
+        # An interactive check answers in seconds: one retry, not the sync's patient backoff.
+        quick = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0, max_retry_after=5.0)
+        config = dataclasses.replace(config, retry=quick)
+    report = Report(url=url)
+    report.checked.append("site")
+    try:
+        site = await discover(
+            url, transport=settings.transport, allow_private=config.allow_private, config=config, sleep=settings.sleep
+        )
+    except StoreError as err:
+        report.failure = err
+        report.add(problem_from_error(err, settings.egress_ip))
+        await _check_callback(report, settings, url)
+        return report
+    report.site = site
+    report.checked += ["permalinks", "php_notices"]
+    for warning in site.warnings:
+        report.add(problem_from_warning(warning))
+    if site.supports_modified_after is False:
+        report.add(catalogue_problem("legacy_woocommerce"))
+    client = StoreClient(
+        site.home_url,
+        rest_root=site.rest_root,
+        credentials=credentials,
+        auth_method=auth_method or None,
+        config=config,
+        transport=settings.transport,
+        sleep=settings.sleep,
+    )
+    async with client:
+        if credentials is None:
+            await _check_cache_without_keys(report, client)
+        else:
+            await _keyed_checks(report, client, settings)
+        for warning in client.warnings.values():
+            report.add(problem_from_warning(warning))
+    await _check_callback(report, settings, site.home_url)
+    return report
+
+
+# --- keyed checks ----------------------------------------------------------------------------------------------------
+
+
+async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSettings) -> None:
+    report.checked.append("keys")
+    try:
+        details = await describe_store(client)
+    except StoreError as err:
+        report.failure = err
+        report.add(problem_from_error(err, settings.egress_ip))
+        return
+    report.details = details
+    report.auth_method = client.auth_method
+    report.checked += ["permissions", "authorization_header", "https_proxy"]
+    for warning in details.warnings:
+        report.add(problem_from_warning(warning))
+    if details.permissions == "read":
+        report.add(catalogue_problem("keys_read_only"))
+    report.checked.append("woocommerce_version")
+    if details.supports_modified_after is False or await _older_than_5_8(client):
+        report.add(catalogue_problem("legacy_woocommerce"))
+    report.checked.append("caching")
+    await _check_cache_with_keys(client)
+    if await _check_webhooks(report, client, settings):
+        report.checked.append("webhooks")
+    if await _check_speed(report, client, settings):
+        report.checked.append("speed")
+
+
+async def _older_than_5_8(client: StoreClient) -> bool:
+    """The version WooCommerce reports in its system status (the measured modified_after test needs orders)."""
+    try:
+        resp = await client.get("/wc/v3/system_status", {"_fields": "environment"})
+    except StoreError:
+        return False
+    env = resp.data.get("environment") if isinstance(resp.data, dict) else None
+    version = str(env.get("version", "")) if isinstance(env, dict) else ""
+    parts = re.findall(r"\d+", version)[:2]
+    return len(parts) == 2 and (int(parts[0]), int(parts[1])) < LEGACY_BEFORE
+
+
+async def _check_cache_with_keys(client: StoreClient) -> None:
+    """The same keyed read twice: a cache in front of the API answers the second (the client flags `caching`)."""
+    params = {"per_page": 1, "_fields": "id", "status": "any"}
+    for _ in range(2):
+        try:
+            await client.get("/wc/v3/orders", params)
+        except StoreError:
+            return
+
+
+async def _check_cache_without_keys(report: Report, client: StoreClient) -> None:
+    """Without keys only public API answers can be asked twice; a cache serving them serves /wp-json/ as a whole."""
+    report.checked.append("caching")
+    for _ in range(2):
+        try:
+            resp = await client.request("GET", "/wc/v3", authenticate=False)
+        except StoreError:
+            return
+        if served_from_cache(resp.headers):
+            report.add(
+                catalogue_problem(
+                    "caching",
+                    "A cache in front of your store answers its API (/wp-json/) with stored copies, so Storelens "
+                    "would see old data and WooCommerce's approval screen may fail.",
+                )
+            )
+            return
+
+
+async def _check_webhooks(report: Report, client: StoreClient, settings: CheckSettings) -> bool:
+    """Storelens's webhooks that WooCommerce disabled after failed deliveries (it never re-enables them itself)."""
+    try:
+        hooks = await client.fetch_all("/wc/v3/webhooks", {"status": "all"})
+    except StoreError:
+        return False
+    public = settings.public_url.rstrip("/")
+
+    def is_ours(hook: dict[str, Any]) -> bool:
+        named = str(hook.get("name", "")).startswith("Storelens")
+        return named or bool(public and str(hook.get("delivery_url", "")).startswith(public))
+
+    ours = [h for h in hooks if isinstance(h, dict) and is_ours(h)]
+    disabled = [h for h in ours if h.get("status") == "disabled"]
+    if disabled:
+        topics = ", ".join(sorted(str(h.get("topic", "")) for h in disabled))
+        entry = catalogue.CATALOGUE["webhooks_disabled"]
+        report.add(catalogue_problem("webhooks_disabled", f"{entry.message} Disabled: {topics}."))
+    return True
+
+
+async def _check_speed(report: Report, client: StoreClient, settings: CheckSettings) -> bool:
+    """Median time of up to `speed_samples` different pages of 100 orders (different pages: no cache flatters it)."""
+    times: list[float] = []
+    page, last = 1, settings.speed_samples
+    while page <= last:
+        try:
+            resp = await client.get("/wc/v3/orders", {"status": "any", "page": page, "per_page": 100})
+        except StoreError:
+            break
+        times.append(resp.elapsed)
+        last = min(settings.speed_samples, resp.total_pages or 1)
+        page += 1
+    if not times:
+        return False
+    median = statistics.median(times)
+    if median > settings.slow_seconds:
+        report.add(
+            catalogue_problem(
+                "slow",
+                f"Your store took {median:.1f} seconds (median of {len(times)}) to send a page of 100 orders; more "
+                f"than {settings.slow_seconds:g} seconds makes every sync slow.",
+            )
+        )
+    return True
+
+
+# --- can the store post keys to Storelens? -----------------------------------------------------------------------
+
+
+MANUAL_KEYS = (
+    "Meanwhile, paste keys you create on your store (WooCommerce → Settings → Advanced → REST API) into Storelens."
+)
+
+
+def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
+    """The connect flow's rule, in WooCommerce's own words, with a fix for whoever runs Storelens."""
+    action = problem.fix.split(" or ", 1)[-1].rstrip(".")
+    fix = f"Whoever runs Storelens: {action}. {MANUAL_KEYS}"
+    if problem.code == "public_url_missing":
+        message = (
+            "Storelens has no public address (STORELENS_PUBLIC_URL is not set), so your store cannot send it keys "
+            "when you click Approve."
+        )
+        return message, fix
+    if problem.code == "public_url_not_https":
+        said = catalogue.WC_NOT_SSL
+    elif problem.code == "public_url_unresolvable":
+        said = catalogue.WC_SEND_FAILED
+    else:
+        said = catalogue.WC_INVALID_URL
+    return f"{problem.message} Your store would show “{said}”", fix
+
+
+async def _check_callback(report: Report, settings: CheckSettings, store_url: str) -> None:
+    """STORELENS_PUBLIC_URL as WordPress judges it (callback_rules), then a real GET of its health path."""
+    report.checked.append("callback")
+    public = settings.public_url.rstrip("/")
+    store_home = store_url if "://" in store_url else f"https://{store_url}"
+    rule = callback_problem(public, store_home, extra_ports=settings.callback_ports, resolve=settings.resolve)
+    if rule is not None:
+        message, fix = _callback_words(rule)
+        severity = WARNING if rule.code == "public_url_missing" else ERROR
+        report.add(catalogue_problem("callback_unreachable", message, fix, severity))
+        return
+    # WordPress's own rules allow this address (a private one only on the store's host), so the guard may too.
+    config = ClientConfig(allow_private=True, verify=settings.callback_verify, connect_timeout=5.0, read_timeout=10.0)
+    target = public + HEALTH_PATH
+    host = urlsplit(public).netloc
+    fix = (
+        f"Whoever runs Storelens: make {public} answer from the internet over HTTPS (check the firewall and that "
+        f"Storelens is running). {MANUAL_KEYS}"
+    )
+    try:
+        async with StoreClient(public, config=config, transport=settings.callback_transport) as probe:
+            resp = await probe.fetch_url(target)
+    except StoreError as err:
+        if err.code == "tls_error":
+            message = (
+                f"Storelens's certificate at {host} is not one WordPress trusts ({err.message.split(': ', 1)[-1]}) "
+                f"Your store would show “{catalogue.WC_CURL_60} …”."
+            )
+            fix = (
+                "Whoever runs Storelens: use a certificate from a public authority (for example Let's Encrypt) for "
+                f"{host}. {MANUAL_KEYS}"
+            )
+        else:
+            message = (
+                f"Storelens's public address {public} did not answer ({err.message}) Your store would show "
+                f"“{catalogue.WC_SEND_FAILED}”"
+            )
+        report.add(catalogue_problem("callback_unreachable", message, fix))
+        return
+    if resp.status_code != 200:
+        report.add(
+            catalogue_problem(
+                "callback_unreachable",
+                f"Storelens's public address {public} answered HTTP {resp.status_code} instead of 200, so your store "
+                f"would show “{catalogue.WC_SEND_FAILED}”",
+                fix,
+            )
+        )
