@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import ssl
@@ -17,6 +18,7 @@ import pytest
 
 from storelens.fakestore import cli
 from storelens.fakestore.mutate import oauth_params
+from tests.fakestore.edge_servers import Receiver, ServerThread, bound_socket
 from tests.fakestore.wcauth_pages import capture
 
 CK = "ck_" + "1" * 40
@@ -122,3 +124,58 @@ def serving(*extra: str) -> Iterator[dict[str, str]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_serve_over_https_then_mutate_through_the_rest_api_fires_webhooks(capsys: pytest.CaptureFixture[str]) -> None:
+    receiver = Receiver()
+    receiver_sock = bound_socket()
+    receiver_port = receiver_sock.getsockname()[1]
+    extra = ["--https", "--orders", "30", "--consumer-key", CK, "--consumer-secret", CS]
+    extra += ["--webhook-delay", "0.05", "--allow-port", str(receiver_port), "--mode", "php-notices"]
+    with ServerThread(receiver, receiver_sock), serving(*extra) as ready:
+        url, ca = ready["url"], ready["ca"]
+        assert url.startswith("https://127.0.0.1:")
+        assert (ready["consumer_key"], ready["consumer_secret"]) == (CK, CS)
+        assert f"Fake WooCommerce store at {url}" in ready["output"]
+        assert "WordPress login: admin / password" in ready["output"]
+        verify = ssl.create_default_context(cafile=ca)
+        with httpx.Client(verify=verify, auth=(CK, CS), timeout=30) as api:
+            assert api.get(f"{url}/wp-json/").status_code == 200
+            for topic in ("order.updated", "order.deleted"):
+                created = api.post(
+                    f"{url}/wp-json/wc/v3/webhooks",
+                    json={"topic": topic, "secret": "s", "delivery_url": f"http://127.0.0.1:{receiver_port}/{topic}"},
+                )
+                assert created.status_code == 201  # (php-notices: the body is not parsed here)
+
+            changes = ["--create", "2", "--update", "2", "--refund", "1", "--trash", "1", "--delete", "1"]
+            code = cli.main(
+                ["mutate", "--url", url, "--key", CK, "--secret", CS, "--ca-file", ca, "--seed", "4", *changes]
+            )
+            assert api.post(f"{url}/__fakestore/deliveries/drain").status_code == 200
+    out = capsys.readouterr().out
+    assert code == 0, out
+    summary = dict(part.split(": ") for part in out.strip().splitlines()[-1].split("; "))
+    ids = {name: [int(i) for i in value.split(", ")] for name, value in summary.items()}
+    assert len(ids["create"]) == 2 and len(ids["update"]) == 2 and len(ids["trash"]) == 1
+    assert "created order" in out and "trashed order" in out and "deleted order" in out
+
+    delivered = {
+        path: {json.loads(r.body)["id"] for r in receiver.requests if r.path == path and r.header("X-WC-Webhook-ID")}
+        for path in ("/order.updated", "/order.deleted")
+    }
+    assert set(ids["create"]) | set(ids["update"]) <= delivered["/order.updated"]
+    assert delivered["/order.deleted"] == set(ids["trash"])
+    assert not set(ids["delete"]) & delivered["/order.deleted"]  # a permanent delete fires no webhook
+
+
+def test_mutate_over_plain_http_signs_with_oauth_and_reports_a_refused_key(capsys: pytest.CaptureFixture[str]) -> None:
+    with serving("--orders", "20", "--consumer-key", CK, "--consumer-secret", CS) as ready:
+        assert ready["url"].startswith("http://") and ready["ca"] == ""
+        refused = cli.main(["mutate", "--url", ready["url"], "--key", CK, "--secret", "cs_wrong", "--update", "1"])
+        assert "answered 401" in capsys.readouterr().err
+        code = cli.main(["mutate", "--url", ready["url"], "--key", CK, "--secret", CS, "--update", "1"])
+    out = capsys.readouterr().out
+    assert refused == 1
+    assert code == 0, out
+    assert out.startswith("updated order ")

@@ -157,6 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"storelens fakestore serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
+    sock.listen(2048)  # connections made as soon as "ready" is printed wait in the backlog, not refused
     port = sock.getsockname()[1]
     scheme = "https" if args.https else "http"
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
@@ -262,11 +263,13 @@ def write_certificate(host: str, directory: Path | None = None) -> tuple[Path, P
 
 
 def _mutate(args: argparse.Namespace) -> int:
+    import ssl
+
     import httpx
 
     from storelens.fakestore.mutate import USER_AGENT, MutateError, Mutator
 
-    verify: Any = args.ca_file or True
+    verify: Any = ssl.create_default_context(cafile=args.ca_file) if args.ca_file else True
     client = httpx.Client(timeout=120, headers={"User-Agent": USER_AGENT}, verify=verify)
     mutator = Mutator(args.url, args.key, args.secret, seed=args.seed, client=client)
     results: dict[str, list[int]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import random
 import secrets
 import time
@@ -87,10 +88,7 @@ class Mutator:
         response = self.client.request(method, endpoint, params=query, json=body, auth=auth)
         if response.status_code >= 400:
             raise MutateError(f"{method} {route} answered {response.status_code}: {response.text[:300]}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise MutateError(f"{method} {route} did not answer JSON: {response.text[:300]}") from exc
+        return _json_after_notices(response, f"{method} {route}")
 
     # --- picking ---------------------------------------------------------------------------------------------
 
@@ -199,3 +197,15 @@ class Mutator:
 
 class MutateError(Exception):
     pass
+
+
+def _json_after_notices(response: httpx.Response, what: str) -> Any:
+    """The JSON of an answer, skipping the PHP notices some stores print before it."""
+    text = response.text
+    starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    for start in [0, *sorted(starts)]:
+        try:
+            return json.loads(text[start:])
+        except ValueError:
+            continue
+    raise MutateError(f"{what} did not answer JSON: {text[:300]}")
