@@ -38,6 +38,7 @@ async def test_state_shows_modes_faults_and_counts(setup: tuple[Any, Any]) -> No
     assert "waf-cloudflare" in state["known_modes"]
     assert state["faults"]["error_5xx_rate"] == 0.0
     assert state["users"] == 1
+    assert state["data"]["orders"] == 10
 
 
 @pytest.mark.anyio
@@ -144,7 +145,7 @@ async def test_with_a_token_every_client_must_present_it() -> None:
 
 @pytest.mark.anyio
 async def test_a_revoked_key_and_a_demoted_user_get_woocommerces_401_and_403(setup: tuple[Any, Any]) -> None:
-    app, store = setup
+    app, _store = setup
     async with client(app) as c:
         key = (await c.post("/__fakestore/keys", json={"permissions": "read"})).json()
         auth = (key["consumer_key"], key["consumer_secret"])
@@ -165,3 +166,14 @@ async def test_a_revoked_key_and_a_demoted_user_get_woocommerces_401_and_403(set
         "message": "Sorry, you cannot list resources.",
         "data": {"status": 401},
     }
+
+
+@pytest.mark.anyio
+async def test_the_clock_can_be_pinned_and_freed(setup: tuple[Any, Any]) -> None:
+    app, store = setup
+    async with client(app) as c:
+        pinned = await c.put("/__fakestore/clock", json={"now": 1_800_000_000})
+        assert pinned.json() == {"now": 1_800_000_000}
+        assert store.now() == 1_800_000_000
+        freed = await c.put("/__fakestore/clock", json={"now": None})
+    assert freed.json()["now"] > 1_700_000_000 and store.now() != 1_800_000_000

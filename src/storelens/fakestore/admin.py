@@ -26,6 +26,7 @@ All bodies are JSON.
     DELETE /__fakestore/deliveries          forget them
     POST   /__fakestore/deliveries/drain    wait until no delivery is queued or in flight
     DELETE /__fakestore/cache               empty the `cache` mode's page cache
+    PUT    /__fakestore/clock               {"now": <UTC seconds>} pins the store's clock; {"now": null} frees it
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def routes(store: Any) -> list[Route]:
         Route(f"{PREFIX}/deliveries", endpoint(_deliveries), methods=["GET", "DELETE"]),
         Route(f"{PREFIX}/deliveries/drain", endpoint(_drain), methods=["POST"]),
         Route(f"{PREFIX}/cache", endpoint(_cache), methods=["DELETE"]),
+        Route(f"{PREFIX}/clock", endpoint(_clock), methods=["PUT", "POST"]),
     ]
 
 
@@ -137,6 +139,12 @@ async def _state(request: Request, store: Any) -> Response:
             "cached_pages": len(faults_module.state(store).cache),
             "keys": len(store.accounts.keys),
             "users": len(store.accounts.users),
+            "data": {
+                name: len(getattr(store, name))
+                for name in ("orders", "refunds", "customers", "products", "variations", "coupons", "subscriptions")
+                if getattr(store, name, None) is not None
+            },
+            "now": store.now() if hasattr(store, "now") else None,
             "webhooks": [
                 {
                     "id": h.id,
@@ -325,3 +333,13 @@ async def _cache(request: Request, store: Any) -> Response:
     count = len(cache)
     cache.clear()
     return JSONResponse({"cleared": count})
+
+
+async def _clock(request: Request, store: Any) -> Response:
+    if not hasattr(store, "set_now"):
+        raise AdminError(409, "this store has no settable clock")
+    body = await _json(request)
+    if "now" not in body:
+        raise AdminError(400, 'send {"now": <UTC seconds>} or {"now": null}')
+    store.set_now(None if body["now"] is None else float(body["now"]))
+    return JSONResponse({"now": store.now()})
