@@ -155,7 +155,7 @@ def _order_filter(req: RestRequest, q: ListQuery) -> tuple[Any, Any]:
         key.append(("search", term))
 
         def search(rec: dict) -> bool:
-            hay = [str(rec["id"])]
+            hay = [str(rec["id"]), rec.get("transaction_id") or ""]
             hay += [str(v) for v in rec["billing"].values()] + [str(v) for v in rec["shipping"].values()]
             hay += [li["name"] for li in rec["line_items"]]
             return any(term in fold(h) for h in hay)

@@ -263,6 +263,8 @@ def pagination(
             if flag:
                 params.append((key, "1"))
             continue
+        if key == "oauth_signature" and isinstance(value, str):
+            value = value.rstrip("=")  # base64 padding does not survive WordPress's rebuild (captured)
         params.extend(_pairs(key, value))
     for key, value in set_params or []:
         params.extend(_pairs(key, value))
