@@ -202,6 +202,21 @@ async def test_paused_webhooks_get_nothing(shop: Shop) -> None:
 
 
 @pytest.mark.anyio
+async def test_once_the_webhook_owner_is_demoted_payloads_are_the_rest_error(shop: Shop) -> None:
+    shop.hook("order.updated")
+    shop.store.accounts.set_role(1, "customer")
+    shop.store.update_order(shop.an_order(), {"customer_note": "x"})
+    await shop.dispatcher.drain()
+    (delivery,) = shop.deliveries()
+    assert json.loads(delivery.body) == {
+        "code": "woocommerce_rest_cannot_view",
+        "message": "Sorry, you cannot view this resource.",
+        "data": {"status": 403},
+    }
+    assert delivery.header("X-WC-Webhook-Signature") == verify(delivery.body, "lab-webhook-secret")
+
+
+@pytest.mark.anyio
 async def test_the_seventh_failure_in_a_row_disables_the_webhook_and_each_failure_repings_it() -> None:
     receiver = Receiver(status=500)
     shop = Shop(receiver)

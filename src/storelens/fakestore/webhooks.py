@@ -16,7 +16,9 @@
 * Ping: `webhook_id=N` form-encoded, no X-WC headers, when a webhook is created; until a ping has been answered
   with exactly 200, every later save of the webhook (each delivery saves it) pings again, as captured.
 * URL safety, TLS (against `config.ca_file`) and timeouts as for the wc-auth callback (`outbound.py`).
-* Only webhooks that are `active` when the change happens get a delivery.
+* Only webhooks that are `active` when the change happens get a delivery (a queued one still goes out if the
+  webhook is paused before it runs, as with Action Scheduler). The payload is built as the webhook's owner: once
+  that WordPress user lost `manage_woocommerce` it is the REST error WooCommerce would send.
 
 Every ping and delivery is kept in `dispatcher.log` (the admin endpoint lists it); `await dispatcher.drain()`
 waits until nothing is queued or in flight, which lets tests avoid sleeping.
@@ -202,7 +204,8 @@ class WebhookDispatcher:
             return
         topic, url = hook.topic, hook.delivery_url
         resource, _, event = topic.partition(".")
-        payload = {"id": resource_id} if event == "deleted" else self._payload(resource, resource_id)
+        owner = getattr(hook, "user_id", 1)
+        payload = {"id": resource_id} if event == "deleted" else self._payload(resource, resource_id, owner)
         body = php_json(payload)
         delivery_id = hmac.new(self._salt, f"{webhook_id}{int(time.time())}".encode(), hashlib.md5).hexdigest()
         headers = {
@@ -281,8 +284,17 @@ class WebhookDispatcher:
 
     # --- the store -------------------------------------------------------------------------------------------
 
-    def _payload(self, resource: str, resource_id: int) -> Any:
-        """The resource as `GET /wc/v3/{resource}s/{id}` returns it now, or the REST error a missing one gives."""
+    def _payload(self, resource: str, resource_id: int, user_id: int) -> Any:
+        """The resource as `GET /wc/v3/{resource}s/{id}` returns it now to the webhook's owner (WooCommerce builds
+        the payload as that user), or the REST error that request gives: the owner demoted (403) or deleted
+        (401), the resource gone (404)."""
+        user = self.store.accounts.users.get(user_id)
+        if user is None or not user.can_manage_woocommerce:
+            return {
+                "code": "woocommerce_rest_cannot_view",
+                "message": "Sorry, you cannot view this resource.",
+                "data": {"status": 401 if user is None else 403},
+            }
         build = getattr(self.store, f"{resource}_json", None)
         found = None
         if build is not None:
