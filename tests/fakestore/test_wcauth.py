@@ -215,14 +215,16 @@ async def test_approve_creates_a_key_posts_it_to_the_callback_and_returns_to_the
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("status", [201, 204, 500, 302])
+@pytest.mark.parametrize("scenario", ["callback_returns_201", "callback_returns_204", "callback_returns_500", 302])
 async def test_a_callback_answer_other_than_exactly_200_deletes_the_key_and_shows_the_captured_error(
-    status: int,
+    scenario: str | int,
 ) -> None:
-    expected = capture("auth/callback_returns_201.json")["error_seen"]
+    recorded = capture(f"auth/{scenario}.json" if isinstance(scenario, str) else "auth/callback_returns_201.json")
+    status = recorded["callback_requests"][0]["answered_status"] if isinstance(scenario, str) else scenario
+    expected = recorded["error_seen"]
     async with Merchant(callback_status=status) as merchant:
         await merchant.sign_in()
-        page = await merchant.get(hop_urls("callback_returns_201")[0])
+        page = await merchant.get(recorded["hops"][0]["url"])
         failed = await merchant.get(link(page.text, "wc-auth-approve"))
         assert failed.status_code == 401
         assert title(failed.text) == "Access denied"
