@@ -73,7 +73,9 @@ def test_adding_an_address_storelens_cannot_use_says_why_and_what_to_do(
 
 
 @override_settings(STORELENS_PUBLIC_URL=PUBLIC_URL)
-def test_connect_sends_the_browser_to_the_approval_screen_with_a_one_time_token(alice: Any, signed_in: Client) -> None:
+def test_connect_sends_the_browser_to_the_approval_screen_with_a_one_time_token(
+    alice: Any, signed_in: Client, fake_store: Any
+) -> None:
     source = a_store(alice.workspaces().first())
     page = f"/sources/{source.pk}/"
     answer = post_form(signed_in, page, f"/sources/{source.pk}/connect/", {"scope": "read_write"})
@@ -89,7 +91,7 @@ def test_connect_sends_the_browser_to_the_approval_screen_with_a_one_time_token(
 
 
 @override_settings(STORELENS_PUBLIC_URL=PUBLIC_URL)
-def test_read_only_choice_is_passed_as_scope_read(alice: Any, signed_in: Client) -> None:
+def test_read_only_choice_is_passed_as_scope_read(alice: Any, signed_in: Client, fake_store: Any) -> None:
     source = a_store(alice.workspaces().first())
     answer = post_form(signed_in, f"/sources/{source.pk}/", f"/sources/{source.pk}/connect/", {"scope": "read"})
     assert parse_qs(urlsplit(answer["Location"]).query)["scope"] == ["read"]
@@ -137,7 +139,7 @@ def test_coming_back_after_deny_says_so_and_offers_try_again(alice: Any, signed_
 
 
 @override_settings(STORELENS_PUBLIC_URL=PUBLIC_URL)
-def test_coming_back_without_keys_explains_the_likely_causes(alice: Any, signed_in: Client) -> None:
+def test_coming_back_without_keys_explains_the_likely_causes(alice: Any, signed_in: Client, fake_store: Any) -> None:
     source = a_store(alice.workspaces().first())
     post_form(signed_in, f"/sources/{source.pk}/", f"/sources/{source.pk}/connect/")
     page = text(signed_in.get(f"/sources/{source.pk}/"))
@@ -147,7 +149,7 @@ def test_coming_back_without_keys_explains_the_likely_causes(alice: Any, signed_
 
 
 @override_settings(STORELENS_PUBLIC_URL=PUBLIC_URL)
-def test_an_expired_link_is_named_when_the_owner_comes_back(alice: Any, signed_in: Client) -> None:
+def test_an_expired_link_is_named_when_the_owner_comes_back(alice: Any, signed_in: Client, fake_store: Any) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -189,3 +191,31 @@ def test_remove_asks_for_confirmation_then_deletes_the_source(alice: Any, signed
     assert not Source.objects.filter(pk=source.pk).exists()
     listing = text(signed_in.get("/sources/"))
     assert "Removed Example Shop" in listing and "Revoke Storelens's key" in listing
+
+
+@override_settings(STORELENS_PUBLIC_URL=PUBLIC_URL)
+def test_connect_uses_the_query_form_when_the_store_does_not_route_wc_auth_paths(
+    alice: Any, signed_in: Client, fake_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stale rewrite rules: /wc-auth/v1/authorize is the theme's 404, `/?wc-auth-version=1&…` still works."""
+    import httpx
+
+    from storelens.sources import store_access
+
+    app = store_access.TRANSPORT.app  # type: ignore[union-attr]
+
+    async def stale_rewrites(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/wc-auth/"):
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/html")]})
+            await send({"type": "http.response.body", "body": b"<html>Page not found</html>"})
+            return
+        await app(scope, receive, send)
+
+    monkeypatch.setattr(store_access, "TRANSPORT", httpx.ASGITransport(app=stale_rewrites))
+    source = a_store(alice.workspaces().first())
+    answer = post_form(signed_in, f"/sources/{source.pk}/", f"/sources/{source.pk}/connect/")
+    target = urlsplit(answer["Location"])
+    query = parse_qs(target.query)
+    assert f"{target.scheme}://{target.netloc}{target.path}" == "https://shop.example.com/"
+    assert query["wc-auth-version"] == ["1"] and query["wc-auth-route"] == ["authorize"]
+    assert query["app_name"] == ["Storelens"]

@@ -170,3 +170,70 @@ def test_verification_of_revoked_keys_asks_for_reconnect(alice: Any, fake_store:
     assert source.status == Source.Status.NEEDS_REAUTH and source.keys_verified_at is None
     assert "Reconnect Store" in source.status_fix
     assert queued_jobs.pending() == []
+
+
+def _connected_source(alice: Any, fake_store: Any, permissions: str = "read_write") -> Any:
+    from django.utils import timezone
+
+    key = _key(fake_store, permissions)
+    source = a_store(
+        alice.workspaces().first(),
+        status=Source.Status.CONNECTED,
+        keys_verified_at=timezone.now(),
+        key_permissions=permissions,
+    )
+    source.set_keys(key.consumer_key, key.consumer_secret)
+    source.save()
+    source.fake_key = key
+    return source
+
+
+def _make_webhook(source: Source, delivery_url: str) -> None:
+    from storelens.sources import store_access
+
+    async def go() -> None:
+        async with store_access.keyed_client(source) as client:
+            await client.post("/wc/v3/webhooks", json={"topic": "order.updated", "delivery_url": delivery_url})
+
+    store_access.run(go)
+
+
+def test_remove_deletes_only_storelens_webhooks_on_the_store_and_reports_it(
+    alice: Any, signed_in: Client, fake_store: Any
+) -> None:
+    source = _connected_source(alice, fake_store)
+    _make_webhook(source, f"https://203.0.113.10/sync/webhook/{source.public_id}/")
+    _make_webhook(source, "https://203.0.113.99/someone-elses-hook")
+    done = post_form(signed_in, f"/sources/{source.pk}/remove/", f"/sources/{source.pk}/remove/", {"confirm": "yes"})
+    assert done.status_code == 302 and not Source.objects.filter(pk=source.pk).exists()
+    assert [w.delivery_url for w in fake_store.webhooks.values()] == ["https://203.0.113.99/someone-elses-hook"]
+    assert "Deleted 1 Storelens webhook(s) on the store." in text(signed_in.get("/sources/"))
+
+
+def test_remove_goes_on_when_the_store_refuses_and_says_what_is_left_to_do(
+    alice: Any, signed_in: Client, fake_store: Any
+) -> None:
+    source = _connected_source(alice, fake_store)
+    fake_store.config.set_modes({"waf-cloudflare"})
+    post_form(signed_in, f"/sources/{source.pk}/remove/", f"/sources/{source.pk}/remove/", {"confirm": "yes"})
+    assert not Source.objects.filter(pk=source.pk).exists()
+    page = text(signed_in.get("/sources/"))
+    assert "Could not delete Storelens's webhooks on the store" in page
+    assert "WooCommerce → Settings → Advanced → Webhooks" in page
+
+
+def test_sync_now_queues_a_pass(alice: Any, signed_in: Client, fake_store: Any, queued_jobs: Any) -> None:
+    source = _connected_source(alice, fake_store)
+    post_form(signed_in, f"/sources/{source.pk}/", f"/sources/{source.pk}/sync/")
+    assert [t.name for t in queued_jobs.pending()] == ["sync_now"]
+
+
+def test_importing_shows_progress_from_the_sync_state(alice: Any, signed_in: Client, fake_store: Any) -> None:
+    from storelens.sync.models import SyncState
+
+    source = _connected_source(alice, fake_store)
+    Source.objects.filter(pk=source.pk).update(status=Source.Status.IMPORTING)
+    SyncState.objects.create(source=source, orders_done=120, orders_total=480)
+    card = text(signed_in.get(f"/sources/{source.pk}/card/"))
+    assert "<strong>120</strong> of 480 orders" in card and 'aria-valuenow="25"' in card and 'hx-trigger="every 1s"' in card
+    assert "120 of 480 orders" in text(signed_in.get("/sources/"))

@@ -82,3 +82,23 @@ def describe_with_keys(site: SiteInfo, key: str, secret: str) -> StoreDetails:
             return await describe_store(client)
 
     return run(go)
+
+
+def wc_auth_path_served(home_url: str) -> bool:
+    """Does the store route `/wc-auth/v1/authorize`? False when it answers 404 (stale or missing rewrite rules).
+
+    WooCommerce answers its own 401 ("Missing parameter app_name") there when it is routed; a 404 means the
+    approval screen is only reachable through `/?wc-auth-version=1&wc-auth-route=authorize` (API-NOTES §1.1).
+    Any failure to ask counts as served: the owner's browser may reach the store when Storelens cannot.
+    """
+    from storelens.woocommerce.errors import StoreError
+
+    async def go() -> bool:
+        async with StoreClient(home_url, config=client_config(), transport=TRANSPORT) as client:
+            response = await client.fetch_url(home_url.rstrip("/") + "/wc-auth/v1/authorize")
+            return response.status_code != 404
+
+    try:
+        return run(go)
+    except StoreError:
+        return True

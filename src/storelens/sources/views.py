@@ -112,8 +112,10 @@ def start_connect(request: HttpRequest, source_id: int) -> HttpResponse:
     if problem is not None:
         messages.error(request, f"{problem.message} {problem.fix}")
         return redirect("sources:detail", source_id=source.pk)
+    query_form = not store_access.wc_auth_path_served(source.home_url)
     _, token = connect.start(source, request.user, scope)
-    return HttpResponseRedirect(connect.authorize_url(source, token, scope, _return_url(request, source)))
+    target = connect.authorize_url(source, token, scope, _return_url(request, source), query_form=query_form)
+    return HttpResponseRedirect(target)
 
 
 @csrf_exempt

@@ -115,10 +115,11 @@ class Command(BaseCommand):
                 f"{problem.message}\nWhat to do: {problem.fix.replace('below', '(storelens sources add URL --key …)')}"
             )
         scope = "read" if read_only else "read_write"
+        query_form = not store_access.wc_auth_path_served(source.home_url)
         attempt, token = connect.start(source, None, scope)
         return_url = settings.STORELENS_PUBLIC_URL + reverse("sources:detail", kwargs={"source_id": source.pk})
         self.stderr.write(f"Open this address in a browser where you can log in to {site.home_url} as an admin:")
-        self.stdout.write(connect.authorize_url(source, token, scope, return_url))
+        self.stdout.write(connect.authorize_url(source, token, scope, return_url, query_form=query_form))
         self.stdout.flush()
         self.stderr.write(f"Waiting up to {timeout:.0f} s for the store to send the keys (source id {source.pk})…")
         deadline = time.monotonic() + timeout
