@@ -84,6 +84,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if POSTGRES_PASS:
+        drop_stale_test_databases()
+
+
+def drop_stale_test_databases() -> None:
+    """Drop test databases left by runs that were killed: their pid is gone and nobody is connected to them.
+
+    Every run names its databases after its pid (settings.py, start_storelens_server), so a live run's are never
+    touched, and parallel runs by several engineers on this machine do not collide.
+    """
+    import re
+
+    import psycopg
+
+    try:
+        conn = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        return  # the pass will report the missing server itself
+    with conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database"
+            " WHERE datname ~ '^(test_storelens|storelens_live|storelens_template)_[0-9]+'"
+            " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)"
+        ).fetchall()
+        for (name,) in rows:
+            pid = int(re.match(r"^\D+_(\d+)", name).group(1))  # type: ignore[union-attr]
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            except PermissionError:
+                pass  # alive, someone else's
+
+
 def service_unavailable(message: str) -> None:
     """Skip, or fail when the run promised every service (CI sets STORELENS_REQUIRE_SERVICES=1)."""
     if REQUIRE_SERVICES:
@@ -212,34 +247,60 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database made once per run; each server starts from a copy (saves a migrate per server)."""
-    data_dir = tmp_path_factory.mktemp("migrated")
-    subprocess.run(
+def _migrate(env: dict[str, str]) -> None:
+    result = subprocess.run(
         [sys.executable, "-m", "storelens", "migrate", "--no-input", "-v", "0"],
-        env=server_env(data_dir),
-        check=True,
+        env=env,
         capture_output=True,
         text=True,
         timeout=180,
     )
-    return data_dir / "storelens.sqlite3"
+    if result.returncode:
+        raise RuntimeError(f"storelens migrate failed:\n{result.stdout}{result.stderr}")
 
 
-def _postgres_database(name: str, create: bool) -> None:
+def _postgres(statement: str) -> None:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(statement)
+
+
+def _postgres_url(name: str) -> str:
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file made once per run, to copy into a data directory (saves a migrate per server)."""
+    data_dir = tmp_path_factory.mktemp("migrated-sqlite")
+    _migrate(server_env(data_dir))
+    return data_dir / "storelens.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per run, which each live server copies instead of migrating its own.
+
+    SQLite: the path of a migrated file. PostgreSQL pass: the name of a migrated template database.
+    """
+    if not POSTGRES_PASS:
+        yield str(request.getfixturevalue("migrated_sqlite"))
+        return
+    data_dir = tmp_path_factory.mktemp("migrated-postgres")
+    template = f"storelens_template_{os.getpid()}"
+    _postgres(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    _postgres(f'CREATE DATABASE "{template}"')
+    try:
+        _migrate(server_env(data_dir, STORELENS_DATABASE_URL=_postgres_url(template)))
+        yield template
+    finally:
+        _postgres(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
 
 
 @pytest.fixture
 def start_storelens_server(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+    tmp_path_factory: pytest.TempPathFactory, migrated_database: str
 ) -> Iterator[Callable[..., LiveServer]]:
     """`start_storelens_server(tls=False, args=(), **env)`: start a real server; stopped at the end of the test.
 
@@ -255,19 +316,12 @@ def start_storelens_server(
         data_dir = tmp_path_factory.mktemp("storelens-data")
         env = server_env(data_dir, **extra_env)
         if POSTGRES_PASS:
-            name = f"storelens_live_{os.getpid()}_{len(databases)}_{free_port()}"
-            _postgres_database(name, create=True)
+            name = f"storelens_live_{os.getpid()}_{len(databases)}"
+            _postgres(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_database}"')
             databases.append(name)
-            env["STORELENS_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
-            subprocess.run(
-                [sys.executable, "-m", "storelens", "migrate", "--no-input", "-v", "0"],
-                env=env,
-                check=True,
-                capture_output=True,
-                timeout=180,
-            )
+            env["STORELENS_DATABASE_URL"] = _postgres_url(name)
         else:
-            shutil.copy(migrated_sqlite, data_dir / "storelens.sqlite3")
+            shutil.copy(migrated_database, data_dir / "storelens.sqlite3")
         port = free_port()
         command = [sys.executable, "-m", "storelens", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
         ca_file = None
@@ -320,7 +374,7 @@ def start_storelens_server(
             server.process.kill()
             server.process.wait()
     for name in databases:
-        _postgres_database(name, create=False)
+        _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

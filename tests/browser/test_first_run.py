@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
 
@@ -20,7 +22,7 @@ def test_sign_up_sign_out_sign_in_and_see_the_empty_dashboard(
     page = browser_page
     page.goto(storelens_server.url + "/")
     page.wait_for_url("**/accounts/signup/")
-    assert page.get_by_role("heading", name="Welcome to Storelens").is_visible()
+    expect(page.get_by_role("heading", name="Welcome to Storelens")).to_be_visible()
     screenshot(page, "first-run-1-signup")
 
     page.get_by_label("E-mail").fill(EMAIL)
@@ -31,8 +33,8 @@ def test_sign_up_sign_out_sign_in_and_see_the_empty_dashboard(
     page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url(storelens_server.url + "/")
-    assert page.get_by_role("heading", name="Connect your first store").is_visible()
-    assert page.get_by_text("Olive's Oils").first.is_visible()
+    expect(page.get_by_role("heading", name="Connect your first store")).to_be_visible()
+    expect(page.get_by_text("Olive's Oils").first).to_be_visible()
     screenshot(page, "first-run-2-empty-dashboard")
 
     page.get_by_role("button", name="Sign out").click()
@@ -40,26 +42,26 @@ def test_sign_up_sign_out_sign_in_and_see_the_empty_dashboard(
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("do not match an account").is_visible()
+    expect(page.get_by_text("do not match an account")).to_be_visible()
     screenshot(page, "first-run-3-wrong-password")
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(storelens_server.url + "/")
-    assert page.get_by_role("heading", name="Connect your first store").is_visible()
+    expect(page.get_by_role("heading", name="Connect your first store")).to_be_visible()
 
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Token name").fill("spreadsheet")
     page.get_by_role("button", name="Create token").click()
-    assert page.locator("#new-token").inner_text().startswith("sl_")
-    assert page.get_by_text("Your new token “spreadsheet”").is_visible()
+    expect(page.locator("#new-token")).to_have_text(re.compile(r"^sl_\S{40,}$"))
+    expect(page.get_by_text("Your new token “spreadsheet”")).to_be_visible()
     screenshot(page, "first-run-4-settings")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(storelens_server.url + "/")
     screenshot(page, "first-run-5-dashboard-phone")
-    assert not page.get_by_role("link", name="Settings").is_visible()  # folded into the menu on a phone
+    expect(page.get_by_role("link", name="Settings")).not_to_be_visible()  # folded into the menu on a phone
     page.locator("label.nav-toggle-label").click()
-    assert page.get_by_role("link", name="Settings").is_visible()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("link", name="Settings")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     screenshot(page, "first-run-6-menu-phone")
