@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import random
 import secrets
 import socket
@@ -41,6 +40,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from storelens.fakestore.rest.http import php_json
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -193,7 +194,7 @@ def _maintenance(scope: Scope) -> Page:
         b"content-type", b""
     ).decode("latin-1")
     if wants_json:
-        body = _php_json(
+        body = php_json(
             {"code": "wp_die", "message": MAINTENANCE_TEXT, "data": {"status": 503}, "additional_errors": []}
         )
         ctype = "application/json; charset=UTF-8"
@@ -286,7 +287,7 @@ def _fault_answer(kind: str, faults: Any, scope: Scope) -> Page:
         return Page(kind, 502, [("Server", "nginx"), ("Content-Type", "text/html")], _nginx_page("502 Bad Gateway"))
     # A PHP fatal error: WordPress's fatal error handler answers REST requests with JSON, pages with HTML.
     if _is_rest(scope):
-        body = _php_json(
+        body = php_json(
             {
                 "code": "internal_server_error",
                 "message": CRITICAL_ERROR_HTML,
@@ -388,11 +389,6 @@ def _cache_key(scope: Scope) -> str:
         if k not in CREDENTIAL_PARAMS and not k.startswith("oauth_")
     ]
     return scope.get("path", "") + "?" + urlencode(sorted(kept))
-
-
-def _php_json(payload: Any) -> bytes:
-    """json_encode as PHP does it: compact, `/` escaped, non-ASCII as \\u escapes."""
-    return json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode()
 
 
 def _nginx_page(title: str) -> bytes:

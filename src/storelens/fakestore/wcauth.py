@@ -28,7 +28,6 @@ What is reproduced, from the captures in `woocommerce/captures/auth/` and `perma
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 
@@ -38,6 +37,7 @@ from starlette.routing import Route
 
 from storelens.fakestore import outbound
 from storelens.fakestore.faults import wp_die_html
+from storelens.fakestore.rest.http import php_json
 from storelens.fakestore.wpsession import sessions
 from storelens.fakestore.wpurls import (
     add_query_arg,
@@ -196,7 +196,7 @@ def _formatted_url(url: str) -> str:
 
 
 async def _post_consumer_data(store: Any, consumer_data: dict[str, Any], url: str) -> None:
-    body = _php_json(consumer_data)
+    body = php_json(consumer_data)
     outcome = await outbound.safe_remote_post(
         store,
         esc_url_raw(url),
@@ -458,11 +458,6 @@ def _request_uri(request: Request) -> str:
     raw = request.scope.get("raw_path") or request.url.path.encode()
     query = request.scope.get("query_string", b"")
     return raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-
-
-def _php_json(payload: Any) -> bytes:
-    """wp_json_encode(): compact, `/` escaped, non-ASCII as \\u escapes."""
-    return json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode()
 
 
 def _avatar(user: Any) -> str:

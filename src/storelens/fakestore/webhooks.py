@@ -31,7 +31,6 @@ import base64
 import collections
 import hashlib
 import hmac
-import json
 import secrets
 import threading
 import time
@@ -40,6 +39,7 @@ from typing import Any
 
 from storelens.fakestore import outbound
 from storelens.fakestore.events import Change
+from storelens.fakestore.rest.http import php_json
 
 USER_AGENT = f"WooCommerce/{outbound.WC_VERSION} Hookshot (WordPress/{outbound.WP_VERSION})"
 MAX_FAILURES = 5  # woocommerce_max_webhook_delivery_failures
@@ -80,11 +80,6 @@ def topics_for(change: Change) -> set[str]:
 
 def signature(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def php_json(payload: Any) -> bytes:
-    """trim(wp_json_encode($payload)): compact, `/` escaped, non-ASCII as \\u escapes."""
-    return json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode()
 
 
 class WebhookDispatcher:
