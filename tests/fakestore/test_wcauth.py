@@ -427,3 +427,33 @@ async def test_signing_in_at_wp_login_first_shows_the_grant_page_directly() -> N
 def test_routes_cover_the_pretty_paths_and_wp_login() -> None:
     paths = {route.path for route in wcauth.routes(store_app(FakeStoreConfig(home_url=HOME))[1])}
     assert paths == {"/wc-auth/v1/{route:path}", "/wp-login.php"}
+
+
+def test_add_query_arg_reencodes_the_existing_query_but_not_the_new_values() -> None:
+    from storelens.fakestore.wpurls import add_query_arg
+
+    assert add_query_arg({"user_id": "u-42@example.com"}, "https://a.test/r?shop=la b") == (
+        "https://a.test/r?shop=la+b&user_id=u-42@example.com"
+    )
+    # an `&` in a value added raw splits it on the next call, and PHP turns spaces in names into `_`
+    raw = add_query_arg({"app_name": "A & B c"}, "https://a.test/x/")
+    assert add_query_arg({"n": "1"}, raw) == "https://a.test/x/?app_name=A+&B_c&n=1"
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://app.example.test/woocommerce/return?shop=lab", True),
+        ("https://127.0.0.1:9443/wc-callback", True),
+        ("https://exa mple.test/return", False),
+        ("https://under_score.test/", False),
+        ("https://-leading.test/", False),
+        ("https://", False),
+        ("https://shop.test/é", False),
+        ("https://[::1]/x", True),
+    ],
+)
+def test_filter_validate_url_follows_php(url: str, valid: bool) -> None:
+    from storelens.fakestore.wpurls import filter_validate_url
+
+    assert filter_validate_url(url) is valid

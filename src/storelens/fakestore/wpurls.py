@@ -8,9 +8,8 @@ in the next), so these are ports, not approximations built on `urllib`.
 
 from __future__ import annotations
 
-import html
 import re
-from urllib.parse import quote, unquote, unquote_plus
+from urllib.parse import quote, unquote_plus
 
 # --- PHP encoding ------------------------------------------------------------------------------------------------
 
@@ -27,10 +26,6 @@ def rawurlencode(value: str) -> str:
 
 def urldecode(value: str) -> str:
     return unquote_plus(value)
-
-
-def rawurldecode(value: str) -> str:
-    return unquote(value)
 
 
 def parse_str(query: str) -> dict[str, str]:
@@ -158,10 +153,6 @@ def sanitize_redirect(location: str) -> str:
         while bad in location:
             location = location.replace(bad, "")
     return location
-
-
-def unescape(value: str) -> str:
-    return html.unescape(value)
 
 
 # --- PHP's FILTER_VALIDATE_URL ----------------------------------------------------------------------------------
