@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -88,7 +89,7 @@ class Stack:
         )
 
     def store_admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        with httpx.Client(verify=self.store_ca, timeout=30) as client:
+        with httpx.Client(verify=ssl.create_default_context(cafile=self.store_ca), timeout=30) as client:
             answer = client.request(method, f"{self.store_url}/__fakestore/{path}", **kwargs)
             answer.raise_for_status()
             return answer.json()
@@ -286,3 +287,34 @@ def test_manual_keys_connect_without_the_approval_screen(stack: Stack, browser_p
     assert page.get_by_text("cannot register webhooks").first.is_visible()
     wait_for_phase(page, "connected")
     shot("11-manual-keys-connected")
+
+
+def test_cli_connect_prints_the_approval_address_and_waits_for_the_keys(
+    stack: Stack, browser_page: Any, shot: Any
+) -> None:
+    made = stack.cli("users", "create", "cli@example.com", "--password", PASSWORD, "--workspace", "Headless shop")
+    assert made.returncode == 0, made.stderr
+    command = subprocess.Popen(
+        [sys.executable, "-m", "storelens", "sources", "connect", stack.store_url, "--workspace", "Headless shop"],
+        env=stack.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert command.stdout is not None
+        address = command.stdout.readline().strip()
+        assert address.startswith(stack.store_url + "/wc-auth/v1/authorize?app_name=Storelens&scope=read_write")
+        page = browser_page
+        page.goto(address)
+        log_in_on_store(page)
+        shot("12-cli-approval-screen")
+        page.click(".wc-auth-approve")
+        out, err = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert command.returncode == 0, err
+    assert out.strip().isdigit() and "Connected Lab Store" in err
+    listed = stack.cli("sources", "list", "--workspace", "Headless shop")
+    assert "Lab Store" in listed.stdout and ("importing" in listed.stdout or "connected" in listed.stdout)
