@@ -103,9 +103,8 @@ def test_a_bad_database_url_stops_start_up(tmp_path: Path) -> None:
     assert "STORELENS_DATABASE_URL='mysql://x@localhost/db' is not a URL Storelens understands" in result.stderr
 
 
-@pytest.mark.skipif(os.environ.get("STORELENS_TEST_DATABASE") == "postgres", reason="SQLite only")
-def test_sqlite_database_runs_in_wal_mode(migrated_database: str) -> None:
-    with sqlite3.connect(migrated_database) as conn:
+def test_sqlite_database_runs_in_wal_mode(migrated_sqlite: Path) -> None:
+    with sqlite3.connect(migrated_sqlite) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -56,6 +56,10 @@ def test_sign_up_sign_out_sign_in_and_see_the_empty_dashboard(
     expect(page.locator("#new-token")).to_have_text(re.compile(r"^sl_\S{40,}$"))
     expect(page.get_by_text("Your new token “spreadsheet”")).to_be_visible()
     screenshot(page, "first-run-4-settings")
+    page.emulate_media(color_scheme="dark")
+    page.goto(storelens_server.url + "/settings/")  # a fresh page: no colour transitions mid-screenshot
+    screenshot(page, "first-run-4-settings-dark")
+    page.emulate_media(color_scheme="light")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(storelens_server.url + "/")
