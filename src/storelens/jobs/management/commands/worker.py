@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Run background jobs (a standalone Huey consumer); run one or more beside `serve` when the queue is Redis."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--workers", type=int, default=None, help="Worker threads (default 2).")
+        parser.add_argument("--workers", type=int, metavar="N", default=None, help="Worker threads (default 2).")
         parser.add_argument(
             "--no-periodic", action="store_true", help="Do not schedule periodic jobs (run them on one worker only)."
         )

@@ -14,9 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
-        parser.add_argument("--tls-cert", type=Path, help="PEM certificate (chain) file: serve HTTPS.")
-        parser.add_argument("--tls-key", type=Path, help="PEM private key file for --tls-cert.")
-        parser.add_argument("--workers", type=int, default=None, help="Job consumer threads (default 2).")
+        parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate (chain) file: serve HTTPS.")
+        parser.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key file for --tls-cert.")
+        parser.add_argument("--workers", type=int, metavar="N", default=None, help="Job consumer threads (default 2).")
         parser.add_argument(
             "--no-consumer",
             action="store_true",
