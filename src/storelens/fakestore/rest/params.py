@@ -174,6 +174,8 @@ def parse_list(req: RestRequest, spec: ListSpec) -> ListQuery:
                 break
         q.statuses = values
     dates_are_gmt = False
+    # WooCommerce before 5.8 has no modified_after/modified_before: unknown parameters are ignored silently.
+    with_modified = spec.modified and not req.store.config.has("legacy-woocommerce")
     if spec.dates:
         raw_gmt = g.get("dates_are_gmt")
         if raw_gmt is not None:
@@ -182,7 +184,7 @@ def parse_list(req: RestRequest, spec: ListSpec) -> ListQuery:
                 problems["dates_are_gmt"] = ("rest_invalid_type", "dates_are_gmt is not of type boolean.")
             else:
                 dates_are_gmt = parsed
-        names = ["after", "before"] + (["modified_after", "modified_before"] if spec.modified else [])
+        names = ["after", "before"] + (["modified_after", "modified_before"] if with_modified else [])
         for name in names:
             value = _scalar(g.get(name))
             if value is None:
@@ -208,7 +210,7 @@ def parse_list(req: RestRequest, spec: ListSpec) -> ListQuery:
             ("modified_before", "modified_before"),
         ):
             value = _scalar(g.get(name))
-            if value is None or (name.startswith("modified") and not spec.modified):
+            if value is None or (name.startswith("modified") and not with_modified):
                 continue
             setattr(q, attr, filter_cutoff(value, dates_are_gmt, tz))
     q.fields = _scalar(g.get("_fields"))
