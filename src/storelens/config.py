@@ -105,6 +105,22 @@ def public_url(name: str = "STORELENS_PUBLIC_URL", environ: Mapping[str, str] | 
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def egress_ip(name: str = "STORELENS_EGRESS_IP", environ: Mapping[str, str] | None = None) -> str:
+    """The public IP address Storelens's requests to stores come from, named in firewall fixes ("" when unknown)."""
+    import ipaddress
+
+    raw = env_str(name, "", environ)
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise SettingError(
+            f"{name}={raw!r} is not an IP address: set it to the public address Storelens connects to stores from, "
+            "e.g. 203.0.113.7 (or leave it unset)."
+        ) from None
+
+
 def data_dir(name: str = "STORELENS_DATA_DIR", environ: Mapping[str, str] | None = None) -> Path:
     """The directory that holds the SQLite files and generated keys; created when missing."""
     path = Path(env_str(name, "./var", environ) or "./var").expanduser().resolve()

@@ -17,6 +17,7 @@ import dj_database_url
 from storelens.config import (
     SettingError,
     data_dir,
+    egress_ip,
     encryption_key,
     env_bool,
     env_int,
@@ -37,6 +38,8 @@ STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", Fals
 STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
 # Extra CA bundle trusted for store HTTPS (a store behind a private CA; tests trust the fake store's CA with it).
 STORELENS_STORE_CA_BUNDLE = env_str("STORELENS_STORE_CA_BUNDLE", "")
+# Named in firewall fixes ("allow requests from …") when set (storelens.health).
+STORELENS_EGRESS_IP = egress_ip("STORELENS_EGRESS_IP")
 STORELENS_OPEN_SIGNUP = env_bool("STORELENS_OPEN_SIGNUP", False)
 STORELENS_DATABASE_URL = env_url(
     "STORELENS_DATABASE_URL", schemes=("postgres", "postgresql", "pgsql", "postgis", "sqlite")
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "storelens.server",
     "storelens.jobs",
+    "storelens.health",  # connection health: doctor, help pages, attention banner
     "storelens.accounts",
     "storelens.sources",
     "storelens.commerce",
@@ -109,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "storelens.dashboard.context.shell",
+                "storelens.health.context.attention",
             ],
         },
     },

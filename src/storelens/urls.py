@@ -11,10 +11,12 @@ from storelens.server.views import healthz, jobs_healthz
 
 urlpatterns = [
     path("", include("storelens.dashboard.urls")),
+    path("", include("storelens.dashboard.insights_urls")),  # analytics pages (issue 6)
     path("accounts/", include("storelens.accounts.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/jobs", jobs_healthz, name="healthz_jobs"),
+    path("help/", include("storelens.health.urls")),  # help pages per problem code (storelens.health)
 ]
 
 # Apps built alongside the foundation mount themselves at /<app>/ with namespace <app> as soon as they have urls.py

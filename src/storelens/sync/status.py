@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
+from storelens.health import catalogue  # the one catalogue of problem codes (shared with the doctor)
 from storelens.sources.models import Source
 from storelens.woocommerce.errors import Blocked, DataError, Misconfigured, NeedsReauth, Retriable, StoreError
 
@@ -11,6 +13,9 @@ _REAUTH_FIX = "Click Reconnect Store and approve Storelens again on your store."
 
 
 def status_for_error(error: StoreError) -> str:
+    entry = catalogue.entry_for(error.code)  # health catalogue first: one mapping for sync, doctor and Check
+    if entry is not None and entry.status:
+        return entry.status
     if isinstance(error, NeedsReauth):
         return Source.Status.NEEDS_REAUTH
     if isinstance(error, Blocked):
@@ -29,10 +34,9 @@ def status_for_error(error: StoreError) -> str:
 def set_status_from_error(source: Source, error: StoreError) -> Source:
     """Record why the store cannot be synced right now; status_since moves only when the problem changes."""
     status = status_for_error(error)
-    message = error.message
-    if isinstance(error, Blocked) and error.vendor and error.vendor.lower() not in message.lower():
-        message = f"{message} ({error.vendor})"
-    fix = error.fix or (_REAUTH_FIX if status == Source.Status.NEEDS_REAUTH else "")
+    # The catalogue's words fill gaps, name the firewall's vendor and the address to allow (STORELENS_EGRESS_IP).
+    egress = getattr(settings, "STORELENS_EGRESS_IP", "") or ""
+    message, fix = catalogue.words_for(error.code, error.message, error.fix, vendor=error.vendor, egress_ip=egress)
     if status == Source.Status.NEEDS_REAUTH and "Reconnect Store" not in fix:
         fix = f"{fix} {_REAUTH_FIX}".strip()
     changed = (source.status, source.status_code) != (status, error.code)

@@ -1,0 +1,21 @@
+"""The banner every page shows while one of the workspace's stores needs attention."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from storelens.sources.models import Source
+from storelens.sources.presenting import PROBLEM_STATUSES, STATUS_LABELS
+
+
+def attention(request: HttpRequest) -> dict[str, object]:
+    workspace = getattr(request, "workspace", None)
+    user = getattr(request, "user", None)
+    if workspace is None or user is None or not user.is_authenticated:
+        return {}
+    sources = list(Source.objects.filter(workspace=workspace, status__in=PROBLEM_STATUSES).order_by("pk"))
+    return {
+        "attention_sources": [
+            {"source": s, "label": STATUS_LABELS.get(s.status, s.status), "code": s.status_code} for s in sources
+        ]
+    }

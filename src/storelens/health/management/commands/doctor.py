@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from storelens.health import catalogue
+from storelens.health.checks import Report
+from storelens.health.runner import check_url
+
+
+def help_link(code: str) -> str:
+    """The help page of a code: absolute when Storelens knows its public address."""
+    path = f"/help/{code}/"
+    public = (getattr(settings, "STORELENS_PUBLIC_URL", "") or "").rstrip("/")
+    return public + path if public else path
+
+
+def as_text(report: Report) -> str:
+    lines = [f"Storelens checked {report.url}"]
+    if not report.problems:
+        lines.append("No problems found.")
+    for problem in report.problems:
+        entry = catalogue.entry_for(problem.code)
+        mark = "ERROR" if problem.severity == catalogue.ERROR else "WARNING"
+        title = entry.title if entry else problem.code
+        lines += [
+            "",
+            f"{mark}  {title}  [{problem.code}]",
+            f"  What happened: {problem.message}",
+            f"  What to do:    {problem.fix}",
+        ]
+        if entry is not None:
+            lines.append(f"  Help:          {help_link(problem.code)}")
+    lines += ["", "Checked: " + ", ".join(report.checked)]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Check a store's connection and name every problem with its fix (the Check connection button's checks)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("url", help="The store's address, e.g. shop.example.com")
+        parser.add_argument("--key", default="", help="Consumer key (ck_…), to check the keys too.")
+        parser.add_argument("--secret", default="", help="Consumer secret (cs_…).")
+        parser.add_argument("--json", action="store_true", help="Print JSON: {url, problems, checked}.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if bool(options["key"]) != bool(options["secret"]):
+            raise CommandError("Give both --key and --secret (or neither, to check without keys).")
+        report = check_url(options["url"], options["key"], options["secret"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(as_text(report))
+        if report.errors:
+            raise SystemExit(1)
