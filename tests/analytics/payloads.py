@@ -71,7 +71,9 @@ def refund_payload(
         "date_created_gmt": created,
         "amount": money(items + tax + shipping),
         "reason": "",
-        "line_items": [{"id": wc_id * 10, "quantity": -1, "total": money(-items), "total_tax": money(-tax)}],
+        "line_items": [
+            {"id": wc_id * 10, "product_id": 7, "quantity": -1, "total": money(-items), "total_tax": money(-tax)}
+        ],
         "shipping_lines": [{"id": wc_id * 10 + 1, "total": money(-shipping), "total_tax": "0.00"}],
         "fee_lines": [],
     }

@@ -56,3 +56,11 @@ class ExchangeRate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["currency", "day"], name="fx_currency_day_unique")]
+
+
+class MonthlyGoal(models.Model):
+    """The owner's monthly net-sales target for the home page, in the currency the home page shows."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    amount_minor = models.BigIntegerField()

@@ -44,6 +44,7 @@ class Report:
     new_customers: int = 0
     returning_customers: int = 0
     unconverted: dict[str, int] = field(default_factory=dict)  # currency → orders added at face value
+    daily: dict[date, Totals] = field(default_factory=dict)
 
     @property
     def aov(self) -> int:
@@ -119,42 +120,38 @@ def customers(source: Any, settings: ReportSettings, first: date, last: date) ->
     return new, returning
 
 
-def build(
+def resolve_currency(sources: Sequence[Any], currency: str | None) -> str:
+    """The currency a report over these stores is in: the one asked for, or the stores' common currency."""
+    if currency:
+        return currency.upper()
+    store_currencies = sorted({(s.currency or "").upper() for s in sources})
+    if len(store_currencies) != 1 or not store_currencies[0]:
+        raise ReportError(
+            f"These stores sell in {', '.join(c or '(unknown)' for c in store_currencies)}: pass --currency CODE "
+            "to convert everything into one currency at ECB rates."
+        )
+    return store_currencies[0]
+
+
+def daily_in(
+    report: Report,
     sources: Sequence[Any],
-    first: date,
-    last: date,
-    currency: str | None = None,
-    date_basis: str | None = None,
-    excluded_statuses: Iterable[str] | None = None,
-    rates: Rates | None = None,
-) -> Report:
-    if not sources:
-        raise ReportError("No store to report on: connect one first (storelens sources add …).")
-    if first > last:
-        raise ReportError(f"--from {first} is after --to {last}: the range is inclusive, from the earlier day.")
-    excluded = list(excluded_statuses) if excluded_statuses is not None else None
-    target = currency.upper() if currency else None
-    if target is None:
-        store_currencies = sorted({(s.currency or "").upper() for s in sources})
-        if len(store_currencies) != 1 or not store_currencies[0]:
-            raise ReportError(
-                f"These stores sell in {', '.join(c or '(unknown)' for c in store_currencies)}: pass --currency CODE "
-                "to convert everything into one currency at ECB rates."
-            )
-        target = store_currencies[0]
-    convert = currency is not None
-    rates = rates or Rates()
-    labels = sorted({timezone_label(s) for s in sources})
-    report = Report(currency=target, first=first, last=last, timezone=", ".join(labels))
+    convert: bool,
+    date_basis: str | None,
+    excluded: list[str] | None,
+    rates: Rates,
+    statuses: Sequence[str] | None = None,
+) -> dict[date, Totals]:
+    """Per local day, every store's cells brought into the report's currency (converted at the day's ECB rate, or at
+    face value in WooCommerce-parity mode); adds them into `report.totals` as well."""
+    target = report.currency
+    out: dict[date, Totals] = {}
     for source in sources:
         settings = report_settings(source, date_basis, excluded)
-        cells = (
-            queries.cells(source, settings, first, last)
-            .values("day", "currency")
-            .annotate(**queries._sums())
-            .order_by("day", "currency")
-        )
-        for row in cells:
+        qs = queries.cells(source, settings, report.first, report.last)
+        if statuses:
+            qs = qs.filter(status__in=list(statuses))
+        for row in qs.values("day", "currency").annotate(**queries._sums()).order_by("day", "currency"):
             t = queries._totals(row)
             cell_currency = row["currency"]
             if cell_currency != target:
@@ -167,8 +164,34 @@ def build(
                     setattr(t, name, value)
                 if not convert:
                     report.unconverted[cell_currency] = report.unconverted.get(cell_currency, 0) + t.orders
+            out.setdefault(row["day"], Totals()).add(t)
             report.totals.add(t)
-        new, returning = customers(source, settings, first, last)
-        report.new_customers += new
-        report.returning_customers += returning
+    return out
+
+
+def build(
+    sources: Sequence[Any],
+    first: date,
+    last: date,
+    currency: str | None = None,
+    date_basis: str | None = None,
+    excluded_statuses: Iterable[str] | None = None,
+    rates: Rates | None = None,
+    with_customers: bool = True,
+) -> Report:
+    """The report over stores and days; `report.daily` keeps the per-day totals for charts."""
+    if not sources:
+        raise ReportError("No store to report on: connect one first (storelens sources add …).")
+    if first > last:
+        raise ReportError(f"--from {first} is after --to {last}: the range is inclusive, from the earlier day.")
+    excluded = list(excluded_statuses) if excluded_statuses is not None else None
+    target = resolve_currency(sources, currency)
+    labels = sorted({timezone_label(s) for s in sources})
+    report = Report(currency=target, first=first, last=last, timezone=", ".join(labels))
+    report.daily = daily_in(report, sources, currency is not None, date_basis, excluded, rates or Rates())
+    if with_customers:
+        for source in sources:
+            new, returning = customers(source, report_settings(source, date_basis, excluded), first, last)
+            report.new_customers += new
+            report.returning_customers += returning
     return report

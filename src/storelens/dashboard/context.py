@@ -28,6 +28,11 @@ def optional_url(name: str) -> str:
 # (label, URL name, URL prefix that marks the entry active). Data sources belongs to storelens.sources.
 NAVIGATION = (
     ("Dashboard", "dashboard:home", None),
+    ("Sales", "insights:sales", "/sales/"),
+    ("Orders", "insights:orders", "/orders/"),
+    ("Customers", "insights:customers", "/customers/"),
+    ("Products", "insights:products", "/products/"),
+    ("Subscriptions", "insights:subscriptions", "/subscriptions/"),
     ("Data sources", "sources:list", "/sources/"),
     ("Settings", "dashboard:settings", "/settings/"),
 )

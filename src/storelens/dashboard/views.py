@@ -22,6 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @workspace_required
 def _dashboard(request: HttpRequest) -> HttpResponse:
+    from storelens.dashboard.insights import has_stores
+    from storelens.dashboard.insights import home as analytics_home
+
+    if has_stores(request):
+        return analytics_home(request)
     context = {"connect_url": optional_url("sources:add") or optional_url("sources:list")}
     return render(request, "dashboard/home.html", context)
 

@@ -1,0 +1,101 @@
+"""The home page's figures: today, month to date against last month and last year, the goal, the forecast and the
+last three months. All from rollups, through `report.build`, so they equal `storelens report` for the same days.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from storelens.analytics.definitions import Totals
+from storelens.analytics.fx import Rates
+from storelens.analytics.money import divide_minor
+from storelens.analytics.report import Report, build
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def shift_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day (31 March − 1 month = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def same_days_of(month_first: date, days: int) -> tuple[date, date]:
+    """The first `days` days of the month starting `month_first` (fewer when that month is shorter)."""
+    return month_first, min(month_first + timedelta(days=days - 1), month_end(month_first))
+
+
+def forecast_minor(previous_3_months: Sequence[Report], month: date) -> int:
+    """This month's forecast = average daily net sales over the previous three whole months × days in this month.
+
+    Putler's documented starting point ("the average sales of the previous three months"), taken per day so that
+    February and 31-day months are compared fairly. No trend, no seasonality: a plain, checkable baseline.
+    """
+    net = sum(r.totals.net_sales for r in previous_3_months)
+    days = sum((r.last - r.first).days + 1 for r in previous_3_months)
+    return divide_minor(net * calendar.monthrange(month.year, month.month)[1], days) if days else 0
+
+
+@dataclass
+class Home:
+    currency: str
+    today: date
+    today_report: Report
+    mtd: Report
+    last_month_same_days: Report
+    last_year_same_days: Report
+    months: list[Report] = field(default_factory=list)  # the three previous whole months, oldest first
+    forecast_minor: int = 0
+    goal_minor: int | None = None
+
+    @property
+    def goal_progress(self) -> float | None:
+        if not self.goal_minor:
+            return None
+        return max(0.0, self.mtd.totals.net_sales / self.goal_minor)
+
+    def daily_series(self) -> list[tuple[date, Totals]]:
+        out = []
+        day = self.mtd.first
+        while day <= self.today:
+            out.append((day, self.mtd.daily.get(day, Totals())))
+            day += timedelta(days=1)
+        return out
+
+
+def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
+    rates = Rates()
+
+    def rep(first: date, last: date, customers: bool = False) -> Report:
+        return build(sources, first, last, currency=currency, rates=rates, with_customers=customers)
+
+    start = month_start(today)
+    days = today.day
+    months = []
+    for back in (3, 2, 1):
+        first = shift_months(start, -back)
+        months.append(rep(first, month_end(first)))
+    mtd = rep(start, today, customers=True)
+    return Home(
+        currency=mtd.currency,
+        today=today,
+        today_report=rep(today, today, customers=True),
+        mtd=mtd,
+        last_month_same_days=rep(*same_days_of(shift_months(start, -1), days)),
+        last_year_same_days=rep(*same_days_of(shift_months(start, -12), days)),
+        months=months,
+        forecast_minor=forecast_minor(months, today),
+        goal_minor=goal_minor,
+    )

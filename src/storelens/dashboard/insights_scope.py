@@ -1,0 +1,119 @@
+"""What every analytics page reads from the request: which stores, which days, which currency."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from storelens.accounts.scoping import scoped
+from storelens.analytics.overview import month_end, month_start, shift_months
+from storelens.analytics.settings import report_settings
+from storelens.analytics.timezones import local_day
+
+PRESETS = (
+    ("today", "Today"),
+    ("yesterday", "Yesterday"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("mtd", "Month to date"),
+    ("last_month", "Last month"),
+    ("ytd", "Year to date"),
+    ("12m", "Last 12 months"),
+)
+
+
+def preset_range(preset: str, today: date) -> tuple[date, date]:
+    if preset == "today":
+        return today, today
+    if preset == "yesterday":
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if preset in ("7d", "30d", "90d"):
+        return today - timedelta(days=int(preset[:-1]) - 1), today
+    if preset == "mtd":
+        return month_start(today), today
+    if preset == "last_month":
+        first = shift_months(month_start(today), -1)
+        return first, month_end(first)
+    if preset == "ytd":
+        return today.replace(month=1, day=1), today
+    if preset == "12m":
+        return shift_months(today, -12) + timedelta(days=1), today
+    return today - timedelta(days=29), today
+
+
+@dataclass
+class Scope:
+    sources: list[Any]  # the stores this page shows
+    all_sources: list[Any]  # every store of the workspace (for the picker)
+    selected: Any | None  # one store, or None for all
+    first: date
+    last: date
+    preset: str
+    today: date
+    currency: str | None  # None: one store, in its own currency (WooCommerce parity)
+
+    @property
+    def display_currency(self) -> str:
+        if self.currency:
+            return self.currency
+        return (self.sources[0].currency or "USD") if self.sources else "USD"
+
+    def query(self, **extra: Any) -> str:
+        from urllib.parse import urlencode
+
+        params = {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        if self.selected is not None:
+            params["source"] = str(self.selected.pk)
+        if self.currency and self.selected is None:
+            params["currency"] = self.currency
+        params.update({k: str(v) for k, v in extra.items() if v not in (None, "")})
+        return urlencode(params)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def scope_of(request: HttpRequest) -> Scope:
+    from storelens.sources.models import Source
+
+    all_sources = list(scoped(request, Source).order_by("pk"))
+    selected = None
+    raw = request.GET.get("source", "")
+    if raw.isdigit():
+        selected = next((s for s in all_sources if s.pk == int(raw)), None)
+    sources = [selected] if selected else all_sources
+    tz = report_settings(sources[0]).tz if sources else timezone.get_current_timezone()
+    today = local_day(timezone.now(), tz)
+    preset = request.GET.get("preset", "")
+    first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
+    if preset or not (first and last):
+        preset = preset or "30d"
+        first, last = preset_range(preset, today)
+    elif first > last:
+        first, last = last, first
+    currency = (request.GET.get("currency") or "").upper() or None
+    if currency is None and len({(s.currency or "").upper() for s in sources}) > 1:
+        # Several stores in several currencies: the combined view converts into the first store's currency.
+        currency = (sources[0].currency or "USD").upper()
+    return Scope(sources, all_sources, selected, first, last, preset, today, currency)
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+    return response

@@ -1,0 +1,84 @@
+/* Charts (ECharts) from <script type="application/json" id=…> blocks, and the live activity feed (SSE). */
+(function () {
+  "use strict";
+
+  function css(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+
+  function renderChart(el) {
+    var source = document.getElementById(el.dataset.chart);
+    if (!source || !window.echarts) return;
+    var spec = JSON.parse(JSON.parse(source.textContent));
+    var text = css("--muted") || "#5f6880";
+    var grid = css("--border") || "#e2e6ef";
+    var palette = [css("--primary") || "#4f46e5", "#9aa3b8", "#0f7b4f", "#c0263a", "#9a5b00", "#0ea5e9", "#a855f7", "#64748b"];
+    var allZero = spec.series.every(function (s) { return s.data.every(function (v) { return Number(v) === 0; }); });
+    if (!spec.series.length || !spec.x.length || allZero) {
+      el.innerHTML = '<div class="chart-empty">Nothing to chart in this range yet.</div>';
+      return;
+    }
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    var option;
+    if (spec.kind === "pie") {
+      option = {
+        color: palette,
+        tooltip: { trigger: "item" },
+        legend: { type: "scroll", bottom: 0, textStyle: { color: text } },
+        series: [{
+          type: "pie", radius: ["45%", "70%"], center: ["50%", "44%"], label: { show: false },
+          data: spec.x.map(function (name, i) { return { name: name, value: spec.series[0].data[i] }; })
+            .filter(function (d) { return d.value > 0; })
+        }]
+      };
+    } else {
+      var horizontal = spec.kind === "hbar";
+      var category = { type: "category", data: spec.x, axisLabel: { color: text }, axisLine: { lineStyle: { color: grid } } };
+      var value = { type: "value", axisLabel: { color: text }, splitLine: { lineStyle: { color: grid } } };
+      var hasSecond = spec.series.some(function (s) { return s.axis === 1; });
+      option = {
+        color: palette,
+        tooltip: { trigger: "axis" },
+        legend: spec.series.length > 1 ? { top: 0, textStyle: { color: text } } : undefined,
+        grid: { left: horizontal ? 160 : 56, right: hasSecond ? 48 : 16, top: spec.series.length > 1 ? 36 : 12, bottom: 28 },
+        xAxis: horizontal ? value : category,
+        yAxis: horizontal ? category : (hasSecond ? [value, { type: "value", axisLabel: { color: text }, splitLine: { show: false } }] : value),
+        series: spec.series.map(function (s, i) {
+          return {
+            name: s.name, type: horizontal ? "bar" : (s.type || (spec.kind === "bar" ? "bar" : "line")),
+            data: s.data, yAxisIndex: s.axis || 0, smooth: true, showSymbol: false,
+            barMaxWidth: 28, lineStyle: i === 1 ? { type: "dashed" } : undefined,
+            itemStyle: { borderRadius: horizontal ? [0, 4, 4, 0] : [4, 4, 0, 0] }
+          };
+        })
+      };
+    }
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function startLive(list) {
+    var state = document.querySelector("[data-live-state]");
+    if (!window.EventSource) { if (state) state.textContent = "Live updates need a newer browser."; return; }
+    var url = list.dataset.liveUrl;
+    var source = new EventSource(url);
+    source.onopen = function () { if (state) { state.textContent = "Live"; state.classList.add("on"); } };
+    source.onerror = function () { if (state) { state.textContent = "Reconnecting…"; state.classList.remove("on"); } };
+    source.addEventListener("activity", function (event) {
+      var payload = JSON.parse(event.data);
+      var holder = document.createElement("ul");
+      holder.innerHTML = payload.html;
+      var items = Array.prototype.slice.call(holder.children).reverse();
+      items.forEach(function (item) { item.classList.add("fresh"); list.insertBefore(item, list.firstChild); });
+      while (list.children.length > 30) list.removeChild(list.lastChild);
+      var empty = document.querySelector(".activity + .empty-line");
+      if (empty) empty.remove();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(renderChart);
+    var list = document.querySelector("[data-live-url]");
+    if (list) startLive(list);
+  });
+})();

@@ -1,0 +1,48 @@
+"""Money and percentage formatting for the analytics pages (babel, from integer minor units)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from storelens.analytics.money import display
+
+register = template.Library()
+
+
+@register.simple_tag
+def money(minor: int | None, currency: str) -> str:
+    return display(int(minor or 0), currency or "USD")
+
+
+@register.filter
+def percent(value: float | Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{Decimal(str(value)) * 100:.1f} %"
+
+
+@register.simple_tag
+def change(current: int, previous: int) -> str:
+    """Change against a comparison, as "+12.5 %", or "new" when there was nothing before."""
+    if not previous:
+        return "new" if current else "–"
+    pct = (Decimal(current) - Decimal(previous)) / abs(Decimal(previous)) * 100
+    return f"{pct:+.1f} %"
+
+
+@register.simple_tag
+def trend(current: int, previous: int) -> str:
+    if current > previous:
+        return "up"
+    if current < previous:
+        return "down"
+    return "flat"
+
+
+@register.simple_tag
+def decimal(minor: int | None, currency: str) -> str:
+    from storelens.analytics.money import decimal_string
+
+    return decimal_string(int(minor or 0), currency or "USD")

@@ -1,0 +1,25 @@
+"""Analytics pages with path parameters, for the workspace-scoping audit (tests/scoping.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storelens.commerce.models import Customer, Order
+from tests.analytics.shops import make_shops
+from tests.scoping import ScopedRoute
+
+
+def an_order(workspace: Any) -> dict[str, int]:
+    ny, _ = make_shops(workspace)
+    return {"order_id": Order.objects.get(source=ny, wc_id=1).pk}
+
+
+def a_customer(workspace: Any) -> dict[str, int]:
+    ny, _ = make_shops(workspace)
+    return {"customer_id": Customer.objects.get(source=ny, email="ann@x.org").pk}
+
+
+SCOPED = {
+    "insights:order_detail": ScopedRoute(an_order),
+    "insights:customer_detail": ScopedRoute(a_customer),
+}
