@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +25,7 @@ from storelens.sources.forms import AddStoreForm, ConnectForm, ManualKeysForm
 from storelens.sources.models import Source
 from storelens.sources.presenting import card_context
 from storelens.sources.removal import remove_source
-from storelens.sources.tasks import set_status_from_error, verify_keys
+from storelens.sources.tasks import verify_keys
 from storelens.woocommerce.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -159,34 +160,22 @@ def manual_keys(request: HttpRequest, source_id: int) -> HttpResponse:
 @workspace_required
 @require_POST
 def check(request: HttpRequest, source_id: int) -> HttpResponse:
-    """Check connection: discovery again (address, permalinks, firewall), then a keyed request when there are keys."""
-    source = _source(request, source_id)
-    try:
-        site = store_access.discover_site(source.home_url or source.entered_url)
-    except StoreError as err:
-        set_status_from_error(source, err)
-        messages.error(request, f"{err.message} {err.fix}")
-        return redirect("sources:detail", source_id=source.pk)
-    adding.apply_site(source, site)
-    source.save()
-    if not source.consumer_key_enc:
-        messages.success(request, "Your store answers. Connect it to let Storelens read its orders.")
-        return redirect("sources:detail", source_id=source.pk)
-    try:
-        details = store_access.describe(source)
-    except StoreError as err:
-        source.refresh_from_db()
-        set_status_from_error(source, err)
-        messages.error(request, f"{err.message} {err.fix}")
-        return redirect("sources:detail", source_id=source.pk)
-    from storelens.sources.tasks import apply_details
+    """Check connection: the same checks as `storelens doctor` (storelens.health), recorded on the source's status."""
+    from storelens.health.runner import check_source  # health owns the checks; this view only shows them
+    from storelens.health.templatetags.health import help_url
 
-    apply_details(source, details)
-    if source.status not in (Source.Status.CONNECTED, Source.Status.IMPORTING, Source.Status.PAUSED):
-        source.status = Source.Status.CONNECTED
-        source.status_code = source.status_message = source.status_fix = ""
-    source.save()
-    messages.success(request, "Your store answers and Storelens's keys work.")
+    source = _source(request, source_id)
+    report = check_source(source)
+    for problem in report.problems:
+        link = help_url(problem.code)
+        more = format_html(' <a href="{}">More help</a>', link) if link else ""
+        add = messages.error if problem.severity == "error" else messages.warning
+        add(request, format_html("{} <strong>What to do:</strong> {}{}", problem.message, problem.fix, more))
+    if not report.errors:
+        if report.details is not None:
+            messages.success(request, "Your store answers and Storelens's keys work.")
+        elif not source.consumer_key_enc:
+            messages.success(request, "Your store answers. Connect it to let Storelens read its orders.")
     return redirect("sources:detail", source_id=source.pk)
 
 

@@ -1,0 +1,205 @@
+"""Status from reality: the Check connection button and the sync set the source's status from what the store does,
+every page shows a banner while a store needs attention, and both clear by themselves once the cause is gone."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from storelens.health import catalogue, runner
+from storelens.sources import store_access
+from storelens.sources.models import Source
+from storelens.sync import api as sync_api
+from storelens.woocommerce.errors import StoreError
+from storelens.woocommerce.retry import RetryPolicy
+
+from .fakes import HOME, PUBLIC_URL, Fake, make_fake, storelens_public
+
+FAST_RETRIES = {"retry": RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_retry_after=0.01)}
+
+
+def text(response: Any) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def post_form(client: Client, page: str, action: str) -> Any:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(page).content.decode())
+    assert match, f"no form on {page}"
+    return client.post(action, {"csrfmiddlewaretoken": match.group(1)}, follow=True)
+
+
+@pytest.fixture
+def signed_in(alice: Any) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def fake(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake]:
+    settings.STORELENS_ALLOW_PRIVATE_STORES = True
+    settings.STORELENS_PUBLIC_URL = PUBLIC_URL
+    fake = make_fake(orders=40)
+    monkeypatch.setattr(store_access, "TRANSPORT", fake.transport)
+    monkeypatch.setattr(runner, "CALLBACK_TRANSPORT", storelens_public())
+    monkeypatch.setattr(sync_api, "transport_factory", lambda source: httpx.ASGITransport(app=fake.app))
+    yield fake
+
+
+def connected_source(alice: Any, fake: Fake) -> Source:
+    source = Source(
+        workspace=alice.workspaces().first(),
+        entered_url=HOME,
+        home_url=HOME,
+        rest_root=HOME + "/wp-json/",
+        name="Example Shop",
+        status=Source.Status.CONNECTED,
+        keys_verified_at=timezone.now(),
+        key_permissions="read_write",
+    )
+    source.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
+    source.save()
+    return source
+
+
+def check(client: Client, source: Source) -> str:
+    page = f"/sources/{source.pk}/"
+    return text(post_form(client, page, f"/sources/{source.pk}/check/"))
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "code"),
+    [
+        ("waf-cloudflare", Source.Status.BLOCKED, "waf_challenge"),
+        ("waf-siteground", Source.Status.BLOCKED, "waf_challenge"),
+        ("maintenance", Source.Status.UNREACHABLE, "maintenance"),
+        ("rest-disabled", Source.Status.MISCONFIGURED, "rest_disabled"),
+        ("no-woocommerce", Source.Status.MISCONFIGURED, "not_woocommerce"),
+        ("not-wordpress", Source.Status.MISCONFIGURED, "not_wordpress"),
+    ],
+)
+def test_check_connection_sets_the_status_of_each_failing_mode_with_its_help_link(
+    mode: str, status: str, code: str, alice: Any, signed_in: Client, fake: Fake
+) -> None:
+    source = connected_source(alice, fake)
+    fake.store.config.set_modes({mode})
+    page = check(signed_in, source)
+    source.refresh_from_db()
+    assert (source.status, source.status_code) == (status, code)
+    assert source.status_message and source.status_fix
+    assert f'href="/help/{code}/"' in page  # the message after the button, and the card
+    assert "What to do:" in page and source.status_fix in page
+    assert "needs your attention" in page  # the banner
+
+
+@pytest.mark.parametrize(
+    ("mode", "code"),
+    [
+        ("plain-permalinks", "plain_permalinks"),
+        ("strip-auth", "auth_header_stripped"),
+        ("proxy-no-ssl", "proxy_no_ssl"),
+        ("php-notices", "php_notices"),
+        ("cache", "caching"),
+        ("legacy-woocommerce", "legacy_woocommerce"),
+    ],
+)
+def test_check_connection_shows_warnings_without_breaking_a_working_source(
+    mode: str, code: str, alice: Any, signed_in: Client, fake: Fake
+) -> None:
+    source = connected_source(alice, fake)
+    fake.store.config.set_modes({mode})
+    page = check(signed_in, source)
+    source.refresh_from_db()
+    assert source.status == Source.Status.CONNECTED and source.status_code == ""
+    assert f'href="/help/{code}/"' in page
+    assert "needs your attention" not in page
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda fake: fake.store.accounts.delete_key(fake.key.key_id), "keys_invalid"),
+        (lambda fake: fake.store.accounts.set_role(1, "customer"), "permission_denied"),
+    ],
+)
+def test_check_connection_with_keys_that_stopped_working_asks_to_reconnect(
+    change: Any, code: str, alice: Any, signed_in: Client, fake: Fake
+) -> None:
+    source = connected_source(alice, fake)
+    change(fake)
+    page = check(signed_in, source)
+    source.refresh_from_db()
+    assert (source.status, source.status_code) == (Source.Status.NEEDS_REAUTH, code)
+    assert "Needs re-authorization" in page and "Reconnect Store" in page
+
+
+def test_the_banner_shows_on_every_page_until_check_connection_finds_the_cause_gone(
+    alice: Any, signed_in: Client, fake: Fake
+) -> None:
+    source = connected_source(alice, fake)
+    fake.store.config.set_modes({"waf-cloudflare"})
+    check(signed_in, source)
+    for url in ("/", "/sources/", "/settings/", f"/sources/{source.pk}/", "/help/"):
+        page = text(signed_in.get(url))
+        assert "Example Shop needs your attention: Blocked by firewall." in page, url
+        assert f'href="/sources/{source.pk}/"' in page
+    fake.store.config.set_modes(set())
+    page = check(signed_in, source)
+    source.refresh_from_db()
+    assert source.status == Source.Status.CONNECTED and source.status_message == ""
+    assert "needs your attention" not in page and "Storelens's keys work" in page
+
+
+def test_a_failing_sync_sets_the_status_and_a_later_good_sync_clears_it(
+    alice: Any, signed_in: Client, fake: Fake
+) -> None:
+    source = connected_source(alice, fake)
+    fake.store.accounts.delete_key(fake.key.key_id)
+    with pytest.raises(StoreError):
+        sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
+    source.refresh_from_db()
+    assert (source.status, source.status_code) == (Source.Status.NEEDS_REAUTH, "keys_invalid")
+    assert "Reconnect Store" in source.status_fix
+    detail = text(signed_in.get(f"/sources/{source.pk}/"))
+    assert "Needs re-authorization" in detail and "Since " in detail and 'href="/help/keys_invalid/"' in detail
+    assert "needs your attention" in text(signed_in.get("/"))
+
+    key = fake.store.accounts.create_key(1, "Storelens", "read_write")  # the owner reconnected
+    source.set_keys(key.consumer_key, key.consumer_secret)
+    source.save()
+    sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
+    source.refresh_from_db()
+    assert source.status == Source.Status.CONNECTED and source.status_code == ""
+    assert "needs your attention" not in text(signed_in.get("/"))
+
+
+def test_a_sync_blocked_by_a_firewall_names_the_vendor_and_the_address_to_allow(
+    alice: Any, fake: Fake, settings: Any
+) -> None:
+    settings.STORELENS_EGRESS_IP = "198.51.100.7"
+    source = connected_source(alice, fake)
+    fake.store.config.set_modes({"waf-cloudflare"})
+    with pytest.raises(StoreError):
+        sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
+    source.refresh_from_db()
+    assert source.status == Source.Status.BLOCKED and "Cloudflare" in source.status_message
+    assert "198.51.100.7" in source.status_fix and "/wp-json/" in source.status_fix
+
+
+def test_help_pages_exist_for_every_code_and_unknown_codes_are_404(signed_in: Client) -> None:
+    index = text(signed_in.get("/help/"))
+    for code, entry in catalogue.CATALOGUE.items():
+        assert f'href="/help/{code}/"' in index
+        page = text(signed_in.get(f"/help/{code}/"))
+        assert entry.title in page and entry.fix in page
+        for step in entry.steps:
+            assert step in page
+    assert signed_in.get("/help/no_such_problem/").status_code == 404
+    assert signed_in.get("/help/timeout/").status_code == 200  # the seam's code for the same owner-facing problem
