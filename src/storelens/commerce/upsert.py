@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from storelens.woocommerce.dates import parse_gmt
 
-from . import changes
+from . import bulk, changes
 from .changes import LineSummary, OrderChange, OrderState, RefundChange, RefundState
 from .models import Coupon, Customer, LineItem, Order, Product, Refund, RefundLine, Subscription, Variation
 from .money import MinorUnits, parse_decimal
@@ -224,57 +224,67 @@ def current_order_states(source: Any, wc_ids: Iterable[int]) -> dict[int, tuple[
     }
 
 
-def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Customer | None]:
+@dataclass(frozen=True)
+class Identity:
+    pk: int
+    key: str
+
+
+def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
     """The identity of each order (by wc id): registered by customer id, guests by lowercased billing e-mail,
     a guest e-mail belonging to a registered customer resolving to that customer."""
     registered_ids = {f["wc_customer_id"] for f, _ in parsed if f["wc_customer_id"] > 0}
     guest_emails = {f["billing_email"] for f, _ in parsed if f["wc_customer_id"] <= 0 and f["billing_email"]}
     keys = {wc_key(i) for i in registered_ids} | {email_key(e) for e in guest_emails}
-    known = {c.key: c for c in Customer.objects.filter(source=source, key__in=keys)}
-    registered_by_email: dict[str, Customer] = {}
+    known = dict(Customer.objects.filter(source=source, key__in=keys).values_list("key", "pk"))
+    registered_by_email: dict[str, Identity] = {}
     if guest_emails:
-        for c in Customer.objects.filter(source=source, is_registered=True, email__in=guest_emails).order_by("pk"):
-            registered_by_email.setdefault(c.email, c)
-    to_create: dict[str, Customer] = {}
+        for email, pk, key in (
+            Customer.objects.filter(source=source, is_registered=True, email__in=guest_emails)
+            .order_by("pk")
+            .values_list("email", "pk", "key")
+        ):
+            registered_by_email.setdefault(email, Identity(pk, key))
+    to_create: dict[str, dict[str, Any]] = {}
     for f, payload in parsed:
         billing = payload.get("billing") or {}
         if f["wc_customer_id"] > 0:
             key = wc_key(f["wc_customer_id"])
-            if key not in known and key not in to_create:
-                to_create[key] = Customer(
-                    source=source,
-                    key=key,
-                    wc_id=f["wc_customer_id"],
-                    is_registered=True,
-                    email=f["billing_email"],
-                    first_name=_str(billing.get("first_name"), 200),
-                    last_name=_str(billing.get("last_name"), 200),
-                    country=f["billing_country"],
-                )
+            wc_id: int | None = f["wc_customer_id"]
         elif f["billing_email"] and f["billing_email"] not in registered_by_email:
             key = email_key(f["billing_email"])
-            if key not in known and key not in to_create:
-                to_create[key] = Customer(
-                    source=source,
-                    key=key,
-                    email=f["billing_email"],
-                    first_name=_str(billing.get("first_name"), 200),
-                    last_name=_str(billing.get("last_name"), 200),
-                    country=f["billing_country"],
-                )
+            wc_id = None
+        else:
+            continue
+        if key not in known and key not in to_create:
+            to_create[key] = {
+                "source_id": source.pk,
+                "key": key,
+                "wc_id": wc_id,
+                "is_registered": wc_id is not None,
+                "email": f["billing_email"],
+                "first_name": _str(billing.get("first_name"), 200),
+                "last_name": _str(billing.get("last_name"), 200),
+                "country": f["billing_country"],
+                "role": "",
+                "orders_count": 0,
+            }
     if to_create:
-        Customer.objects.bulk_create(list(to_create.values()), ignore_conflicts=True)
-        for c in Customer.objects.filter(source=source, key__in=list(to_create)):
-            known[c.key] = c
-        registered_emails = {c.email for c in to_create.values() if c.is_registered and c.email}
+        bulk.upsert_rows(Customer, list(to_create.values()), conflict=["source", "key"], update=[])
+        known.update(Customer.objects.filter(source=source, key__in=list(to_create)).values_list("key", "pk"))
+        registered_emails = {c["email"] for c in to_create.values() if c["is_registered"] and c["email"]}
         if registered_emails:
             merge_guests_into_registered(source, registered_emails)
-    result: dict[int, Customer | None] = {}
+    result: dict[int, Identity | None] = {}
     for f, _ in parsed:
         if f["wc_customer_id"] > 0:
-            result[f["wc_id"]] = known.get(wc_key(f["wc_customer_id"]))
+            key = wc_key(f["wc_customer_id"])
+            result[f["wc_id"]] = Identity(known[key], key) if key in known else None
         elif f["billing_email"]:
-            result[f["wc_id"]] = registered_by_email.get(f["billing_email"]) or known.get(email_key(f["billing_email"]))
+            key = email_key(f["billing_email"])
+            result[f["wc_id"]] = registered_by_email.get(f["billing_email"]) or (
+                Identity(known[key], key) if key in known else None
+            )
         else:
             result[f["wc_id"]] = None
     return result
@@ -284,7 +294,12 @@ def merge_guests_into_registered(source: Any, emails: Iterable[str]) -> int:
     """One identity across guest and registered: guest identities whose e-mail now belongs to a registered customer
     hand their orders over and disappear."""
     emails = {e for e in emails if e}
-    if not emails:
+    if (
+        not emails
+        or not Customer.objects.filter(
+            source=source, is_registered=False, key__in=[email_key(e) for e in emails]
+        ).exists()
+    ):
         return 0
     registered: dict[str, Customer] = {}
     for c in Customer.objects.filter(source=source, is_registered=True, email__in=emails).order_by("pk"):
@@ -296,7 +311,7 @@ def merge_guests_into_registered(source: Any, emails: Iterable[str]) -> int:
         target = registered[guest.email]
         Order.objects.filter(customer=guest).update(customer=target)
         Subscription.objects.filter(customer=guest).update(customer=target)
-        guest.delete()
+        Customer.objects.filter(pk=guest.pk).delete()
     return len(guests)
 
 
@@ -316,33 +331,33 @@ def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None
         result.rounded.extend(rounded)
     before = current_order_states(source, lines_of)
     customers = _resolve_customers(source, parsed)
-    objs = []
+    rows = []
     for fields, payload in parsed:
         customer = customers.get(fields["wc_id"])
-        objs.append(
-            Order(
-                source=source,
-                customer=customer,
-                deleted_at=None,
-                raw=payload,
-                synced_at=now,
+        rows.append(
+            {
+                "source_id": source.pk,
                 **fields,
-            )
+                "customer_id": customer.pk if customer else None,
+                "deleted_at": None,
+                "raw": payload,
+                "synced_at": now,
+            }
         )
-    Order.objects.bulk_create(
-        objs, update_conflicts=True, unique_fields=["source", "wc_id"], update_fields=ORDER_FIELDS
-    )
+    bulk.upsert_rows(Order, rows, conflict=["source", "wc_id"], update=ORDER_FIELDS)
     pks = dict(Order.objects.filter(source=source, wc_id__in=list(lines_of)).values_list("wc_id", "pk"))
-    LineItem.objects.filter(order_id__in=list(pks.values())).delete()
-    LineItem.objects.bulk_create(
+    if before:  # only orders we had can have line items to replace
+        LineItem.objects.filter(order_id__in=[pks[wc] for wc in before]).delete()
+    bulk.insert_rows(
+        LineItem,
         [
-            LineItem(source=source, order_id=pks[wc_id], **line)
+            {"source_id": source.pk, "order_id": pks[wc_id], **line}
             for wc_id, lines in lines_of.items()
             for line in lines
             if line["wc_item_id"]
-        ]
+        ],
     )
-    result.written = len(objs)
+    result.written = len(rows)
     for fields, _ in parsed:
         wc_id = fields["wc_id"]
         customer = customers.get(wc_id)
@@ -508,23 +523,33 @@ def upsert_refunds(
         parsed.append((fields, lines, payload, order["pk"] if order else None))
     ids = [f["wc_id"] for f, *_ in parsed]
     before = _refund_states(Refund.objects.filter(source=source, wc_id__in=ids))
-    Refund.objects.bulk_create(
+    existing = list(Refund.objects.filter(source=source, wc_id__in=ids).values_list("pk", flat=True))
+    bulk.upsert_rows(
+        Refund,
         [
-            Refund(source=source, order_id=order_pk, raw=payload, synced_at=now, deleted_at=None, **fields)
+            {
+                "source_id": source.pk,
+                **fields,
+                "order_id": order_pk,
+                "raw": payload,
+                "synced_at": now,
+                "deleted_at": None,
+            }
             for fields, _, payload, order_pk in parsed
         ],
-        update_conflicts=True,
-        unique_fields=["source", "wc_id"],
-        update_fields=REFUND_FIELDS,
+        conflict=["source", "wc_id"],
+        update=REFUND_FIELDS,
     )
     pks = dict(Refund.objects.filter(source=source, wc_id__in=ids).values_list("wc_id", "pk"))
-    RefundLine.objects.filter(refund_id__in=list(pks.values())).delete()
-    RefundLine.objects.bulk_create(
+    if existing:  # replace-all: a refund's lines are rewritten with it
+        RefundLine.objects.filter(refund_id__in=existing).delete()
+    bulk.insert_rows(
+        RefundLine,
         [
-            RefundLine(source=source, refund_id=pks[fields["wc_id"]], **line)
+            {"source_id": source.pk, "refund_id": pks[fields["wc_id"]], **line}
             for fields, lines, _, _ in parsed
             for line in lines
-        ]
+        ],
     )
     result = [RefundChange(source.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f)) for f, *_ in parsed]
     if emit:

@@ -301,7 +301,9 @@ class SyncEngine:
             await db(self._plan_import)(earliest, first.total or 0, trash.total or 0)
         await db(self._set_phase)(SyncState.Phase.IMPORTING)
         await self._notify()
+        log.info("source %s: importing orders", self.source.pk)
         missing = await self._run_windows("orders")
+        log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
         await db(self._set_phase)(SyncState.Phase.REFUNDS)
         if await self._has_refunds_route():
             await db(self._plan_refunds)()
@@ -311,7 +313,9 @@ class SyncEngine:
             missing |= await db(self._orders_lacking_refunds)()
         await self.fetch_order_refunds(missing)
         await db(self._set_phase)(SyncState.Phase.CATALOGUE)
+        log.info("source %s: refunds imported (%s requests so far)", self.source.pk, self.client.stats.requests)
         await self.sync_catalogue()
+        log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
         await db(self._finish_import)()
 
     def _plan_refunds(self) -> None:

@@ -1,0 +1,146 @@
+"""History import benchmark: the fake store on a real loopback socket with per-request latency, Storelens importing
+into a fresh SQLite database in this machine's data directory layout.
+
+    .venv/bin/python bench/import_bench.py                       # 10k and 100k orders, 200 ms, concurrency 4
+    .venv/bin/python bench/import_bench.py --orders 10000 --latency-ms 200
+
+Each size runs in its own process (so peak RSS is that import's alone) and prints: wall time of the import, the
+ideal time measured in the same run (requests made × latency ÷ concurrency), their ratio, CPU seconds of the
+importing process and its peak RSS. The fake store runs in a separate process and is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STORELENS = str(Path(sys.executable).with_name("storelens"))
+
+
+def start_store(orders: int, latency_ms: float) -> tuple[subprocess.Popen[str], str, str, str]:
+    key, secret = "ck_" + secrets.token_hex(20), "cs_" + secrets.token_hex(20)
+    proc = subprocess.Popen(
+        [STORELENS, "fakestore", "serve", "--port", "0", "--orders", str(orders), "--seed", "7",
+         "--latency-ms", str(latency_ms), "--consumer-key", key, "--consumer-secret", secret],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("ready "):
+            url = dict(p.split("=", 1) for p in line.split()[1:])["url"]
+            return proc, url, key, secret
+    raise RuntimeError("the fake store did not start")
+
+
+def one(orders: int, latency_ms: float, concurrency: int) -> dict[str, float]:
+    """Runs in a child process: set up Django on a fresh data directory, import, measure."""
+    data_dir = tempfile.mkdtemp(prefix="storelens-bench-")
+    os.environ.update(
+        {
+            "STORELENS_DATA_DIR": data_dir,
+            "STORELENS_ALLOW_PRIVATE_STORES": "1",
+            "STORELENS_STORE_CONCURRENCY": str(concurrency),
+            "DJANGO_SETTINGS_MODULE": "storelens.settings",
+        }
+    )
+    os.environ.pop("STORELENS_DATABASE_URL", None)
+    import logging
+
+    import django
+
+    django.setup()
+    logging.basicConfig(level=logging.INFO, format="%(relativeCreated)7.0f ms %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.INFO if os.environ.get("BENCH_HTTP_LOG") else logging.WARNING)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STORELENS_STORE_CONCURRENCY = concurrency
+    call_command("migrate", verbosity=0)
+    store, url, key, secret = start_store(orders, latency_ms)
+    try:
+        from storelens.accounts.models import Workspace
+        from storelens.commerce.models import Order
+        from storelens.sources.models import Source
+        from storelens.sync import engine
+        from storelens.sync.api import run_sync
+
+        source = Source(workspace=Workspace.objects.create(name="Bench"), home_url=url, currency="USD")
+        source.set_keys(key, secret)
+        source.save()
+        requests = {"n": 0}
+        original = engine.SyncEngine.__init__
+
+        def counting_init(self: engine.SyncEngine, *args: object, **kwargs: object) -> None:
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+            requests["client"] = self.client  # type: ignore[assignment]
+
+        engine.SyncEngine.__init__ = counting_init  # type: ignore[method-assign]
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        run_sync(source.pk, exact=False)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+        client = requests["client"]
+        made = client.stats.requests  # type: ignore[attr-defined]
+        ideal = made * latency_ms / 1000 / concurrency
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {
+            "orders": Order.objects.count(),
+            "requests": made,
+            "retries": client.stats.retries,  # type: ignore[attr-defined]
+            "wall_s": round(wall, 2),
+            "ideal_s": round(ideal, 2),
+            "ratio": round(wall / ideal, 3) if ideal else 0.0,
+            "cpu_s": round(cpu, 2),
+            "peak_rss_mb": round(rss_mb, 1),
+        }
+    finally:
+        store.kill()
+        store.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--latency-ms", type=float, default=200.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.latency_ms, args.concurrency)))
+        return 0
+    results = []
+    for n in args.orders:
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--latency-ms", str(args.latency_ms),
+             "--concurrency", str(args.concurrency)],
+            capture_output=True, text=True, cwd=REPO,
+        )  # fmt: skip
+        if done.returncode != 0:
+            print(done.stderr[-4000:], file=sys.stderr)
+            return 1
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(
+            f"{n:>7} orders: wall {result['wall_s']:7.2f} s, ideal {result['ideal_s']:7.2f} s "
+            f"({result['requests']} requests × {args.latency_ms:.0f} ms ÷ {args.concurrency}), "
+            f"ratio {result['ratio']:.3f}, CPU {result['cpu_s']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+            f"{result['retries']} retries, {result['orders']} orders in the copy",
+            flush=True,
+        )
+    if len(results) >= 2:
+        print(f"peak RSS ratio {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f} (largest ÷ smallest)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
