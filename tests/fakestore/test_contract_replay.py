@@ -58,8 +58,15 @@ def _names(*folders: str) -> list[str]:
 def run(name: str, **kwargs: Any) -> Replayed:
     url = load(name)["request"]["url"]
     home = "https://127.0.0.1:8443" if url.startswith("https") else "http://127.0.0.1:8080"
-    kwargs.setdefault("store", None if "modes" in kwargs else dataset_store(home))
-    return asyncio.run(replay(name, **kwargs))
+    store = kwargs.setdefault("store", dataset_store(home))
+    modes = kwargs.pop("modes", None)
+    if modes:
+        store.config.set_modes(modes)
+    try:
+        return asyncio.run(replay(name, **kwargs))
+    finally:
+        if modes:
+            store.config.set_modes(set())
 
 
 def assert_headers_match(r: Replayed) -> None:
@@ -218,3 +225,35 @@ def test_oauth_over_plain_permalinks_is_refused_without_the_marker() -> None:
     finally:
         store.config.set_modes(set())
     assert (r.response.status_code, r.response.json()) == (401, r.expected["body"])
+
+
+def test_webhook_crud_journey_replays_as_captured() -> None:
+    """create (valid, invalid topic, invalid URL, no secret, a paused one that comes out active), list, pause, get."""
+    from storelens.fakestore.config import FakeStoreConfig
+    from storelens.fakestore.store import FakeStore
+
+    from .captures import DATASET, install_capture_keys
+
+    store = FakeStore(FakeStoreConfig(home_url="https://127.0.0.1:8443", dataset_dir=str(DATASET)))
+    install_capture_keys(store)
+    creates = ["order.updated", "order.created", "order.deleted", "customer.updated", "failing-http", "no-secret"]
+    for topic in creates:
+        r = run(f"webhooks/create-webhook-{topic}.json", store=store)
+        assert r.response.status_code == 201
+        real, fake = r.expected["body"], r.response.json()
+        assert shape_differences(real, fake) == []
+        for field in ("id", "name", "status", "topic", "resource", "event", "hooks", "delivery_url", "date_modified"):
+            assert fake[field] == real[field], field
+        assert r.response.headers["Location"] == r.expected["headers"]["Location"]
+    for invalid in ("invalid-topic", "invalid-url"):
+        r = run(f"webhooks/create-webhook-{invalid}.json", store=store)
+        assert (r.response.status_code, r.response.json()) == (r.expected["status"], r.expected["body"])
+    listed = run("webhooks/list-webhooks.json", store=store)
+    assert sorted(h["id"] for h in listed.response.json()) == sorted(h["id"] for h in listed.expected["body"])
+    assert_same_shapes(listed.expected["body"], listed.response.json())
+    for n in range(1, 7):
+        r = run(f"webhooks/pause-webhook-{n}.json", store=store)
+        assert r.response.status_code == 200 and r.response.json()["status"] == r.expected["body"]["status"]
+        assert_headers_match(r)
+    got = run("webhooks/get-webhook-after-deliveries.json", store=store)
+    assert got.response.status_code == 200 and shape_differences(got.expected["body"], got.response.json()) == []

@@ -13,19 +13,26 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+_QUANTUM = {dp: Decimal(1).scaleb(-dp) for dp in range(0, 10)}
+
+
 def d(value: object) -> Decimal:
     """A Decimal from a WooCommerce amount ("" and None count as zero, as wc_format_decimal does)."""
-    if value is None or value == "":
+    kind = type(value)
+    if kind is Decimal:
+        return value  # type: ignore[return-value]
+    if kind is str:
+        return Decimal(value) if value else ZERO  # type: ignore[arg-type]
+    if value is None:
         return ZERO
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(str(value))
 
 
 def round_dp(value: Decimal, dp: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(dp) or Decimal(1).scaleb(-dp)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def fmt(value: object, dp: int = 2) -> str:
