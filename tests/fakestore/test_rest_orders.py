@@ -386,3 +386,14 @@ def test_reports_orders_totals_count_every_status_but_trash(store, key) -> None:
         "checkout-draft",
     ]
     assert sum(r["total"] for r in rows) == not_trash(store)
+
+
+def test_method_override_lets_a_post_act_as_delete_and_bad_statuses_are_refused() -> None:
+    store = make_store(orders=60)
+    key = key_for(store)
+    oid = next(i for i in store.orders.ids if store.orders.status_of(i) == "completed")
+    r = call(store, "POST", f"/wp-json/wc/v3/orders/{oid}", key=key, params={"_method": "DELETE"})
+    assert r.status_code == 200 and store.orders.status_of(oid) == "trash"
+    other = next(i for i in store.orders.ids if store.orders.status_of(i) == "pending")
+    r = call(store, "POST", f"/wp-json/wc/v3/orders/{other}", key=key, json={"status": "shipped"})
+    assert r.status_code == 400 and r.json()["data"]["params"]["status"].startswith("status is not one of pending, ")
