@@ -133,8 +133,8 @@ _ENTRIES = (
         "legacy_woocommerce",
         "Your WooCommerce is old, so syncing is slower",
         WARNING,
-        "Your WooCommerce is older than 5.8: it cannot list only the orders that changed recently, so every sync "
-        "has to read more of your store and takes longer.",
+        "Your WooCommerce is older than version 5.8: it cannot list only the orders that changed recently, so every "
+        "sync has to read more of your store and takes longer.",
         "Update WooCommerce under Plugins (back up your site first).",
         help=(
             "Storelens still keeps an exact copy of your store; it just has to read more each time. Newer versions "
@@ -146,8 +146,8 @@ _ENTRIES = (
         "plain_permalinks",
         "Your store uses “Plain” permalinks",
         WARNING,
-        "Your store uses plain permalinks, so its API is only reachable at ?rest_route= addresses and WooCommerce's "
-        "approval screen cannot send keys to Storelens.",
+        "Your store uses “Plain” permalinks (the setting that shapes your page addresses). With it, WooCommerce's "
+        "approval screen cannot hand Storelens its key, and apps must read your store through old-style addresses.",
         "In WordPress go to Settings → Permalinks, choose Post name and click Save Changes.",
         help=(
             "Permalinks are the way WordPress builds page addresses. With the “Plain” setting, the screen where you "
@@ -192,10 +192,10 @@ _ENTRIES = (
         "auth_header_stripped",
         "Your server hides Storelens's keys from WordPress",
         WARNING,
-        "Your web server removes the Authorization header before WordPress sees it, so Storelens has to send its "
-        "keys in the address instead, where they can end up in server logs.",
-        "Ask your host to pass the Authorization header to PHP: on Apache add `CGIPassAuth On`, or in .htaccess "
-        "`RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]`.",
+        "Your web server drops the part of each request that carries Storelens's key (the Authorization header), so "
+        "Storelens has to put the key in the address instead, where it can end up in server logs.",
+        "Ask your hosting company to “pass the Authorization header to PHP” for your site (on Apache servers: "
+        "CGIPassAuth On). It is a one-line change for them.",
         help=(
             "Storelens works anyway, but the keys travel in a less private way. It is a one-line change for your host.",
         ),
@@ -209,10 +209,10 @@ _ENTRIES = (
         "proxy_no_ssl",
         "WordPress does not know your site uses HTTPS",
         WARNING,
-        "HTTPS ends at a proxy or CDN in front of your store, and WordPress believes it is served over plain HTTP. "
-        "Storelens signs its requests to work around it, but other apps using keys will fail.",
-        "Make WordPress see HTTPS: have the proxy send X-Forwarded-Proto: https and tell WordPress to trust it in "
-        "wp-config.php (or ask your host).",
+        "Your store is reached over HTTPS, but a proxy or CDN in front of it talks to WordPress without it, so "
+        "WordPress believes your site is not secure. Storelens works around it; other apps that use keys may fail.",
+        "Ask your hosting company to make WordPress recognise HTTPS behind their proxy or CDN (the "
+        "X-Forwarded-Proto header).",
         help=(
             "Visitors reach your store over HTTPS, but a proxy in between talks to WordPress without it. WordPress "
             "then refuses the simplest way apps log in. Storelens uses another way that works, so nothing is "
@@ -249,10 +249,10 @@ _ENTRIES = (
         "php_notices",
         "Your store prints PHP warnings into its answers",
         WARNING,
-        "Your store prints PHP warnings in front of its API answers. Storelens can still read them, but other apps "
-        "may fail and the warnings can reveal details about your server.",
-        "Turn off on-screen PHP errors (in wp-config.php set WP_DEBUG_DISPLAY to false), then update or replace the "
-        "plugin named in the warning.",
+        "Your store adds PHP error messages to the data it sends apps. Storelens can still read it, but other apps "
+        "may fail, and the messages can reveal details about your server.",
+        "Ask your developer or host to hide PHP errors from pages (WP_DEBUG_DISPLAY off in wp-config.php), then "
+        "update the plugin named in the warning.",
         help=(
             "A plugin or theme has a small bug and PHP reports it on screen. Visitors do not see it, but apps reading "
             "your store do.",
@@ -403,7 +403,7 @@ def waf_allow_address(fix: str, egress_ip: str) -> str:
     """A firewall fix, plus the address to allow when the person running Storelens told us where it connects from."""
     if not egress_ip or egress_ip in fix:
         return fix
-    return f"{fix.rstrip('.')}, and requests from {egress_ip} (the address Storelens connects from)."
+    return f"{fix.rstrip()} Also allow requests from {egress_ip} (the address Storelens connects from)."
 
 
 def words_for(

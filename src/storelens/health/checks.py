@@ -98,9 +98,11 @@ def problem_from_error(err: StoreError, egress_ip: str = "") -> Problem:
 
 
 def problem_from_warning(warning: StoreWarning) -> Problem:
+    """Warnings carry no specifics (unlike errors: host, vendor, status), so the catalogue's owner words win."""
     entry = catalogue.entry_for(warning.code)
-    message, fix = catalogue.words_for(warning.code, warning.message, warning.fix)
-    return Problem(warning.code, entry.severity if entry else WARNING, message, fix)
+    if entry is None:
+        return Problem(warning.code, WARNING, warning.message, warning.fix)
+    return Problem(warning.code, entry.severity, entry.message, entry.fix)
 
 
 def catalogue_problem(code: str, message: str = "", fix: str = "", severity: str | None = None) -> Problem:
@@ -292,7 +294,7 @@ def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
     if problem.code == "public_url_missing":
         message = (
             "Storelens has no public address (STORELENS_PUBLIC_URL is not set), so your store cannot send it keys "
-            "when you click Approve."
+            "when you click Approve, nor tell it about new orders right away."
         )
         return message, fix
     if problem.code == "public_url_not_https":
