@@ -23,7 +23,7 @@ def store() -> FakeStore:
     return make_store(orders=400, seed=17)
 
 
-def _real_like(objects: list[dict], predicate) -> dict:  # noqa: ANN001
+def _real_like(objects: list[dict], predicate) -> dict:
     return next(o for o in objects if predicate(o))
 
 
@@ -86,7 +86,7 @@ def test_generated_refunds_have_the_real_keys_and_types(store: FakeStore) -> Non
         ("/wp-json/wc/v3/products/{variable}", "products.json", lambda p: p["type"] == "variable"),
     ],
 )
-def test_generated_customers_products_and_coupons_have_the_real_keys_and_types(store, path, file, pick) -> None:  # noqa: ANN001
+def test_generated_customers_products_and_coupons_have_the_real_keys_and_types(store, path, file, pick) -> None:
     key = key_for(store)
     products = [store.products.get(i) for i in store.products.ids]
     ids = {
