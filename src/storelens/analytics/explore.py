@@ -397,19 +397,22 @@ class Activity:
 
 
 def activity(sources: Sequence[Any], after_order: int = 0, after_refund: int = 0, limit: int = 20) -> list[Activity]:
-    """The newest orders and refunds we hold (by arrival in our copy), newest first."""
+    """The newest orders and refunds, newest first: by the store's creation date for the first screen, and by arrival
+    in our copy (`after_*` ids) for the live feed, so an old order imported late still counts as news once."""
     from storelens.commerce.models import Order, Refund
 
     ids = [s.pk for s in sources]
+    order_by = "-pk" if after_order or after_refund else "-created_at"
     orders = (
         Order.objects.filter(source_id__in=ids, pk__gt=after_order, deleted_at__isnull=True)
+        .exclude(status__in=["trash", "checkout-draft", "auto-draft"])
         .select_related("source")
-        .order_by("-pk")[:limit]
+        .order_by(order_by)[:limit]
     )
     refunds = (
         Refund.objects.filter(source_id__in=ids, pk__gt=after_refund, deleted_at__isnull=True)
         .select_related("source")
-        .order_by("-pk")[:limit]
+        .order_by(order_by)[:limit]
     )
     items = [
         Activity(

@@ -40,6 +40,16 @@ def _no_stores(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "insights/no_stores.html", {"title": title})
 
 
+def _one_currency(scope: Scope) -> tuple[list[Any], str]:
+    """Stores whose lists can be ranked together: all of them when they share a currency, else the first one (lists
+    of products and customers are not converted, so mixing € and $ rows would rank apples against pears)."""
+    if len({(s.currency or "").upper() for s in scope.sources}) <= 1:
+        return scope.sources, ""
+    first = scope.sources[0]
+    note = f"Showing {first} only: these stores sell in different currencies, so pick one store to rank its list."
+    return [first], note
+
+
 def _chart(x: list[str], series: list[dict[str, Any]], kind: str = "line") -> str:
     return json.dumps({"x": x, "series": series, "kind": kind})
 
@@ -364,7 +374,8 @@ def customers(request: HttpRequest) -> HttpResponse:
     if not scope.sources:
         return _no_stores(request, "Customers")
     values: list[explore.CustomerValue] = []
-    for source in scope.sources:
+    list_sources, list_note = _one_currency(scope)
+    for source in list_sources:
         values.extend(explore.rfm(explore.customer_values(source, report_settings(source))))
     if request.GET.get("format") == "csv":
         segment = request.GET.get("segment", "")
@@ -422,6 +433,7 @@ def customers(request: HttpRequest) -> HttpResponse:
         segments=[(name, about, summary.segments.get(name, 0)) for name, about in explore.RFM_SEGMENTS],
         segment_chart=segment_chart,
         mixed_currencies=len({v.currency for v in values}) > 1,
+        list_note=list_note,
     )
     return render(request, "insights/customers.html", context)
 
@@ -449,7 +461,8 @@ def products(request: HttpRequest) -> HttpResponse:
     by_variation = request.GET.get("by") == "variation"
     sort = request.GET.get("sort", "net")
     lines: list[explore.ProductLine] = []
-    for source in scope.sources:
+    list_sources, list_note = _one_currency(scope)
+    for source in list_sources:
         lines.extend(
             explore.product_leaderboard(source, report_settings(source), scope.first, scope.last, by_variation)
         )
@@ -492,7 +505,9 @@ def products(request: HttpRequest) -> HttpResponse:
         [{"name": "Net sales", "data": [decimal_string(p.net_minor, p.currency) for p in reversed(top)]}],
         kind="hbar",
     )
-    context = _base(request, scope, lines=lines[:200], by_variation=by_variation, sort=sort, chart=chart)
+    context = _base(
+        request, scope, lines=lines[:200], by_variation=by_variation, sort=sort, chart=chart, list_note=list_note
+    )
     return render(request, "insights/products.html", context)
 
 

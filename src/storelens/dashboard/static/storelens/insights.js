@@ -46,7 +46,7 @@
         series: spec.series.map(function (s, i) {
           return {
             name: s.name, type: horizontal ? "bar" : (s.type || (spec.kind === "bar" ? "bar" : "line")),
-            data: s.data, yAxisIndex: s.axis || 0, smooth: true, showSymbol: false,
+            data: s.data, yAxisIndex: s.axis || 0, smooth: false, showSymbol: s.data.length < 40,
             barMaxWidth: 28, lineStyle: i === 1 ? { type: "dashed" } : undefined,
             itemStyle: { borderRadius: horizontal ? [0, 4, 4, 0] : [4, 4, 0, 0] }
           };
