@@ -54,10 +54,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"storelens {__version__}"
 
 
-def test_unknown_command_is_an_error(tmp_path: Path) -> None:
-    result = storelens(tmp_path, "no-such-command")
-    assert result.returncode == 1
-    assert "Unknown command: 'no-such-command'" in result.stderr
+def test_unknown_command_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["no-such-command"]) == 1
+    assert "Unknown command: 'no-such-command'" in capsys.readouterr().err
 
 
 def test_fakestore_runs_without_django_settings(tmp_path: Path) -> None:
@@ -75,9 +74,14 @@ def test_serve_refuses_an_unmigrated_database_with_the_fix(tmp_path: Path) -> No
     assert "run `storelens migrate` first" in result.stderr
 
 
-def test_serve_needs_both_halves_of_a_certificate(tmp_path: Path) -> None:
-    result = storelens(tmp_path, "serve", "--tls-cert", str(tmp_path / "cert.pem"))
-    assert result.returncode == 1 and "HTTPS needs both --tls-cert and --tls-key" in result.stderr
+def test_serve_needs_both_halves_of_a_certificate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--tls-cert", str(tmp_path / "cert.pem")]) == 1
+    assert "HTTPS needs both --tls-cert and --tls-key" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_missing_certificate_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--tls-cert", str(tmp_path / "c.pem"), "--tls-key", str(tmp_path / "k.pem")]) == 1
+    assert f"{tmp_path / 'c.pem'} does not exist or is not a file" in capsys.readouterr().err
 
 
 def test_serve_answers_on_http_with_its_job_consumer_running(storelens_server: LiveServer) -> None:
