@@ -82,3 +82,12 @@ def test_sign_up_with_an_existing_email_says_sign_in_instead(alice: Any, csrf_cl
     settings.STORELENS_OPEN_SIGNUP = True
     response = csrf_post(csrf_client, "/accounts/signup/", {**SIGNUP, "email": "ALICE@example.com"})
     assert b"sign in instead" in response.content
+
+
+def test_a_sign_up_that_lost_the_race_for_the_first_account_is_refused(settings: Any) -> None:
+    from storelens.accounts.signup import SignupClosed, create_account
+
+    create_account("first@example.com", PASSWORD, "First")
+    with pytest.raises(SignupClosed):
+        create_account("second@example.com", PASSWORD, "Second")
+    assert User.objects.count() == 1

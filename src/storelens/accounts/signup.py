@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from storelens.accounts.models import User, Workspace
+
+SIGNUP_LOCK_KEY = 0x53746F72  # any constant; "Stor"
 
 
 def no_users_yet() -> bool:
@@ -24,9 +26,12 @@ class SignupClosed(Exception):
 def create_account(email: str, password: str, workspace_name: str, name: str = "") -> User:
     """The user and a new workspace they own, together or not at all.
 
-    The check runs again inside the transaction (IMMEDIATE on SQLite, so writers queue) so two people racing for the
-    first account cannot both win when sign-up is closed.
+    The check runs again inside the transaction, with writers queued (IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL), so two people racing for the first account cannot both win when sign-up is closed.
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SIGNUP_LOCK_KEY])
     if not signup_open():
         raise SignupClosed
     user = User.objects.create_user(email=email, password=password, name=name)
