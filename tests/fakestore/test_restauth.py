@@ -172,3 +172,21 @@ def test_authorization_header_with_bad_base64_is_just_anonymous(store: FakeStore
     token = base64.b64encode(b"no-colon").decode()
     r = call(store, "GET", "/wp-json/wc/v3/orders", headers={"Authorization": f"Basic {token}"}, base_url=https(store))
     assert r.json() == CANNOT_LIST
+
+
+def test_oauth_on_the_home_route_signs_the_bare_home_url(store: FakeStore) -> None:
+    """`/?rest_route=…&_x=/wp-json/wc/`: WooCommerce strips the home path, and home_url('') has no slash."""
+    key = key_for(store)
+    store.config.set_modes({"plain-permalinks"})
+    query = {"rest_route": "/wc/v3/orders", "_x": "/wp-json/wc/"}
+    bare = oauth_params("GET", "http://shop.test/", key, params=query, sign_as="http://shop.test")
+    raw = "&".join(f"{k}={v}" for k, v in bare.items() if k in query)
+    signed = {k: v for k, v in bare.items() if k not in query}
+    from urllib.parse import quote, urlencode
+
+    r = call(store, "GET", "/", raw_query=raw + "&" + urlencode(signed, quote_via=quote))
+    assert r.status_code == 200, r.text
+    slashed = oauth_params("GET", "http://shop.test/", key, params=query)
+    signed = {k: v for k, v in slashed.items() if k not in query}
+    r = call(store, "GET", "/", raw_query=raw + "&" + urlencode(signed, quote_via=quote))
+    assert r.json()["message"] == "Invalid signature - provided signature does not match."

@@ -90,15 +90,17 @@ def sign(method: str, base_url: str, params: dict[str, PhpValue], consumer_secre
 
 
 def oauth_base_url(home_url: str, request_path: str, ssl: bool) -> str:
-    """get_home_url(null, path, is_ssl() ? 'https' : 'http') after stripping the home's own path prefix."""
+    """get_home_url(null, path, is_ssl() ? 'https' : 'http') after stripping the home's own path prefix.
+
+    A request to the home itself (`/?rest_route=…`) leaves an empty path, and home_url('') has no trailing slash.
+    """
     home = urlsplit(home_url)
-    home_path = home.path.rstrip("/") + "/"
+    home_path = home.path.rstrip("/")
     path = request_path
-    if path.startswith(home_path):
-        path = path[len(home_path) :]
-    netloc = home.netloc
-    base = f"{'https' if ssl else 'http'}://{netloc}{home.path.rstrip('/')}"
-    return base + "/" + path.lstrip("/")
+    if path.startswith(home_path + "/"):
+        path = path[len(home_path) + 1 :]
+    base = f"{'https' if ssl else 'http'}://{home.netloc}{home_path}"
+    return base + "/" + path.lstrip("/") if path else base
 
 
 def parse_oauth_header(header: str) -> dict[str, str]:
