@@ -170,7 +170,7 @@ def sign_in_and_add_store(stack: Stack, page: Any, email: str) -> str:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(stack.storelens_url + "/")
-    page.get_by_role("link", name="Data sources").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Data sources").click()
     page.wait_for_url("**/sources/")
     page.get_by_label("Store address").fill(stack.store_url)
     page.get_by_role("button", name="Add store").click()
@@ -208,6 +208,11 @@ def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, s
     wait_for_phase(page, "connected")  # turned by htmx polling, no reload
     assert page.locator("#source-card h2").inner_text() == "Connected"
     shot("03-connected")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Data sources").click()
+    row = page.locator("tbody tr", has_text="Lab Store")
+    assert row.locator(".status-pill").inner_text() in ("Importing", "Connected")
+    shot("03b-data-sources-list")
 
     keys = stack.store_admin("GET", "keys")
     assert [k["description"].split(" - ")[0] for k in keys] == ["Storelens"]
@@ -318,3 +323,18 @@ def test_cli_connect_prints_the_approval_address_and_waits_for_the_keys(
     assert out.strip().isdigit() and "Connected Lab Store" in err
     listed = stack.cli("sources", "list", "--workspace", "Headless shop")
     assert "Lab Store" in listed.stdout and ("importing" in listed.stdout or "connected" in listed.stdout)
+
+
+def test_an_address_where_no_store_answers_says_why_and_what_to_do(stack: Stack, browser_page: Any, shot: Any) -> None:
+    page = browser_page
+    sign_in_and_add_store(stack, page, "typo@example.com")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Data sources").click()
+    page.get_by_label("Store address").fill("https://127.0.0.1:1/wp-admin/")
+    page.get_by_role("button", name="Add store").click()
+    problem = page.locator(".add-store .problem")
+    assert problem.get_attribute("data-code") == "unreachable"
+    assert "What to do:" in problem.inner_text()
+    shot("13-add-error")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(stack.storelens_url + "/sources/")
+    shot("14-data-sources-phone")

@@ -107,7 +107,8 @@ def card_context(request: HttpRequest, source: Source, *, compact: bool = False)
     used_attempts = source.connect_attempts.filter(used_at__isnull=False).count()
     latest = attempt or source.connect_attempts.order_by("-pk").first()
     progress = import_progress(source) if source.status == Source.Status.IMPORTING else None
-    problem = None if compact or source.plain_permalinks else connect.callback_problem_for(source)
+    # Only the "ready" card offers Connect Store; the check may resolve a host name, so it isn't run on every poll.
+    problem = None if compact or source.plain_permalinks or phase != "ready" else connect.callback_problem_for(source)
     return {
         "source": source,
         "status_label": STATUS_LABELS.get(source.status, source.status),
