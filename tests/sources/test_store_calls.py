@@ -238,3 +238,40 @@ def test_importing_shows_progress_from_the_sync_state(alice: Any, signed_in: Cli
     assert "<strong>120</strong> of 480 orders" in card and 'aria-valuenow="25"' in card
     assert 'hx-trigger="every 1s"' in card
     assert "120 of 480 orders" in text(signed_in.get("/sources/"))
+
+
+def test_reconnect_replaces_the_keys_on_the_same_source_and_keeps_history_cursors_and_settings(
+    alice: Any, fake_store: Any, queued_jobs: Any
+) -> None:
+    from django.utils import timezone
+
+    from storelens.sync.models import Cursor
+
+    source = _connected_source(alice, fake_store)
+    synced = timezone.now()
+    Source.objects.filter(pk=source.pk).update(
+        last_sync_at=synced,
+        settings_from_store=False,
+        date_basis=Source.DateBasis.CREATED,
+        excluded_statuses=["failed"],
+    )
+    Cursor.objects.create(source=source, resource="orders", position=synced)
+    old_key = source.fake_key
+    _, token = connect.start(source, alice)
+    new_key = _key(fake_store, "read_write")
+    body = {
+        "key_id": new_key.key_id,
+        "user_id": token,
+        "consumer_key": new_key.consumer_key,
+        "consumer_secret": new_key.consumer_secret,
+        "key_permissions": "read_write",
+    }
+    assert connect.accept_callback(body).status == 200
+    assert verify_keys_now(source.pk) is True
+    source.refresh_from_db()
+    assert Source.objects.count() == 1
+    assert source.keys() == (new_key.consumer_key, new_key.consumer_secret) != (old_key.consumer_key, "")
+    assert source.key_id == new_key.key_id and source.status == Source.Status.CONNECTED
+    assert (source.date_basis, source.excluded_statuses, source.last_sync_at) == ("created", ["failed"], synced)
+    assert Cursor.objects.get(source=source).position == synced
+    assert [t.name for t in queued_jobs.pending()] == ["sync_now"]  # catch up, not a new import
