@@ -219,3 +219,13 @@ def test_connect_uses_the_query_form_when_the_store_does_not_route_wc_auth_paths
     assert f"{target.scheme}://{target.netloc}{target.path}" == "https://shop.example.com/"
     assert query["wc-auth-version"] == ["1"] and query["wc-auth-route"] == ["authorize"]
     assert query["app_name"] == ["Storelens"]
+
+
+def test_a_check_that_never_ran_points_at_the_job_worker(alice: Any, signed_in: Client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    source = a_store(alice.workspaces().first(), keys_received_at=timezone.now() - timedelta(minutes=2))
+    card = text(signed_in.get(f"/sources/{source.pk}/card/"))
+    assert "Checking the keys" in card and "storelens worker" in card

@@ -6,10 +6,12 @@ Kept apart from the views so the full page, the htmx-polled card and the list al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
+from django.utils import timezone
 
 from storelens.sources import connect
 from storelens.sources.models import ConnectAttempt, Source
@@ -123,5 +125,9 @@ def card_context(request: HttpRequest, source: Source, *, compact: bool = False)
         "revoke_old_key": REVOKE_OLD_KEY,
         "has_keys": bool(source.consumer_key_enc),
         "callback_url": connect.callback_url(),
+        # Verification is a background job: when nothing has happened for a minute, no job consumer is running.
+        "verifying_slow": phase == "verifying"
+        and source.keys_received_at is not None
+        and timezone.now() - source.keys_received_at > timedelta(minutes=1),
         "read_only": source.key_permissions == Source.KeyPermissions.READ,
     }
