@@ -33,7 +33,8 @@ class Fake:
 
 def make_fake(orders: int = 300, *, seed: int = 3, modes: set[str] | None = None, **config: Any) -> Fake:
     """History ends today (the 7-day re-read needs recent orders)."""
-    cfg = FakeStoreConfig(home_url=HOME, orders=orders, seed=seed, months=12, **config)
+    config.setdefault("home_url", HOME)
+    cfg = FakeStoreConfig(orders=orders, seed=seed, months=12, **config)
     if modes:
         cfg.set_modes(modes)
     app = create_app(cfg)
@@ -51,7 +52,8 @@ def workspace(db: None) -> Any:
 def make_source(workspace: Any, fake: Fake, **fields: Any) -> Any:
     from storelens.sources.models import Source
 
-    source = Source(workspace=workspace, home_url=HOME, entered_url=HOME, currency="USD", **fields)
+    fields.setdefault("home_url", HOME)
+    source = Source(workspace=workspace, entered_url=fields["home_url"], currency="USD", **fields)
     source.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
     source.key_permissions = fake.key.permissions
     source.save()

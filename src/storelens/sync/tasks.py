@@ -35,8 +35,17 @@ def _pass(source_id: int, *, exact: bool = False, reconcile: bool = False) -> st
 
 @db_task()
 def start_import(source_id: int) -> str:
-    """Enqueued by the connect flow once the keys are verified: import the history, then keep the copy exact."""
-    return _pass(source_id, exact=True)
+    """Enqueued by the connect flow once the keys are verified: import the history, then keep the copy exact, then
+    register webhooks (read_write keys) so changes arrive between passes."""
+    from .webhooks import ensure_webhooks_sync
+
+    outcome = _pass(source_id, exact=True)
+    if outcome == "done":
+        try:
+            ensure_webhooks_sync(source_id)
+        except StoreError as err:
+            log.warning("webhook registration for source %s failed: %s", source_id, err)
+    return outcome
 
 
 @db_task()

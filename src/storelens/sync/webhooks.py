@@ -19,10 +19,12 @@ from storelens.crypto import decrypt, encrypt
 from storelens.sources.client import client_for
 from storelens.sources.models import Source
 from storelens.woocommerce.client import StoreClient
+from storelens.woocommerce.errors import DataError
 
 RESOURCES = ("order", "product", "customer", "coupon")
 EVENTS = ("created", "updated", "deleted", "restored")
-TOPICS = tuple(f"{r}.{e}" for r in RESOURCES for e in EVENTS)
+# WordPress users are deleted outright, never trashed: WooCommerce has no `customer.restored` topic.
+TOPICS = tuple(f"{r}.{e}" for r in RESOURCES for e in EVENTS if f"{r}.{e}" != "customer.restored")
 SUBSCRIPTION_TOPICS = ("subscription.created", "subscription.updated", "subscription.deleted", "subscription.switched")
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -62,6 +64,7 @@ class WebhookReport:
     created: list[str] = field(default_factory=list)
     reenabled: list[str] = field(default_factory=list)
     ok: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
     skipped_because: str = ""
 
 
@@ -96,10 +99,16 @@ async def ensure_webhooks(source: Source, client: StoreClient) -> WebhookReport:
     for topic in topics:
         hook = ours.get(topic)
         if hook is None:
-            await client.post(
-                "/wc/v3/webhooks",
-                json={"name": f"Storelens {topic}", "topic": topic, "delivery_url": url, "secret": secret},
-            )
+            try:
+                await client.post(
+                    "/wc/v3/webhooks",
+                    json={"name": f"Storelens {topic}", "topic": topic, "delivery_url": url, "secret": secret},
+                )
+            except DataError as err:
+                if err.code != "bad_request" or "topic" not in err.message.lower():
+                    raise
+                report.unsupported.append(topic)  # an older store without this topic: polling covers it
+                continue
             report.created.append(topic)
         elif hook.get("status") != "active":
             # WooCommerce disables a webhook after repeated failed deliveries and never retries by itself.

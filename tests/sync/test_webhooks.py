@@ -1,0 +1,125 @@
+"""Webhooks: registration on the store with our own secret, repair, and the intake that trusts only signatures."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from storelens.commerce.models import Order
+from storelens.sync import api
+from storelens.sync.api import run_sync
+from storelens.sync.models import PendingFetch
+from storelens.sync.webhooks import TOPICS, delivery_url, ensure_webhooks_sync, signature_of, webhook_secret
+
+from .conftest import FAST_RETRIES, HOME, make_fake, make_source
+from .equality import assert_copy_equals_store
+
+pytestmark = pytest.mark.django_db
+PUBLIC = "https://storelens.example"
+
+
+@pytest.fixture
+def synced(workspace: Any, serve_in_process: dict) -> tuple[Any, Any]:
+    fake = make_fake(150, seed=31)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    return fake, source
+
+
+def _post(client: Client, source: Any, body: bytes, headers: dict[str, str]) -> Any:
+    return client.post(
+        f"/sync/hooks/wc/{source.public_id}/", data=body, content_type="application/json", headers=headers
+    )
+
+
+@override_settings(STORELENS_PUBLIC_URL=PUBLIC)
+def test_registration_creates_every_topic_once_with_our_secret(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    report = ensure_webhooks_sync(source.pk, **FAST_RETRIES)
+    assert sorted(report.created) == sorted(TOPICS)
+    source.refresh_from_db()
+    secret = webhook_secret(source)
+    hooks = [h for h in fake.store.webhooks.values() if h.delivery_url == delivery_url(source)]
+    assert sorted(h.topic for h in hooks) == sorted(TOPICS)
+    assert {h.secret for h in hooks} == {secret} and secret.isalnum()
+    assert delivery_url(source).startswith(PUBLIC + "/sync/hooks/wc/")
+    again = ensure_webhooks_sync(source.pk, **FAST_RETRIES)
+    assert again.created == [] and sorted(again.ok) == sorted(TOPICS)
+
+
+@override_settings(STORELENS_PUBLIC_URL=PUBLIC)
+def test_a_disabled_webhook_is_re_enabled_and_a_missing_one_recreated(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    ensure_webhooks_sync(source.pk, **FAST_RETRIES)
+    hooks = {h.topic: h for h in fake.store.webhooks.values()}
+    fake.store.update_webhook(hooks["order.updated"].id, {"status": "disabled"})
+    fake.store.delete_webhook(hooks["order.created"].id)
+    report = ensure_webhooks_sync(source.pk, **FAST_RETRIES)
+    assert report.reenabled == ["order.updated"] and report.created == ["order.created"]
+    assert {h.topic: h.status for h in fake.store.webhooks.values()}["order.updated"] == "active"
+
+
+def test_a_read_only_key_registers_nothing(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    source.key_permissions = "read"
+    source.save()
+    with override_settings(STORELENS_PUBLIC_URL=PUBLIC):
+        report = ensure_webhooks_sync(source.pk, **FAST_RETRIES)
+    assert "read-only" in report.skipped_because and not fake.store.webhooks
+
+
+def test_a_bad_signature_is_refused_and_changes_nothing(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    secret = webhook_secret(source)
+    body = json.dumps({"id": 12345, "status": "completed", "total": "999999.00"}).encode()
+    client = Client()
+    for signature in ("", "AAAA", signature_of(body, secret + "x"), signature_of(body + b" ", secret)):
+        response = _post(client, source, body, {"X-WC-Webhook-Signature": signature, "X-WC-Webhook-Resource": "order"})
+        assert response.status_code == 401
+    response = client.post(f"/sync/hooks/wc/{'0' * 24}/", data=body, content_type="application/json",
+                           headers={"X-WC-Webhook-Signature": signature_of(body, secret)})  # fmt: skip
+    assert response.status_code == 401
+    assert not PendingFetch.objects.exists()
+    assert_copy_equals_store(source, fake.store)
+
+
+def test_the_ping_is_answered_without_a_signature(synced: tuple[Any, Any]) -> None:
+    _, source = synced
+    response = Client().post(
+        f"/sync/hooks/wc/{source.public_id}/", data="webhook_id=7", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert not PendingFetch.objects.exists()
+
+
+def test_a_signed_delivery_queues_a_re_fetch_and_the_payload_is_not_trusted(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    store = fake.store
+    target = next(oid for oid in list(store.orders.ids) if store.orders.exists(oid))
+    store.silent_edit_order(target, {"billing": {"country": "NZ"}})  # invisible to modified_after
+    body = json.dumps({"id": target, "status": "completed", "total": "999999.00", "billing": {"country": "XX"}})
+    secret = webhook_secret(source)
+    headers = {
+        "X-WC-Webhook-Signature": signature_of(body.encode(), secret),
+        "X-WC-Webhook-Resource": "order",
+        "X-WC-Webhook-Topic": "order.updated",
+    }
+    response = _post(Client(), source, body.encode(), headers)
+    assert response.status_code == 200
+    assert PendingFetch.objects.filter(source=source, resource="order", wc_id=target).exists()
+    assert Order.objects.get(source=source, wc_id=target).billing_country != "NZ"
+    run_sync(source.pk, exact=False, client_options=FAST_RETRIES)
+    order = Order.objects.get(source=source, wc_id=target)
+    assert order.billing_country == "NZ" and order.total_minor != 99999900
+    assert not PendingFetch.objects.exists()
+    assert_copy_equals_store(source, store)
+
+
+def test_webhook_intake_path_is_public_but_named_by_an_unguessable_id(synced: tuple[Any, Any]) -> None:
+    _, source = synced
+    assert len(source.public_id) >= 24 and str(source.pk) != source.public_id
+    assert api.transport_factory is not None
