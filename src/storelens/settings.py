@@ -38,6 +38,12 @@ STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", Fals
 STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
 # Extra CA bundle trusted for store HTTPS (a store behind a private CA; tests trust the fake store's CA with it).
 STORELENS_STORE_CA_BUNDLE = env_str("STORELENS_STORE_CA_BUNDLE", "")
+# The sync (storelens.sync.conf): seconds between incremental passes and between reconciliations, requests in flight
+# per store, and the lag overlap re-read by every incremental pass.
+STORELENS_SYNC_INTERVAL = env_int("STORELENS_SYNC_INTERVAL", 300, minimum=30)
+STORELENS_RECONCILE_INTERVAL = env_int("STORELENS_RECONCILE_INTERVAL", 3600, minimum=300)
+STORELENS_STORE_CONCURRENCY = env_int("STORELENS_STORE_CONCURRENCY", 4, minimum=1)
+STORELENS_SYNC_LAG_OVERLAP = env_int("STORELENS_SYNC_LAG_OVERLAP", 600, minimum=0)
 # Named in firewall fixes ("allow requests from …") when set (storelens.health).
 STORELENS_EGRESS_IP = egress_ip("STORELENS_EGRESS_IP")
 STORELENS_OPEN_SIGNUP = env_bool("STORELENS_OPEN_SIGNUP", False)
