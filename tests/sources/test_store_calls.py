@@ -233,9 +233,9 @@ def test_importing_shows_progress_from_the_sync_state(alice: Any, signed_in: Cli
 
     source = _connected_source(alice, fake_store)
     Source.objects.filter(pk=source.pk).update(status=Source.Status.IMPORTING)
-    SyncState.objects.create(source=source, orders_done=120, orders_total=480)
+    SyncState.objects.create(source=source, orders_done=120, orders_total=480, phase=SyncState.Phase.REFUNDS)
     card = text(signed_in.get(f"/sources/{source.pk}/card/"))
-    assert "<strong>120</strong> of 480 orders" in card and 'aria-valuenow="25"' in card
+    assert "<strong>120</strong> of 480 orders (importing refunds)" in card and 'aria-valuenow="25"' in card
     assert 'hx-trigger="every 1s"' in card
     assert "120 of 480 orders" in text(signed_in.get("/sources/"))
 

@@ -55,6 +55,7 @@ REVOKE_OLD_KEY = (
 class Progress:
     done: int
     total: int | None
+    step: str = ""  # what the import is doing now ("Importing refunds"), when the sync says
 
     @property
     def percent(self) -> int | None:
@@ -76,7 +77,8 @@ def import_progress(source: Source) -> Progress | None:
         done = getattr(row, "orders_done", None)
         if done is None:
             return None
-        return Progress(int(done or 0), getattr(row, "orders_total", None))
+        step = row.get_phase_display() if hasattr(row, "get_phase_display") and row.phase != "idle" else ""
+        return Progress(int(done or 0), getattr(row, "orders_total", None), step)
     return None
 
 
