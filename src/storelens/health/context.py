@@ -13,7 +13,11 @@ def attention(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if workspace is None or user is None or not user.is_authenticated:
         return {}
-    sources = list(Source.objects.filter(workspace=workspace, status__in=PROBLEM_STATUSES).order_by("pk"))
+    sources = Source.objects.filter(workspace=workspace, status__in=PROBLEM_STATUSES).order_by("pk")
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "sources" and "source_id" in match.kwargs:
+        # The source's own page tells the whole story in its card; a banner pointing at it would only repeat it.
+        sources = sources.exclude(pk=match.kwargs["source_id"])
     return {
         "attention_sources": [
             {"source": s, "label": STATUS_LABELS.get(s.status, s.status), "code": s.status_code} for s in sources
