@@ -22,4 +22,6 @@ def a_customer(workspace: Any) -> dict[str, int]:
 SCOPED = {
     "insights:order_detail": ScopedRoute(an_order),
     "insights:customer_detail": ScopedRoute(a_customer),
+    "api:get_order": ScopedRoute(an_order),
+    "api:get_customer": ScopedRoute(a_customer),
 }

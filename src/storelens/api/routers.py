@@ -3,4 +3,8 @@
 ROUTERS: list[tuple[str, str]] = [
     ("/", "storelens.api.me.router"),
     ("/tokens", "storelens.api.tokens.router"),
+    ("/metrics", "storelens.api.analytics.metrics_router"),
+    ("/orders", "storelens.api.analytics.orders_router"),
+    ("/customers", "storelens.api.analytics.customers_router"),
+    ("/products", "storelens.api.analytics.products_router"),
 ]

@@ -1,0 +1,82 @@
+"""The metrics, orders, customers and products API: same numbers as the report, scoped, and true to its OpenAPI
+document (schemathesis generates requests from it and checks every response against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from storelens.accounts.models import ApiToken, Workspace
+from storelens.commerce.models import Order
+from tests.analytics.shops import make_shops
+
+pytestmark = pytest.mark.django_db
+MARCH = "date_from=2025-03-01&date_to=2025-03-31"
+
+
+@pytest.fixture
+def shops(alice: Any) -> tuple[Any, Any]:
+    return make_shops(Workspace.objects.get(name="Alice's Shop"))
+
+
+def test_summary_equals_the_report(shops: Any, alice: Any, api_client_for: Any) -> None:
+    ny, _ = shops
+    body = api_client_for(alice).get(f"/api/v1/metrics/summary?source={ny.pk}&{MARCH}").json()
+    assert (body["orders"], body["net_sales"], body["refunds"], body["aov"]) == (3, "140.00", "26.60", "46.67")
+    assert (body["date_from"], body["date_to"], body["timezone"]) == ("2025-03-01", "2025-03-31", "America/New_York")
+
+
+def test_summary_of_stores_in_two_currencies_converts_at_ecb_rates(shops: Any, alice: Any, api_client_for: Any) -> None:
+    client = api_client_for(alice)
+    assert client.get(f"/api/v1/metrics/summary?{MARCH}").json()["net_sales"] == "248.57"  # into USD, the first's
+    # 140.00 USD on 1–6 March at their days' rates + 100.00 EUR.
+    in_eur = client.get(f"/api/v1/metrics/summary?{MARCH}&currency=EUR").json()
+    assert in_eur["currency"] == "EUR"
+    assert client.get(f"/api/v1/metrics/summary?{MARCH}&currency=XAF").status_code == 422  # not an ECB currency
+
+
+def test_series_is_gap_free_and_adds_up(shops: Any, alice: Any, api_client_for: Any) -> None:
+    ny, _ = shops
+    body = api_client_for(alice).get(f"/api/v1/metrics/series?source={ny.pk}&{MARCH}&grain=week").json()
+    assert [p["period"] for p in body["points"]][:2] == ["2025-02-24", "2025-03-03"]
+    assert sum(p["orders"] for p in body["points"]) == 3
+
+
+def test_orders_customers_products(shops: Any, alice: Any, api_client_for: Any) -> None:
+    ny, _ = shops
+    client = api_client_for(alice)
+    page = client.get(f"/api/v1/orders?source={ny.pk}&{MARCH}&status=completed").json()
+    assert sorted(o["number"] for o in page["results"]) == ["1", "2", "5"]
+    one = client.get(f"/api/v1/orders/{Order.objects.get(source=ny, wc_id=1).pk}").json()
+    assert (one["net"], one["refunds"][0]["amount"], one["line_items"][0]["quantity"]) == ("100.00", "26.60", "2")
+    customers = client.get(f"/api/v1/customers?source={ny.pk}").json()["results"]
+    assert [(c["email"], c["lifetime_net"]) for c in customers] == [("ann@x.org", "120.00"), ("cy@x.org", "30.00")]
+    products = client.get(f"/api/v1/products?source={ny.pk}&{MARCH}").json()
+    assert [(p["product_wc_id"], p["units"], p["net_sales"]) for p in products] == [(7, 4, "160.00")]
+
+
+def test_a_store_of_another_workspace_is_404(shops: Any, bob: Any, api_client_for: Any) -> None:
+    ny, _ = shops
+    assert api_client_for(bob).get(f"/api/v1/metrics/summary?source={ny.pk}").status_code == 404
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
+    path_regex="^/api/v1/(metrics|orders|customers|products)"
+)
+
+
+@pytest.fixture
+def bearer(alice: Any) -> dict[str, str]:
+    make_shops(Workspace.objects.get(name="Alice's Shop"))
+    _, raw = ApiToken.issue(alice, alice.workspaces().first(), "schemathesis")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_matches_its_openapi_document(case: Any, bearer: dict[str, str]) -> None:
+    case.call_and_validate(headers=bearer)
