@@ -140,10 +140,6 @@ async def test_discover_then_read_every_order_in_each_working_mode(
     assert fake_sleep.delays == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the fake's legacy-woocommerce mode drops /refunds but still honours modified_after on orders",
-)
 async def test_legacy_woocommerce_that_ignores_modified_after_is_flagged(fake_sleep: FakeSleep) -> None:
     fake = make_fake({"legacy-woocommerce"})
     async with fake.client(fake_sleep) as client:

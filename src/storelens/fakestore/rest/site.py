@@ -66,9 +66,16 @@ def wc_route_table(req: RestRequest) -> dict:
     if store.subscriptions is not None:
         for path, methods in SUBSCRIPTION_ROUTES.items():
             routes[path] = {"methods": methods, "endpoints": [{"methods": methods, "args": {}}]}
+    legacy = store.config.has("legacy-woocommerce")
     out = {}
     for path, spec in routes.items():
         entry = {"namespace": "wc/v3", "methods": spec["methods"], "endpoints": copy.deepcopy(spec["endpoints"])}
+        if legacy:  # WooCommerce before 5.8 has no modified_after/modified_before arguments
+            for endpoint in entry["endpoints"]:
+                args = endpoint.get("args")
+                if isinstance(args, dict):
+                    args.pop("modified_after", None)
+                    args.pop("modified_before", None)
         if "(?P<" not in path:
             entry["_links"] = {"self": [{"href": req.view.rest(path.lstrip("/"))}]}
         out[path] = entry
