@@ -205,3 +205,16 @@ def test_help_pages_exist_for_every_code_and_unknown_codes_are_404(signed_in: Cl
             assert step in page
     assert signed_in.get("/help/no_such_problem/").status_code == 404
     assert signed_in.get("/help/timeout/").status_code == 200  # the seam's code for the same owner-facing problem
+
+
+def test_the_connect_card_links_the_help_pages_of_what_stops_connecting(
+    alice: Any, signed_in: Client, fake: Any, settings: Any
+) -> None:
+    source = Source.objects.create(
+        workspace=alice.workspaces().first(), entered_url=HOME, home_url=HOME, plain_permalinks=True
+    )
+    assert 'href="/help/plain_permalinks/"' in text(signed_in.get(f"/sources/{source.pk}/"))
+    settings.STORELENS_PUBLIC_URL = "http://203.0.113.10"  # WooCommerce sends keys over HTTPS only
+    source.plain_permalinks = False
+    source.save()
+    assert 'href="/help/callback_unreachable/"' in text(signed_in.get(f"/sources/{source.pk}/"))
