@@ -21,7 +21,6 @@ from storelens.analytics.definitions import (
     OrderRow,
     RefundRow,
     Totals,
-    contributions,
     order_contribution,
     refund_contribution,
 )
@@ -31,7 +30,6 @@ from storelens.analytics.rows import (
     REFUND_FIELDS,
     order_row_from_state,
     order_row_from_values,
-    raw_rows,
     refund_row_from_state,
     refund_row_from_values,
 )
@@ -157,14 +155,25 @@ def apply(source: Any, deltas: Deltas) -> None:
         DailyRollup.objects.bulk_create(created, batch_size=500)
 
 
-def rebuild(source: Any) -> int:
-    """Recompute every cell of a source from its raw rows (after a time-zone change, or to repair). Returns cells."""
+def rebuild(source: Any, chunk: int = 5000) -> int:
+    """Recompute every cell of a source from its raw rows (after a time-zone change, to repair, or after seeding rows
+    straight into the tables). Streams the orders, keeping only what refunds need of each. Returns the cell count."""
+    from storelens.commerce.models import Order, Refund
+
     tz = store_timezone(source.timezone_string, source.gmt_offset)
-    orders, refunds = raw_rows(source)
     deltas = Deltas()
-    for basis in DateBasis:
-        for c in contributions(orders, refunds, basis, tz):
-            deltas.add(basis, c, +1)
+    parents: dict[int, OrderRow] = {}
+    refunded = set(Refund.objects.filter(source=source).values_list("parent_wc_id", flat=True))
+    for v in Order.objects.filter(source=source).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
+        order = order_row_from_values(v)
+        for basis in DateBasis:
+            deltas.add(basis, order_contribution(order, basis, tz), +1)
+        if order.id in refunded:
+            parents[order.id] = order
+    for v in Refund.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+        refund = refund_row_from_values(v)
+        for basis in DateBasis:
+            deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
     cells = deltas.nonzero()
     with transaction.atomic():
         DailyRollup.objects.filter(source=source).delete()
