@@ -41,7 +41,7 @@ def start_store(orders: int, latency_ms: float) -> tuple[subprocess.Popen[str], 
     raise RuntimeError("the fake store did not start")
 
 
-def one(orders: int, latency_ms: float, concurrency: int) -> dict[str, float]:
+def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) -> dict[str, float]:
     """Runs in a child process: set up Django on a fresh data directory, import, measure."""
     data_dir = tempfile.mkdtemp(prefix="storelens-bench-")
     os.environ.update(
@@ -64,6 +64,10 @@ def one(orders: int, latency_ms: float, concurrency: int) -> dict[str, float]:
     from django.core.management import call_command
 
     settings.STORELENS_STORE_CONCURRENCY = concurrency
+    if not rollups:  # measure the sync alone, without the analytics listeners on the change feed
+        from storelens.commerce import changes
+
+        changes._listeners.clear()
     call_command("migrate", verbosity=0)
     store, url, key, secret = start_store(orders, latency_ms)
     try:
@@ -113,16 +117,17 @@ def main() -> int:
     parser.add_argument("--orders", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--without-rollups", action="store_true", help="unregister the change-feed listeners")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.latency_ms, args.concurrency)))
+        print(json.dumps(one(args.one, args.latency_ms, args.concurrency, rollups=not args.without_rollups)))
         return 0
     results = []
     for n in args.orders:
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(n), "--latency-ms", str(args.latency_ms),
-             "--concurrency", str(args.concurrency)],
+             "--concurrency", str(args.concurrency), *(["--without-rollups"] if args.without_rollups else [])],
             capture_output=True, text=True, cwd=REPO,
         )  # fmt: skip
         if done.returncode != 0:

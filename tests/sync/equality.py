@@ -6,14 +6,14 @@ sync's parser, so a parsing bug cannot hide behind itself.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from storelens.commerce.models import Customer, LineItem, Order, Refund, RefundLine
 
 
 def cents(value: Any) -> int:
-    return int((Decimal(str(value or "0")) * 100).to_integral_value())
+    return int((Decimal(str(value or "0")) * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def store_orders(store: Any) -> dict[int, dict]:

@@ -38,13 +38,16 @@ class MinorUnits:
         self.exponent = exponent_of(currency)
         self._quantum = Decimal(1).scaleb(-self.exponent)
         self._scale = Decimal(10) ** self.exponent
-        self.rounded: list[str] = []
+        self.rounded: list[str] = []  # a few examples for the data warning (never every value: memory stays flat)
+        self.rounded_count = 0
 
     def __call__(self, value: object) -> int:
         amount = parse_decimal(value)
         exact = amount.quantize(self._quantum, rounding=ROUND_HALF_UP)
         if exact != amount:
-            self.rounded.append(str(value))
+            self.rounded_count += 1
+            if len(self.rounded) < 3:
+                self.rounded.append(str(value))
         return int(exact * self._scale)
 
 

@@ -328,7 +328,8 @@ def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None
         fields, lines, rounded = parse_order(payload)
         parsed.append((fields, payload))
         lines_of[fields["wc_id"]] = lines
-        result.rounded.extend(rounded)
+        if len(result.rounded) < 3:
+            result.rounded.extend(rounded[: 3 - len(result.rounded)])
     before = current_order_states(source, lines_of)
     customers = _resolve_customers(source, parsed)
     rows = []

@@ -174,7 +174,7 @@ class SyncEngine:
                 else:
                     result = upsert.upsert_orders(self.source, items)
                     missing = result.refunds_missing
-                    self._rounded.extend(result.rounded)
+                    self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
                     self.stats.orders += result.written
                 if window.total is None:
                     window.total = total
@@ -510,7 +510,7 @@ class SyncEngine:
     def _write_orders(self, rows: list) -> set[int]:
         with transaction.atomic():
             result = upsert.upsert_orders(self.source, rows)
-            self._rounded.extend(result.rounded)
+            self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
             self.stats.orders += result.written
             return result.refunds_missing
 
