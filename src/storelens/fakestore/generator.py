@@ -14,10 +14,10 @@ import string
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from .books import Book
+from .books import STATUSES, Book
 from .catalog import Catalog, Sellable, build_catalog
 from .money import ZERO, d, fmt, number, round_dp, tax_of, trim
 from .people import customer_person, gravatar, guest_person
@@ -620,8 +620,6 @@ def _gmt(ts: int) -> str:
 
 
 def _status_name(code: int) -> str:
-    from .books import STATUSES
-
     return STATUSES[code]
 
 
@@ -942,7 +940,3 @@ def generate(
 
 def new_order_key() -> str:
     return "wc_order_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(13))
-
-
-def days(n: float) -> timedelta:
-    return timedelta(days=n)

@@ -1110,6 +1110,3 @@ def _enum_text(values: list[str]) -> str:
     if len(values) <= 1:
         return "".join(values)
     return ", ".join(values[:-1]) + ", and " + values[-1]
-
-
-__all__ = ["FakeStore", "StoreError", "_enum_text", "number", "trim"]

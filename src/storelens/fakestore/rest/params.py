@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 from ..clock import filter_cutoff, is_valid_rest_date
 from ..phpquery import PhpValue, as_list
-from .http import RestError, RestRequest, invalid_params
+from .http import RestRequest, invalid_params
 
 ORDER_STATUSES = [
     "any",
@@ -292,7 +292,7 @@ def pagination(
             url = base.split("?", 1)[0]
         else:
             url = base + route
-        return url + "?" + "&".join(f"{_encode(k).replace('%5B', '%5B')}={_encode(v)}" for k, v in pairs)
+        return url + "?" + "&".join(f"{_encode(k)}={_encode(v)}" for k, v in pairs)
 
     if q.page > 1:
         prev_page = min(q.page - 1, max_pages)
@@ -308,16 +308,11 @@ def statuses_param(statuses: list[str]) -> tuple[str, PhpValue]:
     return ("status", {str(i): s for i, s in enumerate(statuses)})
 
 
-def cutoff_check(value: int | None) -> int | None:
-    return value
-
-
 __all__ = [
     "ORDER_STATUSES",
     "SUBSCRIPTION_STATUSES",
     "ListQuery",
     "ListSpec",
-    "RestError",
     "bool_value",
     "enum_text",
     "page_slice",
