@@ -239,6 +239,8 @@ def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, s
     shot("06-removed")
     listed = stack.cli("sources", "list", "--json")
     assert '"url": "' + stack.store_url not in listed.stdout
+    left = [h["delivery_url"] for h in stack.store_admin("GET", "")["webhooks"]]
+    assert not [url for url in left if url.startswith(stack.storelens_url)], left
 
 
 def test_deny_on_the_store_says_so_with_try_again(stack: Stack, browser_page: Any, shot: Any) -> None:
