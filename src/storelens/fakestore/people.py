@@ -6,6 +6,7 @@ import hashlib
 import random
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 SPECIAL_NAMES: list[tuple[str, str, str]] = [
     ("Zoë", "Ångström", "zoe.angstrom"),
@@ -161,6 +162,7 @@ def person(rng: random.Random, first: str, last: str, email: str) -> Person:
     )
 
 
+@lru_cache(maxsize=65536)
 def customer_identity(seed: int, customer_id: int, serial: int) -> tuple[str, str, str]:
     """(first, last, username) of a registered customer; the first few carry the hard non-ASCII names."""
     if serial < len(SPECIAL_NAMES):
@@ -170,7 +172,9 @@ def customer_identity(seed: int, customer_id: int, serial: int) -> tuple[str, st
     return first, last, f"{ascii_fold(first)}.{ascii_fold(last)}.{customer_id}"
 
 
+@lru_cache(maxsize=65536)
 def customer_person(seed: int, customer_id: int, serial: int) -> tuple[Person, str]:
+    """Cached: a customer's orders all carry the same addresses (callers must not mutate the Person)."""
     first, last, username = customer_identity(seed, customer_id, serial)
     rng = random.Random(seed * 104_729 + customer_id)
     return person(rng, first, last, f"{username}@example.com"), username
