@@ -218,3 +218,32 @@ def test_the_connect_card_links_the_help_pages_of_what_stops_connecting(
     source.plain_permalinks = False
     source.save()
     assert 'href="/help/callback_unreachable/"' in text(signed_in.get(f"/sources/{source.pk}/"))
+
+
+def test_warnings_stay_on_the_source_page_with_help_until_a_check_finds_them_gone(
+    alice: Any, signed_in: Client, fake: Any
+) -> None:
+    source = connected_source(alice, fake)
+    source.data_warnings = [{"code": "rounded_amounts", "message": "Some amounts were rounded."}]
+    source.save()
+    fake.store.config.set_modes({"strip-auth", "php-notices"})
+    check(signed_in, source)
+    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    assert "Worth fixing on your store" in page
+    for code in ("auth_header_stripped", "php_notices"):
+        assert catalogue.CATALOGUE[code].title in page and f'href="/help/{code}/"' in page
+    assert "Some amounts were rounded." in page
+    assert "STORELENS_PUBLIC_URL" not in page  # about Storelens's own address, not the store
+    check(signed_in, source)  # once the working way to send keys is remembered, the next check still finds it
+    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    assert catalogue.CATALOGUE["auth_header_stripped"].title in page
+
+    fake.store.config.set_modes({"php-notices"})  # the host passed the Authorization header on
+    check(signed_in, source)
+    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    assert catalogue.CATALOGUE["auth_header_stripped"].title not in page
+    assert catalogue.CATALOGUE["php_notices"].title in page and "Some amounts were rounded." in page
+
+    fake.store.config.set_modes({"waf-cloudflare"})  # a failed check saw nothing: the warnings stay
+    check(signed_in, source)
+    assert catalogue.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{source.pk}/"))

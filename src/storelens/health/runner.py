@@ -14,6 +14,7 @@ from storelens.sources.models import Source
 from storelens.sources.presenting import PROBLEM_STATUSES
 from storelens.woocommerce.auth import Credentials
 
+from . import warnings
 from .checks import CheckSettings, Report, run_checks
 
 # Tests only: what answers at STORELENS_PUBLIC_URL (None: a real, verified HTTPS request).
@@ -50,13 +51,16 @@ def check_source(source: Source, **overrides: Any) -> Report:
     credentials = Credentials(key, secret) if key and secret else None
     check_settings = settings_from_django(**overrides)
     url = source.home_url or source.entered_url
-    report = store_access.run(lambda: run_checks(url, credentials, check_settings, auth_method=source.auth_method))
+    # No remembered auth method: the ladder runs afresh, or a header stripped since would go unnoticed.
+    report = store_access.run(lambda: run_checks(url, credentials, check_settings))
     source.refresh_from_db()
     if report.site is not None:
         adding.apply_site(source, report.site)
     if report.details is not None:
         apply_details(source, report.details)
     source.legacy_woocommerce = source.legacy_woocommerce or "legacy_woocommerce" in report.codes()
+    if report.failure is None:  # a check that got through saw every warning there is now
+        source.data_warnings = warnings.refreshed(source.data_warnings, report)
     source.save()
     if report.failure is not None:
         set_status_from_error(source, report.failure)

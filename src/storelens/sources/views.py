@@ -166,14 +166,18 @@ def check(request: HttpRequest, source_id: int) -> HttpResponse:
 
     source = _source(request, source_id)
     report = check_source(source)
+    kept = {w.get("code") for w in source.data_warnings if isinstance(w, dict)}
     for problem in report.problems:
+        if problem.severity == "warning" and problem.code in kept:
+            continue  # listed under "Worth fixing on your store" on the page, with its help link
         link = help_url(problem.code)
         more = format_html(' <a href="{}">More help</a>', link) if link else ""
         add = messages.error if problem.severity == "error" else messages.warning
         add(request, format_html("{} <strong>What to do:</strong> {}{}", problem.message, problem.fix, more))
     if not report.errors:
         if report.details is not None:
-            messages.success(request, "Your store answers and Storelens's keys work.")
+            worth = " Some things are worth fixing: see below." if kept & set(report.codes()) else ""
+            messages.success(request, f"Your store answers and Storelens's keys work.{worth}")
         elif not source.consumer_key_enc:
             messages.success(request, "Your store answers. Connect it to let Storelens read its orders.")
     return redirect("sources:detail", source_id=source.pk)

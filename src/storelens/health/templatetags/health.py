@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.urls import reverse
 
 from storelens.health.catalogue import entry_for, problem_code
+from storelens.health.warnings import ShownWarning, shown
 
 register = template.Library()
 
@@ -14,3 +17,9 @@ def help_url(code: str) -> str:
     if not code or entry_for(code) is None:
         return ""
     return reverse("health:help", kwargs={"code": problem_code(code)})
+
+
+@register.filter
+def shown_warnings(data_warnings: Any) -> list[ShownWarning]:
+    """A source's kept warnings in the owner's words (storelens.health.warnings)."""
+    return shown(data_warnings if isinstance(data_warnings, list) else [])
