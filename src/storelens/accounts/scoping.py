@@ -6,7 +6,7 @@ order). Views then read through `scoped()` / `get_workspace_object_or_404()`, so
 answers 404 exactly like an id that does not exist — it never reveals that the object is there.
 
 tests/accounts/test_workspace_scoping.py requests every URL with a path parameter as a member of another workspace
-and expects 404; register your route there (see tests/README in that file's docstring) when you add one.
+and expects 404: when you add such a route, register it in tests/<your app>/workspace_routes.py (how: tests/scoping.py).
 """
 
 from __future__ import annotations
