@@ -78,8 +78,9 @@ class Home:
 def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
     rates = Rates()
 
-    def rep(first: date, last: date, customers: bool = False) -> Report:
-        return build(sources, first, last, currency=currency, rates=rates, with_customers=customers)
+    def rep(first: date, last: date) -> Report:
+        # Rollups only: the home page answers in milliseconds whatever the history size (customers are on their page).
+        return build(sources, first, last, currency=currency, rates=rates, with_customers=False)
 
     start = month_start(today)
     days = today.day
@@ -87,11 +88,11 @@ def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_
     for back in (3, 2, 1):
         first = shift_months(start, -back)
         months.append(rep(first, month_end(first)))
-    mtd = rep(start, today, customers=True)
+    mtd = rep(start, today)
     return Home(
         currency=mtd.currency,
         today=today,
-        today_report=rep(today, today, customers=True),
+        today_report=rep(today, today),
         mtd=mtd,
         last_month_same_days=rep(*same_days_of(shift_months(start, -1), days)),
         last_year_same_days=rep(*same_days_of(shift_months(start, -12), days)),

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Subquery
 
 from storelens.analytics import queries
 from storelens.analytics.definitions import DateBasis, ReportSettings, Totals, average_order_value
@@ -102,11 +102,13 @@ def customers(source: Any, settings: ReportSettings, first: date, last: date) ->
     column = BASIS_FIELD[settings.date_basis]
     start, end = range_bounds_utc(first, last, settings.tz)
     in_range = Q(**{f"{column}__gte": start, f"{column}__lt": end})
+    counted = Order.objects.filter(
+        source=source, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
+    ).exclude(status__in=sorted(settings.all_excluded))
+    # Only the customers active in the range, then each one's first counted order ever (index on customer).
+    active = counted.filter(in_range).values("customer_id")
     rows = (
-        Order.objects.filter(
-            source=source, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
-        )
-        .exclude(status__in=sorted(settings.all_excluded))
+        counted.filter(customer_id__in=Subquery(active))
         .values("customer_id")
         .annotate(first_at=Min(column), in_range=Count("pk", filter=in_range))
         .filter(in_range__gt=0)
