@@ -123,3 +123,20 @@ def test_webhook_intake_path_is_public_but_named_by_an_unguessable_id(synced: tu
     _, source = synced
     assert len(source.public_id) >= 24 and str(source.pk) != source.public_id
     assert api.transport_factory is not None
+
+
+def test_a_customer_deleted_on_the_store_is_marked_deleted_after_its_webhook(synced: tuple[Any, Any]) -> None:
+    from storelens.commerce.models import Customer
+
+    fake, source = synced
+    store = fake.store
+    cid = next(c for c in list(store.customers.ids) if store.customers.exists(c))
+    store.delete_customer(cid)
+    body = json.dumps({"id": cid}).encode()
+    headers = {
+        "X-WC-Webhook-Signature": signature_of(body, webhook_secret(source)),
+        "X-WC-Webhook-Resource": "customer",
+    }
+    assert _post(Client(), source, body, headers).status_code == 200
+    run_sync(source.pk, exact=False, client_options=FAST_RETRIES)
+    assert Customer.objects.get(source=source, key=f"wc:{cid}").deleted_at is not None

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from storelens.commerce import upsert
-from storelens.commerce.models import Coupon, Order, Product, Refund, Subscription
+from storelens.commerce.models import Coupon, Customer, Order, Product, Refund, Subscription
 from storelens.sources.models import Source
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
@@ -547,7 +547,24 @@ class SyncEngine:
             rows = await self._listing(
                 "/wc/v3/customers", {"include": ",".join(map(str, sorted(customers))), "role": "all"}
             )
-            await db(lambda: upsert.upsert_customers(self.source, rows, now=self.now))()
+            gone = customers - {int(r["id"]) for r in rows}
+
+            def write_customers() -> None:
+                with transaction.atomic():
+                    upsert.upsert_customers(self.source, rows, now=self.now)
+                    if gone:  # WordPress deletes users outright
+                        Customer.objects.filter(
+                            source=self.source, is_registered=True, wc_id__in=gone, deleted_at__isnull=True
+                        ).update(deleted_at=self.now)
+
+            await db(write_customers)()
+        subscriptions = by_resource.get("subscription", set())
+        if subscriptions and await self._has_subscriptions():
+            rows = await self._listing(
+                "/wc/v3/subscriptions",
+                {"include": ",".join(map(str, sorted(subscriptions))), "status": "any", "dp": 4},
+            )
+            await db(lambda: upsert.upsert_subscriptions(self.source, rows, now=self.now))()
         done = [p.pk for p in pending]
         await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
 
