@@ -149,6 +149,7 @@ def test_doctor_says_when_stores_cannot_send_keys_because_no_public_url_is_set(
     (problem,) = json.loads(out)["problems"]
     assert problem["code"] == "callback_unreachable" and problem["severity"] == "warning"
     assert "STORELENS_PUBLIC_URL" in problem["message"] and status == 0
+    assert problem["fix"].startswith("Whoever runs Storelens: set STORELENS_PUBLIC_URL to its public https:// address.")
     _, text = doctor(make_fake(), monkeypatch=monkeypatch)
     assert "/help/callback_unreachable/" in text
 

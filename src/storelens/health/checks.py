@@ -289,7 +289,7 @@ MANUAL_KEYS = (
 
 def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
     """The connect flow's rule, in WooCommerce's own words, with a fix for whoever runs Storelens."""
-    action = problem.fix.split(" or ", 1)[-1].rstrip(".")
+    action = problem.fix.split(" or ", 1)[-1].rstrip(".").removeprefix("ask whoever runs Storelens to ")
     fix = f"Whoever runs Storelens: {action}. {MANUAL_KEYS}"
     if problem.code == "public_url_missing":
         message = (
@@ -331,8 +331,8 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
     except StoreError as err:
         if err.code == "tls_error":
             message = (
-                f"Storelens's certificate at {host} is not one WordPress trusts ({err.message.split(': ', 1)[-1]}) "
-                f"Your store would show “{catalogue.WC_CURL_60} …”."
+                f"Storelens's certificate at {host} is not one WordPress trusts: "
+                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{catalogue.WC_CURL_60} …”."
             )
             fix = (
                 "Whoever runs Storelens: use a certificate from a public authority (for example Let's Encrypt) for "
@@ -340,8 +340,8 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
             )
         else:
             message = (
-                f"Storelens's public address {public} did not answer ({err.message}) Your store would show "
-                f"“{catalogue.WC_SEND_FAILED}”"
+                f"Storelens's public address {public} did not answer: {err.message.rstrip('.')}. Your store "
+                f"would show “{catalogue.WC_SEND_FAILED}”"
             )
         report.add(catalogue_problem("callback_unreachable", message, fix))
         return

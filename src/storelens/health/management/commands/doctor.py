@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +51,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["key"]) != bool(options["secret"]):
             raise CommandError("Give both --key and --secret (or neither, to check without keys).")
+        if options["verbosity"] < 2:
+            logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the findings
         report = check_url(options["url"], options["key"], options["secret"])
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
