@@ -246,3 +246,12 @@ async def test_the_same_public_url_with_a_trusted_certificate_is_fine() -> None:
             )
             report = await run_checks(fake.home, fake.credentials, settings)
     assert report.problems == []
+
+
+async def test_a_public_url_whose_name_does_not_resolve_cannot_receive_keys() -> None:
+    fake = make_fake()
+    settings = check_settings(fake, public_url="https://storelens.example.net", resolve=lambda host: None)
+    report = await run_checks(HOME, fake.credentials, settings)
+    (problem,) = report.problems
+    assert problem.code == "callback_unreachable" and "does not resolve" in problem.message
+    assert catalogue.WC_SEND_FAILED in problem.message
