@@ -247,3 +247,16 @@ def test_warnings_stay_on_the_source_page_with_help_until_a_check_finds_them_gon
     fake.store.config.set_modes({"waf-cloudflare"})  # a failed check saw nothing: the warnings stay
     check(signed_in, source)
     assert catalogue.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{source.pk}/"))
+
+
+def test_back_from_the_store_without_keys_names_a_cached_approval_screen_among_the_causes(
+    alice: Any, signed_in: Client, fake: Any
+) -> None:
+    from storelens.sources.models import ConnectAttempt
+
+    source = Source.objects.create(workspace=alice.workspaces().first(), entered_url=HOME, home_url=HOME)
+    _, token = ConnectAttempt.start(source, alice)
+    page = text(signed_in.get(f"/sources/{source.pk}/?success=1&user_id={token}"))
+    assert "Your store did not send Storelens the keys" in page
+    assert "Error: Invalid nonce verification." in page and 'href="/help/caching/"' in page
+    assert 'href="/help/callback_unreachable/"' in page
