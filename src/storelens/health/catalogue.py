@@ -235,7 +235,7 @@ _ENTRIES = (
         help=(
             "Caching plugins make pages load faster by keeping copies. Copies of API answers are a problem: "
             "Storelens may miss new orders, and the approval screen can show an out-of-date button that fails when "
-            "you click Approve.",
+            "you click Approve (your store then says “Error: Invalid nonce verification.”).",
         ),
         steps=(
             "In your caching plugin (WP Rocket, LiteSpeed Cache, W3 Total Cache…) find “Never cache URLs” or "
