@@ -260,3 +260,10 @@ def test_back_from_the_store_without_keys_names_a_cached_approval_screen_among_t
     assert "Your store did not send Storelens the keys" in page
     assert "Error: Invalid nonce verification." in page and 'href="/help/caching/"' in page
     assert 'href="/help/callback_unreachable/"' in page
+
+
+def test_the_firewall_help_page_names_the_address_storelens_connects_from(signed_in: Client, settings: Any) -> None:
+    assert "Storelens connects to your store from" not in text(signed_in.get("/help/waf_challenge/"))
+    settings.STORELENS_EGRESS_IP = "198.51.100.7"
+    page = text(signed_in.get("/help/waf_challenge/"))
+    assert "Storelens connects to your store from 198.51.100.7: allow that address too." in page

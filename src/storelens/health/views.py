@@ -3,6 +3,7 @@ signed in may read them (and the doctor links to them)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,4 +24,5 @@ def help_page(request: HttpRequest, code: str) -> HttpResponse:
     entry = entry_for(code)
     if entry is None:
         raise Http404("No help page for this code.")
-    return render(request, "health/help.html", {"entry": entry})
+    egress_ip = getattr(settings, "STORELENS_EGRESS_IP", "") or ""
+    return render(request, "health/help.html", {"entry": entry, "egress_ip": egress_ip})
