@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from storelens.woocommerce.dates import parse_gmt
@@ -593,57 +592,52 @@ def mark_orders_deleted(source: Any, wc_ids: Iterable[int], *, now: datetime | N
 def upsert_customers(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     """Registered customers from `/customers?role=all`; their guest identities (same e-mail) merge into them."""
     now = now or timezone.now()
-    items = _dedupe(payloads)
-    objs = []
-    for p in items:
+    rows = []
+    for p in _dedupe(payloads):
         billing = p.get("billing") or {}
-        objs.append(
-            Customer(
-                source=source,
-                key=wc_key(_int(p["id"])),
-                wc_id=_int(p["id"]),
-                email=_str(p.get("email")).strip().lower()[:254],
-                first_name=_str(p.get("first_name"), 200),
-                last_name=_str(p.get("last_name"), 200),
-                country=_str(billing.get("country"), 2).upper(),
-                created_at=parse_gmt(p.get("date_created_gmt")),
-                is_registered=True,
-                role=_str(p.get("role"), 64),
-                raw=p,
-                deleted_at=None,
-                synced_at=now,
-            )
+        rows.append(
+            {
+                "source_id": source.pk,
+                "key": wc_key(_int(p["id"])),
+                "wc_id": _int(p["id"]),
+                "email": _str(p.get("email")).strip().lower()[:254],
+                "first_name": _str(p.get("first_name"), 200),
+                "last_name": _str(p.get("last_name"), 200),
+                "country": _str(billing.get("country"), 2).upper(),
+                "created_at": parse_gmt(p.get("date_created_gmt")),
+                "is_registered": True,
+                "role": _str(p.get("role"), 64),
+                "raw": p,
+                "deleted_at": None,
+                "synced_at": now,
+                "orders_count": 0,
+            }
         )
-    if objs:
-        Customer.objects.bulk_create(
-            objs,
-            update_conflicts=True,
-            unique_fields=["source", "key"],
-            update_fields=[
-                "wc_id",
-                "email",
-                "first_name",
-                "last_name",
-                "country",
-                "created_at",
-                "is_registered",
-                "role",
-                "raw",
-                "deleted_at",
-                "synced_at",
-            ],
+    if rows:
+        bulk.upsert_rows(
+            Customer,
+            rows,
+            conflict=["source", "key"],
+            update=[k for k in rows[0] if k not in ("source_id", "key", "orders_count")],
         )
-        merge_guests_into_registered(source, {o.email for o in objs})
-    return len(objs)
+        merge_guests_into_registered(source, {r["email"] for r in rows})
+    return len(rows)
+
+
+def _mark_deleted_except(queryset: Any, keep: set[int], now: datetime) -> int:
+    """Set deleted_at on rows whose wc_id is not in `keep`, diffed in Python and updated in chunks: a store's id
+    list can exceed the database's limit on query parameters."""
+    gone = [wc for wc in queryset.filter(deleted_at__isnull=True).values_list("wc_id", flat=True) if wc not in keep]
+    count = 0
+    for i in range(0, len(gone), 500):
+        count += queryset.filter(wc_id__in=gone[i : i + 500]).update(deleted_at=now)
+    return count
 
 
 def mark_customers_deleted(source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full customer scan: registered customers the store no longer has (WordPress deletes users outright)."""
-    now = now or timezone.now()
-    return (
-        Customer.objects.filter(source=source, is_registered=True, deleted_at__isnull=True)
-        .exclude(wc_id__in=keep_wc_ids)
-        .update(deleted_at=now)
+    return _mark_deleted_except(
+        Customer.objects.filter(source=source, is_registered=True), keep_wc_ids, now or timezone.now()
     )
 
 
@@ -818,9 +812,4 @@ def upsert_subscriptions(source: Any, payloads: Iterable[dict], *, now: datetime
 
 def mark_missing_deleted(model: Any, source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full listing of products/coupons/subscriptions: rows the store no longer has."""
-    now = now or timezone.now()
-    return (
-        model.objects.filter(source=source, deleted_at__isnull=True)
-        .filter(~Q(wc_id__in=keep_wc_ids))
-        .update(deleted_at=now)
-    )
+    return _mark_deleted_except(model.objects.filter(source=source), keep_wc_ids, now or timezone.now())

@@ -407,40 +407,66 @@ class SyncEngine:
             rows.extend(items)
         return rows
 
-    async def sync_catalogue(self) -> None:
-        """Customers (full scan, role=all), products + variations, coupons, subscriptions when the store has them."""
-        customers = await self._listing("/wc/v3/customers", {"role": "all", "orderby": "id", "order": "asc"})
-        products = await self._listing("/wc/v3/products", {"status": "any", "orderby": "id", "order": "asc"})
-        products_trash = await self._listing("/wc/v3/products", {"status": "trash", "orderby": "id", "order": "asc"})
-        variable = [p["id"] for p in products + products_trash if p.get("type") == "variable" or p.get("variations")]
-        variations = await asyncio.gather(
-            *(self._listing(f"/wc/v3/products/{pid}/variations", {"orderby": "id", "order": "asc"}) for pid in variable)
-        )
-        coupons = await self._listing("/wc/v3/coupons", {"orderby": "id", "order": "asc"})
-        subscriptions: list | None = None
-        if await self._has_subscriptions():
-            subscriptions = await self._listing(
-                "/wc/v3/subscriptions", {"status": "any", "orderby": "id", "order": "asc", "dp": 4}
-            )
+    async def _stream(self, route: str, params: dict[str, Any], write: Callable[[list], Any]) -> set[int]:
+        """Every row of a listing, written page by page as it arrives (memory stays flat however big the listing);
+        returns the ids seen."""
+        seen: set[int] = set()
 
-        def write() -> None:
+        def write_page(rows: list) -> None:
             with transaction.atomic():
-                upsert.upsert_customers(self.source, customers, now=self.now)
-                upsert.mark_customers_deleted(self.source, {int(c["id"]) for c in customers}, now=self.now)
-                all_products = products + products_trash
-                upsert.upsert_products(self.source, all_products, now=self.now)
-                upsert.mark_missing_deleted(Product, self.source, {int(p["id"]) for p in all_products}, now=self.now)
-                for pid, rows in zip(variable, variations, strict=True):
-                    upsert.upsert_variations(self.source, pid, rows, now=self.now)
-                upsert.upsert_coupons(self.source, coupons, now=self.now)
-                upsert.mark_missing_deleted(Coupon, self.source, {int(c["id"]) for c in coupons}, now=self.now)
-                if subscriptions is not None:
-                    upsert.upsert_subscriptions(self.source, subscriptions, now=self.now)
-                    upsert.mark_missing_deleted(
-                        Subscription, self.source, {int(s["id"]) for s in subscriptions}, now=self.now
-                    )
+                write(rows)
 
-        await db(write)()
+        first, total = await self._page(route, params, 0)
+        await db(write_page)(first)
+        seen.update(int(r["id"]) for r in first)
+        offsets = list(range(PER_PAGE, total, PER_PAGE))
+        batch = self.concurrency * 2
+        for i in range(0, len(offsets), batch):
+            pages = await asyncio.gather(*(self._page(route, params, off) for off in offsets[i : i + batch]))
+            for rows, _ in pages:
+                await db(write_page)(rows)
+                seen.update(int(r["id"]) for r in rows)
+        return seen
+
+    async def sync_catalogue(self) -> None:
+        """Customers (full scan, role=all), products + variations, coupons, subscriptions when the store has them;
+        what a full scan no longer finds is marked deleted."""
+        now = self.now
+        ordered = {"orderby": "id", "order": "asc"}
+        customer_ids = await self._stream(
+            "/wc/v3/customers", {"role": "all", **ordered}, lambda rows: upsert.upsert_customers(self.source, rows)
+        )
+        await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
+        variable: list[int] = []
+
+        def write_products(rows: list) -> None:
+            upsert.upsert_products(self.source, rows, now=now)
+            variable.extend(int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations"))
+
+        product_ids = await self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products)
+        product_ids |= await self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products)
+        await db(lambda: upsert.mark_missing_deleted(Product, self.source, product_ids, now=now))()
+        variations = await asyncio.gather(
+            *(self._listing(f"/wc/v3/products/{pid}/variations", ordered) for pid in variable)
+        )
+
+        def write_variations() -> None:
+            with transaction.atomic():
+                for pid, rows in zip(variable, variations, strict=True):
+                    upsert.upsert_variations(self.source, pid, rows, now=now)
+
+        await db(write_variations)()
+        coupon_ids = await self._stream(
+            "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.source, rows, now=now)
+        )
+        await db(lambda: upsert.mark_missing_deleted(Coupon, self.source, coupon_ids, now=now))()
+        if await self._has_subscriptions():
+            subscription_ids = await self._stream(
+                "/wc/v3/subscriptions",
+                {"status": "any", "dp": 4, **ordered},
+                lambda rows: upsert.upsert_subscriptions(self.source, rows, now=now),
+            )
+            await db(lambda: upsert.mark_missing_deleted(Subscription, self.source, subscription_ids, now=now))()
 
     async def _has_subscriptions(self) -> bool:
         try:
