@@ -3,11 +3,14 @@ document (schemathesis generates requests from it and checks every response agai
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from storelens.accounts.models import ApiToken, Workspace
@@ -70,10 +73,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def bearer(alice: Any) -> dict[str, str]:
+def bearer(alice: Any) -> Iterator[dict[str, str]]:
     make_shops(Workspace.objects.get(name="Alice's Shop"))
     _, raw = ApiToken.issue(alice, alice.workspaces().first(), "schemathesis")
-    return {"Authorization": f"Bearer {raw}"}
+    # Straight WSGI calls would close the test's connection after each request (Django's test client avoids that
+    # the same way): keep it open so every request sees this test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {raw}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -61,7 +61,9 @@ class Deltas:
 def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
     """The change-feed listener: turn one page's changes into rollup deltas and write them."""
     tz = store_timezone(source.timezone_string, source.gmt_offset)
-    apply(source, deltas_for(source, tz, order_changes, refund_changes))
+    # A savepoint inside the sync's page transaction (or a transaction of its own when a caller has none).
+    with transaction.atomic():
+        apply(source, deltas_for(source, tz, order_changes, refund_changes))
 
 
 def deltas_for(
