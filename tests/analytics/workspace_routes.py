@@ -14,6 +14,11 @@ def an_order(workspace: Any) -> dict[str, int]:
     return {"order_id": Order.objects.get(source=ny, wc_id=1).pk}
 
 
+def a_store(workspace: Any) -> dict[str, int]:
+    ny, _ = make_shops(workspace)
+    return {"source_id": ny.pk}
+
+
 def a_customer(workspace: Any) -> dict[str, int]:
     ny, _ = make_shops(workspace)
     return {"customer_id": Customer.objects.get(source=ny, email="ann@x.org").pk}
@@ -22,6 +27,7 @@ def a_customer(workspace: Any) -> dict[str, int]:
 SCOPED = {
     "insights:order_detail": ScopedRoute(an_order),
     "insights:customer_detail": ScopedRoute(a_customer),
+    "insights:store_figures": ScopedRoute(a_store, methods=("POST",)),
     "api:get_order": ScopedRoute(an_order),
     "api:get_customer": ScopedRoute(a_customer),
 }

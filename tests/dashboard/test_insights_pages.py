@@ -132,3 +132,13 @@ def test_live_feed_sends_a_new_order_as_an_event(alice: Any, client_for: Any) ->
 
     text = asyncio.run(collect()).decode()
     assert "event: activity" in text and "Order #77" in text and "Order #9" not in text
+
+
+def test_owner_changes_how_a_store_counts_and_figures_follow(shops: Any, alice: Any, client_for: Any) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    client.post(f"/stores/{ny.pk}/figures/", {"date_basis": "created", "excluded": ["failed", "cancelled"]})
+    ny.refresh_from_db()
+    assert (ny.date_basis, ny.excluded_statuses, ny.settings_from_store) == ("created", ["cancelled", "failed"], False)
+    # On the created basis the unpaid on-hold order (25.00) counts too: 140 + 25.
+    assert "$165.00" in client.get(f"/sales/?{MARCH}&source={ny.pk}").content.decode()

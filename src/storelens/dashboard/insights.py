@@ -16,11 +16,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
 from storelens.analytics import explore, queries
-from storelens.analytics.definitions import Totals
+from storelens.analytics.definitions import DateBasis, Totals
 from storelens.analytics.fx import UnknownRate
 from storelens.analytics.models import MonthlyGoal
 from storelens.analytics.money import decimal_string, to_minor
@@ -30,6 +31,7 @@ from storelens.analytics.settings import report_settings
 from storelens.dashboard.insights_scope import PRESETS, Scope, csv_response, scope_of
 
 LIVE_POLL_SECONDS = 1.0
+STATUS_CHOICES = ["pending", "failed", "cancelled", "on-hold", "processing", "completed", "refunded"]
 
 
 def _base(request: HttpRequest, scope: Scope, **extra: Any) -> dict[str, Any]:
@@ -271,6 +273,8 @@ def sales(request: HttpRequest) -> HttpResponse:
         countries=list(countries),
         products=products,
         filtered_note=filtered and len(scope.sources) != 1,
+        figure_statuses=STATUS_CHOICES,
+        figure_settings=report_settings(scope.selected) if scope.selected else None,
         aov=current.aov,
         prev_aov=previous.aov,
     )
@@ -552,3 +556,26 @@ def has_stores(request: HttpRequest) -> bool:
     from storelens.sources.models import Source
 
     return scoped(request, Source).exists()
+
+
+@workspace_required
+@require_POST
+def store_figures(request: HttpRequest, source_id: int) -> HttpResponse:
+    """The owner's choice of date basis and excluded statuses for one store (replacing the store's own WooCommerce
+    Analytics settings). Rollups keep every basis and status, so figures change at once, with no rebuild."""
+    from storelens.sources.models import Source
+
+    source = get_workspace_object_or_404(request, Source, pk=source_id)
+    basis = request.POST.get("date_basis", "")
+    if basis not in {b.value for b in DateBasis}:
+        messages.error(request, "Choose the date figures count by: created, paid or completed.")
+        return redirect(f"{reverse('insights:sales')}?source={source.pk}")
+    excluded = sorted({s for s in request.POST.getlist("excluded") if s in STATUS_CHOICES})
+    source.date_basis = basis
+    source.excluded_statuses = excluded
+    source.settings_from_store = False
+    source.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
+    messages.success(
+        request, f"{source}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
+    )
+    return redirect(f"{reverse('insights:sales')}?source={source.pk}")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("goal/", insights.set_goal, name="set_goal"),
     path("live/activity/", insights.live, name="live"),
     path("sales/", insights.sales, name="sales"),
+    path("stores/<int:source_id>/figures/", insights.store_figures, name="store_figures"),
     path("orders/", insights.orders, name="orders"),
     path("orders/<int:order_id>/", insights.order_detail, name="order_detail"),
     path("customers/", insights.customers, name="customers"),
