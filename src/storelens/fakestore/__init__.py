@@ -40,7 +40,10 @@ Data
     Orders are index columns plus a lazy, deterministic build from (seed, id) and an overlay of writes
     (``books.Book``): 100k orders take about 2 s and 60 MB. ``dataset_dir`` serves the recorded lab store instead.
 
-Layout: ``store`` (state and writes), ``generator``/``catalog``/``people``/``pricing``/``money`` (data),
+Layout: ``store`` (state and reads; ``StoreError`` lives in ``errors``), the writes by what they change
+(``order_writes``, ``order_lines``, ``refund_writes``, ``customer_writes``, ``catalog_writes``,
+``webhook_registry``), ``generator``/``order_factory``/``customer_records``/``subscription_records``/
+``refund_lines``/``vocabulary``/``catalog``/``people``/``pricing``/``money`` (data),
 ``books`` (columns + overlay), ``dataset`` (recorded store), ``serializers`` (REST JSON), ``restauth``
 (WooCommerce's REST authentication), ``rest/`` (router, params, controllers), ``wordpress`` (front controller,
 home page, theme 404), ``app``; the edges: ``wcauth``, ``webhooks``, ``faults``, ``admin``, ``cli``, ``mutate``.
