@@ -9,7 +9,7 @@ from typing import Any
 
 from ..books import CODE
 from ..clock import gmt_offset_hours
-from ..generator import CURRENCY_ENTITIES, WC_VERSION
+from ..vocabulary import CURRENCY_ENTITIES, WC_VERSION
 from .http import Reply, RestRequest
 from .params import ListQuery
 
