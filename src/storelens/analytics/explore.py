@@ -103,7 +103,7 @@ class CustomerValue:
 
 def customer_values(source: Any, settings: ReportSettings) -> list[CustomerValue]:
     """Every customer's lifetime value over the whole history (LTV = Σ order net − Σ refund net, counted orders)."""
-    from storelens.commerce.models import Customer, Order, Refund
+    from storelens.commerce.models import Order, Refund
 
     column = BASIS_FIELD[settings.date_basis]
     per = (
@@ -123,25 +123,43 @@ def customer_values(source: Any, settings: ReportSettings) -> list[CustomerValue
         .annotate(net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")))
         .values_list("order__customer_id", "net")
     )
-    people = {c.pk: c for c in Customer.objects.filter(source=source).only("pk", "first_name", "last_name", "email")}
     out = []
-    for row in per:
-        person = people.get(row["customer_id"])
-        name = f"{person.first_name} {person.last_name}".strip() if person else ""
+    for row in per.values_list("customer_id", "orders", "net", "first_at", "last_at", "currency").iterator(2000):
+        customer_id, orders, net, first_at, last_at, currency = row
         out.append(
             CustomerValue(
-                customer_id=row["customer_id"],
+                customer_id=customer_id,
                 source_id=source.pk,
-                name=name or (person.email if person else "") or "Guest",
-                email=person.email if person else "",
-                currency=row["currency"],
-                orders=row["orders"],
-                net_minor=int(row["net"] or 0) - int(refunds.get(row["customer_id"]) or 0),
-                first_at=row["first_at"],
-                last_at=row["last_at"],
+                name="",
+                email="",
+                currency=currency,
+                orders=orders,
+                net_minor=int(net or 0) - int(refunds.get(customer_id) or 0),
+                first_at=first_at,
+                last_at=last_at,
             )
         )
     return out
+
+
+def with_people(values: list[CustomerValue]) -> list[CustomerValue]:
+    """Fill names and e-mails, for the customers about to be shown (a page of them, not the whole store)."""
+    from storelens.commerce.models import Customer
+
+    people = {
+        c.pk: c
+        for c in Customer.objects.filter(pk__in=[v.customer_id for v in values]).only(
+            "pk", "first_name", "last_name", "email"
+        )
+    }
+    for v in values:
+        person = people.get(v.customer_id)
+        if person is not None:
+            v.email = person.email
+            v.name = f"{person.first_name} {person.last_name}".strip() or person.email or "Guest"
+        else:
+            v.name = v.name or "Guest"
+    return values
 
 
 def _quintile_scores(values: list[float]) -> list[int]:

@@ -291,9 +291,7 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     return {"count": qs.count(), "page": page, "per_page": per_page, "results": [_order_out(o) for o in rows]}
 
 
-@orders_router.get(
-    "/{order_id}", response={200: OrderDetailOut, 404: ErrorOut, 422: InvalidOut}, summary="One order"
-)
+@orders_router.get("/{order_id}", response={200: OrderDetailOut, 404: ErrorOut, 422: InvalidOut}, summary="One order")
 def get_order(request: HttpRequest, order_id: int) -> Any:
     from storelens.commerce.models import Order
 
@@ -389,7 +387,7 @@ def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
         values = [v for v in values if v.segment == q.segment]
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
-    chunk = values[(page - 1) * per_page : page * per_page]
+    chunk = explore.with_people(values[(page - 1) * per_page : page * per_page])
     return {"count": len(values), "page": page, "per_page": per_page, "results": [_customer_out(v) for v in chunk]}
 
 
@@ -403,7 +401,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
     values = explore.rfm(explore.customer_values(customer.source, report_settings(customer.source)))
     for v in values:
         if v.customer_id == customer.pk:
-            return _customer_out(v)
+            return _customer_out(explore.with_people([v])[0])
     return {
         "id": customer.pk,
         "source_id": customer.source_id,

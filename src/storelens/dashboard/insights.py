@@ -383,7 +383,9 @@ def customers(request: HttpRequest) -> HttpResponse:
         values.extend(explore.rfm(explore.customer_values(source, report_settings(source))))
     if request.GET.get("format") == "csv":
         segment = request.GET.get("segment", "")
-        rows = sorted(values, key=lambda v: -v.net_minor)
+        rows = explore.with_people(
+            [v for v in sorted(values, key=lambda v: -v.net_minor) if not segment or v.segment == segment]
+        )
         return csv_response(
             "customers.csv",
             [
@@ -418,6 +420,7 @@ def customers(request: HttpRequest) -> HttpResponse:
             ),
         )
     summary = explore.customer_summary(values)
+    explore.with_people(summary.top)
     try:
         report = build(scope.sources, scope.first, scope.last, currency=scope.currency)
     except (ReportError, UnknownRate) as exc:
