@@ -5,14 +5,14 @@ store URL or read a raw answer themselves: the auth ladder (Basic → query keys
 either scheme), plain-permalink addressing, an honest User-Agent, timeouts, bounded retries with backoff, adaptive page
 sizes, JSON tolerant of PHP noise, HTML answers turned into typed errors, the private-address guard, and a cap on
 concurrent requests per store.
+
+Reading a final answer lives in `answers`, errors without an answer in `transport_errors`, and keeping keys out
+of logs and messages in `redaction`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
-import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -25,6 +25,8 @@ import httpx
 from storelens import __version__
 
 from . import oauth
+from . import redaction as _redaction  # noqa: F401  (importing it keeps keys out of httpx's request logs)
+from .answers import StoreResponse, proves_auth, read_answer, served_from_cache
 from .auth import (
     AuthAttempt,
     AuthMethod,
@@ -35,24 +37,31 @@ from .auth import (
     ladder_exhausted_error,
     ladder_for,
 )
-from .body import classify_non_json, is_maintenance, maintenance_error, parse_json_lenient
+from .body import parse_json_lenient
 from .errors import (
     DataError,
     Misconfigured,
     NeedsReauth,
-    NotFound,
     Retriable,
-    StoreError,
     StoreWarning,
     auth_header_stripped_warning,
-    caching_warning,
-    php_notices_warning,
     proxy_no_ssl_warning,
 )
 from .guard import GuardedTransport
 from .paging import Page, PageSizer
-from .retry import RetryPolicy, Sleep, parse_retry_after, real_sleep
+from .retry import RetryPolicy, Sleep, real_sleep
+from .transport_errors import transport_error
 from .urls import RestRoot, build_query, format_param
+
+__all__ = [
+    "USER_AGENT",
+    "ClientConfig",
+    "ClientStats",
+    "StoreClient",
+    "StoreResponse",
+    "served_from_cache",
+    "transport_error",
+]
 
 USER_AGENT = f"Storelens/{__version__} (+https://github.com/storelens/storelens)"
 # WooCommerce authenticates only when the raw request URI contains `wp-json/wc/` (or `wp-json/wc-`); with plain
@@ -61,23 +70,6 @@ PLAIN_MARKER = ("_wcauth", "/wp-json/wc/")
 _RAW_KEYS = frozenset({"rest_route", PLAIN_MARKER[0]})
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8"
 _SHRINK_STATUSES = frozenset({500, 502, 504})
-_SECRET_IN_URL = re.compile(r"(consumer_secret|oauth_signature)=[^&\s\"']*")
-
-
-class _RedactSecrets(logging.Filter):
-    """httpx logs every request URL at INFO; query-string keys must not end up in anyone's logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(
-                _SECRET_IN_URL.sub(r"\1=[redacted]", str(a)) if "=" in str(a) else a for a in record.args
-            )
-        elif isinstance(record.msg, str) and "=" in record.msg:
-            record.msg = _SECRET_IN_URL.sub(r"\1=[redacted]", record.msg)
-        return True
-
-
-logging.getLogger("httpx").addFilter(_RedactSecrets())
 
 
 @dataclass
@@ -95,113 +87,15 @@ class ClientConfig:
 
 
 @dataclass
-class StoreResponse:
-    status: int
-    data: Any
-    headers: httpx.Headers
-    url: str
-    elapsed: float  # seconds, for the doctor's `slow` check
-
-    @property
-    def total(self) -> int | None:
-        return _int_header(self.headers, "x-wp-total")
-
-    @property
-    def total_pages(self) -> int | None:
-        return _int_header(self.headers, "x-wp-totalpages")
-
-
-@dataclass
 class ClientStats:
     requests: int = 0
     retries: int = 0
     shrinks: int = 0
 
 
-def _int_header(headers: httpx.Headers, name: str) -> int | None:
-    value = headers.get(name)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _is_wc_route(route: str) -> bool:
     r = route.strip("/")
     return r.startswith("wc/") or r.startswith("wc-")
-
-
-def _walk_causes(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    cur: BaseException | None = exc
-    while cur is not None and cur not in seen:
-        seen.append(cur)
-        cur = cur.__cause__ or cur.__context__
-    return seen
-
-
-def transport_error(exc: Exception, url: str) -> StoreError:
-    """A typed error for a request that got no HTTP answer."""
-    host = urlsplit(url).hostname or url
-    if isinstance(exc, StoreError):
-        return exc
-    chain = _walk_causes(exc)
-    if any(isinstance(c, ssl.SSLError) for c in chain) or any(
-        "CERTIFICATE_VERIFY_FAILED" in str(c) or "SSL" in str(c) for c in chain
-    ):
-        detail = next((str(c) for c in chain if isinstance(c, ssl.SSLError)), str(exc))
-        low = detail.lower()
-        if "expired" in low:
-            why = "its certificate has expired"
-        elif "self-signed" in low or "self signed" in low:
-            why = "its certificate is self-signed"
-        elif "hostname" in low or "ip address mismatch" in low or "doesn't match" in low:
-            why = f"its certificate is for a different name than {host}"
-        elif "unable to get local issuer" in low or "unknown ca" in low:
-            why = "its certificate is not signed by an authority Storelens trusts"
-        else:
-            why = "the secure (HTTPS) connection could not be set up"
-        return Misconfigured(
-            f"Storelens could not connect securely to {host}: {why}.",
-            code="tls_error",
-            fix=(
-                "Renew or fix the store's HTTPS certificate (most hosts offer free Let's Encrypt certificates), "
-                "making sure it covers this exact address."
-            ),
-            url=url,
-        )
-    if isinstance(exc, httpx.ConnectTimeout):
-        return Retriable(
-            f"{host} did not answer: the connection timed out.",
-            code="unreachable",
-            fix="Check that the store is online and that its firewall lets Storelens connect.",
-            url=url,
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        return Retriable(
-            f"{host} took too long to answer.",
-            code="timeout",
-            fix="Storelens retries with smaller pages. If it persists, your hosting plan may be too slow for the API.",
-            url=url,
-        )
-    if isinstance(exc, httpx.ConnectError):
-        text = " ".join(str(c) for c in chain).lower()
-        if any(isinstance(c, socket.gaierror) for c in chain) or "resolve" in text or "name or service" in text:
-            why = f"the name {host} could not be found (DNS)"
-            fix = "Check the spelling of the store's address, and that its domain has not expired."
-        elif any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
-            why = "the connection was refused"
-            fix = "Check that the store is online and serves this address and port."
-        else:
-            why = "no connection could be made"
-            fix = "Check that the store is online and that its firewall lets Storelens connect."
-        return Retriable(f"Storelens could not reach {host}: {why}.", code="unreachable", fix=fix, url=url)
-    return Retriable(
-        f"The connection to {host} was cut before it answered.",
-        code="connection_reset",
-        fix="Storelens retries by itself. If it persists, your host may be dropping connections under load.",
-        url=url,
-    )
 
 
 class StoreClient:
@@ -463,7 +357,7 @@ class StoreClient:
             attempts.append(AuthAttempt(rung, outcome, resp.status_code, wc_code, message))
             if outcome is Outcome.ACCEPTED:
                 self.auth_attempts = attempts
-                if 200 <= resp.status_code < 300 or _proves_auth(resp, url):
+                if 200 <= resp.status_code < 300 or proves_auth(resp, url):
                     self._learned(rung, attempts)
                 return self._finish(resp, url, elapsed)
         self.auth_attempts = attempts
@@ -540,115 +434,12 @@ class StoreClient:
 
     def _finish(self, resp: httpx.Response, url: str, elapsed: float, authenticated: bool = True) -> StoreResponse:
         """Turn a final answer into data or the typed error it means."""
-        status = resp.status_code
-        display_url = _redact(url)
-        if 200 <= status < 300:
-            parsed = parse_json_lenient(resp.content)
-            if parsed is None:
-                raise classify_non_json(status, resp.headers, resp.content, display_url)
-            if parsed.noisy:
-                self.warnings.setdefault("php_notices", php_notices_warning())
-            if authenticated and served_from_cache(resp.headers):
-                self.warnings.setdefault("caching", caching_warning())
-            return StoreResponse(status, parsed.data, resp.headers, display_url, elapsed)
-        if 300 <= status < 400:
-            location = resp.headers.get("location", "")
-            raise Misconfigured(
-                f"Your store redirected Storelens's API request to {location or 'another address'}.",
-                code="redirected",
-                fix=(
-                    "Use Check connection so Storelens learns the store's current address (this happens after a move "
-                    "to HTTPS or www, or when Settings → Permalinks changed)."
-                ),
-                status=status,
-                url=display_url,
-            )
-        parsed = parse_json_lenient(resp.content)
-        retry_after = parse_retry_after(resp.headers.get("retry-after"))
-        if status == 503 and is_maintenance(resp.content):
-            err = maintenance_error(status, display_url)
-            err.retry_after = retry_after
-            raise err
-        challenged = resp.headers.get("cf-mitigated", "").lower() == "challenge"
-        if not challenged and (status in (429, 508) or (status == 503 and retry_after is not None and parsed)):
-            raise Retriable(
-                "Your store (or its host) asked Storelens to slow down.",
-                code="rate_limited",
-                fix="Storelens waits and retries by itself. If it keeps happening, lower the store's concurrency.",
-                status=status,
-                url=display_url,
-                retry_after=retry_after,
-            )
-        if parsed is None:
-            err = classify_non_json(status, resp.headers, resp.content, display_url)
-            err.retry_after = retry_after
-            raise err
-        wc_code, message = error_body(parsed.data)
-        if status in (401, 403):
-            _, err = classify_refusal(status, parsed.data, display_url)
-            if err is not None:
-                raise err
-            if self.credentials is None:
-                raise NeedsReauth(
-                    f"Your store requires keys for this request ({message or status}).",
-                    code="keys_invalid",
-                    fix="Connect the store (or paste its keys) first.",
-                    status=status,
-                    url=display_url,
-                    wc_code=wc_code,
-                )
-            raise ladder_exhausted_error(self.auth_attempts, display_url)
-        if status >= 500:
-            raise Retriable(
-                f"Your store's server failed (HTTP {status}{': ' + message if message else ''}).",
-                code="server_error",
-                fix="Storelens retries by itself. If it keeps happening, check your hosting's PHP error log.",
-                status=status,
-                url=display_url,
-                wc_code=wc_code,
-                retry_after=retry_after,
-            )
-        if status == 404:
-            raise NotFound(
-                message or "Not found.",
-                code="no_route" if wc_code == "rest_no_route" else "not_found",
-                status=status,
-                url=display_url,
-                wc_code=wc_code,
-            )
-        if status == 410:
-            raise DataError(message or "Gone.", code="gone", status=status, url=display_url, wc_code=wc_code)
-        if status == 400:
-            details = parsed.data.get("data", {}).get("params") if isinstance(parsed.data, dict) else None
-            text = message or "Bad request."
-            if isinstance(details, dict) and details:
-                text += " " + "; ".join(f"{k}: {v}" for k, v in details.items())
-            raise DataError(text, code="bad_request", status=status, url=display_url, wc_code=wc_code)
-        raise DataError(message or f"HTTP {status}", code="http_error", status=status, url=display_url, wc_code=wc_code)
-
-
-def served_from_cache(headers: httpx.Headers) -> bool:
-    """A page cache or CDN answered: authenticated API data must never come from one (stale, or someone else's)."""
-    for name in ("x-cache", "cf-cache-status", "x-litespeed-cache", "x-proxy-cache", "x-sg-cache", "x-wp-super-cache"):
-        if "hit" in headers.get(name, "").lower():
-            return True
-    age = headers.get("age", "").strip()
-    return age.isdigit() and int(age) > 0
-
-
-def _proves_auth(resp: httpx.Response, url: str) -> bool:
-    """A refusal only possible after WooCommerce accepted the key (read-only key writing, user without rights)."""
-    parsed = parse_json_lenient(resp.content)
-    if parsed is None:
-        return False
-    _, err = classify_refusal(resp.status_code, parsed.data, url)
-    return isinstance(err, NeedsReauth) and err.code in ("keys_read_only", "permission_denied")
-
-
-def _redact(url: str) -> str:
-    """The URL with secrets removed, for error messages and logs."""
-    if "consumer_secret=" not in url and "oauth_signature=" not in url:
-        return url
-    base, _, query = url.partition("?")
-    kept = [p for p in query.split("&") if not p.startswith(("consumer_secret=", "oauth_"))]
-    return base + ("?" + "&".join(kept) if kept else "")
+        return read_answer(
+            resp,
+            url,
+            elapsed,
+            authenticated=authenticated,
+            has_keys=self.credentials is not None,
+            auth_attempts=self.auth_attempts,
+            warnings=self.warnings,
+        )
