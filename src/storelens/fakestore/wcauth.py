@@ -2,7 +2,7 @@
 
 Routes: `/wc-auth/v1/{login,authorize,access_granted}` (with or without a trailing slash), the query form
 `/?wc-auth-version=1&wc-auth-route=…` (the home route calls `handle_query`), and `/wp-login.php` (WordPress's
-own sign-in, which works as well: the grant page then shows directly).
+own sign-in, in `wplogin.py`, which works as well: the grant page then shows directly).
 
 What is reproduced, from the captures in `woocommerce/captures/auth/` and `permalinks-*/wc-auth-*`:
 * every route validates the five parameters first (`Error: Missing parameter callback_url.`, `Error: Invalid scope
@@ -36,8 +36,20 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from storelens.fakestore import outbound
-from storelens.fakestore.faults import wp_die_html
 from storelens.fakestore.rest.http import php_json
+from storelens.fakestore.wplogin import (
+    HTML,
+    home_url,
+    read_form,
+    set_login_cookies,
+    wp_die,
+    wp_login_page,
+    wp_logout_url,
+    wp_nonce_url,
+    wp_redirect,
+    wp_signon,
+    wp_validate_redirect,
+)
 from storelens.fakestore.wpsession import sessions
 from storelens.fakestore.wpurls import (
     add_query_arg,
@@ -49,9 +61,7 @@ from storelens.fakestore.wpurls import (
     parse_url,
     rawurlencode,
     remove_query_arg,
-    sanitize_redirect,
     urldecode,
-    urlencode,
     wc_clean,
     wc_trim_string,
 )
@@ -71,12 +81,6 @@ PERMISSIONS = {
 }
 GRANT_ACTION = "wc_auth_grant_access"
 LOGIN_ACTION = "woocommerce-login"
-LOGOUT_ACTION = "log-out"
-NOCACHE = {
-    "Expires": "Wed, 11 Jan 1984 05:00:00 GMT",
-    "Cache-Control": "no-cache, must-revalidate, max-age=0, no-store, private",
-}
-HTML = "text/html; charset=UTF-8"
 
 
 class AuthError(Exception):
@@ -117,7 +121,7 @@ async def handle_query(request: Request, store: Any) -> Response:
 
 async def auth_endpoint(request: Request, store: Any, route: str) -> Response:
     config = store.config
-    form = await _form(request)
+    form = await read_form(request)
     params = {**dict(request.query_params), **form}  # PHP's $_REQUEST: POST over GET
     who = sessions(store).current(dict(request.cookies), config.home_url, store.accounts)
 
@@ -136,9 +140,9 @@ async def auth_endpoint(request: Request, store: Any, route: str) -> Response:
         if route == "login" and who is None:
             return _login_page(request, store, data, login_notice)
         if route == "login":
-            return _redirect(esc_url_raw(_build_url(store, data, "authorize")))
+            return wp_redirect(esc_url_raw(_build_url(store, data, "authorize")))
         if route == "authorize" and who is None:
-            return _redirect(esc_url_raw(_build_url(store, data, "login")))
+            return wp_redirect(esc_url_raw(_build_url(store, data, "login")))
         if route == "authorize" and who[0].can_manage_woocommerce:
             return _grant_page(request, store, data, who)
         if route == "access_granted" and who is not None and who[0].can_manage_woocommerce:
@@ -156,7 +160,7 @@ async def auth_endpoint(request: Request, store: Any, route: str) -> Response:
                 "key_permissions": key.permissions,
             }
             await _post_consumer_data(store, consumer_data, _formatted_url(data["callback_url"]))
-            return _redirect(
+            return wp_redirect(
                 esc_url_raw(
                     add_query_arg(
                         {"success": 1, "user_id": wc_clean(data["user_id"])}, _formatted_url(data["return_url"])
@@ -216,15 +220,11 @@ async def _post_consumer_data(store: Any, consumer_data: dict[str, Any], url: st
 # --- URLs as WC_Auth builds them ---------------------------------------------------------------------------------
 
 
-def _home(store: Any, path: str = "/") -> str:
-    return store.config.home_url.rstrip("/") + path
-
-
 def _endpoint_url(store: Any, endpoint: str) -> str:
     """wc_get_endpoint_url('wc-auth/v1', endpoint, home_url('/')): a query argument under plain permalinks."""
     if store.config.has("plain-permalinks"):
-        return add_query_arg({"wc-auth/v1": endpoint}, _home(store))
-    return _home(store, f"/wc-auth/v1/{endpoint}/")
+        return add_query_arg({"wc-auth/v1": endpoint}, home_url(store))
+    return home_url(store, f"/wc-auth/v1/{endpoint}/")
 
 
 def _build_url(store: Any, data: dict[str, str], endpoint: str) -> str:
@@ -244,11 +244,6 @@ def _deny_url(data: dict[str, str]) -> str:
     return add_query_arg({"success": 0, "user_id": wc_clean(data["user_id"])}, _formatted_url(data["return_url"]))
 
 
-def _nonce_url(url: str, action_nonce: str, name: str) -> str:
-    """wp_nonce_url(): add_query_arg then esc_html."""
-    return esc_html(add_query_arg({name: action_nonce}, url.replace("&amp;", "&")))
-
-
 # --- screens -----------------------------------------------------------------------------------------------------
 
 
@@ -259,8 +254,8 @@ def _grant_page(request: Request, store: Any, data: dict[str, str], who: tuple[A
     nonce = sessions(store).create_nonce(GRANT_ACTION, user.id, session.token, tick_offset=-2 if cached else 0)
     app_name = wc_clean(data["app_name"])
     scope = wc_clean(data["scope"])
-    granted_url = _nonce_url(_build_url(store, data, "access_granted"), nonce, "wc_auth_nonce")
-    logout_url = _logout_url(store, _build_url(store, data, "login"), user, session)
+    granted_url = wp_nonce_url(_build_url(store, data, "access_granted"), nonce, "wc_auth_nonce")
+    logout_url = wp_logout_url(store, _build_url(store, data, "login"), user, session)
     callback_host = str((parse_url(_formatted_url(data["callback_url"])) or {}).get("host", ""))
     items = "".join(f"\t\t\t<li>{esc_html(p)}</li>\n" for p in PERMISSIONS[scope])
     body = (
@@ -332,126 +327,17 @@ def _process_login(request: Request, store: Any, form: dict[str, str]) -> Respon
     username = form.get("username", "").strip()
     if not username:
         return "<strong>Error:</strong> Username is required."
-    user, error = _signon(store, username, form.get("password", ""))
+    user, error = wp_signon(store, username, form.get("password", ""))
     if user is None:
         return error
-    redirect = form.get("redirect") or request.headers.get("referer") or _home(store, "/my-account/")
-    redirect = _validate_redirect(store, remove_query_arg("wc_error", redirect))
-    response = _redirect(redirect)
-    _set_login_cookies(response, store, user)
+    redirect = form.get("redirect") or request.headers.get("referer") or home_url(store, "/my-account/")
+    redirect = wp_validate_redirect(store, remove_query_arg("wc_error", redirect))
+    response = wp_redirect(redirect)
+    set_login_cookies(response, store, user)
     return response
 
 
-def _signon(store: Any, login: str, password: str) -> tuple[Any, str]:
-    """wp_signon()'s checks, with WordPress's messages."""
-    user = store.accounts.user_by_login(login)
-    if user is None:
-        if "@" in login:
-            return None, "Unknown email address. Check again or try your username."
-        return None, (
-            f"<strong>Error:</strong> The username <strong>{esc_html(login)}</strong> is not registered on this "
-            "site. If you are unsure of your username, try your email address instead."
-        )
-    if not password:
-        return None, "<strong>Error:</strong> The password field is empty."
-    if password != user.password:
-        return None, (
-            f"<strong>Error:</strong> The password you entered for the username <strong>{esc_html(user.login)}"
-            f'</strong> is incorrect. <a href="{_home(store, "/wp-login.php?action=lostpassword")}">'
-            "Lost your password?</a>"
-        )
-    return user, ""
-
-
-def _set_login_cookies(response: Response, store: Any, user: Any) -> None:
-    home = store.config.home_url
-    secure = home.startswith("https://")
-    _, value = sessions(store).sign_in(user)
-    site_hash = hashlib.md5(home.rstrip("/").encode()).hexdigest()
-    response.set_cookie(sessions(store).cookie_name(home), value, path="/", httponly=True, secure=secure)
-    auth_name = ("wordpress_sec_" if secure else "wordpress_") + site_hash
-    response.set_cookie(auth_name, value, path="/wp-admin", httponly=True, secure=secure)
-
-
-def _validate_redirect(store: Any, location: str) -> str:
-    """wp_validate_redirect(): only the store's own host, otherwise My Account."""
-    target = parse_url(location.strip()) if "://" in location else {"host": None}
-    home = parse_url(store.config.home_url) or {}
-    if target is None or (target.get("host") and str(target["host"]).lower() != str(home.get("host")).lower()):
-        return _home(store, "/my-account/")
-    return location
-
-
-def _logout_url(store: Any, redirect: str, user: Any, session: Any) -> str:
-    url = add_query_arg({"action": "logout", "redirect_to": urlencode(redirect)}, _home(store, "/wp-login.php"))
-    nonce = sessions(store).create_nonce(LOGOUT_ACTION, user.id, session.token)
-    return _nonce_url(url, nonce, "_wpnonce")
-
-
-# --- /wp-login.php -----------------------------------------------------------------------------------------------
-
-
-async def wp_login_page(request: Request, store: Any) -> Response:
-    """WordPress's own sign-in, reduced to what a merchant (or a test) does with it: sign in, sign out."""
-    form = await _form(request)
-    action = request.query_params.get("action", "login")
-    if action == "logout":
-        who = sessions(store).current(dict(request.cookies), store.config.home_url, store.accounts)
-        if who is not None:
-            user, session = who
-            nonce = request.query_params.get("_wpnonce", "")
-            if not sessions(store).verify_nonce(nonce, LOGOUT_ACTION, user.id, session.token):
-                message = (
-                    f"You are attempting to log out of {esc_html(store.config.site_name)}</p><p>Do you really want "
-                    f'to <a href="{esc_url(_logout_url(store, "", user, session))}">log out</a>?'
-                )
-                return wp_die(message, "Something went wrong.", 403)
-            sessions(store).sign_out(session.token)
-        target = request.query_params.get("redirect_to") or _home(store, "/wp-login.php?loggedout=true&wp_lang=en_US")
-        response = _redirect(sanitize_redirect(target))
-        response.delete_cookie(sessions(store).cookie_name(store.config.home_url), path="/")
-        return response
-    error = ""
-    if request.method == "POST":
-        user, error = _signon(store, form.get("log", "").strip(), form.get("pwd", ""))
-        if user is not None:
-            target = form.get("redirect_to") or _home(store, "/wp-admin/")
-            response = _redirect(_validate_redirect(store, target))
-            _set_login_cookies(response, store, user)
-            return response
-    redirect_to = esc_attr(form.get("redirect_to") or request.query_params.get("redirect_to", ""))
-    body = WP_LOGIN_TEMPLATE.format(
-        site=esc_html(store.config.site_name),
-        action=esc_url(_home(store, "/wp-login.php")),
-        error=f'<div id="login_error" class="notice notice-error"><p>{error}</p></div>' if error else "",
-        redirect_to=redirect_to,
-    )
-    return HTMLResponse(body, headers={"Content-Type": HTML, **NOCACHE})
-
-
 # --- plumbing ----------------------------------------------------------------------------------------------------
-
-
-def wp_die(message: str, title: str, status: int) -> Response:
-    return HTMLResponse(wp_die_html(message, title), status_code=status, headers={"Content-Type": HTML, **NOCACHE})
-
-
-def _redirect(location: str, status: int = 302) -> Response:
-    return Response(
-        b"",
-        status_code=status,
-        headers={"Location": sanitize_redirect(location), "X-Redirect-By": "WordPress", "Content-Type": HTML},
-    )
-
-
-async def _form(request: Request) -> dict[str, str]:
-    if request.method != "POST":
-        return {}
-    ctype = request.headers.get("content-type", "")
-    if "application/x-www-form-urlencoded" not in ctype and "multipart/form-data" not in ctype:
-        return {}
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 def _request_uri(request: Request) -> str:
@@ -500,35 +386,3 @@ AUTH_HEADER = """
 						WooCommerce		" /></h1>
 	<div class="wc-auth-content">
 """
-
-WP_LOGIN_TEMPLATE = """<!DOCTYPE html>
-<html lang="en-US">
-<head>
-	<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
-	<title>Log In &lsaquo; {site} &#8212; WordPress</title>
-	<meta name='robots' content='noindex, follow' />
-</head>
-<body class="login no-js login-action-login wp-core-ui  locale-en-us">
-	<div id="login">
-		<h1 class="screen-reader-text">Log In</h1>
-		{error}
-		<form name="loginform" id="loginform" action="{action}" method="post">
-			<p>
-				<label for="user_login">Username or Email Address</label>
-				<input type="text" name="log" id="user_login" class="input" value="" size="20" autocapitalize="off" autocomplete="username" required="required" />
-			</p>
-			<div class="user-pass-wrap">
-				<label for="user_pass">Password</label>
-				<input type="password" name="pwd" id="user_pass" class="input password-input" value="" size="20" autocomplete="current-password" spellcheck="false" required="required" />
-			</div>
-			<p class="forgetmenot"><input name="rememberme" type="checkbox" id="rememberme" value="forever"  /> <label for="rememberme">Remember Me</label></p>
-			<p class="submit">
-				<input type="submit" name="wp-submit" id="wp-submit" class="button button-primary button-large" value="Log In" />
-				<input type="hidden" name="redirect_to" value="{redirect_to}" />
-				<input type="hidden" name="testcookie" value="1" />
-			</p>
-		</form>
-	</div>
-</body>
-</html>
-"""  # noqa: E501
