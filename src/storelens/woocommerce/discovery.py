@@ -5,7 +5,7 @@ REST root from the `Link: <…>; rel="https://api.w.org/"` header (or the `<link
 `/?rest_route=/`), and reads the WordPress index: the real home URL (what OAuth signs and wc-auth lives under), the
 name, the time zone, whether WooCommerce is there and whether permalinks are plain. Each way this can fail is a typed
 error with the owner's fix. `describe_store` then uses a keyed `StoreClient` for currency, routes, Analytics settings
-and the key's permissions.
+and the key's permissions (it lives in `store_details` and is re-exported here).
 """
 
 from __future__ import annotations
@@ -13,23 +13,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from .auth import AuthMethod, error_body
+from .auth import error_body
 from .body import classify_non_json, detect_firewall, is_maintenance, maintenance_error, parse_json_lenient
 from .client import ClientConfig, StoreClient
-from .dates import gmt_filter
 from .errors import (
     Blocked,
     DataError,
     Misconfigured,
     NeedsReauth,
-    NotFound,
     Retriable,
     StoreError,
     StoreWarning,
@@ -38,10 +36,12 @@ from .errors import (
     plain_permalinks_warning,
 )
 from .retry import Sleep
+from .store_details import StoreDetails, describe_store
 from .urls import RestRoot, candidate_urls
 
+__all__ = ["SiteInfo", "StoreDetails", "describe_store", "discover", "find_api_root"]
+
 MAX_REDIRECTS = 5
-FAR_FUTURE = datetime(2999, 1, 1)
 _API_LINK = re.compile(r"<([^>]+)>\s*;\s*rel=\"?https://api\.w\.org/\"?", re.I)
 _API_TAG = re.compile(
     r"<link\b(?=[^>]*\brel=[\"']https://api\.w\.org/[\"'])(?=[^>]*\bhref=[\"']([^\"']+)[\"'])[^>]*>", re.I
@@ -89,22 +89,6 @@ class SiteInfo:
             except (ZoneInfoNotFoundError, ValueError):
                 pass
         return timezone(timedelta(hours=self.gmt_offset or 0))
-
-
-@dataclass
-class StoreDetails:
-    """What the keys revealed (`describe_store`)."""
-
-    auth_method: AuthMethod
-    permissions: str | None  # "read", "read_write" (or "write"); None when the probe was inconclusive
-    currency: str | None
-    has_refunds_route: bool
-    has_subscriptions: bool
-    analytics_date_type: str | None  # woocommerce_date_type; None = unset (WooCommerce's default: date_paid)
-    analytics_excluded_statuses: list[str] | None  # None = unset (WooCommerce's default list)
-    supports_modified_after: bool | None = None  # measured: False when the store ignores the filter
-    order_count: int | None = None  # X-WP-Total of orders with status=any (trash excluded)
-    warnings: list[StoreWarning] = field(default_factory=list)
 
 
 def find_api_root(response: httpx.Response) -> str | None:
@@ -345,116 +329,3 @@ async def discover(
             last = err
     assert last is not None
     raise last
-
-
-async def describe_store(client: StoreClient) -> StoreDetails:
-    """With keys: check them (running the auth ladder), then currency, routes, Analytics settings, permissions.
-
-    The permission probe is `POST /wc/v3/webhooks` with an empty body. WordPress runs WooCommerce's key-scope check
-    (`rest_pre_dispatch`, `WC_REST_Authentication::check_user_permissions`) before matching the route and validating
-    parameters, so a read-only key gets 401 "does not have write permissions" while a read_write key gets past it
-    and stops at parameter validation (400 `rest_missing_callback_param`: `topic` and `delivery_url` are required),
-    before any permission callback or handler runs: nothing is ever created.
-    """
-    first = await client.check_keys()
-    assert client.auth_method is not None
-    method = client.auth_method
-    modified_after = await _honours_modified_after(client, first.total)
-    currency = await _currency(client)
-    refunds = await _route_exists(client, "/wc/v3/refunds", {"per_page": 1, "_fields": "id"})
-    try:
-        subs = (await client.request("GET", "/wc/v3/subscriptions/statuses", authenticate=False)).status == 200
-    except StoreError:
-        subs = False
-    date_type, excluded = await _analytics_options(client)
-    permissions = await _permissions(client)
-    return StoreDetails(
-        auth_method=method,
-        permissions=permissions,
-        currency=currency,
-        has_refunds_route=refunds,
-        has_subscriptions=subs,
-        analytics_date_type=date_type,
-        analytics_excluded_statuses=excluded,
-        supports_modified_after=modified_after,
-        order_count=first.total,
-        warnings=list(client.warnings.values()) + ([legacy_woocommerce_warning()] if modified_after is False else []),
-    )
-
-
-async def _honours_modified_after(client: StoreClient, orders: int | None) -> bool | None:
-    """Ask for orders modified after the year 2999: a store that returns any ignores the filter (WooCommerce < 5.8
-    silently drops unknown parameters). Unknown (None) when the store has no orders to show the difference."""
-    if not orders:
-        return None
-    params = {"per_page": 1, "_fields": "id", "status": "any", **gmt_filter(modified_after=FAR_FUTURE)}
-    try:
-        resp = await client.get("/wc/v3/orders", params)
-    except DataError:
-        return None
-    return not resp.data
-
-
-async def _currency(client: StoreClient) -> str | None:
-    try:
-        resp = await client.get("/wc/v3/settings/general")
-        for setting in resp.data if isinstance(resp.data, list) else []:
-            if isinstance(setting, dict) and setting.get("id") == "woocommerce_currency" and setting.get("value"):
-                return str(setting["value"])
-    except (DataError, NeedsReauth) as err:
-        if isinstance(err, NeedsReauth) and err.code == "keys_invalid":
-            raise
-    try:
-        resp = await client.get("/wc/v3/data/currencies/current")
-        if isinstance(resp.data, dict) and resp.data.get("code"):
-            return str(resp.data["code"])
-    except (DataError, NeedsReauth) as err:
-        if isinstance(err, NeedsReauth) and err.code == "keys_invalid":
-            raise
-    return None
-
-
-async def _route_exists(client: StoreClient, route: str, params: dict[str, Any]) -> bool:
-    try:
-        await client.get(route, params)
-    except NotFound as err:
-        if err.code == "no_route":
-            return False
-        raise
-    return True
-
-
-async def _analytics_options(client: StoreClient) -> tuple[str | None, list[str] | None]:
-    try:
-        resp = await client.get(
-            "/wc-admin/options",
-            {"options": "woocommerce_date_type,woocommerce_excluded_report_order_statuses"},
-        )
-    except (DataError, NeedsReauth) as err:
-        if isinstance(err, NeedsReauth) and err.code == "keys_invalid":
-            raise
-        return None, None
-    data = resp.data if isinstance(resp.data, dict) else {}
-    date_type = data.get("woocommerce_date_type")
-    excluded = data.get("woocommerce_excluded_report_order_statuses")
-    return (
-        date_type if isinstance(date_type, str) and date_type else None,
-        [str(s) for s in excluded] if isinstance(excluded, list) else None,
-    )
-
-
-async def _permissions(client: StoreClient) -> str | None:
-    try:
-        await client.post("/wc/v3/webhooks", json={})
-    except NeedsReauth as err:
-        if err.code == "keys_read_only":
-            return "read"
-        if err.code == "keys_invalid":
-            raise
-        return None
-    except DataError as err:
-        if err.status == 400:
-            return "read_write"
-        return None
-    # A 2xx here would mean the store created something from an empty body: never seen, but don't claim a scope.
-    return None
