@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from storelens.fakestore.faults import wp_die_html
+from storelens.fakestore.error_pages import wp_die_html
 from storelens.fakestore.wpsession import sessions
 from storelens.fakestore.wpurls import (
     add_query_arg,
