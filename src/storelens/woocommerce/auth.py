@@ -83,9 +83,15 @@ def classify_refusal(status: int, data: Any, url: str) -> tuple[Outcome, StoreEr
     wc_code, message = error_body(data)
     msg = message or ""
     low = msg.lower()
+
+    def stop(error: type[StoreError], text: str, *, code: str, fix: str = "") -> tuple[Outcome, StoreError]:
+        """WooCommerce read the key and refused for this reason: the ladder stops here with the owner's fix."""
+        return Outcome.ACCEPTED, error(text, code=code, fix=fix, status=status, url=url, wc_code=wc_code)
+
     if status == 403:
         if wc_code and wc_code.startswith("woocommerce_rest_"):
-            return Outcome.ACCEPTED, NeedsReauth(
+            return stop(
+                NeedsReauth,
                 "The WordPress user who approved Storelens no longer has the rights to read this store's data "
                 f"(WooCommerce said: “{msg}”).",
                 code="permission_denied",
@@ -93,77 +99,62 @@ def classify_refusal(status: int, data: Any, url: str) -> tuple[Outcome, StoreEr
                     "Reconnect Store while logged in as a shop manager or administrator, or give that user back its "
                     "role under Users in WordPress."
                 ),
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         return Outcome.ANONYMOUS, None
     if status != 401:
         return Outcome.ACCEPTED, None
     if wc_code == "woocommerce_rest_authentication_error":
         if "consumer secret is invalid" in low:
-            return Outcome.ACCEPTED, NeedsReauth(
+            return stop(
+                NeedsReauth,
                 "Your store does not accept Storelens's key: the consumer secret does not match the key.",
                 code="keys_invalid",
                 fix=KEYS_INVALID_FIX,
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "consumer key is invalid" in low:
-            return Outcome.ACCEPTED, NeedsReauth(
+            return stop(
+                NeedsReauth,
                 "Your store does not know Storelens's key any more: it was revoked or deleted (WooCommerce calls "
                 "this “Auth Failed”).",
                 code="keys_invalid",
                 fix=KEYS_INVALID_FIX,
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "does not have write permissions" in low:
-            return Outcome.ACCEPTED, NeedsReauth(
+            return stop(
+                NeedsReauth,
                 "Storelens's key on your store is read-only, so Storelens cannot register webhooks or make changes.",
                 code="keys_read_only",
                 fix=(
                     "Reconnect Store and approve Read/Write access to get live updates; read-only keys work with "
                     "polling only."
                 ),
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "does not have read permissions" in low:
-            return Outcome.ACCEPTED, NeedsReauth(
+            return stop(
+                NeedsReauth,
                 "Storelens's key on your store is write-only, so it cannot read orders.",
                 code="keys_invalid",
                 fix=KEYS_INVALID_FIX,
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "invalid signature" in low:
             return Outcome.BAD_SIGNATURE, None
         if "invalid timestamp" in low:
-            return Outcome.ACCEPTED, Misconfigured(
+            return stop(
+                Misconfigured,
                 "Your store refused Storelens's signed request because the two clocks disagree by more than 15 "
                 "minutes.",
                 code="clock_skew",
                 fix="Make sure the clocks of the Storelens server and of your store's server are set correctly (NTP).",
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "invalid nonce" in low:
-            return Outcome.ACCEPTED, Retriable(
+            return stop(
+                Retriable,
                 "Your store saw the same signed request twice.",
                 code="server_error",
                 fix="Storelens retries with a new signature by itself.",
-                status=status,
-                url=url,
-                wc_code=wc_code,
             )
         if "cannot be used to access this endpoint" in low or "unknown request method" in low:
-            return Outcome.ACCEPTED, DataError(msg, code="bad_request", status=status, url=url, wc_code=wc_code)
+            return stop(DataError, msg, code="bad_request")
         return Outcome.BAD_SIGNATURE, None
     if wc_code == "woocommerce_rest_authentication_missing_parameter":
         return Outcome.BAD_SIGNATURE, None  # something between us and PHP dropped query parameters
