@@ -5,6 +5,20 @@ from __future__ import annotations
 from .books import Book
 from .people import customer_person, gravatar
 
+CUSTOMER_ADDRESS_KEYS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "postcode",
+    "country",
+    "state",
+    "email",
+    "phone",
+)
+
 
 class CustomerRecords:
     """OrderFactory's customer builder (a mixin: seed and paying flags live on the factory)."""
@@ -61,21 +75,14 @@ class CustomerRecords:
         }
 
 
+def blank_customer_addresses() -> tuple[dict[str, str], dict[str, str]]:
+    """A customer's empty billing and shipping addresses, keys in the order WooCommerce prints them."""
+    billing = dict.fromkeys(CUSTOMER_ADDRESS_KEYS, "")
+    return billing, {k: "" for k in billing if k != "email"}
+
+
 def admin_customer(created: int) -> dict:
-    empty_billing = {
-        "first_name": "",
-        "last_name": "",
-        "company": "",
-        "address_1": "",
-        "address_2": "",
-        "city": "",
-        "postcode": "",
-        "country": "",
-        "state": "",
-        "email": "",
-        "phone": "",
-    }
-    empty_shipping = {k: "" for k in empty_billing if k != "email"}
+    empty_billing, empty_shipping = blank_customer_addresses()
     return {
         "id": 1,
         "date_created": created,

@@ -6,6 +6,7 @@ import copy
 import threading
 
 from .books import Book
+from .customer_records import blank_customer_addresses
 from .errors import StoreError
 
 
@@ -36,23 +37,7 @@ class CustomerWrites:
             cid = self.customers.ids[-1] + 1
             first, last = str(payload.get("first_name", "")), str(payload.get("last_name", ""))
             username = str(payload.get("username") or email.split("@")[0])
-            billing = {
-                k: ""
-                for k in (
-                    "first_name",
-                    "last_name",
-                    "company",
-                    "address_1",
-                    "address_2",
-                    "city",
-                    "postcode",
-                    "country",
-                    "state",
-                    "email",
-                    "phone",
-                )
-            }
-            shipping = {k: "" for k in billing if k != "email"}
+            billing, shipping = blank_customer_addresses()
             billing.update({k: str(v) for k, v in (payload.get("billing") or {}).items() if k in billing})
             shipping.update({k: str(v) for k, v in (payload.get("shipping") or {}).items() if k in shipping})
             from .people import gravatar

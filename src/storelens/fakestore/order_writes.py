@@ -10,7 +10,7 @@ from .books import Book
 from .errors import StoreError
 from .money import d
 from .order_lines import OrderLines, _ItemIds
-from .vocabulary import PAID_STATUSES, WC_VERSION, currency_symbol
+from .vocabulary import EVERY_STATUS, PAID_STATUSES, WC_VERSION, currency_symbol
 
 
 class OrderWrites(OrderLines):
@@ -125,7 +125,7 @@ class OrderWrites(OrderLines):
         return self.orders.materialize(order_id)
 
     def _check_order_status(self, status: str) -> None:
-        allowed = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft"]
+        allowed = [s for s in EVERY_STATUS if s != "trash"]
         if status not in allowed and status != "trash":
             message = f"status is not one of {_enum_text(allowed)}."
             raise StoreError(400, "rest_invalid_param", "Invalid parameter(s): status", {"status": message})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import d, fmt, number, trim
+from .money import d, fmt, trim
 from .pricing import (
     RATE_BY_ID,
+    tax_line,
 )
 
 
@@ -40,18 +41,8 @@ def refunded_item_meta(meta_id: int, item_id: int) -> dict:
 
 
 def refund_tax_line(item_id: int, rate_id: int, tax: Decimal, shipping_tax: Decimal) -> dict:
-    rate = RATE_BY_ID[rate_id]
-    return {
-        "id": item_id,
-        "rate_code": rate.code,
-        "rate_id": rate.id,
-        "label": rate.label,
-        "compound": False,
-        "tax_total": fmt(-tax),
-        "shipping_tax_total": fmt(-shipping_tax),
-        "rate_percent": number(rate.percent),
-        "meta_data": [],
-    }
+    """A tax line of a refund: the order's tax line for that rate, negated."""
+    return tax_line(item_id, RATE_BY_ID[rate_id], -tax, -shipping_tax)
 
 
 def _negate_taxes(taxes: list[dict]) -> list[dict]:

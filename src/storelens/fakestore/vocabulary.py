@@ -3,6 +3,8 @@ currencies and order statuses, weighted like the lab store."""
 
 from __future__ import annotations
 
+from .books import STATUSES
+
 DAY = 86_400
 WC_VERSION = "9.9.5"
 
@@ -86,17 +88,7 @@ OLD_STATUSES = [
     ("checkout-draft", 1),
     ("trash", 6),
 ]
-EVERY_STATUS = [
-    "pending",
-    "processing",
-    "on-hold",
-    "completed",
-    "cancelled",
-    "refunded",
-    "failed",
-    "checkout-draft",
-    "trash",
-]
+EVERY_STATUS = STATUSES[: STATUSES.index("trash") + 1]  # every status a generated order can have
 RECENT_STATUSES = [  # the last 30 days
     ("completed", 380),
     ("processing", 120),
