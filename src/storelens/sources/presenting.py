@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -65,21 +64,14 @@ class Progress:
 
 
 def import_progress(source: Source) -> Progress | None:
-    """Orders imported so far, from the sync app's progress row when it keeps one."""
-    for model_name in ("SyncState", "ImportProgress"):
-        try:
-            model = apps.get_model("sync", model_name)
-        except LookupError:
-            continue
-        row = model.objects.filter(source=source).first()
-        if row is None:
-            return None
-        done = getattr(row, "orders_done", None)
-        if done is None:
-            return None
-        step = row.get_phase_display() if hasattr(row, "get_phase_display") and row.phase != "idle" else ""
-        return Progress(int(done or 0), getattr(row, "orders_total", None), step)
-    return None
+    """Orders imported so far, from the sync's progress row."""
+    from storelens.sync.models import SyncState  # sync.models imports sources.models
+
+    row = SyncState.objects.filter(source=source).first()
+    if row is None:
+        return None
+    step = row.get_phase_display() if row.phase != SyncState.Phase.IDLE else ""
+    return Progress(row.orders_done, row.orders_total, step)
 
 
 def phase_of(source: Source, returned: str | None, attempt: ConnectAttempt | None) -> str:

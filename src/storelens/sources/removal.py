@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from storelens.sources.models import Source
 from storelens.woocommerce.errors import StoreError
 
@@ -64,7 +62,5 @@ def delete_webhooks(source: Source) -> tuple[int, str]:
 def remove_source(source: Source) -> RemovalReport:
     name = str(source)
     deleted, problem = delete_webhooks(source)
-    with transaction.atomic():
-        Source.objects.filter(pk=source.pk).update(consumer_key_enc="", consumer_secret_enc="", webhook_secret_enc="")
-        Source.objects.filter(pk=source.pk).delete()
+    Source.objects.filter(pk=source.pk).delete()  # the keys go with the row, the copied data by cascade
     return RemovalReport(name, deleted, problem)

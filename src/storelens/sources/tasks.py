@@ -6,7 +6,6 @@ first real API call with the new keys happens here, never inside the callback re
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -19,17 +18,10 @@ from storelens.woocommerce.errors import StoreError
 log = logging.getLogger(__name__)
 
 
-def _sync_function(name: str) -> Any:
-    """A function of storelens.sync by name; raises (never silently skips) while the sync app lacks it."""
-    module_name, _, attr = name.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise RuntimeError(f"{name} is missing: the sync app must provide it (see notes/DATA-MODEL.md)") from exc
-
-
 def set_status_from_error(source: Source, error: StoreError) -> None:
-    _sync_function("storelens.sync.status.set_status_from_error")(source, error)
+    from storelens.sync.status import set_status_from_error as set_status  # sync.models imports sources.models
+
+    set_status(source, error)
 
 
 def apply_details(source: Source, details: Any) -> None:
@@ -56,10 +48,12 @@ def mark_verified_and_import(source: Source) -> None:
     source.status_code = source.status_message = source.status_fix = ""
     source.status_since = timezone.now()
     source.save()
+    from storelens.sync import tasks as sync_tasks
+
     if first_time:
-        _sync_function("storelens.sync.tasks.start_import")(source.pk)
+        sync_tasks.start_import(source.pk)
     else:
-        _sync_function("storelens.sync.tasks.sync_now")(source.pk)
+        sync_tasks.sync_now(source.pk)
 
 
 def verify_keys_now(source_id: int) -> bool:

@@ -190,9 +190,9 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
     if not source.keys_verified_at:
         messages.error(request, "Connect the store first: Storelens has no working keys for it yet.")
         return redirect("sources:detail", source_id=source.pk)
-    from storelens.sources.tasks import _sync_function
+    from storelens.sync import tasks as sync_tasks
 
-    _sync_function("storelens.sync.tasks.sync_now")(source.pk)
+    sync_tasks.sync_now(source.pk)
     messages.success(request, "Sync started.")
     return redirect("sources:detail", source_id=source.pk)
 
