@@ -32,20 +32,11 @@ def local_str(ts: int | None, tz: str) -> str | None:
     return datetime.fromtimestamp(ts, zone(tz)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def wp_mysql_local(ts: int, tz: str) -> str:
-    return datetime.fromtimestamp(ts, zone(tz)).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def parse_utc_naive(text: str | None) -> int | None:
     """A `*_gmt` value from a WooCommerce payload (naive, UTC) to UTC seconds."""
     if not text:
         return None
     dt = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    return int(dt.timestamp())
-
-
-def local_naive_to_ts(text: str, tz: str) -> int:
-    dt = datetime.strptime(text[:19].replace(" ", "T"), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=zone(tz))
     return int(dt.timestamp())
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
@@ -69,7 +68,3 @@ def tax_of(amount: Decimal, rate_percent: Decimal) -> Decimal:
 
 def cents(value: object) -> int:
     return int(round_dp(d(value), 2) * 100)
-
-
-def from_cents(value: int) -> Decimal:
-    return Decimal(value) / 100

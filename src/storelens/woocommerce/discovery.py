@@ -47,7 +47,6 @@ _API_TAG = re.compile(
     r"<link\b(?=[^>]*\brel=[\"']https://api\.w\.org/[\"'])(?=[^>]*\bhref=[\"']([^\"']+)[\"'])[^>]*>", re.I
 )
 _WP_MARKERS = ("/wp-content/", "/wp-includes/", 'content="wordpress', "wp-json", "wp-emoji")
-_REST_OFF_CODES = {"rest_cannot_access", "rest_disabled", "rest_login_required", "rest_not_logged_in"}
 
 
 @dataclass

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from .urls import encode_component
 
 ALGORITHMS = {"HMAC-SHA256": hashlib.sha256, "HMAC-SHA1": hashlib.sha1}
-OAUTH_KEYS = ("oauth_consumer_key", "oauth_nonce", "oauth_signature_method", "oauth_timestamp")
 
 
 def signature_base_url(home_url: str, request_path: str, scheme: str) -> str:

@@ -111,18 +111,6 @@ def candidate_urls(text: str) -> list[str]:
     return [url, "http://" + url.removeprefix("https://")]
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def same_site(a: str, b: str) -> bool:
-    """True when two URLs differ at most by scheme and a leading `www.` (what canonical redirects change)."""
-    ha = (urlsplit(a).hostname or "").removeprefix("www.")
-    hb = (urlsplit(b).hostname or "").removeprefix("www.")
-    return ha == hb
-
-
 def encode_component(value: str) -> str:
     """PHP's rawurlencode: RFC 3986 unreserved characters stay, everything else (including `/` and `+`) is %XX."""
     return quote(value, safe="~")

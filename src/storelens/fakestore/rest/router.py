@@ -36,7 +36,6 @@ PERMISSION_ERRORS = {
     "edit": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
     "delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
 }
-NO_PARAMS = ListSpec(orderby=["date"], dates=False)
 
 
 @dataclass
