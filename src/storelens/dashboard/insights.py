@@ -48,7 +48,10 @@ def _one_currency(scope: Scope) -> tuple[list[Any], str]:
     if len({(s.currency or "").upper() for s in scope.sources}) <= 1:
         return scope.sources, ""
     first = scope.sources[0]
-    note = f"Showing {first} only: these stores sell in different currencies, so pick one store to rank its list."
+    note = (
+        f"Lists and lifetime values below are for {first} only: these stores sell in different currencies, so each "
+        "store's list is ranked on its own. Pick a store above to see another."
+    )
     return [first], note
 
 
