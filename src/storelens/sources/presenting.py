@@ -100,7 +100,6 @@ def card_context(request: HttpRequest, source: Source, *, compact: bool = False)
     token = request.GET.get("user_id", "") if not compact else ""
     attempt = connect.attempt_for_token(source, token) if token else None
     phase = phase_of(source, returned, attempt)
-    used_attempts = source.connect_attempts.filter(used_at__isnull=False).count()
     latest = attempt or source.connect_attempts.order_by("-pk").first()
     progress = import_progress(source) if source.status == Source.Status.IMPORTING else None
     # Only the "ready" card offers Connect Store; the check may resolve a host name, so it isn't run on every poll.
@@ -115,7 +114,10 @@ def card_context(request: HttpRequest, source: Source, *, compact: bool = False)
         "polling": phase == "verifying" or source.status == Source.Status.IMPORTING,
         "callback_problem": problem,
         "attempt_expired": bool(latest and latest.used_at is None and not latest.is_usable),
-        "reconnected": returned == "1" and used_attempts > 1 and phase == "connected",
+        # Counted only on the return from the store, not on every poll of the card.
+        "reconnected": returned == "1"
+        and phase == "connected"
+        and source.connect_attempts.filter(used_at__isnull=False).count() > 1,
         "revoke_old_key": REVOKE_OLD_KEY,
         "has_keys": bool(source.consumer_key_enc),
         "callback_url": connect.callback_url(),
