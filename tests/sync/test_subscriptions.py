@@ -1,0 +1,46 @@
+"""Stores with WooCommerce Subscriptions: detected through `subscriptions/statuses`, imported with the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storelens.commerce.models import Subscription
+from storelens.sync.api import run_sync
+
+from .conftest import FAST_RETRIES, HOME, make_fake, make_source
+from .equality import assert_copy_equals_store, cents
+
+pytestmark = pytest.mark.django_db
+
+
+def test_subscriptions_are_imported_when_the_store_has_them(workspace: Any, serve_in_process: dict) -> None:
+    fake = make_fake(120, seed=43, subscriptions=True)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    source.refresh_from_db()
+    assert source.has_subscriptions
+    store = fake.store
+    view = store.view(dp=4)
+    expected = {
+        sid: store.subscription_json(sid, view)
+        for sid in list(store.subscriptions.ids)
+        if store.subscriptions.exists(sid)
+    }
+    assert expected, "the fake store generated no subscriptions"
+    got = {s.wc_id: s for s in Subscription.objects.filter(source=source, deleted_at__isnull=True)}
+    assert set(got) == set(expected)
+    for sid, payload in expected.items():
+        assert (got[sid].status, got[sid].total_minor) == (payload["status"], cents(payload["total"]))
+    assert_copy_equals_store(source, store)
+
+
+def test_a_store_without_subscriptions_is_recorded_as_such(workspace: Any, serve_in_process: dict) -> None:
+    fake = make_fake(40, seed=47)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    source.refresh_from_db()
+    assert source.has_subscriptions is False and not Subscription.objects.exists()
