@@ -76,26 +76,40 @@ class Home:
 
 
 def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
-    rates = Rates()
-
-    def rep(first: date, last: date) -> Report:
-        # Rollups only: the home page answers in milliseconds whatever the history size (customers are on their page).
-        return build(sources, first, last, currency=currency, rates=rates, with_customers=False)
-
+    """Every home figure from ONE rollup query over the span they cover (same month last year → today), sliced by day
+    here: the page costs one indexed aggregate whatever the history size."""
     start = month_start(today)
     days = today.day
-    months = []
+    ranges = {
+        "today": (today, today),
+        "mtd": (start, today),
+        "last_month": same_days_of(shift_months(start, -1), days),
+        "last_year": same_days_of(shift_months(start, -12), days),
+    }
     for back in (3, 2, 1):
         first = shift_months(start, -back)
-        months.append(rep(first, month_end(first)))
-    mtd = rep(start, today)
+        ranges[f"month-{back}"] = (first, month_end(first))
+    span_first = min(f for f, _ in ranges.values())
+    whole = build(sources, span_first, today, currency=currency, rates=Rates(), with_customers=False)
+
+    def rep(first: date, last: date) -> Report:
+        daily = {d: t for d, t in whole.daily.items() if first <= d <= last}
+        totals = Totals()
+        for t in daily.values():
+            totals.add(t)
+        return Report(
+            currency=whole.currency, first=first, last=last, timezone=whole.timezone, totals=totals, daily=daily
+        )
+
+    reports = {name: rep(*r) for name, r in ranges.items()}
+    months = [reports["month-3"], reports["month-2"], reports["month-1"]]
     return Home(
-        currency=mtd.currency,
+        currency=whole.currency,
         today=today,
-        today_report=rep(today, today),
-        mtd=mtd,
-        last_month_same_days=rep(*same_days_of(shift_months(start, -1), days)),
-        last_year_same_days=rep(*same_days_of(shift_months(start, -12), days)),
+        today_report=reports["today"],
+        mtd=reports["mtd"],
+        last_month_same_days=reports["last_month"],
+        last_year_same_days=reports["last_year"],
         months=months,
         forecast_minor=forecast_minor(months, today),
         goal_minor=goal_minor,
