@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from django.utils import timezone
 
 from storelens.commerce.models import Order, Refund
-from storelens.sync import api
 from storelens.sync.api import run_sync
 from storelens.sync.models import Cursor
 
@@ -126,24 +124,11 @@ def test_a_deleted_refund_stops_counting(imported: tuple[Any, Any]) -> None:
     assert_copy_equals_store(source, store)
 
 
-class IgnoresModifiedFilters(httpx.AsyncBaseTransport):
-    """WooCommerce < 5.8 silently ignores modified_after/modified_before (the fake's legacy mode drops only the
-    /refunds route), so this transport removes them before the fake sees the request."""
-
-    def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        params = [(k, v) for k, v in request.url.params.multi_items() if not k.startswith("modified_")]
-        request.url = request.url.copy_with(params=params)
-        return await self.inner.handle_async_request(request)
-
-
 def test_a_legacy_store_ignoring_modified_after_is_detected_and_still_exact(
     workspace: Any, serve_in_process: dict
 ) -> None:
     fake = make_fake(250, seed=8, modes={"legacy-woocommerce"})
-    api.transport_factory = lambda source: IgnoresModifiedFilters(fake.app)
+    serve_in_process[HOME] = fake
     source = make_source(workspace, fake)
     run_sync(source.pk, client_options=FAST_RETRIES)
     store = fake.store
