@@ -8,6 +8,7 @@ import pytest
 
 from storelens.sources.models import Source
 from storelens.sync.api import run_sync
+from storelens.sync.status import clear_status
 from storelens.woocommerce.errors import StoreError
 
 from .conftest import FAST_RETRIES, HOME, make_fake, make_source
@@ -55,3 +56,26 @@ def test_maintenance_mode_is_unreachable_for_now(fake_and_source: tuple[Any, Any
     fake.store.config.set_modes({"maintenance"})
     failed = _sync_expecting_failure(source)
     assert failed.status == Source.Status.UNREACHABLE and failed.status_fix
+
+
+def test_a_cleared_problem_during_an_unfinished_import_returns_to_importing_not_connected(
+    fake_and_source: tuple[Any, Any],
+) -> None:
+    """The store goes into maintenance after the first page is written; a health check that later finds it fine
+    clears the problem (clear_status, as `health.runner.check_source` does), but the import is not done yet."""
+    fake, source = fake_and_source
+
+    def maintenance_after_first_page(state: Any) -> None:
+        if state.pages_done >= 1:
+            fake.store.config.set_modes({"maintenance"})
+
+    with pytest.raises(StoreError):
+        run_sync(source.pk, progress=maintenance_after_first_page, client_options=FAST_RETRIES)
+    failed = Source.objects.get(pk=source.pk)
+    assert failed.status == Source.Status.UNREACHABLE
+    fake.store.config.set_modes(set())
+    assert clear_status(failed).status == Source.Status.IMPORTING
+    assert Source.objects.get(pk=source.pk).status == Source.Status.IMPORTING
+    run_sync(source.pk, client_options=FAST_RETRIES)  # the import finishes: now it is connected
+    assert Source.objects.get(pk=source.pk).status == Source.Status.CONNECTED
+    assert clear_status(Source.objects.get(pk=source.pk)).status == Source.Status.CONNECTED

@@ -9,6 +9,8 @@ from storelens.health import catalogue  # the one catalogue of problem codes (sh
 from storelens.sources.models import Source
 from storelens.woocommerce.errors import Blocked, DataError, Misconfigured, NeedsReauth, Retriable, StoreError
 
+from .models import SyncState
+
 _REAUTH_FIX = "Click Reconnect Store and approve Storelens again on your store."
 
 
@@ -51,7 +53,10 @@ def set_status_from_error(source: Source, error: StoreError) -> Source:
 
 
 def clear_status(source: Source, status: str = Source.Status.CONNECTED) -> Source:
-    """After a successful pass: the problem is gone."""
+    """After a successful pass or check: the problem is gone. A history import that has begun and not finished keeps
+    the source "importing" (a health check during an import must not make it look complete)."""
+    if status == Source.Status.CONNECTED and import_unfinished(source):
+        status = Source.Status.IMPORTING
     if (source.status, source.status_code, source.status_message, source.status_fix) == (status, "", "", ""):
         return source
     if source.status != status:
@@ -62,3 +67,9 @@ def clear_status(source: Source, status: str = Source.Status.CONNECTED) -> Sourc
     source.status_fix = ""
     source.save(update_fields=["status", "status_code", "status_message", "status_fix", "status_since", "updated_at"])
     return source
+
+
+def import_unfinished(source: Source) -> bool:
+    return SyncState.objects.filter(
+        source=source, import_started_at__isnull=False, import_completed_at__isnull=True
+    ).exists()
