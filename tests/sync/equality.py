@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from storelens.commerce.models import Customer, LineItem, Order, Refund, RefundLine
+from storelens.commerce.models import Coupon, Customer, LineItem, Order, Product, Refund, RefundLine, Variation
 
 
 def cents(value: Any) -> int:
@@ -123,3 +123,45 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
         customer = rows[wc_id].customer
         if payload["customer_id"]:
             assert customer is not None and customer.wc_id == payload["customer_id"], f"order {wc_id} customer"
+
+
+def assert_catalogue_equals_store(source: Any, store: Any) -> None:
+    """Products (trash included), variations and coupons: which exist, and the fields we store, exactly."""
+
+    def money(value: Any) -> int | None:
+        return cents(value) if value not in (None, "") else None
+
+    def live(book: Any) -> list[int]:
+        return [i for i in list(book.ids) if book.exists(i)]
+
+    want_products = {
+        pid: (p["status"], p["name"], p["sku"], money(p.get("price")), p["date_modified_gmt"])
+        for pid in live(store.products)
+        if (p := store.products.get(pid))
+    }
+    got_products = {
+        p.wc_id: (p.status, p.name, p.sku, p.price_minor, int(p.modified_at.timestamp()) if p.modified_at else None)
+        for p in Product.objects.filter(source=source, deleted_at__isnull=True)
+    }
+    assert got_products == want_products, "products differ"
+    want_variations = {
+        vid: (v["parent_id"], v["sku"], money(v.get("price")))
+        for vid in live(store.variations)
+        if (v := store.variations.get(vid))
+    }
+    got_variations = {
+        v.wc_id: (v.product_wc_id, v.sku, v.price_minor)
+        for v in Variation.objects.filter(source=source, deleted_at__isnull=True)
+    }
+    assert got_variations == want_variations, "variations differ"
+    # The coupons listing omits trashed coupons, as WooCommerce's does: those are deleted for us.
+    want_coupons = {
+        cid: (c["code"].lower(), c["discount_type"], Decimal(str(c["amount"])))
+        for cid in live(store.coupons)
+        if (c := store.coupons.get(cid)) and c["status"] != "trash"
+    }
+    got_coupons = {
+        c.wc_id: (c.code, c.discount_type, c.amount)
+        for c in Coupon.objects.filter(source=source, deleted_at__isnull=True)
+    }
+    assert got_coupons == want_coupons, "coupons differ"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from storelens.commerce import upsert
-from storelens.commerce.models import Coupon, Customer, Order, Product, Refund, Subscription
+from storelens.commerce.models import Coupon, Customer, Order, Product, Refund, Subscription, Variation
 from storelens.sources.models import Source
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
@@ -39,6 +39,7 @@ WINDOW_DAYS = 30
 REREAD_DAYS = 7
 ORDER_PARAMS = {"dp": 4}
 CENSUS_FIELDS = "id,date_modified_gmt,status"
+CATALOGUE_RESOURCES = ("products", "coupons")  # resources with their own modified_after cursor besides orders
 ONE_SECOND = timedelta(seconds=1)
 
 ProgressCallback = Callable[[SyncState], None]
@@ -446,20 +447,13 @@ class SyncEngine:
         product_ids = await self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products)
         product_ids |= await self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products)
         await db(lambda: upsert.mark_missing_deleted(Product, self.source, product_ids, now=now))()
-        variations = await asyncio.gather(
-            *(self._listing(f"/wc/v3/products/{pid}/variations", ordered) for pid in variable)
-        )
-
-        def write_variations() -> None:
-            with transaction.atomic():
-                for pid, rows in zip(variable, variations, strict=True):
-                    upsert.upsert_variations(self.source, pid, rows, now=now)
-
-        await db(write_variations)()
+        await self._sync_variations(variable)
         coupon_ids = await self._stream(
             "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.source, rows, now=now)
         )
         await db(lambda: upsert.mark_missing_deleted(Coupon, self.source, coupon_ids, now=now))()
+        # The full scans read the store after `now`: the catalogue's incremental windows can start there.
+        await db(self._advance_cursors)(CATALOGUE_RESOURCES)
         if await self._has_subscriptions():
             subscription_ids = await self._stream(
                 "/wc/v3/subscriptions",
@@ -467,6 +461,34 @@ class SyncEngine:
                 lambda rows: upsert.upsert_subscriptions(self.source, rows, now=now),
             )
             await db(lambda: upsert.mark_missing_deleted(Subscription, self.source, subscription_ids, now=now))()
+
+    async def _sync_variations(self, product_ids: Iterable[int]) -> None:
+        """Every variation of these variable products; those a product no longer lists are marked deleted."""
+        pids = sorted(set(product_ids))
+        if not pids:
+            return
+        listings = await asyncio.gather(
+            *(self._listing(f"/wc/v3/products/{pid}/variations", {"orderby": "id", "order": "asc"}) for pid in pids)
+        )
+
+        def write() -> None:
+            with transaction.atomic():
+                for pid, rows in zip(pids, listings, strict=True):
+                    upsert.upsert_variations(self.source, pid, rows, now=self.now)
+                    listed = {int(r["id"]) for r in rows}
+                    Variation.objects.filter(source=self.source, product_wc_id=pid, deleted_at__isnull=True).exclude(
+                        wc_id__in=listed
+                    ).update(deleted_at=self.now)
+
+        await db(write)()
+
+    def _advance_cursors(self, resources: Iterable[str]) -> None:
+        for resource in resources:
+            cursor, created = Cursor.objects.get_or_create(
+                source=self.source, resource=resource, defaults={"position": self.now}
+            )
+            if not created and cursor.position < self.now:
+                Cursor.objects.filter(pk=cursor.pk).update(position=self.now)
 
     async def _has_subscriptions(self) -> bool:
         try:
@@ -482,6 +504,10 @@ class SyncEngine:
     # --------------------------------------------------------------------------------------- incremental
 
     async def incremental(self) -> None:
+        await self.incremental_orders()
+        await self.incremental_catalogue()
+
+    async def incremental_orders(self) -> None:
         """Orders modified since the cursor (minus the lag overlap), in windows of at most 100 rows."""
         cursor = await db(lambda: Cursor.objects.filter(source=self.source, resource="orders").first())()
         if cursor is None:
@@ -492,7 +518,8 @@ class SyncEngine:
         missing: set[int] = set()
         legacy = False
         for status in ("any", "trash"):
-            result = await self._modified_window(status, start, end)
+            params = {"status": status, **ORDER_PARAMS}
+            result = await self._modified_window("/wc/v3/orders", params, start, end, self._write_orders)
             if result is None:
                 legacy = True
                 break
@@ -505,16 +532,62 @@ class SyncEngine:
         await self.fetch_order_refunds(missing | await db(self._orders_lacking_refunds)())
         await db(lambda: Cursor.objects.filter(pk=cursor.pk).update(position=max(cursor.position, self.now)))()
 
-    async def _modified_window(self, status: str, start: datetime, end: datetime) -> set[int] | None:
-        """Write the orders modified in (start, end); None when the store ignored the filter (legacy)."""
+    async def incremental_catalogue(self) -> None:
+        """Products (with the variations of changed variable products) and coupons modified since their cursors, on
+        the same windows as orders. Trashed coupons and hard-deleted products/coupons are not listed by these
+        filters: webhooks and the hourly reconciliation's full scans find them. Customers have no modified filter in
+        WooCommerce: they are re-read by the reconciliation's full scan only."""
+        if self.source.legacy_woocommerce:
+            return  # modified_after is ignored: the reconciliation's full scans keep the catalogue exact
+        cursors = await db(
+            lambda: {c.resource: c for c in Cursor.objects.filter(source=self.source, resource__in=CATALOGUE_RESOURCES)}
+        )()
+        end = self.now + ONE_SECOND
+        if "products" in cursors:
+            variable: set[int] = set()
+            start = cursors["products"].position - self.lag
+            for status in ("any", "trash"):
+                found = await self._modified_window(
+                    "/wc/v3/products", {"status": status}, start, end, self._write_products
+                )
+                if found is None:
+                    return
+                variable |= found
+            await self._sync_variations(variable)
+        if "coupons" in cursors:
+            start = cursors["coupons"].position - self.lag
+            if await self._modified_window("/wc/v3/coupons", {}, start, end, self._write_coupons) is None:
+                return
+        await db(self._advance_cursors)(list(cursors))
+
+    def _write_products(self, rows: list) -> set[int]:
+        """Returns the variable products among them (their variations are re-read)."""
+        with transaction.atomic():
+            upsert.upsert_products(self.source, rows, now=self.now)
+        return {int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations")}
+
+    def _write_coupons(self, rows: list) -> set[int]:
+        with transaction.atomic():
+            upsert.upsert_coupons(self.source, rows, now=self.now)
+        return set()
+
+    async def _modified_window(
+        self,
+        route: str,
+        base: dict[str, Any],
+        start: datetime,
+        end: datetime,
+        write: Callable[[list], set[int]],
+    ) -> set[int] | None:
+        """Write the rows of `route` modified in (start, end), splitting windows of more than a page; returns what
+        `write` returns for them, or None when the store ignored the filter (legacy)."""
         params = {
-            "status": status,
+            **base,
             "orderby": "modified",
             "order": "asc",
-            **ORDER_PARAMS,
             **gmt_filter(modified_after=start - ONE_SECOND, modified_before=end),
         }
-        items, total = await self._page("/wc/v3/orders", params, 0)
+        items, total = await self._page(route, params, 0)
         for row in items:
             modified = parse_gmt(row.get("date_modified_gmt"))
             if modified is not None and modified < start - ONE_SECOND:
@@ -522,16 +595,16 @@ class SyncEngine:
         if total > PER_PAGE and end - start > timedelta(seconds=2):
             middle = start + (end - start) / 2
             middle = middle.replace(microsecond=0)
-            low = await self._modified_window(status, start, middle + ONE_SECOND)
-            high = await self._modified_window(status, middle, end)
+            low = await self._modified_window(route, base, start, middle + ONE_SECOND, write)
+            high = await self._modified_window(route, base, middle, end, write)
             if low is None or high is None:
                 return None
             return low | high
         rows = list(items)
         for offset in range(PER_PAGE, total, PER_PAGE):
-            more, _ = await self._page("/wc/v3/orders", params, offset)
+            more, _ = await self._page(route, params, offset)
             rows.extend(more)
-        return await db(self._write_orders)(rows)
+        return await db(write)(rows)
 
     def _write_orders(self, rows: list) -> set[int]:
         with transaction.atomic():
