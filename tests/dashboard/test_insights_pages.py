@@ -142,3 +142,15 @@ def test_owner_changes_how_a_store_counts_and_figures_follow(shops: Any, alice: 
     assert (ny.date_basis, ny.excluded_statuses, ny.settings_from_store) == ("created", ["cancelled", "failed"], False)
     # On the created basis the unpaid on-hold order (25.00) counts too: 140 + 25.
     assert "$165.00" in client.get(f"/sales/?{MARCH}&source={ny.pk}").content.decode()
+
+
+def test_sales_filtered_to_one_status_show_it_even_when_the_store_excludes_it(
+    shops: Any, alice: Any, client_for: Any
+) -> None:
+    ny, _ = shops
+    upsert_orders(
+        ny, [order_payload(60, status="cancelled", created="2025-03-10T15:00:00", paid="2025-03-10T15:00:00", net=777)]
+    )
+    client = client_for(alice)
+    assert "$7.77" in client.get(f"/sales/?{MARCH}&source={ny.pk}&status=cancelled").content.decode()
+    assert "$7.77" not in client.get(f"/sales/?{MARCH}&source={ny.pk}").content.decode()

@@ -188,7 +188,7 @@ def sales(request: HttpRequest) -> HttpResponse:
 
             for rep in (current, previous):
                 fresh = Report(currency=rep.currency, first=rep.first, last=rep.last, timezone=rep.timezone)
-                rep.daily = daily_in(fresh, scope.sources, scope.currency is not None, None, None, Rates(), statuses)
+                rep.daily = daily_in(fresh, scope.sources, scope.currency is not None, None, [], Rates(), statuses)
                 rep.totals = fresh.totals
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", _base(request, scope, title="Sales", problem=str(exc)))
