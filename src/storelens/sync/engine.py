@@ -434,33 +434,46 @@ class SyncEngine:
         what a full scan no longer finds is marked deleted."""
         now = self.now
         ordered = {"orderby": "id", "order": "asc"}
-        customer_ids = await self._stream(
-            "/wc/v3/customers", {"role": "all", **ordered}, lambda rows: upsert.upsert_customers(self.source, rows)
-        )
-        await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
-        variable: list[int] = []
 
-        def write_products(rows: list) -> None:
-            upsert.upsert_products(self.source, rows, now=now)
-            variable.extend(int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations"))
+        async def customers_then_subscriptions() -> None:
+            customer_ids = await self._stream(
+                "/wc/v3/customers", {"role": "all", **ordered}, lambda rows: upsert.upsert_customers(self.source, rows)
+            )
+            await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
+            if await self._has_subscriptions():  # after customers: subscriptions link to them
+                subscription_ids = await self._stream(
+                    "/wc/v3/subscriptions",
+                    {"status": "any", "dp": 4, **ordered},
+                    lambda rows: upsert.upsert_subscriptions(self.source, rows, now=now),
+                )
+                await db(lambda: upsert.mark_missing_deleted(Subscription, self.source, subscription_ids, now=now))()
 
-        product_ids = await self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products)
-        product_ids |= await self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products)
-        await db(lambda: upsert.mark_missing_deleted(Product, self.source, product_ids, now=now))()
-        await self._sync_variations(variable)
-        coupon_ids = await self._stream(
-            "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.source, rows, now=now)
-        )
-        await db(lambda: upsert.mark_missing_deleted(Coupon, self.source, coupon_ids, now=now))()
+        async def products_then_variations() -> None:
+            variable: list[int] = []
+
+            def write_products(rows: list) -> None:
+                upsert.upsert_products(self.source, rows, now=now)
+                variable.extend(int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations"))
+
+            listed = await all_of(
+                self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products),
+                self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products),
+            )
+            product_ids = set().union(*listed)
+            await db(lambda: upsert.mark_missing_deleted(Product, self.source, product_ids, now=now))()
+            await self._sync_variations(variable)
+
+        async def coupons() -> None:
+            coupon_ids = await self._stream(
+                "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.source, rows, now=now)
+            )
+            await db(lambda: upsert.mark_missing_deleted(Coupon, self.source, coupon_ids, now=now))()
+
+        # Independent listings: concurrently (the client's cap still bounds the requests in flight), so the
+        # catalogue costs the longest listing's round trips rather than the sum of them all.
+        await all_of(customers_then_subscriptions(), products_then_variations(), coupons())
         # The full scans read the store after `now`: the catalogue's incremental windows can start there.
         await db(self._advance_cursors)(CATALOGUE_RESOURCES)
-        if await self._has_subscriptions():
-            subscription_ids = await self._stream(
-                "/wc/v3/subscriptions",
-                {"status": "any", "dp": 4, **ordered},
-                lambda rows: upsert.upsert_subscriptions(self.source, rows, now=now),
-            )
-            await db(lambda: upsert.mark_missing_deleted(Subscription, self.source, subscription_ids, now=now))()
 
     async def _sync_variations(self, product_ids: Iterable[int]) -> None:
         """Every variation of these variable products; those a product no longer lists are marked deleted."""
@@ -504,8 +517,7 @@ class SyncEngine:
     # --------------------------------------------------------------------------------------- incremental
 
     async def incremental(self) -> None:
-        await self.incremental_orders()
-        await self.incremental_catalogue()
+        await all_of(self.incremental_orders(), self.incremental_catalogue())
 
     async def incremental_orders(self) -> None:
         """Orders modified since the cursor (minus the lag overlap), in windows of at most 100 rows."""
@@ -517,9 +529,14 @@ class SyncEngine:
         end = self.now + ONE_SECOND
         missing: set[int] = set()
         legacy = False
-        for status in ("any", "trash"):
-            params = {"status": status, **ORDER_PARAMS}
-            result = await self._modified_window("/wc/v3/orders", params, start, end, self._write_orders)
+        for result in await all_of(
+            *(
+                self._modified_window(
+                    "/wc/v3/orders", {"status": status, **ORDER_PARAMS}, start, end, self._write_orders
+                )
+                for status in ("any", "trash")
+            )
+        ):
             if result is None:
                 legacy = True
                 break
@@ -544,20 +561,20 @@ class SyncEngine:
         )()
         end = self.now + ONE_SECOND
         if "products" in cursors:
-            variable: set[int] = set()
             start = cursors["products"].position - self.lag
-            for status in ("any", "trash"):
-                found = await self._modified_window(
-                    "/wc/v3/products", {"status": status}, start, end, self._write_products
-                )
-                if found is None:
-                    return
-                variable |= found
-            await self._sync_variations(variable)
+            windows = [
+                self._modified_window("/wc/v3/products", {"status": status}, start, end, self._write_products)
+                for status in ("any", "trash")
+            ]
+        else:
+            windows = []
         if "coupons" in cursors:
             start = cursors["coupons"].position - self.lag
-            if await self._modified_window("/wc/v3/coupons", {}, start, end, self._write_coupons) is None:
-                return
+            windows.append(self._modified_window("/wc/v3/coupons", {}, start, end, self._write_coupons))
+        found = await all_of(*windows)
+        if any(f is None for f in found):
+            return  # the store ignored modified_after (legacy): nothing to advance
+        await self._sync_variations(set().union(*found))  # coupons contribute no ids
         await db(self._advance_cursors)(list(cursors))
 
     def _write_products(self, rows: list) -> set[int]:
@@ -799,6 +816,19 @@ class SyncEngine:
             await db(lambda: SyncState.objects.filter(source=self.source).update(last_error=message))()
             raise
         return self.stats
+
+
+async def all_of(*aws: Awaitable[T]) -> list[T]:
+    """Await concurrently; when one fails the others are cancelled (and awaited) before the error propagates, so
+    nothing keeps writing after a pass has given up."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def utc(value: datetime) -> datetime:
