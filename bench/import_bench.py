@@ -147,7 +147,8 @@ def main() -> int:
         print(
             f"{n:>7} orders: wall {result['wall_s']:7.2f} s, ideal {result['ideal_s']:7.2f} s "
             f"({result['requests']} requests × {args.latency_ms:.0f} ms ÷ {args.concurrency}), "
-            f"ratio {result['ratio']:.3f}, CPU {result['cpu_s']:.1f} s (fake store {result['store_cpu_s']:.1f} s), peak RSS {result['peak_rss_mb']:.0f} MB, "
+            f"ratio {result['ratio']:.3f}, CPU {result['cpu_s']:.1f} s (fake store {result['store_cpu_s']:.1f} s), "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB, "
             f"{result['retries']} retries, {result['orders']} orders in the copy",
             flush=True,
         )
