@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from storelens.analytics.definitions import (
     Contribution,
@@ -122,39 +122,37 @@ def deltas_for(
     return deltas
 
 
-def apply(source: Any, deltas: Deltas) -> None:
-    """Add each non-zero delta to its cell in three statements per page: read the touched cells (locked on
-    PostgreSQL), bulk-update those that exist, bulk-insert the new ones.
+def apply(source: Any, deltas: Deltas, batch: int = 300) -> None:
+    """Add each non-zero delta to its cell with one `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`
+    per batch of cells (SQLite ≥ 3.24 and PostgreSQL both speak it).
 
-    One writer per source holds the sync lease; should two ever race on a new cell, the unique constraint fails the
-    page's transaction and the sync retries the page, so a cell is never counted twice.
+    Why raw SQL: Django's `bulk_update` builds a CASE WHEN expression per row and column and resolves each one, which
+    cost ≈ 0.1 ms per cell-column (12 of the 15 s the listener spent in a 10k-order import); the upsert is one
+    statement, needs no read of the cells first, and is atomic on PostgreSQL even should two writers ever meet on a
+    new cell.
     """
     cells = deltas.nonzero()
     if not cells:
         return
-    days = {day for (_, day, _, _) in cells}
-    existing = {
-        (row.basis, row.day, row.currency, row.status): row
-        for row in DailyRollup.objects.select_for_update().filter(
-            source=source, basis__in={b for (b, _, _, _) in cells}, day__in=days
-        )
-    }
-    columns = list(TOTALS_COLUMNS.values())
-    changed, created = [], []
-    for key, t in cells.items():
-        row = existing.get(key)
-        if row is None:
-            basis, day, currency, status = key
-            row = DailyRollup(source=source, basis=basis, day=day, currency=currency, status=status)
-            created.append(row)
-        else:
-            changed.append(row)
-        for name, column in TOTALS_COLUMNS.items():
-            setattr(row, column, (getattr(row, column) or 0) + getattr(t, name))
-    if changed:
-        DailyRollup.objects.bulk_update(changed, columns, batch_size=500)
-    if created:
-        DailyRollup.objects.bulk_create(created, batch_size=500)
+    names = list(TOTALS_COLUMNS)
+    columns = [TOTALS_COLUMNS[n] for n in names]
+    table = connection.ops.quote_name(DailyRollup._meta.db_table)
+    insert_columns = ", ".join(["source_id", "basis", "day", "currency", "status", *columns])
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    placeholders = "(" + ", ".join(["%s"] * (5 + len(columns))) + ")"
+    items = list(cells.items())
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), batch):
+            chunk = items[i : i + batch]
+            params: list[Any] = []
+            for (basis, day, currency, status), t in chunk:
+                params += [source.pk, basis, connection.ops.adapt_datefield_value(day), currency, status]
+                params += [getattr(t, n) for n in names]
+            cursor.execute(
+                f"INSERT INTO {table} ({insert_columns}) VALUES {', '.join([placeholders] * len(chunk))} "
+                f"ON CONFLICT (source_id, basis, day, currency, status) DO UPDATE SET {updates}",
+                params,
+            )
 
 
 def rebuild(source: Any, chunk: int = 5000) -> int:
