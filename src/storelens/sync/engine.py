@@ -285,28 +285,31 @@ class SyncEngine:
         has_plan = await db(lambda: ImportWindow.objects.filter(source=self.source).exists())()
         if not has_plan:
             horizon = state.import_started_at or self.now
-            first = await self.client.get_page(
-                "/wc/v3/orders",
-                {
-                    "status": "any",
-                    "orderby": "date",
-                    "order": "asc",
-                    "_fields": "id,date_created_gmt",
-                    **gmt_filter(before=horizon + ONE_SECOND),
-                },
-                page=1,
-                per_page=1,
+            first, trash = await all_of(
+                self.client.get_page(
+                    "/wc/v3/orders",
+                    {
+                        "status": "any",
+                        "orderby": "date",
+                        "order": "asc",
+                        "_fields": "id,date_created_gmt",
+                        **gmt_filter(before=horizon + ONE_SECOND),
+                    },
+                    page=1,
+                    per_page=1,
+                ),
+                self.client.get_page("/wc/v3/orders", {"status": "trash", "_fields": "id"}, per_page=1),
             )
-            trash = await self.client.get_page("/wc/v3/orders", {"status": "trash", "_fields": "id"}, per_page=1)
             earliest = parse_gmt(first.items[0].get("date_created_gmt")) if first.items else None
             await db(self._plan_import)(earliest, first.total or 0, trash.total or 0)
         await db(self._set_phase)(SyncState.Phase.IMPORTING)
         await self._notify()
         log.info("source %s: importing orders", self.source.pk)
-        missing = await self._run_windows("orders")
+        # Whether the store has /refunds is asked alongside the order pages, not as a round trip of its own after them.
+        missing, has_refunds_route = await all_of(self._run_windows("orders"), self._has_refunds_route())
         log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
         await db(self._set_phase)(SyncState.Phase.REFUNDS)
-        if await self._has_refunds_route():
+        if has_refunds_route:
             await db(self._plan_refunds)()
             await self._run_windows("refunds")
             missing = await db(self._orders_lacking_refunds)()
