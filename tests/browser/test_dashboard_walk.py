@@ -85,6 +85,17 @@ def test_walk_every_page_with_screenshots(start_storelens_server: Any, browser_p
     assert time.monotonic() - started < 2.0
     screenshot(page, "dashboard/home-live")
 
+    # The workspace's reporting currency, chosen on Settings, is what the combined view is shown in.
+    page.goto(server.url + "/settings/#reporting")
+    page.get_by_label("Currency").select_option("GBP")
+    page.locator("#reporting").get_by_role("button", name="Save").click()
+    page.get_by_text("Reporting currency saved").wait_for()
+    screenshot(page, "dashboard/settings-reporting-currency")
+    page.goto(server.url + "/sales/?preset=90d")
+    page.wait_for_selector("[data-chart] svg, [data-chart] .chart-empty")
+    assert "£" in page.locator(".kpis, main").first.inner_text()
+    screenshot(page, "dashboard/sales-in-reporting-currency")
+
     # Phone width.
     page.set_viewport_size({"width": 390, "height": 844})
     for path, name, _ in PAGES[:3]:

@@ -64,3 +64,14 @@ class MonthlyGoal(models.Model):
     workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     currency = models.CharField(max_length=3)
     amount_minor = models.BigIntegerField()
+
+
+class WorkspaceReporting(models.Model):
+    """The currency a workspace's combined view (every store added up) is shown in, converted at ECB rates.
+
+    Analytics-owned and one-to-one (like `MonthlyGoal`) rather than a field on `accounts.Workspace`: only the
+    analytics pages, API and CLI read it, and a workspace without a row simply has no preference.
+    """
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)

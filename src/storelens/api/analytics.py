@@ -18,9 +18,10 @@ from pydantic import BeforeValidator
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped
 from storelens.analytics import explore, queries
-from storelens.analytics.fx import UnknownRate, read_history
+from storelens.analytics.fx import UnknownRate
 from storelens.analytics.money import decimal_string
 from storelens.analytics.report import ReportError, build
+from storelens.analytics.reporting import combined_currency, ecb_currencies
 from storelens.analytics.settings import report_settings
 
 metrics_router = Router(tags=["metrics"])
@@ -40,7 +41,7 @@ def _iso_day(value: Any) -> Any:
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
 # The currencies the ECB publishes (plus EUR): the only ones a combined view can convert into.
-Currency = StrEnum("Currency", {code: code for code in ["EUR", *sorted(read_history())]})  # type: ignore[misc]
+Currency = StrEnum("Currency", {code: code for code in ecb_currencies()})  # type: ignore[misc]
 
 
 class RangeQuery(Schema):
@@ -132,8 +133,8 @@ def _report(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Any:
     sources = _sources(request, q.source)
     first, last = _range(q, sources)
     currency = q.currency.value if q.currency else None
-    if currency is None and len({(s.currency or "").upper() for s in sources}) > 1:
-        currency = (sources[0].currency or "EUR").upper()  # as the pages do: the first store's currency
+    if q.source is None:  # every store: the workspace's reporting currency, as the pages do
+        currency = combined_currency(getattr(request, "workspace", None), sources, currency)
     try:
         return build(sources, first, last, currency, q.date_basis, _excluded(q), with_customers=customers)
     except (ReportError, UnknownRate) as exc:
@@ -147,8 +148,9 @@ def _report(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Any:
 )
 def summary(request: HttpRequest, q: Query[RangeQuery]) -> Any:
     """Without `source`: every store of the workspace, converted at each day's ECB rate into `currency` (default: the
-    first store's currency when they differ). Defaults: this month to date, each store's date basis and excluded
-    statuses. 409 when an amount's currency has no ECB rate: it is never guessed."""
+    workspace's reporting currency from Settings, else the first store's currency when they differ). Defaults: this
+    month to date, each store's date basis and excluded statuses. 409 when an amount's currency has no ECB rate: it
+    is never guessed."""
     data = _report(request, q).as_json()
     data["date_from"], data["date_to"] = data.pop("from"), data.pop("to")
     return data

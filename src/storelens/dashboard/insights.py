@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from storelens.accounts.models import Membership
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
 from storelens.analytics import explore, queries
 from storelens.analytics.definitions import DateBasis, Totals
@@ -27,6 +28,8 @@ from storelens.analytics.models import MonthlyGoal
 from storelens.analytics.money import decimal_string, to_minor
 from storelens.analytics.overview import home as home_figures
 from storelens.analytics.report import ReportError, build
+from storelens.analytics.reporting import ReportingCurrencyError
+from storelens.analytics.reporting import set_reporting_currency as save_reporting_currency
 from storelens.analytics.settings import report_settings
 from storelens.dashboard.insights_scope import PRESETS, Scope, csv_response, scope_of
 
@@ -123,6 +126,25 @@ def set_goal(request: HttpRequest) -> HttpResponse:
     MonthlyGoal.objects.update_or_create(workspace=workspace, defaults={"currency": currency, "amount_minor": amount})
     messages.success(request, "Monthly goal saved.")
     return redirect("dashboard:home")
+
+
+@workspace_required
+@require_POST
+def set_reporting_currency(request: HttpRequest) -> HttpResponse:
+    """The combined view's currency is the whole workspace's, so only an owner changes it (as with its name)."""
+    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+        messages.error(request, "Only an owner of this workspace can change its reporting currency.")
+        return redirect("dashboard:settings")
+    try:
+        code = save_reporting_currency(request.workspace, request.POST.get("currency", ""))  # type: ignore[attr-defined]
+    except ReportingCurrencyError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("dashboard:settings") + "#reporting")
+    if code:
+        messages.success(request, f"Reporting currency saved: every store added up is now shown in {code}.")
+    else:
+        messages.success(request, "Reporting currency cleared: stores sharing a currency are added up unconverted.")
+    return redirect(reverse("dashboard:settings") + "#reporting")
 
 
 async def _live_events(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from storelens.accounts.scoping import scoped
 from storelens.analytics.overview import month_end, month_start, shift_months
+from storelens.analytics.reporting import combined_currency
 from storelens.analytics.settings import report_settings
 from storelens.analytics.timezones import local_day
 
@@ -102,10 +103,11 @@ def scope_of(request: HttpRequest) -> Scope:
         first, last = preset_range(preset, today)
     elif first > last:
         first, last = last, first
-    currency = (request.GET.get("currency") or "").upper() or None
-    if currency is None and len({(s.currency or "").upper() for s in sources}) > 1:
-        # Several stores in several currencies: the combined view converts into the first store's currency.
-        currency = (sources[0].currency or "USD").upper()
+    asked = (request.GET.get("currency") or "").upper() or None
+    # The combined view: the currency asked for, else the workspace's reporting currency (Settings); one store: its
+    # own currency (WooCommerce parity) unless another is asked for.
+    workspace = getattr(request, "workspace", None)
+    currency = combined_currency(workspace, sources, asked) if selected is None else asked
     return Scope(sources, all_sources, selected, first, last, preset, today, currency)
 
 

@@ -8,6 +8,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("goal/", insights.set_goal, name="set_goal"),
+    path("settings/reporting-currency/", insights.set_reporting_currency, name="set_reporting_currency"),
     path("live/activity/", insights.live, name="live"),
     path("sales/", insights.sales, name="sales"),
     path("stores/<int:source_id>/figures/", insights.store_figures, name="store_figures"),

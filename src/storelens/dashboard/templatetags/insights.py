@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 
 from storelens.analytics.money import display
+from storelens.analytics.reporting import ecb_currencies, reporting_currency
 
 register = template.Library()
 
@@ -46,3 +47,14 @@ def decimal(minor: int | None, currency: str) -> str:
     from storelens.analytics.money import decimal_string
 
     return decimal_string(int(minor or 0), currency or "USD")
+
+
+@register.simple_tag
+def workspace_reporting_currency(workspace: object) -> str:
+    """For the Settings page (a foundation view): the workspace's reporting currency, '' when none is chosen."""
+    return reporting_currency(workspace) or ""
+
+
+@register.simple_tag
+def ecb_currency_codes() -> tuple[str, ...]:
+    return ecb_currencies()

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from storelens.analytics.definitions import DateBasis
 from storelens.analytics.fx import UnknownRate
 from storelens.analytics.report import ReportError, build
+from storelens.analytics.reporting import reporting_currency
 
 
 def _day(text: str) -> date:
@@ -29,7 +30,11 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true", help="Every store, added up.")
         parser.add_argument("--from", dest="first", required=True, help="First day, YYYY-MM-DD (store time zone).")
         parser.add_argument("--to", dest="last", required=True, help="Last day, YYYY-MM-DD, included.")
-        parser.add_argument("--currency", help="Convert everything into this currency at each day's ECB rate.")
+        parser.add_argument(
+            "--currency",
+            help="Convert everything into this currency at each day's ECB rate (with --all, default: the workspace's "
+            "reporting currency from Settings).",
+        )
         parser.add_argument("--date-basis", choices=[b.value for b in DateBasis], help="Overrides the store's.")
         parser.add_argument("--exclude-statuses", help="Comma-separated statuses, e.g. pending,failed,cancelled.")
         parser.add_argument("--json", action="store_true", help="Print JSON (the only format; accepted for clarity).")
@@ -43,6 +48,12 @@ class Command(BaseCommand):
             sources = list(Source.objects.filter(pk=options["source"]))
             if not sources:
                 raise CommandError(f"No store with id {options['source']}: see `storelens sources list`.")
+        currency = options["currency"]
+        if options["all"] and not currency:
+            # Every store: in their workspace's reporting currency (Settings) when they all belong to one workspace.
+            workspaces = {s.workspace_id for s in sources}
+            if len(workspaces) == 1:
+                currency = reporting_currency(sources[0].workspace)
         excluded = None
         if options["exclude_statuses"] is not None:
             excluded = [s.strip() for s in options["exclude_statuses"].split(",") if s.strip()]
@@ -51,7 +62,7 @@ class Command(BaseCommand):
                 sources,
                 _day(options["first"]),
                 _day(options["last"]),
-                currency=options["currency"],
+                currency=currency,
                 date_basis=options["date_basis"],
                 excluded_statuses=excluded,
             )
