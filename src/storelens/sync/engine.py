@@ -309,17 +309,25 @@ class SyncEngine:
         missing, has_refunds_route = await all_of(self._run_windows("orders"), self._has_refunds_route())
         log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
         await db(self._set_phase)(SyncState.Phase.REFUNDS)
-        if has_refunds_route:
-            await db(self._plan_refunds)()
-            await self._run_windows("refunds")
-            missing = await db(self._orders_lacking_refunds)()
-        else:
-            missing |= await db(self._orders_lacking_refunds)()
-        await self.fetch_order_refunds(missing)
-        await db(self._set_phase)(SyncState.Phase.CATALOGUE)
-        log.info("source %s: refunds imported (%s requests so far)", self.source.pk, self.client.stats.requests)
-        await self.sync_catalogue()
-        log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+
+        async def refunds() -> None:
+            lacking = missing
+            if has_refunds_route:
+                await db(self._plan_refunds)()
+                await self._run_windows("refunds")
+                lacking = await db(self._orders_lacking_refunds)()
+            else:
+                lacking |= await db(self._orders_lacking_refunds)()
+            await self.fetch_order_refunds(lacking)
+            log.info("source %s: refunds imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+
+        async def catalogue() -> None:
+            await self.sync_catalogue()
+            log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+
+        # Refunds and the catalogue touch different rows (refunds link to orders, all written by now): fetched side by
+        # side, each one's serial round trips (first pages, variations after products) overlap the other's pages.
+        await all_of(refunds(), catalogue())
         await db(self._finish_import)()
 
     def _plan_refunds(self) -> None:
