@@ -447,11 +447,16 @@ class SyncEngine:
         ordered = {"orderby": "id", "order": "asc"}
 
         async def customers_then_subscriptions() -> None:
-            customer_ids = await self._stream(
-                "/wc/v3/customers", {"role": "all", **ordered}, lambda rows: upsert.upsert_customers(self.source, rows)
+            customer_ids, has_subscriptions = await all_of(
+                self._stream(
+                    "/wc/v3/customers",
+                    {"role": "all", **ordered},
+                    lambda rows: upsert.upsert_customers(self.source, rows),
+                ),
+                self._has_subscriptions(),  # asked alongside the customers' pages, not after them
             )
             await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
-            if await self._has_subscriptions():  # after customers: subscriptions link to them
+            if has_subscriptions:  # after customers: subscriptions link to them
                 subscription_ids = await self._stream(
                     "/wc/v3/subscriptions",
                     {"status": "any", "dp": 4, **ordered},
