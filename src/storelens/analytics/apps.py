@@ -7,7 +7,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Rollups move inside the sync's page transaction, through the commerce change feed.
-        from storelens.analytics import rollups
+        from storelens.analytics import customer_rollups, rollups
         from storelens.commerce import changes
 
         changes.register(rollups.on_changes)
+        changes.register(customer_rollups.on_changes)

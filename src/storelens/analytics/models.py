@@ -75,3 +75,34 @@ class WorkspaceReporting(models.Model):
 
     workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     currency = models.CharField(max_length=3)
+
+
+class CustomerRollup(models.Model):
+    """One customer's lifetime figures per (date basis, order status, currency): what the Customers page, a profile
+    and the API's customers need (LTV, orders, first and last counted order) without grouping every order.
+
+    The status stays in the key for the same reason as in `DailyRollup`: excluded statuses are a WHERE clause.
+    Kept by `customer_rollups.on_changes`, which recomputes the customers a page touched from their own rows (a
+    first/last date cannot be kept by adding deltas, and a guest merged into a registered identity moves orders
+    without a change of their own).
+    """
+
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("commerce.Customer", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10)
+    status = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    orders = models.BigIntegerField(default=0)
+    net_minor = models.BigIntegerField(default=0)  # Σ order net − Σ net of those orders' refunds
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    workspace_lookup = "source__workspace"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "basis", "status", "currency"], name="customer_rollup_cell_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "basis"], name="customer_rollup_source_basis")]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from storelens.analytics import customer_rollups
 from storelens.analytics.definitions import (
     Contribution,
     DateBasis,
@@ -156,8 +157,9 @@ def apply(source: Any, deltas: Deltas, batch: int = 300) -> None:
 
 
 def rebuild(source: Any, chunk: int = 5000) -> int:
-    """Recompute every cell of a source from its raw rows (after a time-zone change, to repair, or after seeding rows
-    straight into the tables). Streams the orders, keeping only what refunds need of each. Returns the cell count."""
+    """Recompute every cell of a source (and its customers' rollups) from its raw rows (after a time-zone change, to
+    repair, or after seeding rows straight into the tables). Streams the orders, keeping only what refunds need of
+    each. Returns the daily cell count."""
     from storelens.commerce.models import Order, Refund
 
     tz = store_timezone(source.timezone_string, source.gmt_offset)
@@ -176,6 +178,7 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
             deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
     cells = deltas.nonzero()
     with transaction.atomic():
+        customer_rollups.rebuild(source)
         DailyRollup.objects.filter(source=source).delete()
         DailyRollup.objects.bulk_create(
             [
