@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db import connection
 
 from storelens.analytics.definitions import DateBasis
 from storelens.analytics.models import CustomerRollup
@@ -20,7 +20,6 @@ from storelens.analytics.models import CustomerRollup
 if TYPE_CHECKING:
     from storelens.commerce.changes import OrderChange, RefundChange
 
-BASIS_COLUMN = {DateBasis.CREATED: "created_at", DateBasis.PAID: "paid_at", DateBasis.COMPLETED: "completed_at"}
 CHUNK = 500  # customer ids per IN (…), well under SQLite's parameter limit
 
 
@@ -62,58 +61,75 @@ def rebuild(source: Any) -> int:
     return _write(source, None)
 
 
-def _counted(source: Any, column: str, ids: list[int] | None, prefix: str = "") -> Q:
-    """Orders (or, with prefix "order__", refunds' orders) that count on this basis under some status filter."""
-    q = Q(
-        **{
-            f"{prefix}source": source,
-            f"{prefix}deleted_at__isnull": True,
-            f"{prefix}customer__isnull": False,
-            f"{prefix}{column}__isnull": False,
-        }
-    )
-    return q & Q(**{f"{prefix}customer_id__in": ids}) if ids is not None else q
+ORDER_COLUMNS = (
+    "pk",
+    "customer_id",
+    "status",
+    "currency",
+    "created_at",
+    "paid_at",
+    "completed_at",
+    "total_minor",
+    "total_tax_minor",
+    "shipping_total_minor",
+)
+BASES = (DateBasis.CREATED, DateBasis.PAID, DateBasis.COMPLETED)  # in the order of the dates in ORDER_COLUMNS
 
 
 def _write(source: Any, ids: list[int] | None) -> int:
-    """Insert the rows of these customers (None: every customer of the source) for every basis."""
+    """Insert the rows of these customers (None: every customer of the source), summed in Python from two plain
+    reads: the customers' orders (through the customer index) and the refunds of those orders (through the order
+    index). Grouped SQL per basis let SQLite pick the date indexes and walk the whole store on every page."""
     from storelens.commerce.models import Order, Refund
 
-    rows: dict[tuple, CustomerRollup] = {}
-    for basis, column in BASIS_COLUMN.items():
-        per = (
-            Order.objects.filter(_counted(source, column, ids))
-            .values("customer_id", "status", "currency")
-            .annotate(
-                n=Count("pk"),
-                net=Sum(F("total_minor") - F("total_tax_minor") - F("shipping_total_minor")),
-                first=Min(column),
-                last=Max(column),
-            )
-            .order_by()
-        )
-        for r in per.iterator(chunk_size=5000):
-            key = (r["customer_id"], basis.value, r["status"], r["currency"])
-            rows[key] = CustomerRollup(
-                source=source,
-                customer_id=r["customer_id"],
-                basis=basis.value,
-                status=r["status"],
-                currency=r["currency"],
-                orders=r["n"],
-                net_minor=int(r["net"] or 0),
-                first_at=r["first"],
-                last_at=r["last"],
-            )
-        refunded = (
-            Refund.objects.filter(_counted(source, column, ids, "order__"), deleted_at__isnull=True)
-            .values("order__customer_id", "order__status", "order__currency")
-            .annotate(net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")))
-            .order_by()
-        )
-        for r in refunded.iterator(chunk_size=5000):
-            row = rows.get((r["order__customer_id"], basis.value, r["order__status"], r["order__currency"]))
-            if row is not None:  # always: a counted order's refunds land in that order's own row
-                row.net_minor -= int(r["net"] or 0)
-    CustomerRollup.objects.bulk_create(rows.values(), batch_size=2000)
+    orders = Order.objects.filter(deleted_at__isnull=True, customer__isnull=False)
+    refunds = Refund.objects.filter(deleted_at__isnull=True, order__isnull=False)
+    refund_columns = ("order_id", "amount_minor", "refunded_tax_minor", "refunded_shipping_minor")
+    order_rows: Iterable[tuple]
+    if ids is not None:
+        order_rows = list(orders.filter(customer_id__in=ids).values_list(*ORDER_COLUMNS))
+        refund_rows = list(refunds.filter(order_id__in=[r[0] for r in order_rows]).values_list(*refund_columns))
+    else:  # the whole store: refunds are few, orders are streamed
+        refund_rows = list(refunds.filter(source=source).values_list(*refund_columns))
+        order_rows = orders.filter(source=source).values_list(*ORDER_COLUMNS).iterator(chunk_size=5000)
+    refunded = {r[0] for r in refund_rows}
+    # key (customer, basis, status, currency) → [orders, net, first, last]
+    rows: dict[tuple[int, str, str, str], list[Any]] = {}
+    cells_of: dict[int, list[list[Any]]] = {}  # refunded order → its cell on each basis where it counts
+    for pk, customer_id, status, currency, *dates, total, tax, shipping in order_rows:
+        net = total - tax - shipping
+        for basis, when in zip(BASES, dates, strict=True):
+            if when is None:
+                continue
+            key = (customer_id, basis.value, status, currency)
+            cell = rows.get(key)
+            if cell is None:
+                cell = rows[key] = [0, 0, when, when]
+            cell[0] += 1
+            cell[1] += net
+            cell[2] = min(cell[2], when)
+            cell[3] = max(cell[3], when)
+            if pk in refunded:
+                cells_of.setdefault(pk, []).append(cell)
+    for order_id, amount, tax, shipping in refund_rows:
+        for cell in cells_of.get(order_id, ()):
+            cell[1] -= amount - tax - shipping
+    _insert(source, rows)
     return len(rows)
+
+
+def _insert(source: Any, rows: dict[tuple[int, str, str, str], list[Any]]) -> None:
+    """One executemany: Django's bulk_create spent ≈ 0.2 ms a row preparing values, most of this listener's time."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(CustomerRollup._meta.db_table)
+    columns = "source_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (source.pk, customer_id, basis, status, currency, n, net, adapt(first), adapt(last))
+                for (customer_id, basis, status, currency), (n, net, first, last) in rows.items()
+            ],
+        )
