@@ -1,0 +1,113 @@
+"""The catalogue's full scans: customers (then subscriptions), products with their variations, coupons."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from storelens.commerce import upsert
+from storelens.commerce.models import Coupon, Product, Subscription, Variation
+from storelens.sources.models import Source
+from storelens.woocommerce.errors import DataError, NotFound
+
+from .models import Cursor
+from .pass_core import (
+    CATALOGUE_RESOURCES,
+    EngineCore,
+    all_of,
+    db,
+)
+
+
+class CataloguePass(EngineCore):
+    async def sync_catalogue(self) -> None:
+        """Customers (full scan, role=all), products + variations, coupons, subscriptions when the store has them;
+        what a full scan no longer finds is marked deleted."""
+        now = self.now
+        ordered = {"orderby": "id", "order": "asc"}
+
+        async def customers_then_subscriptions() -> None:
+            customer_ids, has_subscriptions = await all_of(
+                self._stream(
+                    "/wc/v3/customers",
+                    {"role": "all", **ordered},
+                    lambda rows: upsert.upsert_customers(self.source, rows),
+                ),
+                self._has_subscriptions(),  # asked alongside the customers' pages, not after them
+            )
+            await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
+            if has_subscriptions:  # after customers: subscriptions link to them
+                subscription_ids = await self._stream(
+                    "/wc/v3/subscriptions",
+                    {"status": "any", "dp": 4, **ordered},
+                    lambda rows: upsert.upsert_subscriptions(self.source, rows, now=now),
+                )
+                await db(lambda: upsert.mark_missing_deleted(Subscription, self.source, subscription_ids, now=now))()
+
+        async def products_then_variations() -> None:
+            variable: list[int] = []
+
+            def write_products(rows: list) -> None:
+                upsert.upsert_products(self.source, rows, now=now)
+                variable.extend(int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations"))
+
+            listed = await all_of(
+                self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products),
+                self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products),
+            )
+            product_ids = set().union(*listed)
+            await db(lambda: upsert.mark_missing_deleted(Product, self.source, product_ids, now=now))()
+            await self._sync_variations(variable)
+
+        async def coupons() -> None:
+            coupon_ids = await self._stream(
+                "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.source, rows, now=now)
+            )
+            await db(lambda: upsert.mark_missing_deleted(Coupon, self.source, coupon_ids, now=now))()
+
+        # Independent listings: concurrently (the client's cap still bounds the requests in flight), so the
+        # catalogue costs the longest listing's round trips rather than the sum of them all.
+        await all_of(customers_then_subscriptions(), products_then_variations(), coupons())
+        # The full scans read the store after `now`: the catalogue's incremental windows can start there.
+        await db(self._advance_cursors)(CATALOGUE_RESOURCES)
+
+    async def _sync_variations(self, product_ids: Iterable[int]) -> None:
+        """Every variation of these variable products; those a product no longer lists are marked deleted."""
+        pids = sorted(set(product_ids))
+        if not pids:
+            return
+        listings = await asyncio.gather(
+            *(self._listing(f"/wc/v3/products/{pid}/variations", {"orderby": "id", "order": "asc"}) for pid in pids)
+        )
+
+        def write() -> None:
+            with transaction.atomic():
+                for pid, rows in zip(pids, listings, strict=True):
+                    upsert.upsert_variations(self.source, pid, rows, now=self.now)
+                    listed = {int(r["id"]) for r in rows}
+                    Variation.objects.filter(source=self.source, product_wc_id=pid, deleted_at__isnull=True).exclude(
+                        wc_id__in=listed
+                    ).update(deleted_at=self.now)
+
+        await db(write)()
+
+    def _advance_cursors(self, resources: Iterable[str]) -> None:
+        for resource in resources:
+            cursor, created = Cursor.objects.get_or_create(
+                source=self.source, resource=resource, defaults={"position": self.now}
+            )
+            if not created and cursor.position < self.now:
+                Cursor.objects.filter(pk=cursor.pk).update(position=self.now)
+
+    async def _has_subscriptions(self) -> bool:
+        try:
+            resp = await self.client.get("/wc/v3/subscriptions/statuses", authenticate=False)
+            found = resp.status == 200 and bool(resp.data)
+        except (NotFound, DataError):
+            found = False
+        if self.source.has_subscriptions != found:
+            self.source.has_subscriptions = found
+            await db(lambda: Source.objects.filter(pk=self.source.pk).update(has_subscriptions=found))()
+        return found

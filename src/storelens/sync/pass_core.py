@@ -1,0 +1,173 @@
+"""The shared part of a sync pass: its constants, the single database writer, paging with re-reads in smaller
+pages, streaming listings, progress and the orders writer every pass uses."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.utils import timezone
+
+from storelens.commerce import upsert
+from storelens.sources.models import Source
+from storelens.woocommerce.client import StoreClient
+from storelens.woocommerce.errors import Retriable
+
+from . import conf
+from .models import SyncState
+
+log = logging.getLogger("storelens.sync.engine")  # the name log settings and readers know the pass by
+T = TypeVar("T")
+
+PER_PAGE = 100
+SPLIT_SIZES = (20, 5)  # a page that keeps failing at 100 is fetched as smaller pages covering the same rows
+RECENT_DAYS = 30
+WINDOW_DAYS = 30
+REREAD_DAYS = 7
+ORDER_PARAMS = {"dp": 4}
+CENSUS_FIELDS = "id,date_modified_gmt,status"
+CATALOGUE_RESOURCES = ("products", "coupons")  # resources with their own modified_after cursor besides orders
+ONE_SECOND = timedelta(seconds=1)
+
+ProgressCallback = Callable[[SyncState], None]
+
+
+def db(fn: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """Run a database function in the single writer thread."""
+    return sync_to_async(fn, thread_sensitive=True)
+
+
+@dataclass
+class PassStats:
+    pages: int = 0
+    orders: int = 0
+    refunds: int = 0
+    deleted: int = 0
+    refetched: int = 0
+    requests: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class EngineCore:
+    """The state and helpers every part of a pass shares."""
+
+    def __init__(
+        self,
+        source: Source,
+        client: StoreClient,
+        *,
+        progress: ProgressCallback | None = None,
+        now: datetime | None = None,
+        lag: timedelta | None = None,
+    ) -> None:
+        self.source = source
+        self.client = client
+        self.progress = progress
+        self.now = (now or timezone.now()).replace(microsecond=0)
+        self.lag = lag if lag is not None else timedelta(seconds=conf.lag_overlap_seconds())
+        self.concurrency = max(1, client.config.concurrency)
+        self.stats = PassStats()
+        self._rounded: list[str] = []
+
+    # ------------------------------------------------------------------------------------------- helpers
+
+    async def _page(self, route: str, params: dict[str, Any], offset: int, size: int = PER_PAGE) -> tuple[list, int]:
+        """The rows at [offset, offset+size) and X-WP-Total; a page that keeps failing is re-read in smaller pages."""
+        try:
+            page = await self.client.get_page(route, params, page=offset // size + 1, per_page=size)
+            self.stats.requests += 1
+            return page.items, page.total if page.total is not None else len(page.items)
+        except Retriable as err:
+            smaller = [s for s in SPLIT_SIZES if s < size and size % s == 0]
+            if not smaller or err.code not in ("timeout", "server_error", "connection_reset"):
+                raise
+            sub = smaller[0]
+            items: list = []
+            total = 0
+            for sub_offset in range(offset, offset + size, sub):
+                part, total = await self._page(route, params, sub_offset, sub)
+                items.extend(part)
+                if not part:
+                    break
+            return items, total
+
+    async def _notify(self) -> None:
+        if self.progress is not None:
+            state = await db(lambda: SyncState.objects.get(source=self.source))()
+            self.progress(state)
+
+    def _set_phase(self, phase: str, *, orders_total: int | None = None, reset: bool = False) -> None:
+        state, _ = SyncState.objects.get_or_create(source=self.source)
+        state.phase = phase
+        state.updated_at = timezone.now()
+        if reset:
+            state.pages_done = state.orders_done = 0
+            state.pages_total = 0
+            state.started_at = timezone.now()
+        if orders_total is not None:
+            state.orders_total = orders_total
+        state.save()
+
+    # ----------------------------------------------------------------------------------------- catalogue
+
+    async def _listing(self, route: str, params: dict[str, Any]) -> list:
+        """Every row of a listing: page 1 for the total, the rest concurrently."""
+        first, total = await self._page(route, params, 0)
+        if total <= PER_PAGE:
+            return first
+        rest = await asyncio.gather(*(self._page(route, params, off) for off in range(PER_PAGE, total, PER_PAGE)))
+        rows = list(first)
+        for items, _ in rest:
+            rows.extend(items)
+        return rows
+
+    async def _stream(self, route: str, params: dict[str, Any], write: Callable[[list], Any]) -> set[int]:
+        """Every row of a listing, written page by page as it arrives (memory stays flat however big the listing);
+        returns the ids seen."""
+        seen: set[int] = set()
+
+        def write_page(rows: list) -> None:
+            with transaction.atomic():
+                write(rows)
+
+        first, total = await self._page(route, params, 0)
+        await db(write_page)(first)
+        seen.update(int(r["id"]) for r in first)
+        offsets = list(range(PER_PAGE, total, PER_PAGE))
+        batch = self.concurrency * 2
+        for i in range(0, len(offsets), batch):
+            pages = await asyncio.gather(*(self._page(route, params, off) for off in offsets[i : i + batch]))
+            for rows, _ in pages:
+                await db(write_page)(rows)
+                seen.update(int(r["id"]) for r in rows)
+        return seen
+
+    def _write_orders(self, rows: list) -> set[int]:
+        with transaction.atomic():
+            result = upsert.upsert_orders(self.source, rows)
+            self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
+            self.stats.orders += result.written
+            return result.refunds_missing
+
+
+async def all_of(*aws: Awaitable[T]) -> list[T]:
+    """Await concurrently; when one fails the others are cancelled (and awaited) before the error propagates, so
+    nothing keeps writing after a pass has given up."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)

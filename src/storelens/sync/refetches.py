@@ -1,0 +1,93 @@
+"""Pending re-fetches: the objects webhooks pointed at and orders re-read by id, re-read from the store."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from storelens.commerce import upsert
+from storelens.commerce.models import Coupon, Customer, Product
+
+from .catalogue import CataloguePass
+from .models import PendingFetch
+from .pass_core import (
+    ORDER_PARAMS,
+    PER_PAGE,
+    db,
+)
+from .refund_fetches import RefundFetches
+
+
+class PendingRefetches(RefundFetches, CataloguePass):
+    async def drain_pending(self) -> None:
+        """Objects webhooks pointed at: re-read from the store (the payload is never trusted as data)."""
+        pending = await db(lambda: list(PendingFetch.objects.filter(source=self.source)))()
+        if not pending:
+            return
+        by_resource: dict[str, set[int]] = {}
+        for p in pending:
+            by_resource.setdefault(p.resource, set()).add(p.wc_id)
+        orders = by_resource.get("order", set())
+        if orders:
+            await self.refetch_orders(orders)
+        for resource, route in (("product", "/wc/v3/products"), ("coupon", "/wc/v3/coupons")):
+            ids = by_resource.get(resource)
+            if ids:
+                rows = await self._listing(route, {"include": ",".join(map(str, sorted(ids))), "status": "any"})
+                rows += await self._listing(route, {"include": ",".join(map(str, sorted(ids))), "status": "trash"})
+                model = Product if resource == "product" else Coupon
+                writer = upsert.upsert_products if resource == "product" else upsert.upsert_coupons
+                await db(lambda rows=rows, writer=writer: writer(self.source, rows, now=self.now))()
+                gone = ids - {int(r["id"]) for r in rows}
+                if gone:
+                    await db(
+                        lambda gone=gone, model=model: model.objects.filter(
+                            source=self.source, wc_id__in=gone, deleted_at__isnull=True
+                        ).update(deleted_at=self.now)
+                    )()
+        customers = by_resource.get("customer", set())
+        if customers:
+            rows = await self._listing(
+                "/wc/v3/customers", {"include": ",".join(map(str, sorted(customers))), "role": "all"}
+            )
+            gone = customers - {int(r["id"]) for r in rows}
+
+            def write_customers() -> None:
+                with transaction.atomic():
+                    upsert.upsert_customers(self.source, rows, now=self.now)
+                    if gone:  # WordPress deletes users outright
+                        Customer.objects.filter(
+                            source=self.source, is_registered=True, wc_id__in=gone, deleted_at__isnull=True
+                        ).update(deleted_at=self.now)
+
+            await db(write_customers)()
+        subscriptions = by_resource.get("subscription", set())
+        if subscriptions and await self._has_subscriptions():
+            rows = await self._listing(
+                "/wc/v3/subscriptions",
+                {"include": ",".join(map(str, sorted(subscriptions))), "status": "any", "dp": 4},
+            )
+            await db(lambda: upsert.upsert_subscriptions(self.source, rows, now=self.now))()
+        done = [p.pk for p in pending]
+        await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
+
+    async def refetch_orders(self, wc_ids: set[int]) -> None:
+        """Re-read these orders (any status, trash included); those the store no longer has are marked deleted."""
+        ids = sorted(wc_ids)
+        rows: list = []
+        for i in range(0, len(ids), PER_PAGE):
+            chunk = ",".join(map(str, ids[i : i + PER_PAGE]))
+            for status in ("any", "trash"):
+                items, _ = await self._page("/wc/v3/orders", {"include": chunk, "status": status, **ORDER_PARAMS}, 0)
+                rows.extend(items)
+        found = {int(r["id"]) for r in rows}
+        gone = set(ids) - found
+        self.stats.refetched += len(found)
+
+        def write() -> set[int]:
+            with transaction.atomic():
+                missing = self._write_orders(rows) if rows else set()
+                self.stats.deleted += upsert.mark_orders_deleted(self.source, gone, now=self.now)
+                return missing
+
+        missing = await db(write)()
+        await self.fetch_order_refunds(missing)

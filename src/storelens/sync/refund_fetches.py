@@ -1,0 +1,81 @@
+"""Refunds the order listings point at: whether the store has /refunds, which orders list refunds we lack, and
+the per-order refund route that fills them in."""
+
+from __future__ import annotations
+
+import asyncio
+
+from django.db import transaction
+
+from storelens.commerce import upsert
+from storelens.commerce.models import Order, Refund
+from storelens.sources.models import Source
+from storelens.woocommerce.errors import NotFound
+
+from .pass_core import (
+    PER_PAGE,
+    EngineCore,
+    db,
+)
+
+
+class RefundFetches(EngineCore):
+    async def _has_refunds_route(self) -> bool:
+        if self.source.has_refunds_route is not None:
+            return bool(self.source.has_refunds_route)
+        try:
+            await self.client.get_page("/wc/v3/refunds", {}, per_page=1)
+            found = True
+        except NotFound:
+            found = False
+        self.source.has_refunds_route = found
+        await db(lambda: Source.objects.filter(pk=self.source.pk).update(has_refunds_route=found))()
+        return found
+
+    def _orders_lacking_refunds(self) -> set[int]:
+        """Orders whose `refunds[]` lists refunds we do not hold (the per-order refund route fills them in)."""
+        held = set(Refund.objects.filter(source=self.source, deleted_at__isnull=True).values_list("wc_id", flat=True))
+        lacking = set()
+        for wc_id, refund_ids in (
+            Order.objects.filter(source=self.source, deleted_at__isnull=True)
+            .exclude(refund_ids=[])
+            .values_list("wc_id", "refund_ids")
+        ):
+            if set(refund_ids or ()) - held:
+                lacking.add(wc_id)
+        return lacking
+
+    async def fetch_order_refunds(self, order_ids: set[int]) -> None:
+        """Refunds of these orders via `/orders/{id}/refunds`: written, and those no longer listed marked deleted."""
+        if not order_ids:
+            return
+
+        async def one(order_id: int) -> tuple[int, list] | None:
+            try:
+                items: list = []
+                offset = 0
+                while True:
+                    page, total = await self._page(f"/wc/v3/orders/{order_id}/refunds", {"dp": 4}, offset)
+                    items.extend(page)
+                    offset += PER_PAGE
+                    if not page or offset >= total:
+                        return order_id, items
+            except NotFound:
+                return None
+
+        def write(order_id: int, items: list) -> None:
+            with transaction.atomic():
+                changes = upsert.upsert_refunds(self.source, items, parent_wc_id=order_id, now=self.now)
+                self.stats.refunds += len(changes)
+                listed = {c.wc_id for c in changes}
+                stale = (
+                    Refund.objects.filter(source=self.source, parent_wc_id=order_id, deleted_at__isnull=True)
+                    .exclude(wc_id__in=listed)
+                    .values_list("wc_id", flat=True)
+                )
+                upsert.mark_refunds_deleted(self.source, list(stale), now=self.now)
+
+        for result in asyncio.as_completed([one(i) for i in sorted(order_ids)]):
+            got = await result
+            if got is not None:
+                await db(write)(*got)
