@@ -8,6 +8,7 @@ applies) and rows go through `executemany`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
@@ -82,3 +83,13 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     params = [[conv(row[name]) for conv, name in zip(convert, names, strict=True)] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def mark_deleted_except(queryset: Any, keep: set[int], now: datetime) -> int:
+    """Set deleted_at on rows whose wc_id is not in `keep`, diffed in Python and updated in chunks: a store's id
+    list can exceed the database's limit on query parameters."""
+    gone = [wc for wc in queryset.filter(deleted_at__isnull=True).values_list("wc_id", flat=True) if wc not in keep]
+    count = 0
+    for i in range(0, len(gone), 500):
+        count += queryset.filter(wc_id__in=gone[i : i + 500]).update(deleted_at=now)
+    return count

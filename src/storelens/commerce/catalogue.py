@@ -1,0 +1,191 @@
+"""The catalogue: products, variations, coupons and subscriptions upserted by wc id, and rows a full listing no
+longer finds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from storelens.woocommerce.dates import parse_gmt
+
+from .bulk import mark_deleted_except as _mark_deleted_except
+from .models import Coupon, Customer, Product, Subscription, Variation
+from .money import MinorUnits, parse_decimal
+from .payloads import _dedupe, _int, _str
+
+
+def _upsert_by_wc_id(model: Any, objs: list, update_fields: list[str]) -> int:
+    """One `INSERT … ON CONFLICT (source, wc_id) DO UPDATE` for a page of catalogue rows; returns how many."""
+    if objs:
+        model.objects.bulk_create(
+            objs, update_conflicts=True, unique_fields=["source", "wc_id"], update_fields=update_fields
+        )
+    return len(objs)
+
+
+def _price_minor(source: Any, price: Any) -> int | None:
+    """A listed price in the store currency's minor units; None when the store shows no price."""
+    return MinorUnits(source.currency or "USD")(price) if price not in (None, "", False) else None
+
+
+def upsert_products(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    objs = []
+    for p in _dedupe(payloads):
+        price = p.get("price")
+        objs.append(
+            Product(
+                source=source,
+                wc_id=_int(p["id"]),
+                parent_wc_id=_int(p.get("parent_id")),
+                name=_str(p.get("name"), 400),
+                sku=_str(p.get("sku"), 200),
+                type=_str(p.get("type"), 40),
+                status=_str(p.get("status"), 40),
+                price_minor=_price_minor(source, price),
+                categories=[{"id": _int(c.get("id")), "name": _str(c.get("name"))} for c in p.get("categories") or []],
+                modified_at=parse_gmt(p.get("date_modified_gmt")),
+                raw=p,
+                deleted_at=None,
+                synced_at=now,
+            )
+        )
+    return _upsert_by_wc_id(
+        Product,
+        objs,
+        [
+            "parent_wc_id",
+            "name",
+            "sku",
+            "type",
+            "status",
+            "price_minor",
+            "categories",
+            "modified_at",
+            "raw",
+            "deleted_at",
+            "synced_at",
+        ],
+    )
+
+
+def upsert_variations(source: Any, product_wc_id: int, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    product = Product.objects.filter(source=source, wc_id=product_wc_id).first()
+    objs = []
+    for p in _dedupe(payloads):
+        price = p.get("price")
+        objs.append(
+            Variation(
+                source=source,
+                wc_id=_int(p["id"]),
+                product=product,
+                product_wc_id=_int(p.get("parent_id")) or product_wc_id,
+                sku=_str(p.get("sku"), 200),
+                status=_str(p.get("status"), 40),
+                price_minor=_price_minor(source, price),
+                attributes=p.get("attributes") or [],
+                raw=p,
+                deleted_at=None,
+                synced_at=now,
+            )
+        )
+    return _upsert_by_wc_id(
+        Variation,
+        objs,
+        [
+            "product",
+            "product_wc_id",
+            "sku",
+            "status",
+            "price_minor",
+            "attributes",
+            "raw",
+            "deleted_at",
+        ],
+    )
+
+
+def upsert_coupons(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    objs = [
+        Coupon(
+            source=source,
+            wc_id=_int(p["id"]),
+            code=_str(p.get("code"), 200).lower(),
+            discount_type=_str(p.get("discount_type"), 40),
+            amount=parse_decimal(p.get("amount")),
+            status=_str(p.get("status"), 40),
+            raw=p,
+            deleted_at=None,
+            synced_at=now,
+        )
+        for p in _dedupe(payloads)
+    ]
+    return _upsert_by_wc_id(
+        Coupon, objs, ["code", "discount_type", "amount", "status", "raw", "deleted_at", "synced_at"]
+    )
+
+
+def upsert_subscriptions(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    items = _dedupe(payloads)
+    customer_ids = {_int(p.get("customer_id")) for p in items if _int(p.get("customer_id")) > 0}
+    customers = {c.wc_id: c for c in Customer.objects.filter(source=source, wc_id__in=customer_ids, is_registered=True)}
+    objs = []
+    for p in items:
+        currency = _str(p.get("currency")).upper()[:3]
+        objs.append(
+            Subscription(
+                source=source,
+                wc_id=_int(p["id"]),
+                parent_wc_id=_int(p.get("parent_id")),
+                status=_str(p.get("status"), 40),
+                billing_period=_str(p.get("billing_period"), 20),
+                billing_interval=_int(p.get("billing_interval")) or 1,
+                total_minor=MinorUnits(currency)(p.get("total")),
+                currency=currency,
+                created_at=parse_gmt(p.get("date_created_gmt")),
+                modified_at=parse_gmt(p.get("date_modified_gmt")),
+                start_at=parse_gmt(p.get("start_date_gmt")),
+                next_payment_at=parse_gmt(p.get("next_payment_date_gmt")),
+                end_at=parse_gmt(p.get("end_date_gmt")),
+                cancelled_at=parse_gmt(p.get("cancelled_date_gmt")),
+                customer=customers.get(_int(p.get("customer_id"))),
+                wc_customer_id=_int(p.get("customer_id")),
+                raw=p,
+                deleted_at=None,
+                synced_at=now,
+            )
+        )
+    return _upsert_by_wc_id(
+        Subscription,
+        objs,
+        [
+            "parent_wc_id",
+            "status",
+            "billing_period",
+            "billing_interval",
+            "total_minor",
+            "currency",
+            "created_at",
+            "modified_at",
+            "start_at",
+            "next_payment_at",
+            "end_at",
+            "cancelled_at",
+            "customer",
+            "wc_customer_id",
+            "raw",
+            "deleted_at",
+            "synced_at",
+        ],
+    )
+
+
+def mark_missing_deleted(model: Any, source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
+    """After a full listing of products/coupons/subscriptions: rows the store no longer has."""
+    return _mark_deleted_except(model.objects.filter(source=source), keep_wc_ids, now or timezone.now())

@@ -1,0 +1,151 @@
+"""Customers: the identity (registered by wc id, guest by e-mail) each order points at, registered customers
+from `/customers`, guests merged into them, and those the store no longer has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from storelens.woocommerce.dates import parse_gmt
+
+from . import bulk
+from .bulk import mark_deleted_except as _mark_deleted_except
+from .models import Customer, Order, Subscription
+from .payloads import _dedupe, _int, _str, email_key, wc_key
+
+
+@dataclass(frozen=True)
+class Identity:
+    pk: int
+    key: str
+
+
+def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
+    """The identity of each order (by wc id): registered by customer id, guests by lowercased billing e-mail,
+    a guest e-mail belonging to a registered customer resolving to that customer."""
+    registered_ids = {f["wc_customer_id"] for f, _ in parsed if f["wc_customer_id"] > 0}
+    guest_emails = {f["billing_email"] for f, _ in parsed if f["wc_customer_id"] <= 0 and f["billing_email"]}
+    keys = {wc_key(i) for i in registered_ids} | {email_key(e) for e in guest_emails}
+    known = dict(Customer.objects.filter(source=source, key__in=keys).values_list("key", "pk"))
+    registered_by_email: dict[str, Identity] = {}
+    if guest_emails:
+        for email, pk, key in (
+            Customer.objects.filter(source=source, is_registered=True, email__in=guest_emails)
+            .order_by("pk")
+            .values_list("email", "pk", "key")
+        ):
+            registered_by_email.setdefault(email, Identity(pk, key))
+    to_create: dict[str, dict[str, Any]] = {}
+    for f, payload in parsed:
+        billing = payload.get("billing") or {}
+        if f["wc_customer_id"] > 0:
+            key = wc_key(f["wc_customer_id"])
+            wc_id: int | None = f["wc_customer_id"]
+        elif f["billing_email"] and f["billing_email"] not in registered_by_email:
+            key = email_key(f["billing_email"])
+            wc_id = None
+        else:
+            continue
+        if key not in known and key not in to_create:
+            to_create[key] = {
+                "source_id": source.pk,
+                "key": key,
+                "wc_id": wc_id,
+                "is_registered": wc_id is not None,
+                "email": f["billing_email"],
+                "first_name": _str(billing.get("first_name"), 200),
+                "last_name": _str(billing.get("last_name"), 200),
+                "country": f["billing_country"],
+                "role": "",
+                "orders_count": 0,
+            }
+    if to_create:
+        bulk.upsert_rows(Customer, list(to_create.values()), conflict=["source", "key"], update=[])
+        known.update(Customer.objects.filter(source=source, key__in=list(to_create)).values_list("key", "pk"))
+        registered_emails = {c["email"] for c in to_create.values() if c["is_registered"] and c["email"]}
+        if registered_emails:
+            merge_guests_into_registered(source, registered_emails)
+    result: dict[int, Identity | None] = {}
+    for f, _ in parsed:
+        if f["wc_customer_id"] > 0:
+            key = wc_key(f["wc_customer_id"])
+            result[f["wc_id"]] = Identity(known[key], key) if key in known else None
+        elif f["billing_email"]:
+            key = email_key(f["billing_email"])
+            result[f["wc_id"]] = registered_by_email.get(f["billing_email"]) or (
+                Identity(known[key], key) if key in known else None
+            )
+        else:
+            result[f["wc_id"]] = None
+    return result
+
+
+def merge_guests_into_registered(source: Any, emails: Iterable[str]) -> int:
+    """One identity across guest and registered: guest identities whose e-mail now belongs to a registered customer
+    hand their orders over and disappear."""
+    emails = {e for e in emails if e}
+    if (
+        not emails
+        or not Customer.objects.filter(
+            source=source, is_registered=False, key__in=[email_key(e) for e in emails]
+        ).exists()
+    ):
+        return 0
+    registered: dict[str, Customer] = {}
+    for c in Customer.objects.filter(source=source, is_registered=True, email__in=emails).order_by("pk"):
+        registered.setdefault(c.email, c)
+    guests = list(
+        Customer.objects.filter(source=source, is_registered=False, key__in=[email_key(e) for e in registered])
+    )
+    for guest in guests:
+        target = registered[guest.email]
+        Order.objects.filter(customer=guest).update(customer=target)
+        Subscription.objects.filter(customer=guest).update(customer=target)
+        Customer.objects.filter(pk=guest.pk).delete()
+    return len(guests)
+
+
+def upsert_customers(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+    """Registered customers from `/customers?role=all`; their guest identities (same e-mail) merge into them."""
+    now = now or timezone.now()
+    rows = []
+    for p in _dedupe(payloads):
+        billing = p.get("billing") or {}
+        rows.append(
+            {
+                "source_id": source.pk,
+                "key": wc_key(_int(p["id"])),
+                "wc_id": _int(p["id"]),
+                "email": _str(p.get("email")).strip().lower()[:254],
+                "first_name": _str(p.get("first_name"), 200),
+                "last_name": _str(p.get("last_name"), 200),
+                "country": _str(billing.get("country"), 2).upper(),
+                "created_at": parse_gmt(p.get("date_created_gmt")),
+                "is_registered": True,
+                "role": _str(p.get("role"), 64),
+                "raw": p,
+                "deleted_at": None,
+                "synced_at": now,
+                "orders_count": 0,
+            }
+        )
+    if rows:
+        bulk.upsert_rows(
+            Customer,
+            rows,
+            conflict=["source", "key"],
+            update=[k for k in rows[0] if k not in ("source_id", "key", "orders_count")],
+        )
+        merge_guests_into_registered(source, {r["email"] for r in rows})
+    return len(rows)
+
+
+def mark_customers_deleted(source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
+    """After a full customer scan: registered customers the store no longer has (WordPress deletes users outright)."""
+    return _mark_deleted_except(
+        Customer.objects.filter(source=source, is_registered=True), keep_wc_ids, now or timezone.now()
+    )

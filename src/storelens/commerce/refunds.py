@@ -1,0 +1,173 @@
+"""Refunds and their lines: parsed from a refund payload, upserted with the change feed, marked deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from storelens.woocommerce.dates import parse_gmt
+
+from . import bulk, changes
+from .changes import RefundChange, RefundState
+from .models import Order, Refund, RefundLine
+from .money import MinorUnits, parse_decimal
+from .payloads import _dedupe, _int, _str
+
+
+def _refund_state_of(fields: dict[str, Any]) -> RefundState:
+    return RefundState(
+        wc_id=fields["wc_id"],
+        parent_wc_id=fields["parent_wc_id"],
+        created_at=fields["created_at"],
+        currency=fields["currency"],
+        amount_minor=fields["amount_minor"],
+        refunded_tax_minor=fields["refunded_tax_minor"],
+        refunded_shipping_minor=fields["refunded_shipping_minor"],
+        refunded_fees_minor=fields["refunded_fees_minor"],
+    )
+
+
+def _refund_states(queryset: Any) -> dict[int, RefundState]:
+    return {
+        r["wc_id"]: _refund_state_of(r)
+        for r in queryset.filter(deleted_at__isnull=True).values(
+            "wc_id",
+            "parent_wc_id",
+            "created_at",
+            "currency",
+            "amount_minor",
+            "refunded_tax_minor",
+            "refunded_shipping_minor",
+            "refunded_fees_minor",
+        )
+    }
+
+
+def _meta(item: dict, key: str) -> Any:
+    for meta in item.get("meta_data") or []:
+        if isinstance(meta, dict) and meta.get("key") == key:
+            return meta.get("value")
+    return None
+
+
+def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    minor = MinorUnits(currency)
+    lines = [
+        {
+            "wc_item_id": _int(item.get("id")),
+            "refunded_item_id": _int(_meta(item, "_refunded_item_id")) or None,
+            "product_wc_id": _int(item.get("product_id")),
+            "variation_wc_id": _int(item.get("variation_id")),
+            "quantity": parse_decimal(item.get("quantity")),
+            "subtotal_minor": minor(item.get("subtotal")),
+            "total_minor": minor(item.get("total")),
+            "total_tax_minor": minor(item.get("total_tax")),
+        }
+        for item in payload.get("line_items") or []
+    ]
+    shipping = payload.get("shipping_lines") or []
+    fees = payload.get("fee_lines") or []
+    taxed = [*(payload.get("line_items") or []), *shipping, *fees]
+    fields = {
+        "wc_id": _int(payload.get("id")),
+        "parent_wc_id": _int(payload.get("parent_id")) or parent_wc_id,
+        "created_at": parse_gmt(payload.get("date_created_gmt")),
+        "amount_minor": minor(payload.get("amount")),
+        "currency": currency,
+        "reason": _str(payload.get("reason")),
+        # Refund lines carry negative amounts; the refund's own figures are positive like its `amount`.
+        "refunded_tax_minor": -sum(minor(i.get("total_tax")) for i in taxed),
+        "refunded_shipping_minor": -sum(minor(i.get("total")) for i in shipping),
+        "refunded_shipping_tax_minor": -sum(minor(i.get("total_tax")) for i in shipping),
+        "refunded_fees_minor": -sum(minor(i.get("total")) for i in fees),
+    }
+    return fields, lines
+
+
+REFUND_FIELDS = [
+    "parent_wc_id",
+    "order_id",
+    "created_at",
+    "amount_minor",
+    "currency",
+    "reason",
+    "refunded_tax_minor",
+    "refunded_shipping_minor",
+    "refunded_shipping_tax_minor",
+    "refunded_fees_minor",
+    "raw",
+    "deleted_at",
+    "synced_at",
+]
+
+
+def upsert_refunds(
+    source: Any,
+    payloads: Iterable[dict],
+    *,
+    parent_wc_id: int = 0,
+    now: datetime | None = None,
+    emit: bool = True,
+) -> list[RefundChange]:
+    """Insert or update refunds (from `/refunds`, which has `parent_id`, or per order with `parent_wc_id`)."""
+    now = now or timezone.now()
+    items = _dedupe(payloads)
+    if not items:
+        return []
+    parents = {_int(p.get("parent_id")) or parent_wc_id for p in items}
+    orders = {
+        r["wc_id"]: r for r in Order.objects.filter(source=source, wc_id__in=parents).values("wc_id", "pk", "currency")
+    }
+    parsed = []
+    for payload in items:
+        parent = _int(payload.get("parent_id")) or parent_wc_id
+        order = orders.get(parent)
+        currency = order["currency"] if order else (source.currency or "USD")
+        fields, lines = parse_refund(payload, currency, parent)
+        parsed.append((fields, lines, payload, order["pk"] if order else None))
+    ids = [f["wc_id"] for f, *_ in parsed]
+    before = _refund_states(Refund.objects.filter(source=source, wc_id__in=ids))
+    existing = list(Refund.objects.filter(source=source, wc_id__in=ids).values_list("pk", flat=True))
+    bulk.upsert_rows(
+        Refund,
+        [
+            {
+                "source_id": source.pk,
+                **fields,
+                "order_id": order_pk,
+                "raw": payload,
+                "synced_at": now,
+                "deleted_at": None,
+            }
+            for fields, _, payload, order_pk in parsed
+        ],
+        conflict=["source", "wc_id"],
+        update=REFUND_FIELDS,
+    )
+    pks = dict(Refund.objects.filter(source=source, wc_id__in=ids).values_list("wc_id", "pk"))
+    if existing:  # replace-all: a refund's lines are rewritten with it
+        RefundLine.objects.filter(refund_id__in=existing).delete()
+    bulk.insert_rows(
+        RefundLine,
+        [
+            {"source_id": source.pk, "refund_id": pks[fields["wc_id"]], **line}
+            for fields, lines, _, _ in parsed
+            for line in lines
+        ],
+    )
+    result = [RefundChange(source.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f)) for f, *_ in parsed]
+    if emit:
+        changes.emit(source, [], result)
+    return result
+
+
+def mark_refunds_deleted(source: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    qs = Refund.objects.filter(source=source, wc_id__in=list(wc_ids), deleted_at__isnull=True)
+    states = _refund_states(qs)
+    count = qs.update(deleted_at=now)
+    changes.emit(source, [], [RefundChange(source.pk, wc, old, None) for wc, old in states.items()])
+    return count
