@@ -21,6 +21,11 @@ from .pass_core import (
 )
 
 
+def variable_product_ids(rows: list) -> set[int]:
+    """The variable products among these rows: their variations are listed separately and re-read."""
+    return {int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations")}
+
+
 class CataloguePass(EngineCore):
     async def sync_catalogue(self) -> None:
         """Customers (full scan, role=all), products + variations, coupons, subscriptions when the store has them;
@@ -51,7 +56,7 @@ class CataloguePass(EngineCore):
 
             def write_products(rows: list) -> None:
                 upsert.upsert_products(self.source, rows, now=now)
-                variable.extend(int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations"))
+                variable.extend(variable_product_ids(rows))
 
             listed = await all_of(
                 self._stream("/wc/v3/products", {"status": "any", **ordered}, write_products),

@@ -78,10 +78,7 @@ class HistoryImport(RefundFetches, CataloguePass):
                 if window.resource == "refunds":
                     self.stats.refunds += len(upsert.upsert_refunds(self.source, items, now=self.now))
                 else:
-                    result = upsert.upsert_orders(self.source, items)
-                    missing = result.refunds_missing
-                    self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
-                    self.stats.orders += result.written
+                    missing = self._upsert_orders(items)
                 if window.total is None:
                     window.total = total
                     window.save(update_fields=["total"])

@@ -12,6 +12,7 @@ from storelens.commerce import upsert
 from storelens.sources.models import Source
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
+from .catalogue import variable_product_ids
 from .models import Cursor, SyncState
 from .pass_core import (
     CATALOGUE_RESOURCES,
@@ -90,7 +91,7 @@ class IncrementalWindows(Reconciliation):
         """Returns the variable products among them (their variations are re-read)."""
         with transaction.atomic():
             upsert.upsert_products(self.source, rows, now=self.now)
-        return {int(p["id"]) for p in rows if p.get("type") == "variable" or p.get("variations")}
+        return variable_product_ids(rows)
 
     def _write_coupons(self, rows: list) -> set[int]:
         with transaction.atomic():

@@ -150,10 +150,15 @@ class EngineCore:
 
     def _write_orders(self, rows: list) -> set[int]:
         with transaction.atomic():
-            result = upsert.upsert_orders(self.source, rows)
-            self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
-            self.stats.orders += result.written
-            return result.refunds_missing
+            return self._upsert_orders(rows)
+
+    def _upsert_orders(self, rows: list) -> set[int]:
+        """Orders written inside the caller's transaction, counted, their first rounded amounts kept for the pass's
+        warning; returns the orders listing refunds we lack."""
+        result = upsert.upsert_orders(self.source, rows)
+        self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
+        self.stats.orders += result.written
+        return result.refunds_missing
 
 
 async def all_of(*aws: Awaitable[T]) -> list[T]:
