@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from storelens.commerce.models import Order
+from storelens.commerce.models import Order, Variation
 from storelens.sync import api
 from storelens.sync.api import run_sync
 from storelens.sync.models import PendingFetch
 from storelens.sync.webhooks import TOPICS, delivery_url, ensure_webhooks_sync, signature_of, webhook_secret
 
 from .conftest import FAST_RETRIES, HOME, make_fake, make_source
-from .equality import assert_copy_equals_store
+from .equality import assert_catalogue_equals_store, assert_copy_equals_store
 
 pytestmark = pytest.mark.django_db
 PUBLIC = "https://storelens.example"
@@ -140,3 +140,29 @@ def test_a_customer_deleted_on_the_store_is_marked_deleted_after_its_webhook(syn
     assert _post(Client(), source, body, headers).status_code == 200
     run_sync(source.pk, exact=False, client_options=FAST_RETRIES)
     assert Customer.objects.get(source=source, key=f"wc:{cid}").deleted_at is not None
+
+
+def test_a_product_webhook_re_reads_the_variable_products_variations(synced: tuple[Any, Any]) -> None:
+    fake, source = synced
+    store = fake.store
+    parent = next(p for pid in list(store.products.ids) if (p := store.products.get(pid)) and p["type"] == "variable")
+    edited, removed = parent["variations"][0], parent["variations"][1]
+    # Changes that leave every date_modified alone (a stock change from an order does): no incremental window sees them.
+    rec = store.variations.materialize(edited)
+    rec["price"] = rec["regular_price"] = "77.70"
+    store.variations.delete(removed)
+    body = json.dumps({"id": parent["id"]}).encode()
+    headers = {
+        "X-WC-Webhook-Signature": signature_of(body, webhook_secret(source)),
+        "X-WC-Webhook-Resource": "product",
+        "X-WC-Webhook-Topic": "product.updated",
+    }
+    assert _post(Client(), source, body, headers).status_code == 200
+    assert Variation.objects.get(source=source, wc_id=edited).price_minor != 7770
+
+    run_sync(source.pk, exact=False, client_options=FAST_RETRIES)
+
+    assert Variation.objects.get(source=source, wc_id=edited).price_minor == 7770
+    assert Variation.objects.get(source=source, wc_id=removed).deleted_at is not None
+    assert not PendingFetch.objects.exists()
+    assert_catalogue_equals_store(source, store)

@@ -7,7 +7,7 @@ from django.db import transaction
 from storelens.commerce import upsert
 from storelens.commerce.models import Coupon, Customer, Product
 
-from .catalogue import CataloguePass
+from .catalogue import CataloguePass, variable_product_ids
 from .models import PendingFetch
 from .pass_core import (
     ORDER_PARAMS,
@@ -44,6 +44,10 @@ class PendingRefetches(RefundFetches, CataloguePass):
                             source=self.source, wc_id__in=gone, deleted_at__isnull=True
                         ).update(deleted_at=self.now)
                     )()
+                if resource == "product":
+                    # A variable product's variations are listed apart from it: re-read them as the catalogue does
+                    # (a webhook may be the only sign of a variation change that left date_modified alone).
+                    await self._sync_variations(variable_product_ids(rows))
         customers = by_resource.get("customer", set())
         if customers:
             rows = await self._listing(
