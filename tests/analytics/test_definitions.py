@@ -83,10 +83,21 @@ def test_partial_refund_on_a_later_day_reduces_net_on_the_refund_day_only() -> N
     assert m.refunds_total([o], [r], PAID, D("2025-03-05"), D("2025-03-05")) == 5500
     assert m.total_sales([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 11000 - 5500
     assert m.taxes([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 1000 - 500
-    assert (
-        m.items_sold([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 2
-    )  # refunded quantities are reported as refunds, not taken off
+    assert m.items_sold([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 2  # an amount-only refund keeps items
     assert m.gross_sales([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 10000  # refunds leave gross alone
+
+
+def test_refunded_quantities_come_off_items_sold_on_the_refund_day_like_wc_analytics() -> None:
+    # 3 items paid on 1 March; one of them refunded on 5 March (WooCommerce: refund line quantity −1).
+    o = order(1, "2025-03-01T15:00:00", items_count=3)
+    r = RefundRow(id=9, order_id=1, created_at=utc("2025-03-05T15:00:00"), amount=1100, items=-1)
+    assert m.items_sold([o], [r], PAID, D("2025-03-01"), D("2025-03-01")) == 3
+    assert m.items_sold([o], [r], PAID, D("2025-03-05"), D("2025-03-05")) == -1
+    assert m.items_sold([o], [r], PAID, D("2025-03-01"), D("2025-03-31")) == 2
+    # The refund of an order that is not counted takes nothing off.
+    cancelled = order(2, "2025-03-01T15:00:00", status="cancelled", items_count=3)
+    r2 = RefundRow(id=10, order_id=2, created_at=utc("2025-03-05T15:00:00"), amount=1100, items=-1)
+    assert m.items_sold([cancelled], [r2], PAID, D("2025-03-01"), D("2025-03-31")) == 0
 
 
 def test_refund_with_shipping_keeps_shipping_out_of_net() -> None:

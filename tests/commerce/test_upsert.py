@@ -89,6 +89,7 @@ def test_a_refund_arriving_before_its_order_is_linked_when_the_order_comes(sourc
     assert result.refunds_missing == set()
     line = RefundLine.objects.get(refund=stored)
     assert line.refunded_item_id == 8024 and line.quantity == Decimal(-1) and line.total_minor == -4375
+    assert stored.items_quantity == -1  # the refund's own count, negative as its lines
 
 
 def test_an_order_listing_a_refund_we_lack_asks_for_it(source: Any, rich: dict) -> None:

@@ -73,6 +73,7 @@ class RefundRow:
     refunded_tax: int = 0
     refunded_shipping: int = 0
     refunded_fees: int = 0
+    items: int = 0  # Σ refund line quantities, negative as WooCommerce gives them (0 for an amount-only refund)
     deleted: bool = False
 
 
@@ -232,8 +233,9 @@ def refund_net_sales(refund: RefundRow) -> int:
 def refund_totals(refund: RefundRow) -> Totals:
     """Everything one refund of a counted order adds to the refund's day: negative sales, positive refunds.
 
-    Gross sales, coupons and items sold are not touched: they describe what was sold, and refunds are reported as
-    their own figure.
+    Gross sales and coupons are not touched: they describe what was sold, and refunds are reported as their own
+    figure. Items sold does go down by the refunded quantities, as in WooCommerce Analytics, whose refund rows in
+    `wc_order_stats` carry `num_items_sold` = Σ refund line quantities (negative) on the refund's date.
     """
     return Totals(
         orders=0,
@@ -243,6 +245,7 @@ def refund_totals(refund: RefundRow) -> Totals:
         shipping=-refund.refunded_shipping,
         fees=-refund.refunded_fees,
         refunds=refund_amount(refund),
+        items_sold=refund.items,
     )
 
 
@@ -411,7 +414,8 @@ def items_sold(
     last: date,
     currency: str | None = None,
 ) -> int:
-    """items_sold(range) = Σ line quantities of counted orders in range (refunded quantities are not deducted)."""
+    """items_sold(range) = Σ line quantities of counted orders in range + Σ (negative) line quantities of refunds in
+    range whose order is counted, as WooCommerce Analytics sums `num_items_sold` over orders and refunds."""
     return range_totals(orders, refunds, settings, first, last, currency).items_sold
 
 

@@ -41,6 +41,7 @@ def refund_row_from_state(state: RefundState) -> RefundRow:
         refunded_tax=state.refunded_tax_minor,
         refunded_shipping=state.refunded_shipping_minor,
         refunded_fees=state.refunded_fees_minor,
+        items=state.items_quantity,
     )
 
 
@@ -70,6 +71,7 @@ REFUND_FIELDS = (
     "refunded_tax_minor",
     "refunded_shipping_minor",
     "refunded_fees_minor",
+    "items_quantity",
     "deleted_at",
 )
 
@@ -105,6 +107,7 @@ def refund_row_from_values(v: dict[str, Any]) -> RefundRow:
         refunded_tax=v["refunded_tax_minor"],
         refunded_shipping=v["refunded_shipping_minor"],
         refunded_fees=v["refunded_fees_minor"],
+        items=v["items_quantity"],
         deleted=v["deleted_at"] is not None,
     )
 

@@ -55,6 +55,7 @@ class RefundState:
     refunded_tax_minor: int
     refunded_shipping_minor: int
     refunded_fees_minor: int
+    items_quantity: int = 0  # Σ refund line quantities (negative)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,9 @@ class Refund(SourceOwned):
     refunded_shipping_minor = models.BigIntegerField(default=0)
     refunded_shipping_tax_minor = models.BigIntegerField(default=0)
     refunded_fees_minor = models.BigIntegerField(default=0)
+    # Σ line quantities, negative as WooCommerce gives them: Analytics counts them against items sold on the
+    # refund's date (wc_order_stats.num_items_sold of the refund row), so metrics need it without reading lines.
+    items_quantity = models.IntegerField(default=0)
     raw = models.JSONField(default=dict)
     deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -27,6 +28,7 @@ def _refund_state_of(fields: dict[str, Any]) -> RefundState:
         refunded_tax_minor=fields["refunded_tax_minor"],
         refunded_shipping_minor=fields["refunded_shipping_minor"],
         refunded_fees_minor=fields["refunded_fees_minor"],
+        items_quantity=fields["items_quantity"],
     )
 
 
@@ -42,6 +44,7 @@ def _refund_states(queryset: Any) -> dict[int, RefundState]:
             "refunded_tax_minor",
             "refunded_shipping_minor",
             "refunded_fees_minor",
+            "items_quantity",
         )
     }
 
@@ -83,6 +86,7 @@ def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[
         "refunded_shipping_minor": -sum(minor(i.get("total")) for i in shipping),
         "refunded_shipping_tax_minor": -sum(minor(i.get("total_tax")) for i in shipping),
         "refunded_fees_minor": -sum(minor(i.get("total")) for i in fees),
+        "items_quantity": int(sum((line["quantity"] for line in lines), Decimal(0))),
     }
     return fields, lines
 
@@ -98,6 +102,7 @@ REFUND_FIELDS = [
     "refunded_shipping_minor",
     "refunded_shipping_tax_minor",
     "refunded_fees_minor",
+    "items_quantity",
     "raw",
     "deleted_at",
     "synced_at",
