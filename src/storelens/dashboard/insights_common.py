@@ -1,0 +1,52 @@
+"""What every analytics page shares: the page context, the no-stores page, chart JSON and the one-currency rule
+for ranked lists."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from storelens.accounts.scoping import scoped
+from storelens.analytics.definitions import Totals
+from storelens.analytics.money import decimal_string
+from storelens.dashboard.insights_scope import PRESETS, Scope
+
+STATUS_CHOICES = ["pending", "failed", "cancelled", "on-hold", "processing", "completed", "refunded"]
+
+
+def _base(request: HttpRequest, scope: Scope, **extra: Any) -> dict[str, Any]:
+    return {"scope": scope, "presets": PRESETS, "currency": scope.display_currency, **extra}
+
+
+def _no_stores(request: HttpRequest, title: str) -> HttpResponse:
+    return render(request, "insights/no_stores.html", {"title": title})
+
+
+def _one_currency(scope: Scope) -> tuple[list[Any], str]:
+    """Stores whose lists can be ranked together: all of them when they share a currency, else the first one (lists
+    of products and customers are not converted, so mixing € and $ rows would rank apples against pears)."""
+    if len({(s.currency or "").upper() for s in scope.sources}) <= 1:
+        return scope.sources, ""
+    first = scope.sources[0]
+    note = (
+        f"Lists and lifetime values below are for {first} only: these stores sell in different currencies, so each "
+        "store's list is ranked on its own. Pick a store above to see another."
+    )
+    return [first], note
+
+
+def _chart(x: list[str], series: list[dict[str, Any]], kind: str = "line") -> str:
+    return json.dumps({"x": x, "series": series, "kind": kind})
+
+
+def _money_series(points: list[tuple[Any, Totals]], field: str, currency: str) -> list[str]:
+    return [decimal_string(getattr(t, field), currency) for _, t in points]
+
+
+def has_stores(request: HttpRequest) -> bool:
+    from storelens.sources.models import Source
+
+    return scoped(request, Source).exists()

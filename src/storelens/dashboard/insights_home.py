@@ -1,0 +1,127 @@
+"""The analytics home page and the workspace- and store-wide choices made from it: monthly goal, reporting currency,
+a store's date basis and excluded statuses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from storelens.accounts.models import Membership
+from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
+from storelens.analytics import explore
+from storelens.analytics.definitions import DateBasis
+from storelens.analytics.fx import UnknownRate
+from storelens.analytics.models import MonthlyGoal
+from storelens.analytics.money import decimal_string, to_minor
+from storelens.analytics.overview import home as home_figures
+from storelens.analytics.report import ReportError
+from storelens.analytics.reporting import ReportingCurrencyError
+from storelens.analytics.reporting import set_reporting_currency as save_reporting_currency
+from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _money_series, _no_stores
+from storelens.dashboard.insights_scope import scope_of
+
+# --- home --------------------------------------------------------------------------------------------------------
+
+
+@workspace_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    if not scope.sources:
+        return _no_stores(request, "Dashboard")
+    goal = MonthlyGoal.objects.filter(workspace=request.workspace).first()  # type: ignore[attr-defined]
+    try:
+        figures = home_figures(
+            scope.sources, scope.today, scope.currency, goal.amount_minor if goal and goal.currency else None
+        )
+    except (ReportError, UnknownRate) as exc:
+        return render(request, "insights/problem.html", _base(request, scope, title="Dashboard", problem=str(exc)))
+    points = figures.daily_series()
+    chart = _chart(
+        [d.isoformat() for d, _ in points],
+        [{"name": "Net sales", "data": _money_series(points, "net_sales", figures.currency), "type": "bar"}],
+    )
+    months_chart = _chart(
+        [r.first.strftime("%b %Y") for r in figures.months],
+        [{"name": "Net sales", "data": [decimal_string(r.totals.net_sales, r.currency) for r in figures.months]}],
+        kind="bar",
+    )
+    ids = explore.latest_ids(scope.sources)
+    context = _base(
+        request,
+        scope,
+        home=figures,
+        chart=chart,
+        months_chart=months_chart,
+        activity=explore.activity(scope.sources),
+        live_after=f"{ids[0]}-{ids[1]}",
+        goal=goal,
+    )
+    return render(request, "insights/home.html", context)
+
+
+@workspace_required
+@require_POST
+def set_goal(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    raw = (request.POST.get("goal") or "").strip().replace(",", "")
+    currency = (request.POST.get("currency") or scope.display_currency).upper()
+    workspace = request.workspace  # type: ignore[attr-defined]
+    if not raw:
+        MonthlyGoal.objects.filter(workspace=workspace).delete()
+        messages.success(request, "Monthly goal removed.")
+        return redirect("dashboard:home")
+    try:
+        amount = to_minor(raw, currency)
+        if amount <= 0:
+            raise ValueError
+    except Exception:  # invalid decimal
+        messages.error(request, f"“{raw}” is not an amount: write the monthly net-sales goal like 25000 or 25000.50.")
+        return redirect("dashboard:home")
+    MonthlyGoal.objects.update_or_create(workspace=workspace, defaults={"currency": currency, "amount_minor": amount})
+    messages.success(request, "Monthly goal saved.")
+    return redirect("dashboard:home")
+
+
+@workspace_required
+@require_POST
+def set_reporting_currency(request: HttpRequest) -> HttpResponse:
+    """The combined view's currency is the whole workspace's, so only an owner changes it (as with its name)."""
+    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+        messages.error(request, "Only an owner of this workspace can change its reporting currency.")
+        return redirect("dashboard:settings")
+    try:
+        code = save_reporting_currency(request.workspace, request.POST.get("currency", ""))  # type: ignore[attr-defined]
+    except ReportingCurrencyError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("dashboard:settings") + "#reporting")
+    if code:
+        messages.success(request, f"Reporting currency saved: every store added up is now shown in {code}.")
+    else:
+        messages.success(request, "Reporting currency cleared: stores sharing a currency are added up unconverted.")
+    return redirect(reverse("dashboard:settings") + "#reporting")
+
+
+@workspace_required
+@require_POST
+def store_figures(request: HttpRequest, source_id: int) -> HttpResponse:
+    """The owner's choice of date basis and excluded statuses for one store (replacing the store's own WooCommerce
+    Analytics settings). Rollups keep every basis and status, so figures change at once, with no rebuild."""
+    from storelens.sources.models import Source
+
+    source = get_workspace_object_or_404(request, Source, pk=source_id)
+    basis = request.POST.get("date_basis", "")
+    if basis not in {b.value for b in DateBasis}:
+        messages.error(request, "Choose the date figures count by: created, paid or completed.")
+        return redirect(f"{reverse('insights:sales')}?source={source.pk}")
+    excluded = sorted({s for s in request.POST.getlist("excluded") if s in STATUS_CHOICES})
+    source.date_basis = basis
+    source.excluded_statuses = excluded
+    source.settings_from_store = False
+    source.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
+    messages.success(
+        request, f"{source}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
+    )
+    return redirect(f"{reverse('insights:sales')}?source={source.pk}")

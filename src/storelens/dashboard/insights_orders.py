@@ -1,0 +1,101 @@
+"""The orders list and one order's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
+from storelens.analytics import explore
+from storelens.analytics.money import decimal_string
+from storelens.analytics.settings import report_settings
+from storelens.dashboard.insights_common import _base, _no_stores
+from storelens.dashboard.insights_scope import csv_response, scope_of
+
+# --- orders ------------------------------------------------------------------------------------------------------
+
+
+@workspace_required
+def orders(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    if not scope.sources:
+        return _no_stores(request, "Orders")
+    search = request.GET.get("q", "")
+    statuses = [s for s in request.GET.getlist("status") if s]
+    country = request.GET.get("country", "")
+    sort = request.GET.get("sort", "date")
+    qs = explore.orders_list(scope.sources, scope.first, scope.last, search, statuses, country, sort)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"orders-{scope.first}-{scope.last}.csv",
+            [
+                "store",
+                "number",
+                "created_gmt",
+                "paid_gmt",
+                "status",
+                "customer",
+                "country",
+                "total",
+                "tax",
+                "shipping",
+                "net",
+                "currency",
+            ],
+            (
+                [
+                    str(o.source),
+                    o.number or o.wc_id,
+                    o.created_at.isoformat() if o.created_at else "",
+                    o.paid_at.isoformat() if o.paid_at else "",
+                    o.status,
+                    o.billing_email,
+                    o.billing_country,
+                    decimal_string(o.total_minor, o.currency),
+                    decimal_string(o.total_tax_minor, o.currency),
+                    decimal_string(o.shipping_total_minor, o.currency),
+                    decimal_string(o.total_minor - o.total_tax_minor - o.shipping_total_minor, o.currency),
+                    o.currency,
+                ]
+                for o in qs.iterator()
+            ),
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = _base(
+        request,
+        scope,
+        page=page,
+        q=search,
+        statuses=statuses,
+        country=country,
+        sort=sort,
+        status_choices=["completed", "processing", "on-hold", "refunded", "pending", "failed", "cancelled", "trash"],
+    )
+    return render(request, "insights/orders.html", context)
+
+
+@workspace_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    from storelens.commerce.models import Order
+
+    order = get_workspace_object_or_404(request, Order.objects.select_related("source", "customer"), pk=order_id)
+    settings = report_settings(order.source)
+    basis_date = getattr(order, explore.BASIS_FIELD[settings.date_basis])
+    if order.deleted_at is not None:
+        not_counted = "it was deleted on the store"
+    elif order.status in settings.all_excluded:
+        not_counted = f"its status “{order.status}” is excluded from figures"
+    elif basis_date is None:
+        not_counted = f"it has no {settings.date_basis.value} date (figures count by {settings.date_basis.value} date)"
+    else:
+        not_counted = ""
+    context = {
+        "order": order,
+        "items": order.line_items.order_by("wc_item_id"),
+        "refunds": order.refunds.filter(deleted_at__isnull=True).order_by("created_at"),
+        "net_minor": order.total_minor - order.total_tax_minor - order.shipping_total_minor,
+        "not_counted": not_counted,
+        "settings": settings,
+    }
+    return render(request, "insights/order_detail.html", context)

@@ -1,0 +1,73 @@
+"""The products page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from storelens.accounts.scoping import workspace_required
+from storelens.analytics import explore
+from storelens.analytics.money import decimal_string
+from storelens.analytics.settings import report_settings
+from storelens.dashboard.insights_common import _base, _chart, _no_stores, _one_currency
+from storelens.dashboard.insights_scope import csv_response, scope_of
+
+# --- products ----------------------------------------------------------------------------------------------------
+
+
+@workspace_required
+def products(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    if not scope.sources:
+        return _no_stores(request, "Products")
+    by_variation = request.GET.get("by") == "variation"
+    sort = request.GET.get("sort", "net")
+    lines: list[explore.ProductLine] = []
+    list_sources, list_note = _one_currency(scope)
+    for source in list_sources:
+        lines.extend(
+            explore.product_leaderboard(source, report_settings(source), scope.first, scope.last, by_variation)
+        )
+    key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
+    lines.sort(key=key)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"products-{scope.first}-{scope.last}.csv",
+            [
+                "product_id",
+                "variation_id",
+                "name",
+                "sku",
+                "units",
+                "net_sales",
+                "refunded_units",
+                "refunds",
+                "orders",
+                "currency",
+            ],
+            (
+                [
+                    p.product_wc_id,
+                    p.variation_wc_id,
+                    p.name,
+                    p.sku,
+                    p.units,
+                    decimal_string(p.net_minor, p.currency),
+                    p.refunded_units,
+                    decimal_string(p.refunds_minor, p.currency),
+                    p.orders,
+                    p.currency,
+                ]
+                for p in lines
+            ),
+        )
+    top = lines[:10]
+    chart = _chart(
+        [p.name[:28] for p in reversed(top)],
+        [{"name": "Net sales", "data": [decimal_string(p.net_minor, p.currency) for p in reversed(top)]}],
+        kind="hbar",
+    )
+    context = _base(
+        request, scope, lines=lines[:200], by_variation=by_variation, sort=sort, chart=chart, list_note=list_note
+    )
+    return render(request, "insights/products.html", context)

@@ -1,0 +1,49 @@
+"""The subscriptions page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from storelens.accounts.scoping import workspace_required
+from storelens.analytics import explore
+from storelens.analytics.money import decimal_string
+from storelens.analytics.settings import report_settings
+from storelens.dashboard.insights_common import _base, _no_stores
+from storelens.dashboard.insights_scope import csv_response, scope_of
+
+# --- subscriptions -----------------------------------------------------------------------------------------------
+
+
+@workspace_required
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    if not scope.sources:
+        return _no_stores(request, "Subscriptions")
+    from storelens.commerce.models import Subscription
+
+    rows = []
+    for source in scope.sources:
+        if Subscription.objects.filter(source=source).exists():
+            rows.append(
+                (source, explore.subscription_figures(source, report_settings(source), scope.first, scope.last))
+            )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "subscriptions.csv",
+            ["store", "active", "mrr", "arr", "new", "churned", "churn_rate", "currency"],
+            (
+                [
+                    str(s),
+                    f.active,
+                    decimal_string(f.mrr_minor, f.currency),
+                    decimal_string(f.arr_minor, f.currency),
+                    f.new,
+                    f.churned,
+                    str(f.churn_rate),
+                    f.currency,
+                ]
+                for s, f in rows
+            ),
+        )
+    return render(request, "insights/subscriptions.html", _base(request, scope, rows=rows))
