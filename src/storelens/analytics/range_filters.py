@@ -1,0 +1,70 @@
+"""The counted-order rule and a local-day range as SQL filters (the same rule `definitions` applies in Python), the
+period before a range, and per-day totals for a product or country filter.
+
+Local days become one UTC interval (`timezones.range_bounds_utc`), so "in range" means exactly what it means for the
+rollups.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from storelens.analytics.definitions import DateBasis, ReportSettings
+from storelens.analytics.timezones import range_bounds_utc
+
+BASIS_FIELD = {DateBasis.CREATED: "created_at", DateBasis.PAID: "paid_at", DateBasis.COMPLETED: "completed_at"}
+
+
+def counted_orders(source: Any, settings: ReportSettings, prefix: str = "") -> Q:
+    """The counted-order rule as a Q on Order (or on a relation to it, with `prefix` like "order__")."""
+    column = BASIS_FIELD[settings.date_basis]
+    return Q(
+        **{f"{prefix}source": source, f"{prefix}deleted_at__isnull": True, f"{prefix}{column}__isnull": False}
+    ) & ~Q(**{f"{prefix}status__in": sorted(settings.all_excluded)})
+
+
+def in_range(settings: ReportSettings, first: date, last: date, prefix: str = "") -> Q:
+    column = BASIS_FIELD[settings.date_basis]
+    start, end = range_bounds_utc(first, last, settings.tz)
+    return Q(**{f"{prefix}{column}__gte": start, f"{prefix}{column}__lt": end})
+
+
+def days_between(first: date, last: date) -> int:
+    return (last - first).days + 1
+
+
+def previous_period(first: date, last: date) -> tuple[date, date]:
+    n = days_between(first, last)
+    return first - timedelta(days=n), first - timedelta(days=1)
+
+
+def filtered_daily(
+    source: Any, settings: ReportSettings, first: date, last: date, product: int | None = None, country: str = ""
+) -> dict[date, Any]:
+    """Per-day totals of the orders that sold `product` or ship to `country`, with their refunds.
+
+    Rollups have no product or country dimension, so this reads the matching raw rows and applies the same
+    `definitions` (whole orders are counted: an order with the product counts with its full net)."""
+    from storelens.analytics.definitions import Totals, contributions
+    from storelens.analytics.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
+    from storelens.commerce.models import Order, Refund
+
+    qs = Order.objects.filter(source=source)
+    if product:
+        qs = qs.filter(line_items__product_wc_id=product).distinct()
+    if country:
+        qs = qs.filter(billing_country=country.upper())
+    orders = [order_row_from_values(v) for v in qs.values(*ORDER_FIELDS)]
+    ids = [o.id for o in orders]
+    refunds = [
+        refund_row_from_values(v)
+        for v in Refund.objects.filter(source=source, parent_wc_id__in=ids).values(*REFUND_FIELDS)
+    ]
+    out: dict[date, Totals] = {}
+    for c in contributions(orders, refunds, settings.date_basis, settings.tz):
+        if first <= c.day <= last and c.status not in settings.all_excluded:
+            out.setdefault(c.day, Totals()).add(c.totals)
+    return out
