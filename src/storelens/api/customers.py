@@ -1,0 +1,109 @@
+"""The /customers routes: the customers list and one customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from storelens.accounts.scoping import get_workspace_object_or_404
+from storelens.analytics import explore
+from storelens.analytics.money import decimal_string
+from storelens.analytics.settings import report_settings
+from storelens.api.range_query import (
+    ErrorOut,
+    InvalidOut,
+    _sources,
+)
+
+customers_router = Router(tags=["customers"])
+
+
+class CustomerOut(Schema):
+    id: int
+    source_id: int
+    name: str
+    email: str
+    orders: int
+    lifetime_net: str
+    currency: str
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    rfm: str
+    segment: str
+
+
+class CustomerPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[CustomerOut]
+
+
+def _customer_out(v: explore.CustomerValue) -> dict[str, Any]:
+    return {
+        "id": v.customer_id,
+        "source_id": v.source_id,
+        "name": v.name,
+        "email": v.email,
+        "orders": v.orders,
+        "lifetime_net": decimal_string(v.net_minor, v.currency),
+        "currency": v.currency,
+        "first_order_at": v.first_at,
+        "last_order_at": v.last_at,
+        "rfm": f"{v.r}{v.f}{v.m}",
+        "segment": v.segment,
+    }
+
+
+class CustomersQuery(Schema):
+    source: int | None = None
+    segment: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+@customers_router.get(
+    "",
+    response={200: CustomerPage, 404: ErrorOut, 422: InvalidOut},
+    summary="Customers by lifetime value, with RFM segments",
+)
+def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
+    values: list[explore.CustomerValue] = []
+    for source in _sources(request, q.source):
+        values.extend(explore.rfm(explore.customer_values(source, report_settings(source))))
+    values.sort(key=lambda v: (-v.net_minor, v.customer_id))
+    if q.segment:
+        values = [v for v in values if v.segment == q.segment]
+    per_page = min(max(q.per_page, 1), 500)
+    page = max(q.page, 1)
+    chunk = explore.with_people(values[(page - 1) * per_page : page * per_page])
+    return {"count": len(values), "page": page, "per_page": per_page, "results": [_customer_out(v) for v in chunk]}
+
+
+@customers_router.get(
+    "/{customer_id}", response={200: CustomerOut, 404: ErrorOut, 422: InvalidOut}, summary="One customer"
+)
+def get_customer(request: HttpRequest, customer_id: int) -> Any:
+    from storelens.commerce.models import Customer
+
+    customer = get_workspace_object_or_404(request, Customer.objects.select_related("source"), pk=customer_id)
+    values = explore.rfm(explore.customer_values(customer.source, report_settings(customer.source)))
+    for v in values:
+        if v.customer_id == customer.pk:
+            return _customer_out(explore.with_people([v])[0])
+    return {
+        "id": customer.pk,
+        "source_id": customer.source_id,
+        "name": f"{customer.first_name} {customer.last_name}".strip() or customer.email,
+        "email": customer.email,
+        "orders": 0,
+        "lifetime_net": decimal_string(0, customer.source.currency or "USD"),
+        "currency": customer.source.currency or "USD",
+        "first_order_at": None,
+        "last_order_at": None,
+        "rfm": "",
+        "segment": "",
+    }

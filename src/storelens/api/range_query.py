@@ -1,0 +1,93 @@
+"""What every analytics route shares: the range query (store, days, currency, basis, statuses), the error bodies,
+and turning a query into the workspace's stores, a range and a report."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Schema
+from ninja.errors import HttpError
+from pydantic import BeforeValidator
+
+from storelens.accounts.scoping import scoped
+from storelens.analytics.fx import UnknownRate
+from storelens.analytics.report import ReportError, build
+from storelens.analytics.reporting import combined_currency, ecb_currencies
+from storelens.analytics.settings import report_settings
+
+Basis = Literal["created", "paid", "completed"]
+
+
+def _iso_day(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would also read `0` as 1970-01-01, which no caller means."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("write the day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+# The currencies the ECB publishes (plus EUR): the only ones a combined view can convert into.
+Currency = StrEnum("Currency", {code: code for code in ecb_currencies()})  # type: ignore[misc]
+
+
+class RangeQuery(Schema):
+    source: int | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
+    currency: Currency | None = None  # type: ignore[valid-type]
+    date_basis: Basis | None = None
+    exclude_statuses: str | None = None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    """422: a parameter does not fit the schema (ninja's validation errors, one per problem)."""
+
+    detail: list[dict[str, Any]]
+
+
+def _sources(request: HttpRequest, source_id: int | None) -> list[Any]:
+    from storelens.sources.models import Source
+
+    qs = scoped(request, Source).order_by("pk")
+    if source_id is not None:
+        qs = qs.filter(pk=source_id)
+        if not qs.exists():
+            raise Http404("No such store in this workspace.")
+    return list(qs)
+
+
+def _range(q: RangeQuery, sources: list[Any]) -> tuple[date, date]:
+    from django.utils import timezone
+
+    from storelens.analytics.timezones import local_day
+
+    today = local_day(timezone.now(), report_settings(sources[0]).tz) if sources else timezone.now().date()
+    last = q.date_to or today
+    first = q.date_from or last.replace(day=1)
+    return (first, last) if first <= last else (last, first)
+
+
+def _excluded(q: RangeQuery) -> list[str] | None:
+    if q.exclude_statuses is None:
+        return None
+    return [s.strip() for s in q.exclude_statuses.split(",") if s.strip()]
+
+
+def _report(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Any:
+    sources = _sources(request, q.source)
+    first, last = _range(q, sources)
+    currency = q.currency.value if q.currency else None
+    if q.source is None:  # every store: the workspace's reporting currency, as the pages do
+        currency = combined_currency(getattr(request, "workspace", None), sources, currency)
+    try:
+        return build(sources, first, last, currency, q.date_basis, _excluded(q), with_customers=customers)
+    except (ReportError, UnknownRate) as exc:
+        raise HttpError(409, str(exc)) from None
