@@ -4,6 +4,8 @@ Every route reads the caller's workspace through `accounts.scoping`; a store id 
 exactly like one that does not exist. Money is a decimal string with the currency's decimals, never a float.
 
 Each resource's router lives in its own module; this one gathers them so `routers.ROUTERS` keeps its dotted paths.
+Routes pin `operation_id` to the `storelens_api_analytics_*` ids ninja derived when they lived here, so the OpenAPI
+schema (and clients generated from it) stay the same.
 """
 
 from storelens.api.customers import (

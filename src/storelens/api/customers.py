@@ -69,6 +69,7 @@ class CustomersQuery(Schema):
     "",
     response={200: CustomerPage, 404: ErrorOut, 422: InvalidOut},
     summary="Customers by lifetime value, with RFM segments",
+    operation_id="storelens_api_analytics_list_customers",
 )
 def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     values: list[explore.CustomerValue] = []
@@ -84,7 +85,10 @@ def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
 
 
 @customers_router.get(
-    "/{customer_id}", response={200: CustomerOut, 404: ErrorOut, 422: InvalidOut}, summary="One customer"
+    "/{customer_id}",
+    response={200: CustomerOut, 404: ErrorOut, 422: InvalidOut},
+    summary="One customer",
+    operation_id="storelens_api_analytics_get_customer",
 )
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
     from storelens.commerce.models import Customer

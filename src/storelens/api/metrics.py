@@ -62,6 +62,7 @@ class SeriesOut(Schema):
     "/summary",
     response={200: SummaryOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
     summary="Totals for a range of store-local days (the keys of `storelens report`)",
+    operation_id="storelens_api_analytics_summary",
 )
 def summary(request: HttpRequest, q: Query[RangeQuery]) -> Any:
     """Without `source`: every store of the workspace, converted at each day's ECB rate into `currency` (default: the
@@ -81,6 +82,7 @@ class SeriesQuery(RangeQuery):
     "/series",
     response={200: SeriesOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
     summary="Totals per day, week (from Monday) or month, gap-free",
+    operation_id="storelens_api_analytics_series",
 )
 def series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
     report = _report(request, q, customers=False)

@@ -114,7 +114,10 @@ class OrdersQuery(Schema):
 
 
 @orders_router.get(
-    "", response={200: OrderPage, 404: ErrorOut, 422: InvalidOut}, summary="Orders created in a range, any status"
+    "",
+    response={200: OrderPage, 404: ErrorOut, 422: InvalidOut},
+    summary="Orders created in a range, any status",
+    operation_id="storelens_api_analytics_list_orders",
 )
 def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     sources = _sources(request, q.source)
@@ -127,7 +130,12 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     return {"count": qs.count(), "page": page, "per_page": per_page, "results": [_order_out(o) for o in rows]}
 
 
-@orders_router.get("/{order_id}", response={200: OrderDetailOut, 404: ErrorOut, 422: InvalidOut}, summary="One order")
+@orders_router.get(
+    "/{order_id}",
+    response={200: OrderDetailOut, 404: ErrorOut, 422: InvalidOut},
+    summary="One order",
+    operation_id="storelens_api_analytics_get_order",
+)
 def get_order(request: HttpRequest, order_id: int) -> Any:
     from storelens.commerce.models import Order
 

@@ -44,6 +44,7 @@ class ProductsQuery(RangeQuery):
     "",
     response={200: list[ProductOut], 404: ErrorOut, 422: InvalidOut},
     summary="Products (or variations) by net sales in a range",
+    operation_id="storelens_api_analytics_list_products",
 )
 def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
     sources = _sources(request, q.source)
