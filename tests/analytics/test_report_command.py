@@ -10,9 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from storelens.accounts.models import Workspace
-from storelens.commerce.upsert import upsert_orders, upsert_refunds
 from storelens.sources.models import Source
-from tests.analytics.payloads import order_payload, refund_payload
+from tests.analytics.shops import make_shops
 
 pytestmark = pytest.mark.django_db
 
@@ -44,42 +43,8 @@ def report(*args: str) -> tuple[dict, str]:
 
 @pytest.fixture
 def stores() -> tuple[Source, Source]:
-    ws = Workspace.objects.create(name="Shops")
-    ny = Source.objects.create(workspace=ws, currency="USD", timezone_string="America/New_York", name="NY")
-    berlin = Source.objects.create(workspace=ws, currency="EUR", timezone_string="Europe/Berlin", name="Berlin")
-    upsert_orders(
-        ny,
-        [
-            # 1 March local (04:59 UTC on the 2nd is 23:59 EST on the 1st): net 100.00, tax 8.00, ship 5.00,
-            # coupon 10.00, 2 items.
-            order_payload(
-                1,
-                created="2025-03-02T04:59:00",
-                paid="2025-03-02T04:59:00",
-                net=10000,
-                tax=800,
-                shipping=500,
-                discount=1000,
-                quantity=2,
-                email="ann@x.org",
-                refund_ids=[50],
-            ),
-            # 3 March: net 40.00, same customer → returning? no: her first order is also in range → counted once, new.
-            order_payload(2, created="2025-03-03T15:00:00", paid="2025-03-03T15:00:00", net=4000, email="ann@x.org"),
-            # on-hold, never paid: counted only on the created basis or when on-hold is included.
-            order_payload(3, status="on-hold", created="2025-03-04T15:00:00", net=2500, email="bo@x.org"),
-            # February: makes cy@x.org a returning customer in March.
-            order_payload(4, created="2025-02-10T15:00:00", paid="2025-02-10T15:00:00", net=1000, email="cy@x.org"),
-            order_payload(5, created="2025-03-05T15:00:00", paid="2025-03-05T15:00:00", net=2000, email="cy@x.org"),
-        ],
-    )
-    # Refund on 6 March of order 1: 20.00 items + 1.60 tax + 5.00 shipping = 26.60, net −20.00.
-    upsert_refunds(ny, [refund_payload(50, 1, "2025-03-06T15:00:00", items=2000, tax=160, shipping=500)])
-    upsert_orders(
-        berlin,
-        [order_payload(9, currency="EUR", created="2025-03-07T10:00:00", paid="2025-03-07T10:00:00", net=10000)],
-    )
-    return ny, berlin
+    """The hand-checked shops of tests/analytics/shops.py (figures explained there and in the assertions below)."""
+    return make_shops(Workspace.objects.create(name="Shops"))
 
 
 def test_report_prints_every_key_with_the_currencys_decimals(stores: tuple[Source, Source]) -> None:
