@@ -79,6 +79,17 @@ def _key(fake_store: Any, permissions: str) -> Any:
     return fake_store.accounts.create_key(1, "Storelens", permissions)
 
 
+def _callback_body(key: Any, token: str) -> dict[str, Any]:
+    """What WooCommerce POSTs to the callback after Approve (FINDINGS §1), for a key the fake store created."""
+    return {
+        "key_id": key.key_id,
+        "user_id": token,
+        "consumer_key": key.consumer_key,
+        "consumer_secret": key.consumer_secret,
+        "key_permissions": key.permissions,
+    }
+
+
 @pytest.mark.parametrize(("permissions", "shown"), [("read_write", "read and write"), ("read", "read")])
 def test_manual_keys_are_checked_with_a_real_call_and_their_scope_detected(
     alice: Any, signed_in: Client, fake_store: Any, queued_jobs: Any, permissions: str, shown: str
@@ -137,13 +148,7 @@ def test_verification_job_marks_callback_keys_verified_and_starts_the_import(
     source = a_store(alice.workspaces().first())
     _, token = connect.start(source, alice)
     key = _key(fake_store, "read_write")
-    body = {
-        "key_id": key.key_id,
-        "user_id": token,
-        "consumer_key": key.consumer_key,
-        "consumer_secret": key.consumer_secret,
-        "key_permissions": "read_write",
-    }
+    body = _callback_body(key, token)
     assert connect.accept_callback(body).status == 200
     assert verify_keys_now(source.pk) is True
     source.refresh_from_db()
@@ -156,13 +161,7 @@ def test_verification_of_revoked_keys_asks_for_reconnect(alice: Any, fake_store:
     source = a_store(alice.workspaces().first())
     _, token = connect.start(source, alice)
     key = _key(fake_store, "read_write")
-    body = {
-        "key_id": key.key_id,
-        "user_id": token,
-        "consumer_key": key.consumer_key,
-        "consumer_secret": key.consumer_secret,
-        "key_permissions": "read_write",
-    }
+    body = _callback_body(key, token)
     connect.accept_callback(body)
     fake_store.accounts.delete_key(key.key_id)
     assert verify_keys_now(source.pk) is False
@@ -259,13 +258,7 @@ def test_reconnect_replaces_the_keys_on_the_same_source_and_keeps_history_cursor
     old_key = source.fake_key
     _, token = connect.start(source, alice)
     new_key = _key(fake_store, "read_write")
-    body = {
-        "key_id": new_key.key_id,
-        "user_id": token,
-        "consumer_key": new_key.consumer_key,
-        "consumer_secret": new_key.consumer_secret,
-        "key_permissions": "read_write",
-    }
+    body = _callback_body(new_key, token)
     assert connect.accept_callback(body).status == 200
     assert verify_keys_now(source.pk) is True
     source.refresh_from_db()
