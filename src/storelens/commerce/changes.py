@@ -56,6 +56,9 @@ class RefundState:
     refunded_shipping_minor: int
     refunded_fees_minor: int
     items_quantity: int = 0  # Σ refund line quantities (negative)
+    # The refund's line items (negative quantities and amounts, as WooCommerce gives them): per-product rollups
+    # take refunded units and amounts off the refunded product on the refund's date.
+    lines: tuple[LineSummary, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from django.utils import timezone
 from storelens.woocommerce.dates import parse_gmt
 
 from . import bulk, changes
-from .changes import RefundChange, RefundState
+from .changes import LineSummary, RefundChange, RefundState
 from .models import Order, Refund, RefundLine
 from .money import MinorUnits, parse_decimal
 from .payloads import _dedupe, _int, _str
 
 
-def _refund_state_of(fields: dict[str, Any]) -> RefundState:
+def _refund_state_of(fields: dict[str, Any], lines: Iterable[dict[str, Any]]) -> RefundState:
     return RefundState(
         wc_id=fields["wc_id"],
         parent_wc_id=fields["parent_wc_id"],
@@ -29,13 +29,26 @@ def _refund_state_of(fields: dict[str, Any]) -> RefundState:
         refunded_shipping_minor=fields["refunded_shipping_minor"],
         refunded_fees_minor=fields["refunded_fees_minor"],
         items_quantity=fields["items_quantity"],
+        lines=tuple(
+            LineSummary(
+                product_wc_id=line["product_wc_id"],
+                variation_wc_id=line["variation_wc_id"],
+                quantity=Decimal(line["quantity"]).normalize(),
+                subtotal_minor=line["subtotal_minor"],
+                total_minor=line["total_minor"],
+            )
+            for line in sorted(lines, key=lambda li: li["wc_item_id"])
+        ),
     )
 
 
+_LINE_FIELDS = ("wc_item_id", "product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
+
+
 def _refund_states(queryset: Any) -> dict[int, RefundState]:
-    return {
-        r["wc_id"]: _refund_state_of(r)
-        for r in queryset.filter(deleted_at__isnull=True).values(
+    rows = list(
+        queryset.filter(deleted_at__isnull=True).values(
+            "pk",
             "wc_id",
             "parent_wc_id",
             "created_at",
@@ -46,7 +59,12 @@ def _refund_states(queryset: Any) -> dict[int, RefundState]:
             "refunded_fees_minor",
             "items_quantity",
         )
-    }
+    )
+    lines: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        for line in RefundLine.objects.filter(refund_id__in=[r["pk"] for r in rows]).values("refund_id", *_LINE_FIELDS):
+            lines.setdefault(line["refund_id"], []).append(line)
+    return {r["wc_id"]: _refund_state_of(r, lines.get(r["pk"], [])) for r in rows}
 
 
 def _meta(item: dict, key: str) -> Any:
@@ -163,7 +181,10 @@ def upsert_refunds(
             for line in lines
         ],
     )
-    result = [RefundChange(source.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f)) for f, *_ in parsed]
+    result = [
+        RefundChange(source.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f, lines))
+        for f, lines, *_ in parsed
+    ]
     if emit:
         changes.emit(source, [], result)
     return result
