@@ -12,3 +12,6 @@ class AnalyticsConfig(AppConfig):
 
         changes.register(rollups.on_changes)
         changes.register(customer_rollups.on_changes)
+        from storelens.analytics import product_rollups
+
+        changes.register(product_rollups.on_changes)

@@ -1,12 +1,18 @@
-"""The products page leaderboard: units, net sales and refunds per product (or variation) in a range."""
+"""The Products page leaderboard: net sales, units, orders and refunds per product, with its variations under it.
+
+Read from `ProductDailyRollup` (one grouped query over the range's cells, whatever the history size); the numbers mean
+what `product_definitions` says (WooCommerce Analytics' Products report). `product_leaderboard_raw` computes the same
+lines from the raw line items and refund lines with SQL aggregates: the benchmark's baseline and a cross-check.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Abs
 
 from storelens.analytics.definitions import ReportSettings
 from storelens.analytics.range_filters import BASIS_FIELD, counted_orders, in_range
@@ -20,86 +26,187 @@ class ProductLine:
     name: str
     sku: str
     currency: str
-    units: int = 0
-    net_minor: int = 0
+    units: int = 0  # sold minus refunded (WooCommerce's items sold)
+    net_minor: int = 0  # line totals minus refunded line totals
     refunded_units: int = 0
     refunds_minor: int = 0
     orders: int = 0
+    gross_minor: int = 0
+    variations: list[ProductLine] = field(default_factory=list)
+
+    def figures(self) -> tuple[int, int, int, int, int, int]:
+        return (self.units, self.net_minor, self.refunded_units, self.refunds_minor, self.orders, self.gross_minor)
+
+
+Key = tuple[str, int, int]  # currency, product, variation
 
 
 def product_leaderboard(
     source: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
 ) -> list[ProductLine]:
-    """Per product (or variation): units and net sales (Σ line total, excl. tax) of counted orders dated in range;
-    refunds (Σ refunded line totals) of refunds created in range whose order is counted."""
+    """Per product (each with its variations under it), or per variation: the range's figures from the rollup."""
+    from storelens.analytics.product_models import ProductDailyRollup
+
+    rows = (
+        ProductDailyRollup.objects.filter(source=source, basis=settings.date_basis.value, day__gte=first, day__lte=last)
+        .exclude(status__in=sorted(settings.all_excluded))
+        .values_list("currency", "product_wc_id", "variation_wc_id")
+        .annotate(
+            Sum("units"),
+            Sum("net_sales_minor"),
+            Sum("refunded_units"),
+            Sum("refunds_minor"),
+            Sum("orders"),
+            Sum("gross_sales_minor"),
+            Sum("product_orders"),
+        )
+        .order_by()
+    )
+    variations: dict[Key, ProductLine] = {}
+    products: dict[Key, ProductLine] = {}
+    for currency, product, variation, *sums in rows:
+        units, net, refunded_units, refunds, orders, gross, product_orders = (int(v or 0) for v in sums)
+        line = ProductLine(product, variation, "", "", currency, units, net, refunded_units, refunds, orders, gross)
+        if line.figures() == (0,) * 6 and not product_orders:
+            continue
+        variations[(currency, product, variation)] = line
+        parent = products.get((currency, product, 0))
+        if parent is None:
+            parent = products[(currency, product, 0)] = ProductLine(product, 0, "", "", currency)
+        for name in ("units", "net_minor", "refunded_units", "refunds_minor", "gross_minor"):
+            setattr(parent, name, getattr(parent, name) + getattr(line, name))
+        parent.orders += product_orders
+        parent.variations.append(line)
+    return _finish(source, products, variations, by_variation)
+
+
+def product_leaderboard_raw(
+    source: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
+) -> list[ProductLine]:
+    """The same lines from raw rows: line items of counted orders dated in range, grouped in SQL, plus the refund lines
+    of refunds created in range whose order is counted. Products and variations are grouped separately (an order
+    with two variations of a product is one order of the product)."""
     from storelens.commerce.models import LineItem, Order, Refund, RefundLine
 
-    keys = ["product_wc_id", "variation_wc_id"] if by_variation else ["product_wc_id"]
-    sold = (
-        LineItem.objects.filter(
-            counted_orders(source, settings, "order__") & in_range(settings, first, last, "order__")
-        )
-        .values(*keys)
-        .annotate(
-            units=Sum("quantity"),
-            net=Sum("total_minor"),
-            orders=Count("order_id", distinct=True),
-            name=Max("name"),
-            sku=Max("sku"),
-            currency=Max("order__currency"),
-        )
-    )
     start, end = range_bounds_utc(first, last, settings.tz)
-    # Refunds made in the range (few, through the created_at index), then those whose order is counted: two small
-    # steps, because SQLite would otherwise walk every counted order to find them.
+    # Refunds made in the range (through the created_at index), then those whose order is counted.
     in_range_refunds = dict(
         Refund.objects.filter(
             source=source, deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
-        ).values_list("pk", "order_id")
+        ).values_list("pk", "parent_wc_id")
     )
     column = BASIS_FIELD[settings.date_basis]
-    counted_ids = {
-        pk
-        for pk, status, deleted_at, when in Order.objects.filter(pk__in=set(in_range_refunds.values())).values_list(
-            "pk", "status", "deleted_at", column
-        )
+    currency_of = {
+        wc_id: currency
+        for wc_id, currency, status, deleted_at, when in Order.objects.filter(
+            source=source, wc_id__in=set(in_range_refunds.values())
+        ).values_list("wc_id", "currency", "status", "deleted_at", column)
         if deleted_at is None and when is not None and status not in settings.all_excluded
     }
-    refunded = (
-        RefundLine.objects.filter(refund_id__in=[r for r, o in in_range_refunds.items() if o in counted_ids])
-        .values(*keys)
-        .annotate(units=Sum("quantity"), amount=Sum("total_minor"))
-    )
-    lines: dict[tuple, ProductLine] = {}
-    for row in sold:
-        key = tuple(row[k] for k in keys)
-        lines[key] = ProductLine(
-            product_wc_id=row["product_wc_id"],
-            variation_wc_id=row.get("variation_wc_id", 0),
-            name=_product_name(row["name"], by_variation),
-            sku=row["sku"] or "",
-            currency=row["currency"],
-            units=int(row["units"] or 0),
-            net_minor=int(row["net"] or 0),
-            orders=row["orders"],
-        )
-    for row in refunded:
-        key = tuple(row[k] for k in keys)
-        line = lines.get(key)
-        if line is None:
-            line = lines[key] = ProductLine(
-                product_wc_id=row["product_wc_id"],
-                variation_wc_id=row.get("variation_wc_id", 0),
-                name=f"Product {row['product_wc_id']}",
-                sku="",
-                currency=source.currency,
+    counts = ~Q(quantity=0, total_minor__gte=0)  # WooCommerce skips a line with no quantity that takes nothing back
+    levels: dict[bool, dict[Key, ProductLine]] = {}
+    for per_variation in (False, True):
+        keys = ["product_wc_id", "variation_wc_id"] if per_variation else ["product_wc_id"]
+        lines: dict[Key, ProductLine] = {}
+        sold = (
+            LineItem.objects.filter(
+                counts & counted_orders(source, settings, "order__") & in_range(settings, first, last, "order__")
             )
-        line.refunded_units += -int(row["units"] or 0)
-        line.refunds_minor += -int(row["amount"] or 0)
-    return sorted(lines.values(), key=lambda p: (-p.net_minor, -p.units, p.product_wc_id))
+            .values_list("order__currency", *keys)
+            .annotate(
+                Sum("quantity"),
+                Sum("total_minor"),
+                Sum("subtotal_minor"),
+                Count("order_id", distinct=True),
+            )
+            .order_by()
+        )
+        for currency, *rest in sold:
+            product, variation = rest[0], (rest[1] if per_variation else 0)
+            units, net, gross, orders = rest[len(keys) :]
+            lines[(currency, product, variation)] = ProductLine(
+                product, variation, "", "", currency, int(units or 0), int(net or 0), 0, 0, orders, int(gross or 0)
+            )
+        refunded = (
+            RefundLine.objects.filter(
+                counts, refund_id__in=[r for r, parent in in_range_refunds.items() if parent in currency_of]
+            )
+            .values_list("refund__parent_wc_id", *keys)
+            .annotate(back=Sum(Abs("quantity")), total=Sum("total_minor"))
+            .order_by()
+        )
+        for parent_wc_id, *rest in refunded:
+            product, variation = rest[0], (rest[1] if per_variation else 0)
+            back, total = (int(v or 0) for v in rest[len(keys) :])
+            currency = currency_of[parent_wc_id]
+            line = lines.get((currency, product, variation))
+            if line is None:
+                line = lines[(currency, product, variation)] = ProductLine(product, variation, "", "", currency)
+            line.units -= back
+            line.net_minor += total
+            line.refunded_units += back
+            line.refunds_minor -= total
+        levels[per_variation] = {k: v for k, v in lines.items() if v.figures() != (0,) * 6}
+    products = levels[False]
+    for (currency, product, _), line in levels[True].items():
+        if (currency, product, 0) in products:
+            products[(currency, product, 0)].variations.append(line)
+    return _finish(source, products, levels[True], by_variation)
 
 
-def _product_name(name: str | None, by_variation: bool) -> str:
-    name = name or ""
-    # Line names of variations read "Product - Variation"; the product board shows the product alone.
-    return name if by_variation else name.split(" - ")[0]
+def _finish(
+    source: Any, products: dict[Key, ProductLine], variations: dict[Key, ProductLine], by_variation: bool
+) -> list[ProductLine]:
+    """Name the lines, drop the variation list of simple products (their only "variation" is 0), and rank."""
+    products = {k: p for k, p in products.items() if p.figures() != (0,) * 6}
+    _name(source, list(variations.values()) if by_variation else list(products.values()))
+    for line in products.values():
+        if all(v.variation_wc_id == 0 for v in line.variations):
+            line.variations = []
+        elif not by_variation:
+            _name(source, line.variations)
+        line.variations.sort(key=_rank)
+    return sorted((variations if by_variation else products).values(), key=_rank)
+
+
+def _rank(p: ProductLine) -> tuple[int, int, int, int]:
+    return (-p.net_minor, -p.units, p.product_wc_id, p.variation_wc_id)
+
+
+def _name(source: Any, lines: list[ProductLine]) -> None:
+    """Names and SKUs from the synced catalogue; a product no longer in it is named after its latest line item, as
+    WooCommerce names a deleted product. A variation reads "Product – option, option"."""
+    from storelens.commerce.models import LineItem, Product, Variation
+
+    if not lines:
+        return
+    catalogue = {
+        wc_id: (name + (" (deleted)" if deleted else ""), sku)
+        for wc_id, name, sku, deleted in Product.objects.filter(
+            source=source, wc_id__in={p.product_wc_id for p in lines}
+        ).values_list("wc_id", "name", "sku", "deleted_at")
+    }
+    variation_ids = {p.variation_wc_id for p in lines if p.variation_wc_id}
+    options = {
+        wc_id: (", ".join(str(a.get("option", "")) for a in attributes or [] if isinstance(a, dict)), sku)
+        for wc_id, sku, attributes in Variation.objects.filter(source=source, wc_id__in=variation_ids).values_list(
+            "wc_id", "sku", "attributes"
+        )
+    }
+    for p in lines:
+        product = catalogue.get(p.product_wc_id)
+        variation = options.get(p.variation_wc_id) if p.variation_wc_id else None
+        if product and (variation or not p.variation_wc_id):
+            name, sku = product
+            if variation:
+                name, sku = f"{name} – {variation[0]}" if variation[0] else name, variation[1] or sku
+            p.name, p.sku = name, sku
+            continue
+        latest = LineItem.objects.filter(source=source, product_wc_id=p.product_wc_id)
+        if p.variation_wc_id:
+            latest = latest.filter(variation_wc_id=p.variation_wc_id)
+        found = latest.order_by("-pk").values_list("name", "sku").first()
+        name, sku = found if found else (f"Product {p.product_wc_id}", "")
+        # Line names of variations read "Product - Variation"; a product line shows the product alone.
+        p.name = name if p.variation_wc_id or " - " not in name else name.split(" - ")[0]
+        p.sku = sku

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
-from storelens.analytics import customer_rollups
+from storelens.analytics import customer_rollups, product_rollups
 from storelens.analytics.definitions import (
     Contribution,
     DateBasis,
@@ -179,6 +179,7 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
     cells = deltas.nonzero()
     with transaction.atomic():
         customer_rollups.rebuild(source)
+        product_rollups.rebuild(source)
         DailyRollup.objects.filter(source=source).delete()
         DailyRollup.objects.bulk_create(
             [

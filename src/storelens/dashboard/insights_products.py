@@ -1,4 +1,4 @@
-"""The products page."""
+"""The products page: the leaderboard (from the per-product rollup), variations under their product, CSV export."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def products(request: HttpRequest) -> HttpResponse:
         )
     key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
     lines.sort(key=key)
+    for line in lines:  # a variable product's variations are listed under it, ranked the same way
+        line.variations.sort(key=key)
     if request.GET.get("format") == "csv":
         return csv_response(
             f"products-{scope.first}-{scope.last}.csv",

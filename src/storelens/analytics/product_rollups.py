@@ -1,0 +1,246 @@
+"""Keeping `ProductDailyRollup` in step with the raw rows, inside the sync's page transaction.
+
+The same bookkeeping as `rollups` (read its docstring): the cells move by exactly C(after) − C(before), where C is
+every per-product contribution (`product_definitions`). A refund's cells depend on its order (currency, status, and
+whether it can be counted), so a changed order also moves its unchanged refunds' lines, and a refund that arrives
+before its order contributes nothing until the order arrives. The change feed carries each order's and refund's lines
+in its states; only the lines of unchanged refunds of changed orders are read from the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+
+from storelens.analytics.definitions import DateBasis, OrderRow, RefundRow
+from storelens.analytics.product_definitions import (
+    PRODUCT_TOTALS_NAMES,
+    ProductCell,
+    ProductLineRow,
+    ProductTotals,
+    order_product_contributions,
+    refund_product_contributions,
+)
+from storelens.analytics.product_models import PRODUCT_COLUMNS, ProductDailyRollup
+from storelens.analytics.rows import (
+    ORDER_FIELDS,
+    REFUND_FIELDS,
+    order_row_from_state,
+    order_row_from_values,
+    refund_row_from_state,
+    refund_row_from_values,
+)
+from storelens.analytics.timezones import store_timezone
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from storelens.commerce.changes import LineSummary, OrderChange, RefundChange
+
+Key = tuple[str, Any, str, str, int, int]  # basis, day, currency, status, product, variation
+LINE_COLUMNS = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
+
+
+class ProductDeltas:
+    """Signed per-product sums per cell, built in memory and written once per page."""
+
+    def __init__(self) -> None:
+        self.cells: dict[Key, ProductTotals] = defaultdict(ProductTotals)
+
+    def add(self, basis: DateBasis, contributions: dict[ProductCell, ProductTotals], sign: int) -> None:
+        for (day, currency, status, product, variation), totals in contributions.items():
+            self.cells[(basis.value, day, currency, status, product, variation)].add(
+                totals if sign > 0 else totals.negated()
+            )
+
+    def nonzero(self) -> dict[Key, ProductTotals]:
+        return {k: t for k, t in self.cells.items() if not t.is_zero()}
+
+
+def lines_of(summaries: Iterable[LineSummary]) -> tuple[ProductLineRow, ...]:
+    return tuple(
+        ProductLineRow(s.product_wc_id, s.variation_wc_id, s.quantity, s.subtotal_minor, s.total_minor)
+        for s in summaries
+    )
+
+
+def line_row(values: tuple) -> ProductLineRow:
+    """From `values_list(*LINE_COLUMNS)` of a LineItem or RefundLine."""
+    return ProductLineRow(*values)
+
+
+def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+    """The change-feed listener: turn one page's changes into per-product deltas and write them."""
+    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    with transaction.atomic():  # a savepoint inside the sync's page transaction
+        apply(source, deltas_for(source, tz, order_changes, refund_changes))
+
+
+Versioned = tuple[OrderRow, tuple[ProductLineRow, ...]]
+RefundVersion = tuple[RefundRow, tuple[ProductLineRow, ...]]
+
+
+def deltas_for(
+    source: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+) -> ProductDeltas:
+    from storelens.commerce.models import Order, Refund, RefundLine
+
+    old_orders: dict[int, Versioned | None] = {}
+    new_orders: dict[int, Versioned | None] = {}
+    for ch in order_changes:
+        old_orders.setdefault(ch.wc_id, (order_row_from_state(ch.old), lines_of(ch.old.lines)) if ch.old else None)
+        new_orders[ch.wc_id] = (order_row_from_state(ch.new), lines_of(ch.new.lines)) if ch.new else None
+    old_refunds: dict[int, RefundVersion | None] = {}
+    new_refunds: dict[int, RefundVersion | None] = {}
+    for rc in refund_changes:
+        old_refunds.setdefault(rc.wc_id, (refund_row_from_state(rc.old), lines_of(rc.old.lines)) if rc.old else None)
+        new_refunds[rc.wc_id] = (refund_row_from_state(rc.new), lines_of(rc.new.lines)) if rc.new else None
+
+    # Unchanged refunds of changed orders move with their order: same row and lines before and after.
+    stable_refunds: list[RefundVersion] = []
+    if new_orders:
+        rows = {
+            v["pk"]: refund_row_from_values(v)
+            for v in Refund.objects.filter(source=source, parent_wc_id__in=list(new_orders))
+            .exclude(wc_id__in=list(new_refunds))
+            .values("pk", *REFUND_FIELDS)
+        }
+        lines: dict[int, list[ProductLineRow]] = defaultdict(list)
+        for refund_pk, *values in RefundLine.objects.filter(refund_id__in=list(rows)).values_list(
+            "refund_id", *LINE_COLUMNS
+        ):
+            lines[refund_pk].append(line_row(tuple(values)))
+        stable_refunds = [(row, tuple(lines.get(pk, ()))) for pk, row in rows.items()]
+    # Unchanged orders of changed refunds: same row before and after (their own lines do not move).
+    parent_ids = {v[0].order_id for v in [*old_refunds.values(), *new_refunds.values()] if v is not None}
+    stable_orders: dict[int, OrderRow] = {}
+    missing = parent_ids - set(new_orders)
+    if missing:
+        for v in Order.objects.filter(source=source, wc_id__in=list(missing)).values(*ORDER_FIELDS):
+            stable_orders[v["wc_id"]] = order_row_from_values(v)
+
+    def order_before(order_id: int) -> OrderRow | None:
+        if order_id in old_orders:
+            version = old_orders[order_id]
+            return version[0] if version else None
+        return stable_orders.get(order_id)
+
+    def order_after(order_id: int) -> OrderRow | None:
+        if order_id in new_orders:
+            version = new_orders[order_id]
+            return version[0] if version else None
+        return stable_orders.get(order_id)
+
+    deltas = ProductDeltas()
+    for basis in DateBasis:
+        for order_id, new in new_orders.items():
+            old = old_orders[order_id]
+            if old is not None:
+                deltas.add(basis, order_product_contributions(old[0], old[1], basis, tz), -1)
+            if new is not None:
+                deltas.add(basis, order_product_contributions(new[0], new[1], basis, tz), +1)
+        for refund_id, new_r in new_refunds.items():
+            old_r = old_refunds[refund_id]
+            if old_r is not None:
+                before = order_before(old_r[0].order_id)
+                deltas.add(basis, refund_product_contributions(old_r[0], old_r[1], before, basis, tz), -1)
+            if new_r is not None:
+                after = order_after(new_r[0].order_id)
+                deltas.add(basis, refund_product_contributions(new_r[0], new_r[1], after, basis, tz), +1)
+        for refund, refund_lines in stable_refunds:
+            before, after = order_before(refund.order_id), order_after(refund.order_id)
+            deltas.add(basis, refund_product_contributions(refund, refund_lines, before, basis, tz), -1)
+            deltas.add(basis, refund_product_contributions(refund, refund_lines, after, basis, tz), +1)
+    return deltas
+
+
+COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
+KEY_COLUMNS = ["source_id", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
+
+
+def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
+    """Add each non-zero delta to its cell with one `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`
+    per batch (why raw SQL: see `rollups.apply`)."""
+    cells = deltas.nonzero()
+    if not cells:
+        return
+    table = connection.ops.quote_name(ProductDailyRollup._meta.db_table)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
+    placeholders = "(" + ", ".join(["%s"] * (len(KEY_COLUMNS) + len(COLUMNS))) + ")"
+    items = list(cells.items())
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), batch):
+            chunk = items[i : i + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(KEY_COLUMNS + COLUMNS)}) "
+                f"VALUES {', '.join([placeholders] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}",
+                [value for key, totals in chunk for value in _params(source, key, totals)],
+            )
+
+
+def _params(source: Any, key: Key, totals: ProductTotals) -> list[Any]:
+    basis, day, currency, status, product, variation = key
+    day_value = connection.ops.adapt_datefield_value(day)
+    return [source.pk, basis, day_value, currency, status, product, variation] + [
+        getattr(totals, n) for n in PRODUCT_TOTALS_NAMES
+    ]
+
+
+def rebuild(source: Any, chunk: int = 20000) -> int:
+    """Recompute every per-product cell of a source from its raw rows (the repair path; `rollups.rebuild` calls it
+    inside its transaction). Orders are read in primary-key windows with their lines through the line items' order
+    index, so memory stays flat at a million orders; refunds are few and read whole. Returns the cell count."""
+    from django.db.models import Max, Min
+
+    from storelens.commerce.models import LineItem, Order, Refund, RefundLine
+
+    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    deltas = ProductDeltas()
+    refunds = {
+        v["pk"]: refund_row_from_values(v) for v in Refund.objects.filter(source=source).values("pk", *REFUND_FIELDS)
+    }
+    refund_lines: dict[int, list[ProductLineRow]] = defaultdict(list)
+    for refund_pk, *values in RefundLine.objects.filter(source=source).values_list("refund_id", *LINE_COLUMNS):
+        refund_lines[refund_pk].append(line_row(tuple(values)))
+    refunded = {r.order_id for r in refunds.values()}
+    parents: dict[int, OrderRow] = {}
+    bounds = Order.objects.filter(source=source).aggregate(lo=Min("pk"), hi=Max("pk"))
+    lo, hi = bounds["lo"], bounds["hi"]
+    while lo is not None and lo <= hi:
+        window = {"pk__gte": lo, "pk__lt": lo + chunk}
+        orders = {
+            v["id"]: order_row_from_values(v)
+            for v in Order.objects.filter(source=source, **window).values("id", *ORDER_FIELDS)
+        }
+        lines: dict[int, list[ProductLineRow]] = defaultdict(list)
+        for order_pk, *values in LineItem.objects.filter(
+            order_id__gte=lo, order_id__lt=lo + chunk, source=source
+        ).values_list("order_id", *LINE_COLUMNS):
+            lines[order_pk].append(line_row(tuple(values)))
+        for pk, order in orders.items():
+            for basis in DateBasis:
+                deltas.add(basis, order_product_contributions(order, lines.get(pk, ()), basis, tz), +1)
+            if order.id in refunded:
+                parents[order.id] = order
+        lo += chunk
+    for pk, refund in refunds.items():
+        for basis in DateBasis:
+            contributions = refund_product_contributions(
+                refund, refund_lines.get(pk, ()), parents.get(refund.order_id), basis, tz
+            )
+            deltas.add(basis, contributions, +1)
+    cells = deltas.nonzero()
+    table = connection.ops.quote_name(ProductDailyRollup._meta.db_table)
+    placeholders = ", ".join(["%s"] * (len(KEY_COLUMNS) + len(COLUMNS)))
+    sql = f"INSERT INTO {table} ({', '.join(KEY_COLUMNS + COLUMNS)}) VALUES ({placeholders})"
+    items = list(cells.items())
+    with transaction.atomic(), connection.cursor() as cursor:
+        ProductDailyRollup.objects.filter(source=source).delete()
+        # executemany: Django's bulk_create spends ≈ 0.2 ms a row preparing values (a million cells at 1M orders).
+        for i in range(0, len(items), 5000):
+            cursor.executemany(sql, [_params(source, key, totals) for key, totals in items[i : i + 5000]])
+    return len(cells)
