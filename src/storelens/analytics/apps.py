@@ -7,7 +7,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Rollups move inside the sync's page transaction, through the commerce change feed.
-        from storelens.analytics import customer_rollups, rollups
+        from storelens.analytics import country_rollups, customer_rollups, rollups
         from storelens.commerce import changes
 
         changes.register(rollups.on_changes)
@@ -15,3 +15,4 @@ class AnalyticsConfig(AppConfig):
         from storelens.analytics import product_rollups
 
         changes.register(product_rollups.on_changes)
+        changes.register(country_rollups.on_changes)

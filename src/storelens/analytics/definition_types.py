@@ -39,6 +39,7 @@ class OrderRow:
     items_count: int = 0
     customer_key: str = ""
     deleted: bool = False
+    country: str = ""  # billing country (ISO 3166-1 alpha-2), the Sales page's country filter
 
 
 @dataclass(frozen=True)
@@ -120,3 +121,4 @@ class Contribution:
     currency: str
     status: str
     totals: Totals = field(default_factory=Totals)
+    country: str = ""  # the order's billing country (a refund's too): only the per-country rollups key on it

@@ -7,12 +7,13 @@ rollups.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
 
-from storelens.analytics.definitions import DateBasis, ReportSettings
+from storelens.analytics.definitions import ALWAYS_EXCLUDED, DateBasis, ReportSettings
 from storelens.analytics.timezones import range_bounds_utc
 
 BASIS_FIELD = {DateBasis.CREATED: "created_at", DateBasis.PAID: "paid_at", DateBasis.COMPLETED: "completed_at"}
@@ -42,12 +43,24 @@ def previous_period(first: date, last: date) -> tuple[date, date]:
 
 
 def filtered_daily(
-    source: Any, settings: ReportSettings, first: date, last: date, product: int | None = None, country: str = ""
+    source: Any,
+    settings: ReportSettings,
+    first: date,
+    last: date,
+    product: int | None = None,
+    country: str = "",
+    statuses: Sequence[str] = (),
 ) -> dict[date, Any]:
-    """Per-day totals of the orders that sold `product` or ship to `country`, with their refunds.
+    """Per-day totals of the orders that sold `product` or are billed to `country`, with their refunds; only
+    `statuses` when given (the owner's excluded ones included, never the always-excluded ones), else the counted ones.
 
-    Rollups have no product or country dimension, so this reads the matching raw rows and applies the same
-    `definitions` (whole orders are counted: an order with the product counts with its full net)."""
+    A country alone is answered by the per-country rollups (`country_rollups`). With a product, this reads the
+    matching raw rows and applies the same `definitions` (whole orders are counted: an order with the product counts
+    with its full net)."""
+    if country and not product:
+        from storelens.analytics.country_rollups import country_daily
+
+        return country_daily(source, settings, first, last, country, statuses)
     from storelens.analytics.definitions import Totals, contributions
     from storelens.analytics.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
     from storelens.commerce.models import Order, Refund
@@ -64,7 +77,9 @@ def filtered_daily(
         for v in Refund.objects.filter(source=source, parent_wc_id__in=ids).values(*REFUND_FIELDS)
     ]
     out: dict[date, Totals] = {}
+    excluded = settings.all_excluded
     for c in contributions(orders, refunds, settings.date_basis, settings.tz):
-        if first <= c.day <= last and c.status not in settings.all_excluded:
+        wanted = c.status in statuses and c.status not in ALWAYS_EXCLUDED if statuses else c.status not in excluded
+        if first <= c.day <= last and wanted:
             out.setdefault(c.day, Totals()).add(c.totals)
     return out

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from storelens.analytics import customer_rollups, product_rollups
 from storelens.analytics.definitions import (
@@ -41,21 +41,24 @@ if TYPE_CHECKING:
 
     from storelens.commerce.changes import OrderChange, RefundChange
 
-Key = tuple[str, Any, str, str]  # basis, day, currency, status
-
 
 class Deltas:
     """Signed sums per rollup cell, built in memory and written once per page."""
 
+    KEY_COLUMNS: tuple[str, ...] = ("basis", "day", "currency", "status")
+
     def __init__(self) -> None:
-        self.cells: dict[Key, Totals] = defaultdict(Totals)
+        self.cells: dict[tuple[Any, ...], Totals] = defaultdict(Totals)
+
+    def key(self, basis: DateBasis, c: Contribution) -> tuple[Any, ...]:
+        return (basis.value, c.day, c.currency, c.status)
 
     def add(self, basis: DateBasis, c: Contribution | None, sign: int) -> None:
         if c is None:
             return
-        self.cells[(basis.value, c.day, c.currency, c.status)].add(c.totals if sign > 0 else c.totals.negated())
+        self.cells[self.key(basis, c)].add(c.totals if sign > 0 else c.totals.negated())
 
-    def nonzero(self) -> dict[Key, Totals]:
+    def nonzero(self) -> dict[tuple[Any, ...], Totals]:
         return {k: t for k, t in self.cells.items() if not t.is_zero()}
 
 
@@ -68,8 +71,13 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
 
 
 def deltas_for(
-    source: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+    source: Any,
+    tz: tzinfo,
+    order_changes: Iterable[OrderChange],
+    refund_changes: Iterable[RefundChange],
+    deltas: Deltas | None = None,
 ) -> Deltas:
+    """C(after) − C(before) of one page's changes, keyed by `deltas.key` (a `Deltas` subclass may key finer)."""
     from storelens.commerce.models import Order, Refund
 
     old_orders: dict[int, OrderRow | None] = {}
@@ -106,7 +114,7 @@ def deltas_for(
     def order_after(order_id: int) -> OrderRow | None:
         return new_orders[order_id] if order_id in new_orders else stable_orders.get(order_id)
 
-    deltas = Deltas()
+    deltas = Deltas() if deltas is None else deltas
     for basis in DateBasis:
         for order_id, new in new_orders.items():
             deltas.add(basis, order_contribution(old_orders[order_id], basis, tz) if old_orders[order_id] else None, -1)
@@ -123,7 +131,7 @@ def deltas_for(
     return deltas
 
 
-def apply(source: Any, deltas: Deltas, batch: int = 300) -> None:
+def apply(source: Any, deltas: Deltas, batch: int = 300, model: type[models.Model] = DailyRollup) -> None:
     """Add each non-zero delta to its cell with one `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`
     per batch of cells (SQLite ≥ 3.24 and PostgreSQL both speak it).
 
@@ -137,21 +145,25 @@ def apply(source: Any, deltas: Deltas, batch: int = 300) -> None:
         return
     names = list(TOTALS_COLUMNS)
     columns = [TOTALS_COLUMNS[n] for n in names]
-    table = connection.ops.quote_name(DailyRollup._meta.db_table)
-    insert_columns = ", ".join(["source_id", "basis", "day", "currency", "status", *columns])
+    table = connection.ops.quote_name(model._meta.db_table)
+    keys = ["source_id", *deltas.KEY_COLUMNS]
+    insert_columns = ", ".join([*keys, *columns])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    placeholders = "(" + ", ".join(["%s"] * (5 + len(columns))) + ")"
+    placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(columns))) + ")"
+    day_at = deltas.KEY_COLUMNS.index("day")
     items = list(cells.items())
     with connection.cursor() as cursor:
         for i in range(0, len(items), batch):
             chunk = items[i : i + batch]
             params: list[Any] = []
-            for (basis, day, currency, status), t in chunk:
-                params += [source.pk, basis, connection.ops.adapt_datefield_value(day), currency, status]
+            for key, t in chunk:
+                values = list(key)
+                values[day_at] = connection.ops.adapt_datefield_value(values[day_at])
+                params += [source.pk, *values]
                 params += [getattr(t, n) for n in names]
             cursor.execute(
                 f"INSERT INTO {table} ({insert_columns}) VALUES {', '.join([placeholders] * len(chunk))} "
-                f"ON CONFLICT (source_id, basis, day, currency, status) DO UPDATE SET {updates}",
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
                 params,
             )
 
@@ -160,22 +172,29 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
     """Recompute every cell of a source (and its customers' rollups) from its raw rows (after a time-zone change, to
     repair, or after seeding rows straight into the tables). Streams the orders, keeping only what refunds need of
     each. Returns the daily cell count."""
+    from storelens.analytics.country_rollups import CountryDeltas
+    from storelens.analytics.models import CountryDailyRollup
     from storelens.commerce.models import Order, Refund
 
     tz = store_timezone(source.timezone_string, source.gmt_offset)
     deltas = Deltas()
+    by_country = CountryDeltas()
     parents: dict[int, OrderRow] = {}
     refunded = set(Refund.objects.filter(source=source).values_list("parent_wc_id", flat=True))
     for v in Order.objects.filter(source=source).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
         order = order_row_from_values(v)
         for basis in DateBasis:
-            deltas.add(basis, order_contribution(order, basis, tz), +1)
+            c = order_contribution(order, basis, tz)
+            deltas.add(basis, c, +1)
+            by_country.add(basis, c, +1)
         if order.id in refunded:
             parents[order.id] = order
     for v in Refund.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
         refund = refund_row_from_values(v)
         for basis in DateBasis:
-            deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
+            c = refund_contribution(refund, parents.get(refund.order_id), basis, tz)
+            deltas.add(basis, c, +1)
+            by_country.add(basis, c, +1)
     cells = deltas.nonzero()
     with transaction.atomic():
         customer_rollups.rebuild(source)
@@ -195,4 +214,6 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
             ],
             batch_size=1000,
         )
+        CountryDailyRollup.objects.filter(source=source).delete()
+        apply(source, by_country, model=CountryDailyRollup)
     return len(cells)

@@ -136,7 +136,9 @@ def order_contribution(order: OrderRow, basis: DateBasis, tz: tzinfo) -> Contrib
         return None
     day = order_day(order, basis, tz)
     assert day is not None
-    return Contribution(day=day, currency=order.currency, status=order.status, totals=order_totals(order))
+    return Contribution(
+        day=day, currency=order.currency, status=order.status, totals=order_totals(order), country=order.country
+    )
 
 
 def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBasis, tz: tzinfo) -> Contribution | None:
@@ -145,7 +147,11 @@ def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBa
     if refund.deleted or refund.created_at is None or order is None or not order_has_basis_date(order, basis):
         return None
     return Contribution(
-        day=local_day(refund.created_at, tz), currency=order.currency, status=order.status, totals=refund_totals(refund)
+        day=local_day(refund.created_at, tz),
+        currency=order.currency,
+        status=order.status,
+        totals=refund_totals(refund),
+        country=order.country,
     )
 
 

@@ -29,6 +29,7 @@ def order_row_from_state(state: OrderState) -> OrderRow:
         subtotal=state.subtotal_minor,
         items_count=state.items_count,
         customer_key=state.customer_key or "",
+        country=state.billing_country,
     )
 
 
@@ -61,6 +62,7 @@ ORDER_FIELDS = (
     "items_count",
     "customer__key",
     "billing_email",
+    "billing_country",
     "deleted_at",
 )
 REFUND_FIELDS = (
@@ -95,6 +97,7 @@ def order_row_from_values(v: dict[str, Any]) -> OrderRow:
         items_count=v["items_count"],
         customer_key=key,
         deleted=v["deleted_at"] is not None,
+        country=v["billing_country"],
     )
 
 
