@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from storelens.accounts.scoping import get_workspace_object_or_404
-from storelens.analytics import explore
+from storelens.analytics import explore, order_list
 from storelens.analytics.money import decimal_string
 from storelens.api.range_query import (
     Day,
@@ -72,8 +72,10 @@ class OrderDetailOut(OrderOut):
 
 class OrderPage(Schema):
     count: int
+    count_is_exact: bool  # False: a search's count stops at 1000 ("at least count")
     page: int
     per_page: int
+    next_cursor: str  # pass as ?after= for the next page ("" on the last one); cheaper than ?page= deep down
     results: list[OrderOut]
 
 
@@ -110,6 +112,7 @@ class OrdersQuery(Schema):
     country: str = ""
     sort: Literal["date", "-date", "total", "-total", "number", "-number"] = "date"
     page: int = 1
+    after: str = ""
     per_page: int = 50
 
 
@@ -126,8 +129,22 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     qs = explore.orders_list(sources, first, last, q.q, statuses, q.country, q.sort)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
-    rows = list(qs[(page - 1) * per_page : page * per_page])
-    return {"count": qs.count(), "page": page, "per_page": per_page, "results": [_order_out(o) for o in rows]}
+    if q.after or page == 1:
+        keyset = order_list.keyset_page(qs, q.sort, after=q.after, per_page=per_page)
+        rows, next_cursor = keyset.rows, keyset.next_cursor
+    else:  # ?page=N: an OFFSET, kept for clients that number pages
+        rows = list(qs[(page - 1) * per_page : page * per_page + 1])
+        next_cursor = order_list.cursor_of(rows[per_page - 1], q.sort) if len(rows) > per_page else ""
+        rows = rows[:per_page]
+    count = order_list.order_count(sources, first, last, q.q, statuses, q.country)
+    return {
+        "count": count.value,
+        "count_is_exact": count.exact,
+        "page": page,
+        "per_page": per_page,
+        "next_cursor": next_cursor,
+        "results": [_order_out(o) for o in rows],
+    }
 
 
 @orders_router.get(

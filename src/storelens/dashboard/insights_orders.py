@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
-from storelens.analytics import explore
+from storelens.analytics import explore, order_list
 from storelens.analytics.money import decimal_string
 from storelens.analytics.settings import report_settings
 from storelens.dashboard.insights_common import _base, _no_stores
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- orders ------------------------------------------------------------------------------------------------------
+
+PER_PAGE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page's number, carried in the links for display only (keyset pages do not need it)."""
+    n = request.GET.get("n", "")
+    return int(n) if n.isdigit() and int(n) > 0 else 1
 
 
 @workspace_required
@@ -61,11 +70,17 @@ def orders(request: HttpRequest) -> HttpResponse:
                 for o in qs.iterator()
             ),
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = order_list.keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
+    count = order_list.order_count(scope.sources, scope.first, scope.last, search, statuses, country)
+    filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
     context = _base(
         request,
         scope,
         page=page,
+        count=count,
+        pages=-(-count.value // PER_PAGE) if count.exact else 0,
+        page_number=_page_number(request),
+        filters=filters,
         q=search,
         statuses=statuses,
         country=country,
