@@ -212,3 +212,15 @@ def test_total_sales_is_net_plus_taxes_plus_shipping_for_orders_and_refunds() ->
 def test_unknown_zone_says_what_to_do(name: str) -> None:
     with pytest.raises(ValueError, match="Settings → General"):
         store_timezone(name)
+
+
+def test_gross_sales_is_net_plus_coupons_like_wc_analytics_fees_included() -> None:
+    # total 113.00 = items 100.00 − coupon 10.00 + fee 3.00 + shipping 5.00 + tax 15.00; net = 113 − 15 − 5 = 93.00.
+    # WooCommerce Analytics: gross = total_sales + coupons − taxes − shipping = 113 + 10 − 15 − 5 = 103.00
+    # (= Σ line subtotals 100.00 + fee 3.00), whatever the unrounded line amounts were.
+    o = order(1, "2025-03-01T15:00:00", total=11300, total_tax=1500, shipping_total=500, discount_total=1000)
+    assert m.order_gross_sales(o) == 10300
+    assert m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) == 10300
+    assert m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) - m.coupons(
+        [o], [], PAID, D("2025-03-01"), D("2025-03-01")
+    ) == m.net_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01"))

@@ -16,6 +16,11 @@ def cents(value: Any) -> int:
     return int((Decimal(str(value or "0")) * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def e4(value: Any) -> int:
+    """A dp=4 line amount in ten-thousandths, exactly (the copy keeps line amounts as the store gave them)."""
+    return int(Decimal(str(value or "0")).scaleb(4).to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def store_orders(store: Any) -> dict[int, dict]:
     view = store.view(dp=4)
     return {oid: store.order_json(oid, view) for oid in list(store.orders.ids) if store.orders.exists(oid)}
@@ -30,7 +35,16 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
     assert not missing and not extra, f"orders missing: {sorted(missing)[:10]}, not deleted: {sorted(extra)[:10]}"
     lines: dict[int, set] = {}
     for li in LineItem.objects.filter(source=source, order__deleted_at__isnull=True).values(
-        "order__wc_id", "wc_item_id", "product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor"
+        "order__wc_id",
+        "wc_item_id",
+        "product_wc_id",
+        "variation_wc_id",
+        "quantity",
+        "subtotal_minor",
+        "total_minor",
+        "subtotal_e4",
+        "total_e4",
+        "total_tax_e4",
     ):
         lines.setdefault(li["order__wc_id"], set()).add(
             (
@@ -40,6 +54,9 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
                 int(li["quantity"]),
                 li["subtotal_minor"],
                 li["total_minor"],
+                li["subtotal_e4"],
+                li["total_e4"],
+                li["total_tax_e4"],
             )
         )
     for wc_id, payload in expected.items():
@@ -71,6 +88,9 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
                 int(li["quantity"]),
                 cents(li["subtotal"]),
                 cents(li["total"]),
+                e4(li["subtotal"]),
+                e4(li["total"]),
+                e4(li["total_tax"]),
             )
             for li in payload["line_items"]
         }
@@ -84,15 +104,18 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
             want_refunds[rid] = (
                 wc_id,
                 cents(refund["amount"]),
-                sorted((li["id"], int(li["quantity"]), cents(li["total"])) for li in refund["line_items"]),
+                sorted(
+                    (li["id"], int(li["quantity"]), cents(li["total"]), e4(li["total"]), e4(li["total_tax"]))
+                    for li in refund["line_items"]
+                ),
             )
     got_refunds = {}
     refund_lines: dict[int, list] = {}
     for line in RefundLine.objects.filter(source=source, refund__deleted_at__isnull=True).values(
-        "refund__wc_id", "wc_item_id", "quantity", "total_minor"
+        "refund__wc_id", "wc_item_id", "quantity", "total_minor", "total_e4", "total_tax_e4"
     ):
         refund_lines.setdefault(line["refund__wc_id"], []).append(
-            (line["wc_item_id"], int(line["quantity"]), line["total_minor"])
+            (line["wc_item_id"], int(line["quantity"]), line["total_minor"], line["total_e4"], line["total_tax_e4"])
         )
     for r in Refund.objects.filter(source=source, deleted_at__isnull=True):
         got_refunds[r.wc_id] = (r.parent_wc_id, r.amount_minor, sorted(refund_lines.get(r.wc_id, [])))

@@ -53,8 +53,18 @@ def order_net_sales(order: OrderRow) -> int:
 
 
 def order_gross_sales(order: OrderRow) -> int:
-    """gross of an order = Σ line-item `subtotal` (before coupons, excluding tax)."""
-    return order.subtotal
+    """gross of an order = `total − total_tax − shipping_total + discount_total` = its net + its coupons.
+
+    WooCommerce Analytics' own formula (Admin/API/Reports/Orders/Stats/DataStore.php: `SUM(total_sales) +
+    SUM(discount_amount) − SUM(tax_total) − SUM(shipping_total)`, plus the refunds it takes back out), not Σ line
+    subtotals. It is built from order-level totals, which WooCommerce keeps rounded to the cent, so it needs no
+    rounding of the unrounded line amounts (Σ line subtotals rounded per line drifted by a cent per line on
+    tax-inclusive stores). It equals Σ line subtotals + fees when coupons are the only discount. Two edge cases where
+    WooCommerce's SQL differs, and we keep figures consistent with our coupons and refunds instead: its
+    `discount_amount` comes from the coupon lookup (Σ coupon lines' discount, almost always `discount_total`), and it
+    treats any row with a negative net as a refund (an order whose negative fee exceeds its items adds 0 there).
+    """
+    return order.total - order.total_tax - order.shipping_total + order.discount_total
 
 
 def order_coupons(order: OrderRow) -> int:

@@ -1,7 +1,12 @@
 """Our exact copy of what a store holds, keyed by (source, WooCommerce id) so that every write is an idempotent upsert.
 
 Money is integer minor units of the object's currency (`*_minor` + `currency`): SQLite sums decimals as floats, and
-the dashboard must be exact to the cent. Dates are the store's `*_gmt` fields as aware UTC datetimes.
+the dashboard must be exact to the cent. Line items and refund lines also keep their amounts at the precision the
+sync asks for (`dp=4`) as `*_e4`: integer ten-thousandths of the currency's major unit whatever its exponent (USD
+12.3456 → 123456, JPY 1500 → 15000000), because WooCommerce keeps line amounts unrounded; their `*_minor` twins are the
+same amounts rounded half away from zero per line, which is how WooCommerce Analytics itself stores a line
+(`wc_order_product_lookup.product_net_revenue = round(line total, price decimals)`). Dates are the store's `*_gmt`
+fields as aware UTC datetimes.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ class Order(SourceOwned):
     discount_total_minor = models.BigIntegerField(default=0)
     discount_tax_minor = models.BigIntegerField(default=0)
     fee_total_minor = models.BigIntegerField(default=0)
-    subtotal_minor = models.BigIntegerField(default=0)
+    subtotal_minor = models.BigIntegerField(default=0)  # Σ line subtotal_e4, rounded once for the order
     items_count = models.IntegerField(default=0)
     customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
     wc_customer_id = models.BigIntegerField(default=0)
@@ -104,10 +109,14 @@ class LineItem(SourceOwned):
     name = models.CharField(max_length=400, blank=True)
     sku = models.CharField(max_length=200, blank=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=4, default=0)
-    subtotal_minor = models.BigIntegerField(default=0)
+    subtotal_minor = models.BigIntegerField(default=0)  # per line, rounded: what product figures sum
     subtotal_tax_minor = models.BigIntegerField(default=0)
     total_minor = models.BigIntegerField(default=0)
     total_tax_minor = models.BigIntegerField(default=0)
+    subtotal_e4 = models.BigIntegerField(default=0)  # as the store gave it (dp=4): 10⁻⁴ of the major unit
+    subtotal_tax_e4 = models.BigIntegerField(default=0)
+    total_e4 = models.BigIntegerField(default=0)
+    total_tax_e4 = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["source", "product_wc_id"])]
@@ -144,9 +153,12 @@ class RefundLine(SourceOwned):
     product_wc_id = models.BigIntegerField(default=0)
     variation_wc_id = models.BigIntegerField(default=0)
     quantity = models.DecimalField(max_digits=14, decimal_places=4, default=0)
-    subtotal_minor = models.BigIntegerField(default=0)
+    subtotal_minor = models.BigIntegerField(default=0)  # negative, per line rounded like LineItem's
     total_minor = models.BigIntegerField(default=0)
     total_tax_minor = models.BigIntegerField(default=0)
+    subtotal_e4 = models.BigIntegerField(default=0)  # negative, as the store gave it (dp=4)
+    total_e4 = models.BigIntegerField(default=0)
+    total_tax_e4 = models.BigIntegerField(default=0)
 
 
 class Product(SourceOwned):

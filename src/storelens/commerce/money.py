@@ -1,7 +1,11 @@
-"""WooCommerce's decimal strings → integer minor units of the currency, never through a float.
+"""WooCommerce's decimal strings → integers, never through a float: order-level amounts in minor units of the
+currency, line-level amounts in ten-thousandths of its major unit.
 
-The sync asks for `dp=4` so the store does not round stored values to its display decimals; a value with more
-precision than the currency's exponent is rounded half-up and reported, so the caller can record a data warning.
+The sync asks for `dp=4` so the store does not round stored values to its display decimals. WooCommerce keeps order
+totals rounded to the store's price decimals, so they fit the currency's minor units; a finer one (a store set to more
+decimals than its currency has) is rounded half-up and reported. Line amounts (subtotal, total and their taxes) are
+kept unrounded by WooCommerce (`24.793388…` for a tax-inclusive price), so we keep them at the precision we asked for,
+`LINE_DECIMALS` = 4, and round only where a figure is reported; only a line amount finer than that is reported.
 """
 
 from __future__ import annotations
@@ -53,3 +57,53 @@ class MinorUnits:
 
 def to_minor(value: object, currency: str) -> int:
     return MinorUnits(currency)(value)
+
+
+LINE_DECIMALS = 4  # the `dp` the sync asks for: line-level `*_e4` columns hold 10⁻⁴ of the currency's major unit
+_E4_QUANTUM = Decimal(1).scaleb(-LINE_DECIMALS)
+_E4_SCALE = Decimal(10) ** LINE_DECIMALS
+
+
+def round_half_away(numerator: int, denominator: int) -> int:
+    """numerator ÷ denominator rounded half away from zero, in integers (PHP's `round()`, Decimal's ROUND_HALF_UP)."""
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
+
+
+def e4_to_minor(e4: int, currency: str) -> int:
+    """Ten-thousandths → minor units, rounded half away from zero once (÷100 for USD, ÷10000 for JPY, ÷10 for BHD)."""
+    exponent = exponent_of(currency)
+    if exponent >= LINE_DECIMALS:
+        return e4 * 10 ** (exponent - LINE_DECIMALS)
+    return round_half_away(e4, 10 ** (LINE_DECIMALS - exponent))
+
+
+def minor_to_e4(minor: int, currency: str) -> int:
+    """Minor units → ten-thousandths (exact: ×100 for USD, ×10000 for JPY, ×10 for BHD)."""
+    exponent = exponent_of(currency)
+    if exponent >= LINE_DECIMALS:
+        return round_half_away(minor, 10 ** (exponent - LINE_DECIMALS))
+    return minor * 10 ** (LINE_DECIMALS - exponent)
+
+
+class LineUnits:
+    """Converts line-level amounts to ten-thousandths (`*_e4`) and remembers the few that were finer than that."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.rounded: list[str] = []
+        self.rounded_count = 0
+
+    def __call__(self, value: object) -> int:
+        amount = parse_decimal(value)
+        exact = amount.quantize(_E4_QUANTUM, rounding=ROUND_HALF_UP)
+        if exact != amount:
+            self.rounded_count += 1
+            if len(self.rounded) < 3:
+                self.rounded.append(str(value))
+        return int(exact * _E4_SCALE)
+
+    def minor(self, e4: int) -> int:
+        return e4_to_minor(e4, self.currency)

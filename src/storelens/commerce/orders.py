@@ -17,7 +17,7 @@ from . import bulk, changes
 from .changes import LineSummary, OrderChange, OrderState, RefundChange
 from .customers import _resolve_customers
 from .models import LineItem, Order, Refund
-from .money import MinorUnits, parse_decimal
+from .money import LineUnits, MinorUnits, parse_decimal
 from .payloads import _dedupe, _int, _str
 from .refunds import _refund_states, upsert_refunds
 
@@ -64,12 +64,21 @@ class OrderUpsertResult:
 
 
 def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
-    """(order fields, line item fields, rounded values) for one order payload."""
+    """(order fields, line item fields, rounded values) for one order payload.
+
+    Order-level amounts are the store's own (WooCommerce rounds them to its price decimals) in minor units. Line
+    amounts are kept as given (`*_e4`) next to their per-line rounding (`*_minor`, what product figures sum, as in
+    WooCommerce's `wc_order_product_lookup`); the order's `subtotal_minor` and `fee_total_minor` are the exact line
+    sums rounded once for the order, so unrounded lines cannot drift them by a cent per line.
+    """
     currency = _str(payload.get("currency")).upper()[:3]
     minor = MinorUnits(currency)
+    line_units = LineUnits(currency)
     billing = payload.get("billing") or {}
     lines = []
     for item in payload.get("line_items") or []:
+        subtotal, subtotal_tax = line_units(item.get("subtotal")), line_units(item.get("subtotal_tax"))
+        total, total_tax = line_units(item.get("total")), line_units(item.get("total_tax"))
         lines.append(
             {
                 "wc_item_id": _int(item.get("id")),
@@ -78,12 +87,17 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
                 "name": _str(item.get("name"), 400),
                 "sku": _str(item.get("sku"), 200),
                 "quantity": parse_decimal(item.get("quantity")),
-                "subtotal_minor": minor(item.get("subtotal")),
-                "subtotal_tax_minor": minor(item.get("subtotal_tax")),
-                "total_minor": minor(item.get("total")),
-                "total_tax_minor": minor(item.get("total_tax")),
+                "subtotal_minor": line_units.minor(subtotal),
+                "subtotal_tax_minor": line_units.minor(subtotal_tax),
+                "total_minor": line_units.minor(total),
+                "total_tax_minor": line_units.minor(total_tax),
+                "subtotal_e4": subtotal,
+                "subtotal_tax_e4": subtotal_tax,
+                "total_e4": total,
+                "total_tax_e4": total_tax,
             }
         )
+    fees_e4 = sum(line_units(fee.get("total")) for fee in payload.get("fee_lines") or [])
     fields = {
         "wc_id": _int(payload.get("id")),
         "parent_wc_id": _int(payload.get("parent_id")),
@@ -100,8 +114,8 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         "shipping_tax_minor": minor(payload.get("shipping_tax")),
         "discount_total_minor": minor(payload.get("discount_total")),
         "discount_tax_minor": minor(payload.get("discount_tax")),
-        "fee_total_minor": sum(minor(fee.get("total")) for fee in payload.get("fee_lines") or []),
-        "subtotal_minor": sum(line["subtotal_minor"] for line in lines),
+        "fee_total_minor": line_units.minor(fees_e4),
+        "subtotal_minor": line_units.minor(sum(line["subtotal_e4"] for line in lines)),
         "items_count": int(sum((line["quantity"] for line in lines), Decimal(0))),
         "wc_customer_id": _int(payload.get("customer_id")),
         "billing_email": _str(billing.get("email")).strip().lower()[:254],
@@ -113,7 +127,7 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         "prices_include_tax": bool(payload.get("prices_include_tax")),
         "refund_ids": sorted(_int(r.get("id")) for r in payload.get("refunds") or [] if _int(r.get("id"))),
     }
-    return fields, lines, minor.rounded
+    return fields, lines, [*minor.rounded, *line_units.rounded]
 
 
 def _order_state(row: dict[str, Any], lines: list[dict[str, Any]], customer_key: str | None) -> OrderState:

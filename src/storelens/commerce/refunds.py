@@ -14,7 +14,7 @@ from storelens.woocommerce.dates import parse_gmt
 from . import bulk, changes
 from .changes import LineSummary, RefundChange, RefundState
 from .models import Order, Refund, RefundLine
-from .money import MinorUnits, parse_decimal
+from .money import LineUnits, MinorUnits, parse_decimal
 from .payloads import _dedupe, _int, _str
 
 
@@ -75,20 +75,34 @@ def _meta(item: dict, key: str) -> Any:
 
 
 def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Refund lines keep their amounts as given (`*_e4`) and rounded per line (`*_minor`). The refund's own tax,
+    shipping and fee figures sum the per-line roundings, because that is how WooCommerce totals a refund: its
+    `update_taxes()` rounds each line's tax per rate (`round_line_tax(…, false)`, whatever the round-at-subtotal
+    setting) and `calculate_totals()` rounds each shipping line before adding it."""
     minor = MinorUnits(currency)
-    lines = [
-        {
-            "wc_item_id": _int(item.get("id")),
-            "refunded_item_id": _int(_meta(item, "_refunded_item_id")) or None,
-            "product_wc_id": _int(item.get("product_id")),
-            "variation_wc_id": _int(item.get("variation_id")),
-            "quantity": parse_decimal(item.get("quantity")),
-            "subtotal_minor": minor(item.get("subtotal")),
-            "total_minor": minor(item.get("total")),
-            "total_tax_minor": minor(item.get("total_tax")),
-        }
-        for item in payload.get("line_items") or []
-    ]
+    units = LineUnits(currency)
+
+    def line_minor(value: object) -> int:
+        return units.minor(units(value))
+
+    lines = []
+    for item in payload.get("line_items") or []:
+        subtotal, total, total_tax = units(item.get("subtotal")), units(item.get("total")), units(item.get("total_tax"))
+        lines.append(
+            {
+                "wc_item_id": _int(item.get("id")),
+                "refunded_item_id": _int(_meta(item, "_refunded_item_id")) or None,
+                "product_wc_id": _int(item.get("product_id")),
+                "variation_wc_id": _int(item.get("variation_id")),
+                "quantity": parse_decimal(item.get("quantity")),
+                "subtotal_minor": units.minor(subtotal),
+                "total_minor": units.minor(total),
+                "total_tax_minor": units.minor(total_tax),
+                "subtotal_e4": subtotal,
+                "total_e4": total,
+                "total_tax_e4": total_tax,
+            }
+        )
     shipping = payload.get("shipping_lines") or []
     fees = payload.get("fee_lines") or []
     taxed = [*(payload.get("line_items") or []), *shipping, *fees]
@@ -100,10 +114,10 @@ def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[
         "currency": currency,
         "reason": _str(payload.get("reason")),
         # Refund lines carry negative amounts; the refund's own figures are positive like its `amount`.
-        "refunded_tax_minor": -sum(minor(i.get("total_tax")) for i in taxed),
-        "refunded_shipping_minor": -sum(minor(i.get("total")) for i in shipping),
-        "refunded_shipping_tax_minor": -sum(minor(i.get("total_tax")) for i in shipping),
-        "refunded_fees_minor": -sum(minor(i.get("total")) for i in fees),
+        "refunded_tax_minor": -sum(line_minor(i.get("total_tax")) for i in taxed),
+        "refunded_shipping_minor": -sum(line_minor(i.get("total")) for i in shipping),
+        "refunded_shipping_tax_minor": -sum(line_minor(i.get("total_tax")) for i in shipping),
+        "refunded_fees_minor": -sum(line_minor(i.get("total")) for i in fees),
         "items_quantity": int(sum((line["quantity"] for line in lines), Decimal(0))),
     }
     return fields, lines

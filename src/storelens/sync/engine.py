@@ -49,8 +49,9 @@ class SyncEngine(HistoryImport, IncrementalWindows):
                 {
                     "code": "rounded_amounts",
                     "message": (
-                        "Some amounts had more decimals than the currency allows (e.g. "
-                        f"{self._rounded[0]}); Storelens rounded them half-up to the currency's minor unit."
+                        "Some amounts had more decimals than Storelens keeps (e.g. "
+                        f"{self._rounded[0]}): order totals are kept in the currency's minor unit and line amounts "
+                        "to 4 decimals (the dp=4 the sync asks for), so these were rounded half-up."
                     ),
                 }
             )
