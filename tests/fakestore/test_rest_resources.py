@@ -97,8 +97,19 @@ def test_products_list_variations_and_filters(store, key) -> None:
     ).json()
     assert sorted(v["id"] for v in variations) == sorted(parent["variations"])
     assert variations[0]["_links"]["up"][0]["href"] == f"https://shop.test/wp-json/wc/v3/products/{parent['id']}"
-    as_product = call(store, "GET", f"/wp-json/wc/v3/products/{parent['variations'][0]}", key=key)
-    assert as_product.status_code == 404 and "variations" in as_product.json()["message"]
+    # WooCommerce's get_item loads any id with wc_get_product(): a variation answers as a product of type variation
+    # (its own webhook payloads are built from this route); only writes refuse it.
+    vid = parent["variations"][0]
+    as_product = call(store, "GET", f"/wp-json/wc/v3/products/{vid}", key=key)
+    assert as_product.status_code == 200
+    shown = as_product.json()
+    assert (shown["id"], shown["type"], shown["parent_id"]) == (vid, "variation", parent["id"])
+    assert shown["name"].startswith(parent["name"] + " - ") and shown["variations"] == []
+    assert shown["categories"] == parent["categories"]
+    assert set(shown) == set(parent)  # the products controller's schema, not the variations controller's
+    assert shown["_links"]["up"][0]["href"] == f"https://shop.test/wp-json/wc/v3/products/{parent['id']}"
+    write = call(store, "PUT", f"/wp-json/wc/v3/products/{vid}", key=key, json={"regular_price": "1.00"})
+    assert write.status_code == 404 and "variations" in write.json()["message"]
     assert products[0]["permalink"].startswith("https://shop.test/product/")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from storelens.commerce.models import Order, Variation
+from storelens.commerce.models import Order, Product, Variation
 from storelens.sync import api
 from storelens.sync.api import run_sync
 from storelens.sync.models import PendingFetch
@@ -164,5 +164,33 @@ def test_a_product_webhook_re_reads_the_variable_products_variations(synced: tup
 
     assert Variation.objects.get(source=source, wc_id=edited).price_minor == 7770
     assert Variation.objects.get(source=source, wc_id=removed).deleted_at is not None
+    assert not PendingFetch.objects.exists()
+    assert_catalogue_equals_store(source, store)
+
+
+def test_a_webhook_naming_a_variation_re_reads_it_through_its_parent(synced: tuple[Any, Any]) -> None:
+    # WooCommerce sends product.updated for a variation with the variation's own id; no product listing returns it.
+    fake, source = synced
+    store = fake.store
+    parent = next(p for pid in list(store.products.ids) if (p := store.products.get(pid)) and p["type"] == "variable")
+    edited, removed = parent["variations"][0], parent["variations"][1]
+    rec = store.variations.materialize(edited)
+    rec["price"] = rec["regular_price"] = "66.60"  # a change that leaves date_modified alone
+    store.variations.delete(removed)
+    for vid in (edited, removed):
+        body = json.dumps({"id": vid, "type": "variation", "parent_id": parent["id"]}).encode()
+        headers = {
+            "X-WC-Webhook-Signature": signature_of(body, webhook_secret(source)),
+            "X-WC-Webhook-Resource": "product",
+            "X-WC-Webhook-Topic": "product.updated",
+        }
+        assert _post(Client(), source, body, headers).status_code == 200
+    assert Variation.objects.get(source=source, wc_id=edited).price_minor != 6660
+
+    run_sync(source.pk, exact=False, client_options=FAST_RETRIES)
+
+    assert Variation.objects.get(source=source, wc_id=edited).price_minor == 6660
+    assert Variation.objects.get(source=source, wc_id=removed).deleted_at is not None
+    assert not Product.objects.filter(source=source, wc_id__in=[edited, removed]).exists()
     assert not PendingFetch.objects.exists()
     assert_catalogue_equals_store(source, store)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from django.db import transaction
 
 from storelens.commerce import upsert
-from storelens.commerce.models import Coupon, Customer, Product
+from storelens.commerce.models import Coupon, Customer, Product, Variation
+from storelens.woocommerce.errors import NotFound
 
 from .catalogue import CataloguePass, variable_product_ids
 from .models import PendingFetch
@@ -38,16 +41,18 @@ class PendingRefetches(RefundFetches, CataloguePass):
                 writer = upsert.upsert_products if resource == "product" else upsert.upsert_coupons
                 await db(lambda rows=rows, writer=writer: writer(self.source, rows, now=self.now))()
                 gone = ids - {int(r["id"]) for r in rows}
-                if gone:
-                    await db(
-                        lambda gone=gone, model=model: model.objects.filter(
-                            source=self.source, wc_id__in=gone, deleted_at__isnull=True
-                        ).update(deleted_at=self.now)
-                    )()
+                parents: set[int] = set()
+                if resource == "product" and gone:
+                    found = await self._variation_parents(gone)
+                    parents, gone = set(found.values()), gone - set(found)
+                if gone:  # neither a product nor a variation any more (a variation we held is gone too)
+                    await db(self._mark_gone)((Product, Variation) if resource == "product" else (model,), gone)
                 if resource == "product":
                     # A variable product's variations are listed apart from it: re-read them as the catalogue does
                     # (a webhook may be the only sign of a variation change that left date_modified alone).
-                    await self._sync_variations(variable_product_ids(rows))
+                    # A variation's own id (WooCommerce sends product.updated for a variation with the variation's
+                    # id) is re-read the same way, through its parent.
+                    await self._sync_variations(variable_product_ids(rows) | parents)
         customers = by_resource.get("customer", set())
         if customers:
             rows = await self._listing(
@@ -73,6 +78,32 @@ class PendingRefetches(RefundFetches, CataloguePass):
             await db(lambda: upsert.upsert_subscriptions(self.source, rows, now=self.now))()
         done = [p.pk for p in pending]
         await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
+
+    def _mark_gone(self, models: tuple[type, ...], wc_ids: set[int]) -> None:
+        for model in models:
+            model.objects.filter(source=self.source, wc_id__in=wc_ids, deleted_at__isnull=True).update(
+                deleted_at=self.now
+            )
+
+    async def _variation_parents(self, wc_ids: set[int]) -> dict[int, int]:
+        """The parents of those ids that are variations. A product listing never returns a variation (it queries
+        post type `product`), but `/products/<id>` does, with `type` "variation" and its `parent_id`: WooCommerce's
+        `get_item` loads any id with `wc_get_product()`, and builds its own webhook payload for a variation from that
+        route. One request per id (webhook hints are few); a 404 means the object is gone from the store."""
+
+        async def ask(wc_id: int) -> tuple[int, int]:
+            try:
+                found = (await self.client.get(f"/wc/v3/products/{wc_id}")).data
+            except NotFound:
+                return wc_id, 0
+            finally:
+                self.stats.requests += 1
+            if isinstance(found, dict) and found.get("type") == "variation":
+                return wc_id, int(found.get("parent_id") or 0)
+            return wc_id, 0
+
+        asked = await asyncio.gather(*(ask(wc_id) for wc_id in sorted(wc_ids)))
+        return {wc_id: parent for wc_id, parent in asked if parent}
 
     async def refetch_orders(self, wc_ids: set[int]) -> None:
         """Re-read these orders (any status, trash included); those the store no longer has are marked deleted."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..books import CODE
 from ..phpquery import as_list
 from ..serializers import customer as customer_view
@@ -160,21 +162,67 @@ def list_products(req: RestRequest, q: ListQuery) -> Reply:
 
 
 def get_product(req: RestRequest, q: ListQuery, product_id: str) -> Reply:
+    """A variation's id answers too, as a product of type "variation": WooCommerce's CRUD `get_item` loads the id with
+    `wc_get_product()`, which returns variations as well, and its own product.updated webhook payload for a variation
+    is built from exactly this route (`WC_Webhook::get_wp_api_payload`: `/wc/v3/products/<id>`). Only the write routes
+    refuse a variation ("To manipulate product variations you should use …")."""
     pid = int(product_id)
     rec = req.store.products.get(pid)
     if rec is None:
-        if req.store.variations.get(pid) is not None:
-            raise RestError(
-                404,
-                "woocommerce_rest_product_invalid_id",
-                "To manipulate product variations you should use the "
-                "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.",
-            )
-        raise RestError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+        var = req.store.variations.get(pid)
+        parent = req.store.products.get(var["parent_id"]) if var is not None else None
+        if var is None or parent is None:
+            raise RestError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+        return Reply(200, filter_fields(variation_as_product(var, parent, req.view), parse_fields(q.fields)))
     return Reply(200, filter_fields(simple(rec, req.view, "products"), parse_fields(q.fields)))
 
 
+def variation_as_product(var: dict, parent: dict, view: Any) -> dict:
+    """The products controller's view of a variation: the product schema, `type` "variation", `parent_id`, the full
+    name ("Parent - S, Red"), `attributes` as {id, name, option}, no variations of its own, and `up` to the parent."""
+    # Product-only fields a variation lacks come from its parent, as WC_Product_Variation reads them there
+    # (categories, tags, shipping flags, catalogue visibility); the variation's own fields win.
+    out = dict(parent)
+    own = {k: v for k, v in var.items() if k not in ("attributes", "image", "name")}
+    out.update(own)
+    options = [a.get("option", "") for a in var.get("attributes") or []]
+    out.update(
+        {
+            "name": f"{parent['name']} - {', '.join(options)}" if options else parent["name"],
+            "slug": "-".join([parent["slug"], *(str(o).lower().replace(" ", "-") for o in options)]),
+            "type": "variation",
+            "parent_id": parent["id"],
+            "featured": False,
+            "short_description": "",
+            "images": [var["image"]] if var.get("image") else [],
+            "attributes": [
+                {"id": a.get("id", 0), "name": a.get("name", ""), "option": a.get("option", "")}
+                for a in var.get("attributes") or []
+            ],
+            "default_attributes": [],
+            "variations": [],
+            "grouped_products": [],
+            "upsell_ids": [],
+            "cross_sell_ids": [],
+            "related_ids": [],
+            "has_options": False,
+            "total_sales": 0,
+            "price_html": "",
+        }
+    )
+    shown = simple(out, view, "products")
+    shown["_links"]["up"] = [{"href": view.rest(f"wc/v3/products/{parent['id']}")}]
+    return shown
+
+
 def update_product(req: RestRequest, q: ListQuery, product_id: str) -> Reply:
+    if req.store.products.get(int(product_id)) is None and req.store.variations.get(int(product_id)) is not None:
+        raise RestError(  # the write routes do refuse a variation (ProductRequestPreparationTrait)
+            404,
+            "woocommerce_rest_product_invalid_id",
+            "To manipulate product variations you should use the "
+            "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.",
+        )
     try:
         rec = req.store.update_product(int(product_id), dict(req.body or {}))
     except StoreError as err:
