@@ -8,7 +8,8 @@ Rows are seeded straight into the tables (bulk INSERT, no sync), then the rollup
 `analytics.rollups.rebuild` (the repair path; the sync keeps them in step page by page). For every page it times
 the queries the page's view runs (p50 and p95 of N runs, server time only, no HTML) and, in the same run, the same
 numbers computed from the raw rows with plain SQL aggregates over the orders and refunds tables (indexed), and prints
-the ratio raw ÷ page. Pages whose lists have no rollup (orders, customers, products) are timed too and marked.
+the ratio raw ÷ page. Pages whose lists have no rollup (orders, customers) are timed too and marked. The products page
+is in `bench/dashboard_products.py` (whose docstring says what its raw side is).
 """
 
 from __future__ import annotations
@@ -298,9 +299,6 @@ def main() -> None:
         raw_c.segments,
     )
 
-    def products_page() -> Any:
-        return explore.product_leaderboard(source, settings, today - timedelta(days=29), today)
-
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
     for name, page, raw in [
         ("home (6 ranges, rollups)", home_page, home_raw),
@@ -313,10 +311,12 @@ def main() -> None:
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
     for name, page in [
         ("orders list, 30 d (raw, indexed)", orders_page),
-        ("products 30 d (raw, no rollup)", products_page),
     ]:
         p50, p95, _ = timed(page, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{'–':>12}{'–':>12}")
+    import dashboard_products
+
+    dashboard_products.report(source, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 

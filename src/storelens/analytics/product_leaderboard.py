@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Abs
 
@@ -159,13 +160,14 @@ def _finish(
 ) -> list[ProductLine]:
     """Name the lines, drop the variation list of simple products (their only "variation" is 0), and rank."""
     products = {k: p for k, p in products.items() if p.figures() != (0,) * 6}
-    _name(source, list(variations.values()) if by_variation else list(products.values()))
     for line in products.values():
         if all(v.variation_wc_id == 0 for v in line.variations):
             line.variations = []
-        elif not by_variation:
-            _name(source, line.variations)
         line.variations.sort(key=_rank)
+    if by_variation:
+        _name(source, list(variations.values()))
+    else:
+        _name(source, [*products.values(), *(v for p in products.values() for v in p.variations)])
     return sorted((variations if by_variation else products).values(), key=_rank)
 
 
@@ -176,7 +178,7 @@ def _rank(p: ProductLine) -> tuple[int, int, int, int]:
 def _name(source: Any, lines: list[ProductLine]) -> None:
     """Names and SKUs from the synced catalogue; a product no longer in it is named after its latest line item, as
     WooCommerce names a deleted product. A variation reads "Product – option, option"."""
-    from storelens.commerce.models import LineItem, Product, Variation
+    from storelens.commerce.models import Product, Variation
 
     if not lines:
         return
@@ -193,6 +195,7 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
             "wc_id", "sku", "attributes"
         )
     }
+    missing: list[ProductLine] = []
     for p in lines:
         product = catalogue.get(p.product_wc_id)
         variation = options.get(p.variation_wc_id) if p.variation_wc_id else None
@@ -201,12 +204,36 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
             if variation:
                 name, sku = f"{name} – {variation[0]}" if variation[0] else name, variation[1] or sku
             p.name, p.sku = name, sku
-            continue
-        latest = LineItem.objects.filter(source=source, product_wc_id=p.product_wc_id)
-        if p.variation_wc_id:
-            latest = latest.filter(variation_wc_id=p.variation_wc_id)
-        found = latest.order_by("-pk").values_list("name", "sku").first()
-        name, sku = found if found else (f"Product {p.product_wc_id}", "")
+        else:
+            missing.append(p)
+    latest = _latest_line_names(source, {(p.product_wc_id, p.variation_wc_id) for p in missing})
+    for p in missing:
+        name, sku = latest.get((p.product_wc_id, p.variation_wc_id)) or (f"Product {p.product_wc_id}", "")
         # Line names of variations read "Product - Variation"; a product line shows the product alone.
         p.name = name if p.variation_wc_id or " - " not in name else name.split(" - ")[0]
         p.sku = sku
+
+
+def _latest_line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200) -> dict[tuple[int, int], tuple]:
+    """(product, variation) → (name, sku) of its latest line item (variation 0: any line of the product), in one
+    round trip per `chunk` keys: a UNION ALL of index lookups (`ORDER BY id DESC LIMIT 1` through the line items'
+    (source, product) index) instead of a query each."""
+    from storelens.commerce.models import LineItem
+
+    table = connection.ops.quote_name(LineItem._meta.db_table)
+    out: dict[tuple[int, int], tuple] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), chunk):
+        parts, params = [], []
+        for product, variation in ordered[i : i + chunk]:
+            extra = " AND variation_wc_id = %s" if variation else ""
+            parts.append(
+                f"SELECT * FROM (SELECT product_wc_id, {variation if variation else 0}, name, sku FROM {table} "
+                f"WHERE source_id = %s AND product_wc_id = %s{extra} ORDER BY id DESC LIMIT 1) AS l{len(parts)}"
+            )
+            params += [source.pk, product] + ([variation] if variation else [])
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for product, variation, name, sku in cursor.fetchall():
+                out[(product, int(variation))] = (name, sku)
+    return out

@@ -190,57 +190,8 @@ def _params(source: Any, key: Key, totals: ProductTotals) -> list[Any]:
     ]
 
 
-def rebuild(source: Any, chunk: int = 20000) -> int:
-    """Recompute every per-product cell of a source from its raw rows (the repair path; `rollups.rebuild` calls it
-    inside its transaction). Orders are read in primary-key windows with their lines through the line items' order
-    index, so memory stays flat at a million orders; refunds are few and read whole. Returns the cell count."""
-    from django.db.models import Max, Min
+def rebuild(source: Any) -> int:
+    """Every per-product cell of a source from its raw rows (see `product_rebuild`). Returns the cell count."""
+    from storelens.analytics import product_rebuild
 
-    from storelens.commerce.models import LineItem, Order, Refund, RefundLine
-
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
-    deltas = ProductDeltas()
-    refunds = {
-        v["pk"]: refund_row_from_values(v) for v in Refund.objects.filter(source=source).values("pk", *REFUND_FIELDS)
-    }
-    refund_lines: dict[int, list[ProductLineRow]] = defaultdict(list)
-    for refund_pk, *values in RefundLine.objects.filter(source=source).values_list("refund_id", *LINE_COLUMNS):
-        refund_lines[refund_pk].append(line_row(tuple(values)))
-    refunded = {r.order_id for r in refunds.values()}
-    parents: dict[int, OrderRow] = {}
-    bounds = Order.objects.filter(source=source).aggregate(lo=Min("pk"), hi=Max("pk"))
-    lo, hi = bounds["lo"], bounds["hi"]
-    while lo is not None and lo <= hi:
-        window = {"pk__gte": lo, "pk__lt": lo + chunk}
-        orders = {
-            v["id"]: order_row_from_values(v)
-            for v in Order.objects.filter(source=source, **window).values("id", *ORDER_FIELDS)
-        }
-        lines: dict[int, list[ProductLineRow]] = defaultdict(list)
-        for order_pk, *values in LineItem.objects.filter(
-            order_id__gte=lo, order_id__lt=lo + chunk, source=source
-        ).values_list("order_id", *LINE_COLUMNS):
-            lines[order_pk].append(line_row(tuple(values)))
-        for pk, order in orders.items():
-            for basis in DateBasis:
-                deltas.add(basis, order_product_contributions(order, lines.get(pk, ()), basis, tz), +1)
-            if order.id in refunded:
-                parents[order.id] = order
-        lo += chunk
-    for pk, refund in refunds.items():
-        for basis in DateBasis:
-            contributions = refund_product_contributions(
-                refund, refund_lines.get(pk, ()), parents.get(refund.order_id), basis, tz
-            )
-            deltas.add(basis, contributions, +1)
-    cells = deltas.nonzero()
-    table = connection.ops.quote_name(ProductDailyRollup._meta.db_table)
-    placeholders = ", ".join(["%s"] * (len(KEY_COLUMNS) + len(COLUMNS)))
-    sql = f"INSERT INTO {table} ({', '.join(KEY_COLUMNS + COLUMNS)}) VALUES ({placeholders})"
-    items = list(cells.items())
-    with transaction.atomic(), connection.cursor() as cursor:
-        ProductDailyRollup.objects.filter(source=source).delete()
-        # executemany: Django's bulk_create spends ≈ 0.2 ms a row preparing values (a million cells at 1M orders).
-        for i in range(0, len(items), 5000):
-            cursor.executemany(sql, [_params(source, key, totals) for key, totals in items[i : i + 5000]])
-    return len(cells)
+    return product_rebuild.rebuild(source)

@@ -1,0 +1,106 @@
+"""The products part of `bench/dashboard.py` (run that script; this module only holds the cases).
+
+The shared seed sells products 1–60 without variations and writes refunds without lines, so first products 51–60 are
+made variable (their lines get one of three variation ids) and every seeded refund gets one refund line (one unit of
+the first product of its order); then the per-product rollup is rebuilt (timed, printed). This changes only line
+items and refund lines, which no other page of the benchmark reads.
+
+"page" is what the Products page, its CSV and `/api/v1/products` run: `product_leaderboard` (one grouped query over
+the range's per-product rollup cells, plus the catalogue names); "raw" is `product_leaderboard_raw`: the same lines
+from the line items of the range's counted orders and the refund lines of the range's refunds, grouped in SQL
+through the orders' date index. Both are checked equal (every figure of every product and variation) before timing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+
+def add_variations_and_refund_lines(source: Any) -> None:
+    from django.db import connection, transaction
+
+    from storelens.commerce.models import LineItem, Refund, RefundLine
+
+    table = connection.ops.quote_name(LineItem._meta.db_table)
+    refunds = list(Refund.objects.filter(source=source).values_list("pk", "wc_id", "order_id"))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET variation_wc_id = product_wc_id * 100 + wc_item_id % 3 "
+                "WHERE source_id = %s AND product_wc_id > 50",
+                [source.pk],
+            )
+        first_line: dict[int, tuple[int, int, int]] = {}
+        order_ids = [order_id for _, _, order_id in refunds]
+        for i in range(0, len(order_ids), 5000):
+            for order_id, product, variation, total in (
+                LineItem.objects.filter(order_id__in=order_ids[i : i + 5000])
+                .order_by("order_id", "wc_item_id")
+                .values_list("order_id", "product_wc_id", "variation_wc_id", "total_minor")
+            ):
+                first_line.setdefault(order_id, (product, variation, total))
+        RefundLine.objects.bulk_create(
+            [
+                RefundLine(
+                    source=source,
+                    refund_id=pk,
+                    wc_item_id=wc_id * 10,
+                    product_wc_id=first_line[order_id][0],
+                    variation_wc_id=first_line[order_id][1],
+                    quantity=-1,
+                    subtotal_minor=-first_line[order_id][2],
+                    total_minor=-first_line[order_id][2],
+                )
+                for pk, wc_id, order_id in refunds
+                if order_id in first_line
+            ],
+            batch_size=2000,
+        )
+
+
+def figures(lines: list[Any]) -> dict[tuple, tuple]:
+    out = {}
+    for p in lines:
+        out[(p.currency, p.product_wc_id, p.variation_wc_id)] = p.figures()
+        for v in p.variations:
+            out[(v.currency, v.product_wc_id, v.variation_wc_id, "under")] = v.figures()
+    return out
+
+
+def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
+    from storelens.analytics import product_rollups
+    from storelens.analytics.product_leaderboard import product_leaderboard, product_leaderboard_raw
+    from storelens.analytics.settings import report_settings
+
+    t0 = time.perf_counter()
+    add_variations_and_refund_lines(source)
+    seeded = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    cells = product_rollups.rebuild(source)
+    print(
+        f"\nproducts: variations and refund lines added in {seeded:.1f} s; "
+        f"per-product rollup rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s"
+    )
+    settings = report_settings(source)
+    cases = [
+        ("products 30 d, variations under", today - timedelta(days=29), today, False),
+        ("products 30 d by variation", today - timedelta(days=29), today, True),
+        ("products 365 d, variations under", today - timedelta(days=364), today, False),
+    ]
+    for name, first, last, by_variation in cases:
+
+        def page(first: date = first, last: date = last, by_variation: bool = by_variation) -> Any:
+            return product_leaderboard(source, settings, first, last, by_variation)
+
+        def raw(first: date = first, last: date = last, by_variation: bool = by_variation) -> Any:
+            return product_leaderboard_raw(source, settings, first, last, by_variation)
+
+        page_lines, raw_lines = page(), raw()
+        assert figures(page_lines) == figures(raw_lines), name
+        assert sum(p.refunded_units for p in page_lines) > 0, "the refund lines must be in the range"
+        p50, p95, _ = timed(page, runs)
+        r50, _, _ = timed(raw, max(3, runs // 2))
+        print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
