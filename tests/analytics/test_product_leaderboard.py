@@ -13,6 +13,7 @@ from storelens.accounts.models import Workspace
 from storelens.analytics.definitions import DateBasis, ReportSettings
 from storelens.analytics.product_leaderboard import ProductLine, product_leaderboard, product_leaderboard_raw
 from storelens.analytics.product_models import ProductDailyRollup
+from storelens.analytics.range_filters import filtered_daily
 from storelens.analytics.rollups import rebuild
 from storelens.analytics.timezones import store_timezone
 from storelens.commerce.catalogue import upsert_products, upsert_variations
@@ -171,3 +172,20 @@ def test_edits_move_the_cells(shop: Source) -> None:
         (20, 0, "Hoodie", "HD", 4, 6000, 0, 0, 1, 6000),
         (10, 0, "Mug", "MUG", 1, 1000, 1, 2000, 1, 3500),
     ]
+
+
+def test_sales_product_filter_counts_whole_orders_and_their_refunds_in_the_range(shop: Source) -> None:
+    # The Sales page's product filter: orders that sold the mug, whole (order 1's 90.00 includes its hoodies), and
+    # the refunds of such orders made in the range, whatever day their order fell on (order 4 is February's).
+    mug = filtered_daily(shop, PAID, *MARCH, product=10)
+    assert {day: (t.orders, t.net_sales, t.refunds) for day, t in mug.items()} == {
+        date(2025, 3, 1): (1, 9000, 0),
+        date(2025, 3, 3): (1, 4500, 0),
+        date(2025, 3, 5): (0, -500, 500),
+        date(2025, 3, 6): (0, -1500, 1500),
+    }
+    # April: order 1's hoodie refund is a refund of an order that sold a mug, so it is in the mug's view too.
+    for product in (10, 20):
+        april = filtered_daily(shop, PAID, *APRIL, product=product)
+        assert {day: (t.orders, t.net_sales) for day, t in april.items()} == {date(2025, 4, 2): (0, -1500)}
+    assert filtered_daily(shop, PAID, *APRIL, product=30) == {}  # nothing of product 30 happened in April

@@ -56,26 +56,30 @@ def filtered_daily(
 
     A country alone is answered by the per-country rollups (`country_rollups`). With a product, this reads the
     matching raw rows and applies the same `definitions` (whole orders are counted: an order with the product counts
-    with its full net)."""
+    with its full net), so the per-product rollup, which holds line figures, cannot answer it. Only rows that can fall
+    in the range are read: the matching orders dated in it on the basis (through the date index), and the refunds
+    made in it with their orders."""
     if country and not product:
         from storelens.analytics.country_rollups import country_daily
 
         return country_daily(source, settings, first, last, country, statuses)
     from storelens.analytics.definitions import Totals, contributions
     from storelens.analytics.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
-    from storelens.commerce.models import Order, Refund
+    from storelens.commerce.models import LineItem, Order, Refund
 
     qs = Order.objects.filter(source=source)
     if product:
-        qs = qs.filter(line_items__product_wc_id=product).distinct()
+        qs = qs.filter(pk__in=LineItem.objects.filter(source=source, product_wc_id=product).values("order_id"))
     if country:
         qs = qs.filter(billing_country=country.upper())
-    orders = [order_row_from_values(v) for v in qs.values(*ORDER_FIELDS)]
-    ids = [o.id for o in orders]
-    refunds = [
-        refund_row_from_values(v)
-        for v in Refund.objects.filter(source=source, parent_wc_id__in=ids).values(*REFUND_FIELDS)
-    ]
+    start, end = range_bounds_utc(first, last, settings.tz)
+    made_in_range = Refund.objects.filter(source=source, created_at__gte=start, created_at__lt=end)
+    parents = set(made_in_range.values_list("parent_wc_id", flat=True))
+    rows = {v["wc_id"]: v for v in qs.filter(in_range(settings, first, last)).values(*ORDER_FIELDS)}
+    if parents - set(rows):
+        rows.update((v["wc_id"], v) for v in qs.filter(wc_id__in=parents - set(rows)).values(*ORDER_FIELDS))
+    orders = [order_row_from_values(v) for v in rows.values()]
+    refunds = [refund_row_from_values(v) for v in made_in_range.values(*REFUND_FIELDS) if v["parent_wc_id"] in rows]
     out: dict[date, Totals] = {}
     excluded = settings.all_excluded
     for c in contributions(orders, refunds, settings.date_basis, settings.tz):
