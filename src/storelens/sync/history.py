@@ -1,5 +1,5 @@
-"""History import: the persisted plan of order windows, the windows fetched and written page by page with
-their checkpoints, then refunds and the catalogue side by side."""
+"""History import: the persisted plan of order windows, the windows fetched and written (a few pages per transaction,
+each with its checkpoint), the catalogue alongside them and the refunds as soon as the order pages are fetched."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from .pass_core import (
     log,
 )
 from .refund_fetches import RefundFetches
+
+# At most this many fetched pages are written in one transaction (bounded by what the fetch queue holds anyway).
+WRITE_BATCH_PAGES = 4
 
 
 class HistoryImport(RefundFetches, CataloguePass):
@@ -68,41 +71,76 @@ class HistoryImport(RefundFetches, CataloguePass):
         params.update(gmt_filter(after=window.after - ONE_SECOND if window.after else None, before=window.before))
         return "/wc/v3/orders", params
 
-    def _write_window_page(self, window_id: int, offset: int, items: list, total: int) -> tuple[set[int], bool]:
-        """Rows + checkpoint + progress in one transaction. Returns order ids listing refunds we lack, and whether
-        the window is complete."""
+    def _write_window_pages(self, pages: list[tuple[int, int, list, int]]) -> set[int]:
+        """Pages (window id, offset, rows, X-WP-Total) that arrived while the writer was busy: rows + checkpoints +
+        progress in ONE transaction, so each page still commits together with its checkpoint. Writing them as one
+        upsert is what lets the single writer keep up with four fetchers: the per-transaction costs (the change
+        feed's rollup reads and writes, the commit, the progress rows) are paid once per batch instead of once per
+        page. Returns the order ids listing refunds we lack."""
         with transaction.atomic():
-            window = ImportWindow.objects.select_for_update().get(pk=window_id)
+            windows = {
+                w.pk: w for w in ImportWindow.objects.select_for_update().filter(pk__in={wid for wid, *_ in pages})
+            }
+            fresh: list[tuple[ImportWindow, int, list, int]] = []
+            for window_id, offset, items, total in pages:
+                window = windows[window_id]
+                if offset not in window.done_offsets:  # a page a previous (killed) run already wrote is skipped
+                    window.done_offsets = [*window.done_offsets, offset]
+                    fresh.append((window, offset, items, total))
+            self.stats.pages += len(pages)
+            if not fresh:
+                return set()
             missing: set[int] = set()
-            if offset not in window.done_offsets:
-                if window.resource == "refunds":
-                    self.stats.refunds += len(upsert.upsert_refunds(self.source, items, now=self.now))
-                else:
-                    missing = self._upsert_orders(items)
+            # Arrival order is kept, so the last copy of an order seen twice wins as when pages were written one by
+            # one (the upserts de-duplicate by id).
+            orders = [row for window, _, items, _ in fresh if window.resource == "orders" for row in items]
+            refunds = [row for window, _, items, _ in fresh if window.resource == "refunds" for row in items]
+            if orders:
+                missing = self._upsert_orders(orders)
+            if refunds:
+                self.stats.refunds += len(upsert.upsert_refunds(self.source, refunds, now=self.now))
+            recount = False
+            for window, _, _, total in fresh:
                 if window.total is None:
                     window.total = total
-                    window.save(update_fields=["total"])
-                    pages = 0
-                    for w in ImportWindow.objects.filter(source=self.source).only("total", "per_page"):
-                        pages += max(1, -(-(w.total or 0) // w.per_page)) if w.total is not None else 1
-                    SyncState.objects.filter(source=self.source).update(pages_total=pages)
-                window.done_offsets = [*window.done_offsets, offset]
+                    recount = True
+            for window in {w.pk: w for w, *_ in fresh}.values():
                 window.done = not window.pending_offsets()
                 window.save(update_fields=["total", "done_offsets", "done"])
-                state = SyncState.objects.get(source=self.source)
-                state.pages_done += 1
-                state.orders_done += len(items) if window.resource == "orders" else 0
-                state.updated_at = timezone.now()
-                state.save(update_fields=["pages_done", "orders_done", "updated_at"])
-            self.stats.pages += 1
-            return missing, window.done
+            if recount:
+                pages_total = 0
+                for w in ImportWindow.objects.filter(source=self.source).only("total", "per_page"):
+                    pages_total += max(1, -(-(w.total or 0) // w.per_page)) if w.total is not None else 1
+                SyncState.objects.filter(source=self.source).update(pages_total=pages_total)
+            state = SyncState.objects.get(source=self.source)
+            state.pages_done += len(fresh)
+            state.orders_done += sum(len(items) for window, _, items, _ in fresh if window.resource == "orders")
+            state.updated_at = timezone.now()
+            state.save(update_fields=["pages_done", "orders_done", "updated_at"])
+            return missing
 
-    async def _run_windows(self, resource: str) -> set[int]:
-        """Fetch every pending page of the pending windows, `concurrency` at a time, newest window first."""
+    async def _run_windows(
+        self,
+        resource: str,
+        *,
+        fetch_after: asyncio.Event | None = None,
+        all_fetched: asyncio.Event | None = None,
+        write_after: asyncio.Event | None = None,
+    ) -> set[int]:
+        """Fetch every pending page of the pending windows, `concurrency` at a time, newest window first.
+
+        The windows are read at once; fetching starts when `fetch_after` is set (no database round trip then, while
+        the writer may be busy), `all_fetched` is set once every page has been fetched (the writer may still be
+        writing the last ones), and the writer starts once `write_after` is set (pages fetched meanwhile wait in
+        the bounded queue)."""
         windows = await db(
             lambda: list(ImportWindow.objects.filter(source=self.source, resource=resource, done=False))
         )()
+        if fetch_after is not None:
+            await fetch_after.wait()
         if not windows:
+            if all_fetched is not None:
+                all_fetched.set()
             return set()
         queue: asyncio.Queue[tuple[ImportWindow, int, list, int] | None] = asyncio.Queue(maxsize=self.concurrency * 2)
         in_flight: set[tuple[int, int]] = set()
@@ -150,14 +188,27 @@ class HistoryImport(RefundFetches, CataloguePass):
 
         async def writer() -> None:
             try:
-                while True:
+                if write_after is not None:
+                    await write_after.wait()
+                finished = False
+                while not finished:
                     entry = await queue.get()
                     if entry is None:
                         return
-                    window, offset, items, total = entry
-                    lacking, _ = await db(self._write_window_page)(window.pk, offset, items, total)
+                    batch = [entry]
+                    # Whatever else arrived while the last batch was being written goes into this one.
+                    while len(batch) < WRITE_BATCH_PAGES and not queue.empty():
+                        more = queue.get_nowait()
+                        if more is None:
+                            finished = True
+                            break
+                        batch.append(more)
+                    lacking = await db(self._write_window_pages)(
+                        [(window.pk, offset, items, total) for window, offset, items, total in batch]
+                    )
                     missing.update(lacking)
-                    window.done_offsets = [*window.done_offsets, offset]
+                    for window, offset, _, _ in batch:
+                        window.done_offsets = [*window.done_offsets, offset]
                     await self._notify()
             except BaseException:
                 for task in fetchers:  # nothing more can be written: stop fetching (and unblock a full queue)
@@ -175,6 +226,8 @@ class HistoryImport(RefundFetches, CataloguePass):
                 raise writer_task.exception() from None
             writer_task.cancel()
             raise
+        if all_fetched is not None:
+            all_fetched.set()
         await queue.put(None)
         await writer_task
         return missing
@@ -207,16 +260,26 @@ class HistoryImport(RefundFetches, CataloguePass):
         await db(self._set_phase)(SyncState.Phase.IMPORTING)
         await self._notify()
         log.info("source %s: importing orders", self.source.pk)
-        # Whether the store has /refunds is asked alongside the order pages, not as a round trip of its own after them.
-        missing, has_refunds_route = await all_of(self._run_windows("orders"), self._has_refunds_route())
-        log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
-        await db(self._set_phase)(SyncState.Phase.REFUNDS)
+        orders_fetched = asyncio.Event()  # the refund pages are fetched from then on, while the last orders are written
+        orders_written = asyncio.Event()  # ... and written only after them: a refund links to its order
+        refunds_route = asyncio.ensure_future(self._has_refunds_route())  # asked alongside the order pages
+
+        async def orders() -> set[int]:
+            missing = await self._run_windows("orders", all_fetched=orders_fetched)
+            orders_written.set()
+            log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+            await db(self._set_phase)(SyncState.Phase.REFUNDS)
+            return missing
+
+        orders_task = asyncio.ensure_future(orders())
 
         async def refunds() -> None:
-            lacking = missing
+            has_refunds_route = await refunds_route
             if has_refunds_route:
                 await db(self._plan_refunds)()
-                await self._run_windows("refunds")
+                await self._run_windows("refunds", fetch_after=orders_fetched, write_after=orders_written)
+            lacking = await orders_task
+            if has_refunds_route:
                 lacking = await db(self._orders_lacking_refunds)()
             else:
                 lacking |= await db(self._orders_lacking_refunds)()
@@ -227,9 +290,12 @@ class HistoryImport(RefundFetches, CataloguePass):
             await self.sync_catalogue()
             log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
 
-        # Refunds and the catalogue touch different rows (refunds link to orders, all written by now): fetched side by
-        # side, each one's serial round trips (first pages, variations after products) overlap the other's pages.
-        await all_of(refunds(), catalogue())
+        # The catalogue does not depend on orders (customers are keyed alike from either side): its listings run
+        # alongside the order windows under the same concurrency cap, so its serial first pages and the variations
+        # after the products hide behind order pages instead of forming a phase of their own with fewer than
+        # `concurrency` requests in flight. Phase boundaries are overlapped the same way: refund pages are fetched
+        # while the writer finishes the last order pages.
+        await all_of(orders_task, refunds_route, refunds(), catalogue())
         await db(self._finish_import)()
 
     def _plan_refunds(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -137,15 +138,30 @@ class EngineCore:
                 write(rows)
 
         first, total = await self._page(route, params, 0)
-        await db(write_page)(first)
-        seen.update(int(r["id"]) for r in first)
-        offsets = list(range(PER_PAGE, total, PER_PAGE))
-        batch = self.concurrency * 2
-        for i in range(0, len(offsets), batch):
-            pages = await asyncio.gather(*(self._page(route, params, off) for off in offsets[i : i + batch]))
-            for rows, _ in pages:
+        offsets = iter(range(PER_PAGE, total, PER_PAGE))
+        ahead: deque[asyncio.Future[tuple[list, int]]] = deque()
+
+        def fetch_next() -> None:
+            offset = next(offsets, None)
+            if offset is not None:
+                ahead.append(asyncio.ensure_future(self._page(route, params, offset)))
+
+        # A sliding window of pages in flight, written in listing order as they arrive: the next fetch starts
+        # before a page is written, so neither the writes nor the slowest page of a batch stall the others.
+        for _ in range(self.concurrency * 2):
+            fetch_next()
+        try:
+            await db(write_page)(first)
+            seen.update(int(r["id"]) for r in first)
+            while ahead:
+                rows, _ = await ahead.popleft()
+                fetch_next()
                 await db(write_page)(rows)
                 seen.update(int(r["id"]) for r in rows)
+        finally:
+            for task in ahead:
+                task.cancel()
+            await asyncio.gather(*ahead, return_exceptions=True)
         return seen
 
     def _write_orders(self, rows: list) -> set[int]:
