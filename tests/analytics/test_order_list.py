@@ -109,3 +109,17 @@ def test_a_search_count_stops_at_the_cap(store: Source, monkeypatch: pytest.Monk
 def test_a_malformed_cursor_starts_from_the_first_page(store: Source) -> None:
     qs = orders_list([store], FIRST, LAST)
     assert [o.pk for o in keyset_page(qs, "date", after="x_y", per_page=3).rows] == [o.pk for o in qs[:3]]
+
+
+@pytest.mark.parametrize("cap", [1000, 0])
+def test_a_search_by_customer_name_finds_their_orders(store: Source, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storelens.commerce.models import Customer, Order
+
+    monkeypatch.setattr("storelens.analytics.order_list.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
+    Customer.objects.filter(source=store, email="buyer2@example.com").update(first_name="Ada", last_name="Lovelace")
+    theirs = set(
+        Order.objects.filter(source=store, customer__email="buyer2@example.com", wc_id__lt=90).values_list(
+            "wc_id", flat=True
+        )
+    )
+    assert theirs and {o.wc_id for o in orders_list([store], FIRST, LAST, search="lovel")} == theirs

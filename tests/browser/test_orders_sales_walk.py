@@ -1,0 +1,74 @@
+"""The orders list and the sales filters in Debian's Chromium, on demo data imported through the real sync: sorting,
+paging forward and back with cursors, a search, a status and a country filter.
+
+Screenshots land in var/screenshots/orders-sales/; they were looked at while building the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+EMAIL, PASSWORD = "orders@storelens.local", "paging-through-orders"
+
+
+def test_orders_pages_sort_search_and_sales_filters(
+    start_storelens_server: Any, browser_page: Any, screenshot: Any
+) -> None:
+    server = start_storelens_server()
+    seeded = server.cli("demo", "--no-serve", "--orders", "400", "--email", EMAIL, "--password", PASSWORD, check=False)
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    page = browser_page
+    page.goto(server.url + "/accounts/login/")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url + "/")
+
+    # Largest totals first, over a year of one store: page 1, then Next and Previous.
+    page.goto(server.url + "/orders/?preset=12m&source=1&sort=total")
+    summary = page.get_by_text("created in this range").inner_text()
+    count = int(re.search(r"(\d+) orders", summary).group(1))  # type: ignore[union-attr]
+    assert count > 50
+    first_rows = page.locator("table tbody tr").all_inner_texts()
+    assert "Page 1 of" in page.locator(".pager").inner_text()
+    screenshot(page, "orders-sales/orders-largest-first")
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url(re.compile(r"after="))
+    assert "Page 2 of" in page.locator(".pager").inner_text()
+    assert page.locator("table tbody tr").all_inner_texts() != first_rows
+    screenshot(page, "orders-sales/orders-page-2")
+    page.get_by_role("link", name="← Previous").click()
+    page.wait_for_url(re.compile(r"before="))
+    assert page.locator("table tbody tr").all_inner_texts() == first_rows
+
+    # A status filter and a search by part of an e-mail.
+    page.goto(server.url + "/orders/?preset=12m&source=1&status=processing")
+    statuses = page.locator("table tbody td .badge").all_inner_texts()
+    assert statuses and set(statuses) == {"processing"}
+    email = page.locator("table tbody tr td:nth-child(4)").first.inner_text().strip()
+    page.get_by_label("Search").fill(email.split("@")[0])
+    page.get_by_label("Status").select_option("")
+    page.get_by_role("button", name=re.compile("Apply|Show|Update")).first.click()
+    page.wait_for_url(re.compile(r"q="))
+    assert email in page.locator("table tbody").inner_text()
+    screenshot(page, "orders-sales/orders-search")
+
+    # Sales by a country and by a status.
+    page.goto(server.url + "/sales/?preset=90d&source=1")
+    countries = [c for c in page.locator("select[name=country] option").all_inner_texts() if len(c.strip()) == 2]
+    assert "US" in countries
+    page.goto(server.url + "/sales/?preset=90d&source=1&country=US&status=completed")
+    page.wait_for_selector("[data-chart] svg")
+    assert page.locator(".message.error").count() == 0
+    us_orders = int(page.locator("table tfoot").inner_text().split()[1])
+    page.goto(server.url + "/sales/?preset=90d&source=1&status=completed")
+    all_orders = int(page.locator("table tfoot").inner_text().split()[1])
+    assert 0 < us_orders < all_orders
+    page.goto(server.url + "/sales/?preset=90d&source=1&country=US&status=completed")
+    page.wait_for_selector("[data-chart] svg")
+    screenshot(page, "orders-sales/sales-country-and-status")
