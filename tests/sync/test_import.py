@@ -16,7 +16,7 @@ from .equality import assert_copy_equals_store
 pytestmark = pytest.mark.django_db
 # Issue 5 asks for 20k orders. On SQLite the whole test (import + the copy-equals-store check) took 93–102 s at load
 # average ~10 on this 2-core machine, so it is the default there. The PostgreSQL pass took 153 s at the same load
-# (the import's per-page round trips to the server), so it runs 3,000 unless STORELENS_TEST_IMPORT_ORDERS=20000.
+# (122 s of it the import), so it runs 3,000 unless STORELENS_TEST_IMPORT_ORDERS=20000.
 ON_POSTGRES = os.environ.get("STORELENS_TEST_DATABASE", "").lower() == "postgres"
 FAULTY_ORDERS = int(os.environ.get("STORELENS_TEST_IMPORT_ORDERS", "3000" if ON_POSTGRES else "20000"))
 
