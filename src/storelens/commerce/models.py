@@ -93,6 +93,16 @@ class Order(SourceOwned):
             models.Index(fields=["source", "created_at"]),
             models.Index(fields=["source", "modified_at"]),
             models.Index(fields=["source", "status"]),
+            # The orders list (analytics.order_list): a status filter walks its own orders by date, "largest total"
+            # walks the totals (ties by id, as the keyset cursor does), a search finds an order number, and the count
+            # finds deleted orders, which no rollup holds, without reading the range. PostgreSQL also gets trigram
+            # indexes for the search (commerce migration 0004).
+            models.Index(fields=["source", "status", "created_at"], name="order_list_status_created"),
+            models.Index(fields=["source", "total_minor", "id"], name="order_list_total"),
+            models.Index(fields=["source", "number"], name="order_list_number"),
+            models.Index(
+                fields=["source", "created_at"], condition=models.Q(deleted_at__isnull=False), name="order_list_deleted"
+            ),
         ]
 
     @property
