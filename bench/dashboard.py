@@ -8,8 +8,9 @@ Rows are seeded straight into the tables (bulk INSERT, no sync), then the rollup
 `analytics.rollups.rebuild` (the repair path; the sync keeps them in step page by page). For every page it times
 the queries the page's view runs (p50 and p95 of N runs, server time only, no HTML) and, in the same run, the same
 numbers computed from the raw rows with plain SQL aggregates over the orders and refunds tables (indexed), and prints
-the ratio raw ÷ page. Pages whose lists have no rollup (orders, customers) are timed too and marked. The products page
-is in `bench/dashboard_products.py` (whose docstring says what its raw side is).
+the ratio raw ÷ page. Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
+the sales page's country and status filters are in `bench/dashboard_orders.py`, the products page in
+`bench/dashboard_products.py` (their docstrings say what their raw side is).
 """
 
 from __future__ import annotations
@@ -282,10 +283,6 @@ def main() -> None:
         d: v for d, v in raw_daily(source, first90, last).items() if v
     }
 
-    def orders_page() -> Any:
-        qs = explore.orders_list(sources, today - timedelta(days=29), today)
-        return list(qs[:50]), qs.count()
-
     def customers_page() -> Any:
         return explore.customer_summary(explore.rfm(explore.customer_values(source, settings)))
 
@@ -309,13 +306,10 @@ def main() -> None:
         p50, p95, _ = timed(page, args.runs)
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
-    for name, page in [
-        ("orders list, 30 d (raw, indexed)", orders_page),
-    ]:
-        p50, p95, _ = timed(page, max(3, args.runs // 2))
-        print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{'–':>12}{'–':>12}")
+    import dashboard_orders
     import dashboard_products
 
+    dashboard_orders.report(sources, today, args.runs, timed)
     dashboard_products.report(source, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
