@@ -40,6 +40,42 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
         rollups.apply(source, deltas, model=CountryDailyRollup)
 
 
+def rebuild(source: Any, models: Any = None, chunk: int = 5000) -> int:
+    """Recompute a source's country cells from its raw rows; returns the cell count.
+
+    `rollups.rebuild` builds these cells in its own pass over the rows (with the daily cells); this one is for the
+    migration that adds the table, which fills it for the stores already synced (`models`: the migration's historical
+    Order, Refund and CountryDailyRollup, in that order). Without it an upgraded install would show zero for every
+    country until a repair.
+    """
+    from storelens.analytics.definitions import order_contribution, refund_contribution
+    from storelens.analytics.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
+
+    if models is None:
+        from storelens.commerce.models import Order, Refund
+
+        models = (Order, Refund, CountryDailyRollup)
+    order_model, refund_model, cell_model = models
+    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    deltas = CountryDeltas()
+    refunded = set(refund_model.objects.filter(source=source).values_list("parent_wc_id", flat=True))
+    parents = {}
+    for v in order_model.objects.filter(source=source).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
+        order = order_row_from_values(v)
+        for basis in DateBasis:
+            deltas.add(basis, order_contribution(order, basis, tz), +1)
+        if order.id in refunded:
+            parents[order.id] = order
+    for v in refund_model.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+        refund = refund_row_from_values(v)
+        for basis in DateBasis:
+            deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
+    with transaction.atomic():
+        cell_model.objects.filter(source=source).delete()
+        rollups.apply(source, deltas, model=cell_model)
+    return len(deltas.nonzero())
+
+
 def country_daily(
     source: Any, settings: ReportSettings, first: date, last: date, country: str, statuses: Sequence[str] = ()
 ) -> dict[date, Totals]:

@@ -1,0 +1,58 @@
+"""Migration 0007 fills the per-country cells for stores synced before it: an upgraded install shows the same
+country figures a rebuild would, not zeros."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from storelens.accounts.models import Workspace
+from storelens.analytics.models import CountryDailyRollup
+from storelens.analytics.rollups import rebuild
+from storelens.commerce.upsert import upsert_orders, upsert_refunds
+from storelens.sources.models import Source
+from tests.analytics.payloads import order_payload
+
+
+def _migrate_analytics(target: str | None) -> None:
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    targets = [n for n in leaves if n[0] != "analytics" or target is None]
+    if target is not None:
+        targets.append(("analytics", target))
+    executor.migrate(targets)
+
+
+def cells(source: Source) -> dict[tuple, Any]:
+    return {
+        (r.basis, r.country, r.day, r.currency, r.status): r.totals()
+        for r in CountryDailyRollup.objects.filter(source=source)
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_country_cells_of_existing_orders() -> None:
+    source = Source.objects.create(
+        workspace=Workspace.objects.create(name="Old"), currency="USD", timezone_string="America/New_York"
+    )
+    upsert_orders(
+        source,
+        [
+            order_payload(1, created="2025-03-06T03:00:00", paid="2025-03-06T03:00:00", country="CA", net=4000),
+            order_payload(2, created="2025-03-07T15:00:00", paid="2025-03-07T15:00:00", country="US", net=2500),
+            order_payload(3, status="cancelled", created="2025-03-08T15:00:00", country="CA", net=900),
+        ],
+    )
+    upsert_refunds(source, [{"id": 100, "parent_id": 1, "date_created_gmt": "2025-03-09T12:00:00", "amount": "10.00"}])
+    rebuild(source)
+    expected = cells(source)
+    assert {k[1] for k in expected} == {"CA", "US"}
+    try:
+        _migrate_analytics("0006_productdailyrollup")  # drops the table, as before the upgrade
+        _migrate_analytics(None)
+        assert cells(source) == expected
+    finally:
+        _migrate_analytics(None)
