@@ -214,13 +214,16 @@ def test_unknown_zone_says_what_to_do(name: str) -> None:
         store_timezone(name)
 
 
-def test_gross_sales_is_net_plus_coupons_like_wc_analytics_fees_included() -> None:
+def test_gross_sales_is_the_line_subtotals_without_fees_so_it_differs_from_wc_revenue_report_by_fees() -> None:
     # total 113.00 = items 100.00 − coupon 10.00 + fee 3.00 + shipping 5.00 + tax 15.00; net = 113 − 15 − 5 = 93.00.
-    # WooCommerce Analytics: gross = total_sales + coupons − taxes − shipping = 113 + 10 − 15 − 5 = 103.00
-    # (= Σ line subtotals 100.00 + fee 3.00), whatever the unrounded line amounts were.
-    o = order(1, "2025-03-01T15:00:00", total=11300, total_tax=1500, shipping_total=500, discount_total=1000)
-    assert m.order_gross_sales(o) == 10300
-    assert m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) == 10300
-    assert m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) - m.coupons(
+    # Our gross (issue 6) = Σ line subtotals = 100.00; WooCommerce Analytics' Revenue report would say
+    # net + coupons = 103.00 (fees included): the difference is exactly the fee.
+    o = order(
+        1, "2025-03-01T15:00:00", total=11300, total_tax=1500, shipping_total=500, discount_total=1000, fee_total=300
+    )
+    assert m.order_gross_sales(o) == 10000
+    assert m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) == 10000
+    net_plus_coupons = m.net_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) + m.coupons(
         [o], [], PAID, D("2025-03-01"), D("2025-03-01")
-    ) == m.net_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01"))
+    )
+    assert net_plus_coupons - m.gross_sales([o], [], PAID, D("2025-03-01"), D("2025-03-01")) == o.fee_total

@@ -1,5 +1,5 @@
 """Migration 0003 on rows written before it: line amounts regain their precision from the raw JSON (or are scaled
-from minor units by the currency's exponent), and the rollups' gross sales move to net + coupons."""
+from minor units by the currency's exponent), and the rollups are left as they are (gross is the order's subtotal)."""
 
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ def test_existing_lines_and_rollups_are_converted() -> None:
         assert refund_lines.values_list("total_e4", "total_tax_e4").get() == (-247934, -52066)
         cells = apps.get_model("analytics", "DailyRollup").objects.order_by("basis", "day", "currency")
         assert [(c.basis, c.currency, c.gross_sales_minor) for c in cells] == [
-            ("created", "EUR", 2479),  # 30.00 − 5.21 − 0 + 0
-            ("created", "JPY", 1600),  # 1650 − 150 − 0 + 100
+            ("created", "EUR", 2479),
+            ("created", "JPY", 1),  # untouched: the change feed subtracts what the cell holds when the order moves
             ("paid", "EUR", 2479),
-            ("paid", "EUR", 0),  # a refund's cell has no gross
+            ("paid", "EUR", 0),
         ]
     finally:
         _migrate(None)

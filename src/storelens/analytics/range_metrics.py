@@ -77,8 +77,8 @@ def gross_sales(
     last: date,
     currency: str | None = None,
 ) -> int:
-    """gross_sales(range) = Σ (net + coupons) of counted orders in range, WooCommerce Analytics' formula (see
-    `order_gross_sales`); refunds do not reduce it."""
+    """gross_sales(range) = Σ line-item subtotals of counted orders in range (refunds do not reduce it); see
+    `order_gross_sales` for how it differs from WooCommerce Analytics' Revenue report (fees)."""
     return range_totals(orders, refunds, settings, first, last, currency).gross_sales
 
 

@@ -53,18 +53,15 @@ def order_net_sales(order: OrderRow) -> int:
 
 
 def order_gross_sales(order: OrderRow) -> int:
-    """gross of an order = `total − total_tax − shipping_total + discount_total` = its net + its coupons.
+    """gross of an order = Σ line-item `subtotal` (before coupons, excluding tax), as issue 6 defines it.
 
-    WooCommerce Analytics' own formula (Admin/API/Reports/Orders/Stats/DataStore.php: `SUM(total_sales) +
-    SUM(discount_amount) − SUM(tax_total) − SUM(shipping_total)`, plus the refunds it takes back out), not Σ line
-    subtotals. It is built from order-level totals, which WooCommerce keeps rounded to the cent, so it needs no
-    rounding of the unrounded line amounts (Σ line subtotals rounded per line drifted by a cent per line on
-    tax-inclusive stores). It equals Σ line subtotals + fees when coupons are the only discount. Two edge cases where
-    WooCommerce's SQL differs, and we keep figures consistent with our coupons and refunds instead: its
-    `discount_amount` comes from the coupon lookup (Σ coupon lines' discount, almost always `discount_total`), and it
-    treats any row with a negative net as a refund (an order whose negative fee exceeds its items adds 0 there).
+    The sum is taken over the exact line subtotals the store gave at dp=4 (`LineItem.subtotal_e4`) and rounded once
+    per order (`Order.subtotal_minor`), so tax-inclusive stores no longer drift by a cent per line. Known difference
+    with WooCommerce Analytics' Revenue report: its `gross_sales` (Admin/API/Reports/Orders/Stats/DataStore.php:
+    `SUM(total_sales) + SUM(discount_amount) − SUM(tax_total) − SUM(shipping_total)`) is net + coupons, which also
+    includes fees; the two agree on orders without fees.
     """
-    return order.total - order.total_tax - order.shipping_total + order.discount_total
+    return order.subtotal
 
 
 def order_coupons(order: OrderRow) -> int:

@@ -1,20 +1,19 @@
 """Line items and refund lines keep their amounts at the precision the sync asks for (`*_e4`, 10⁻⁴ of the major
-unit), and gross sales becomes WooCommerce Analytics' formula (net + coupons) instead of Σ line subtotals.
+unit).
 
 Existing rows: each line's exact amounts are read back from the raw JSON we kept of its order or refund (the store's
 own strings, so lines that were rounded before get their precision back); a line missing there is converted from its
 rounded minor units (×100 for USD, ×10000 for JPY, ×10 for BHD: the currency's exponent decides). Order- and
 refund-level figures are left as they are: they change, if at all, the next time the sync writes the object, and the
-change feed moves the rollups by the exact difference then. The daily rollups' `gross_sales_minor` is recomputed from
-the orders, so cells already built under the old definition agree with what the change feed will subtract later.
+change feed moves the rollups by the exact difference then (gross sales is the order's `subtotal_minor`, so the
+cells already agree with what the change feed will subtract later: nothing in the rollups needs recomputing).
 
-The helpers used here (`money`, `timezones`, the date-basis names) are pure functions and constants, not models, so
+The helpers used here (`money`) are pure functions, not models, so
 running this migration later against an old database stays safe.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db import migrations, models
@@ -67,41 +66,6 @@ def fill_line_amounts(apps: Any, schema_editor: Any) -> None:
     _fill_lines(apps, "refundline", "Refund", "refund")
 
 
-def regross_rollups(apps: Any, schema_editor: Any) -> None:
-    """gross = total − total_tax − shipping_total + discount_total per order that can count on the basis."""
-    from storelens.analytics.definition_types import ALWAYS_EXCLUDED
-    from storelens.analytics.timezones import local_day, store_timezone
-
-    rollup = apps.get_model("analytics", "DailyRollup")
-    order = apps.get_model("commerce", "Order")
-    source = apps.get_model("sources", "Source")
-    columns = {"created": "created_at", "paid": "paid_at", "completed": "completed_at"}
-    for src in source.objects.filter(pk__in=rollup.objects.values("source_id").distinct()):
-        tz = store_timezone(src.timezone_string, src.gmt_offset)
-        gross: dict[tuple, int] = defaultdict(int)
-        rows = order.objects.filter(source=src, deleted_at__isnull=True).exclude(status__in=ALWAYS_EXCLUDED)
-        for o in rows.values(
-            "status",
-            "currency",
-            "total_minor",
-            "total_tax_minor",
-            "shipping_total_minor",
-            "discount_total_minor",
-            *columns.values(),
-        ).iterator(chunk_size=2000):
-            value = o["total_minor"] - o["total_tax_minor"] - o["shipping_total_minor"] + o["discount_total_minor"]
-            for basis, column in columns.items():
-                if o[column] is not None:
-                    gross[(basis, local_day(o[column], tz), o["currency"], o["status"])] += value
-        stale = []
-        for cell in rollup.objects.filter(source=src).iterator(chunk_size=2000):
-            value = gross.get((cell.basis, cell.day, cell.currency, cell.status), 0)
-            if cell.gross_sales_minor != value:
-                cell.gross_sales_minor = value
-                stale.append(cell)
-        rollup.objects.bulk_update(stale, ["gross_sales_minor"], batch_size=CHUNK)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("commerce", "0002_refund_items_quantity"),
@@ -118,5 +82,4 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="refundline", name="total_e4", field=models.BigIntegerField(default=0)),
         migrations.AddField(model_name="refundline", name="total_tax_e4", field=models.BigIntegerField(default=0)),
         migrations.RunPython(fill_line_amounts, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(regross_rollups, migrations.RunPython.noop, elidable=True),
     ]
