@@ -29,7 +29,7 @@ def add_variations_and_refund_lines(source: Any) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET variation_wc_id = product_wc_id * 100 + wc_item_id % 3 "
+                f"UPDATE {table} SET variation_wc_id = product_wc_id * 100 + wc_item_id %% 3 "
                 "WHERE source_id = %s AND product_wc_id > 50",
                 [source.pk],
             )
