@@ -4,16 +4,17 @@ integer minor units."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Max, Min, Sum
-from django.utils import timezone
 
 from storelens.analytics.definitions import ReportSettings
 from storelens.analytics.money import divide_minor
 from storelens.analytics.range_filters import BASIS_FIELD, counted_orders
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -33,14 +34,17 @@ class CustomerValue:
     segment: str = ""
 
 
-def customer_values(source: Any, settings: ReportSettings) -> list[CustomerValue]:
+def customer_values(source: Any, settings: ReportSettings, customer_id: int | None = None) -> list[CustomerValue]:
     """Every customer's lifetime value over the whole history (LTV = Σ order net − Σ refund net, counted orders),
-    from the customer rollups: one row per customer and status instead of every order and refund."""
+    from the customer rollups: one row per customer and status instead of every order and refund. With
+    `customer_id`, only that customer's (a profile: a few rows through the customer index)."""
     from storelens.analytics.models import CustomerRollup
 
+    rows = CustomerRollup.objects.filter(source=source, basis=settings.date_basis.value)
+    if customer_id is not None:
+        rows = rows.filter(customer_id=customer_id)
     per = (
-        CustomerRollup.objects.filter(source=source, basis=settings.date_basis.value)
-        .exclude(status__in=sorted(settings.all_excluded))
+        rows.exclude(status__in=sorted(settings.all_excluded))
         .values("customer_id")
         .annotate(
             orders=Sum("orders"),
@@ -130,21 +134,44 @@ def with_people(values: list[CustomerValue]) -> list[CustomerValue]:
     return values
 
 
-def _quintile_scores(values: list[float]) -> list[int]:
-    """1..5 by rank (ties share the lower rank's score), so each score holds about a fifth of the customers."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    scores = [0] * len(values)
-    n = len(values)
+Bounds = list[int | None]
+"""The lowest value reaching scores 2, 3, 4 and 5 (None: no customer reaches that score)."""
+
+NO_DATE = -(2**62)  # the recency key of a customer without a last order: below everyone
+
+
+def recency_key(last_at: datetime | None) -> int:
+    """Recency as an integer that ranks like "days since the last order", reversed: microseconds since the epoch.
+    Ranking by it gives the same scores as ranking by −(now − last_at), without depending on `now`."""
+    if last_at is None:
+        return NO_DATE
+    delta = last_at - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def quintile_bounds(values: list[int]) -> Bounds:
+    """1..5 by rank, ties sharing the score of the tie's lowest rank (so each score holds about a fifth of the
+    customers), expressed as the lowest value reaching each score 2–5: a customer's score is then
+    `score(value, bounds)`, which a profile or a new row can be given without ranking everyone again."""
+    ordered = sorted(values)
+    n = len(ordered)
+    bounds: Bounds = [None, None, None, None]
     i = 0
     while i < n:
+        value = ordered[i]
+        rank_score = min(5, 1 + (i * 5) // n)
+        for k in range(2, rank_score + 1):
+            if bounds[k - 2] is None:
+                bounds[k - 2] = value
         j = i
-        while j + 1 < n and values[order[j + 1]] == values[order[i]]:
+        while j + 1 < n and ordered[j + 1] == value:
             j += 1
-        score = min(5, 1 + (i * 5) // n) if n else 1
-        for k in range(i, j + 1):
-            scores[order[k]] = score
         i = j + 1
-    return scores
+    return bounds
+
+
+def score(value: int, bounds: Bounds) -> int:
+    return 1 + sum(1 for b in bounds if b is not None and value >= b)
 
 
 RFM_SEGMENTS = (
@@ -177,22 +204,32 @@ def segment_of(r: int, f: int, m: int) -> str:
     return "Need attention"
 
 
-def rfm(values: list[CustomerValue], now: datetime | None = None) -> list[CustomerValue]:
+RFM_KEYS = {
+    "r": lambda v: recency_key(v.last_at),
+    "f": lambda v: v.orders,
+    "m": lambda v: v.net_minor,
+}
+
+
+def rfm_bounds(values: list[CustomerValue]) -> dict[str, Bounds]:
+    return {dim: quintile_bounds([key(v) for v in values]) for dim, key in RFM_KEYS.items()}
+
+
+def rfm(values: list[CustomerValue], bounds: dict[str, Bounds] | None = None) -> list[CustomerValue]:
     """Recency, frequency and monetary scores (1–5, by quintile over the whole history) and a named segment.
 
-    Recency is days since the last counted order, frequency the counted orders, monetary the LTV; a higher score is
-    better on all three. Scores are relative to this store's customers, as Putler's and Metorik's are.
+    Recency ranks the last counted order, frequency the counted orders, monetary the LTV; a higher score is better on
+    all three. Scores are relative to this store's customers, as Putler's and Metorik's are: by default the bounds
+    come from `values` themselves; pass a store's stored bounds to score a few customers against all of them.
     """
     if not values:
         return values
-    now = now or timezone.now()
-    recency = [-(now - v.last_at).total_seconds() if v.last_at else float("-inf") for v in values]
-    r = _quintile_scores(recency)
-    f = _quintile_scores([float(v.orders) for v in values])
-    m = _quintile_scores([float(v.net_minor) for v in values])
-    for v, rs, fs, ms in zip(values, r, f, m, strict=True):
-        v.r, v.f, v.m = rs, fs, ms
-        v.segment = segment_of(rs, fs, ms)
+    bounds = bounds or rfm_bounds(values)
+    for v in values:
+        v.r = score(recency_key(v.last_at), bounds["r"])
+        v.f = score(v.orders, bounds["f"])
+        v.m = score(v.net_minor, bounds["m"])
+        v.segment = segment_of(v.r, v.f, v.m)
     return values
 
 
@@ -200,24 +237,52 @@ def rfm(values: list[CustomerValue], now: datetime | None = None) -> list[Custom
 class CustomerSummary:
     customers: int = 0
     ltv_avg_minor: int = 0
+    ltv_median_minor: int = 0
     top20_share: Decimal = Decimal(0)  # share of lifetime net from the top 20 % customers
     top: list[CustomerValue] = field(default_factory=list)
     segments: dict[str, int] = field(default_factory=dict)
 
 
+def top_count(customers: int) -> int:
+    """How many customers are "the top 20 %": a fifth, rounded up, at least one when there is anyone."""
+    return max(1, (customers + 4) // 5) if customers else 0
+
+
+def median_minor(low: int, high: int, odd: bool) -> int:
+    """The median of a sorted list from its middle value(s): the middle one, or the two middles' mean rounded half
+    away from zero (minor units stay integers)."""
+    return low if odd else divide_minor(low + high, 2)
+
+
+def share(part: int, total: int) -> Decimal:
+    return (
+        (Decimal(part) / Decimal(total)).quantize(Decimal("0.001"))
+        if total > 0
+        else Decimal(0).quantize(Decimal("0.001"))
+    )
+
+
+def ranked(values: list[CustomerValue]) -> list[CustomerValue]:
+    """Highest lifetime net first; equal values by customer id, so every list (page, API, CSV) ranks alike."""
+    return sorted(values, key=lambda v: (-v.net_minor, v.customer_id))
+
+
 def customer_summary(values: list[CustomerValue], top_n: int = 20) -> CustomerSummary:
-    values = sorted(values, key=lambda v: v.net_minor, reverse=True)
+    """The page's whole-history figures over scored values: average and median LTV, the top 20 %'s share of
+    lifetime net, the top `top_n` customers and the customers per RFM segment."""
+    values = ranked(values)
+    n = len(values)
     total = sum(v.net_minor for v in values)
-    n20 = max(1, (len(values) + 4) // 5) if values else 0
-    share = Decimal(sum(v.net_minor for v in values[:n20])) / Decimal(total) if total > 0 else Decimal(0)
+    nets = [v.net_minor for v in reversed(values)]  # ascending
     segments = {name: 0 for name, _ in RFM_SEGMENTS}
     for v in values:
         if v.segment:
             segments[v.segment] += 1
     return CustomerSummary(
-        customers=len(values),
-        ltv_avg_minor=divide_minor(total, len(values)),
-        top20_share=share.quantize(Decimal("0.001")),
+        customers=n,
+        ltv_avg_minor=divide_minor(total, n),
+        ltv_median_minor=median_minor(nets[(n - 1) // 2], nets[n // 2], n % 2 == 1) if n else 0,
+        top20_share=share(sum(v.net_minor for v in values[: top_count(n)]), total),
         top=values[:top_n],
         segments=segments,
     )

@@ -146,4 +146,5 @@ class CustomerRollup(models.Model):
         indexes = [models.Index(fields=["source", "basis"], name="customer_rollup_source_basis")]
 
 
+from storelens.analytics.customer_models import CustomerSnapshot, CustomerStanding  # noqa: E402, F401  (registers them)
 from storelens.analytics.product_models import ProductDailyRollup  # noqa: E402, F401  (registers it with the app)

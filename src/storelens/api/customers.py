@@ -9,9 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from storelens.accounts.scoping import get_workspace_object_or_404
-from storelens.analytics import explore
+from storelens.analytics import customer_page, customer_snapshot, explore
 from storelens.analytics.money import decimal_string
-from storelens.analytics.settings import report_settings
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
@@ -72,16 +71,16 @@ class CustomersQuery(Schema):
     operation_id="storelens_api_analytics_list_customers",
 )
 def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
-    values: list[explore.CustomerValue] = []
-    for source in _sources(request, q.source):
-        values.extend(explore.rfm(explore.customer_values(source, report_settings(source))))
-    values.sort(key=lambda v: (-v.net_minor, v.customer_id))
-    if q.segment:
-        values = [v for v in values if v.segment == q.segment]
+    # Ranked through the customer standings' (store, net) index as of each store's snapshot, a page at a time.
+    sources = list(_sources(request, q.source))
+    for source in sources:
+        customer_snapshot.current(source)
+    standings = customer_snapshot.ranked_standings(sources, q.segment)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
-    chunk = explore.with_people(values[(page - 1) * per_page : page * per_page])
-    return {"count": len(values), "page": page, "per_page": per_page, "results": [_customer_out(v) for v in chunk]}
+    rows = [customer_snapshot.standing_value(r) for r in standings.values()[(page - 1) * per_page : page * per_page]]
+    results = [_customer_out(v) for v in explore.with_people(rows)]
+    return {"count": standings.count(), "page": page, "per_page": per_page, "results": results}
 
 
 @customers_router.get(
@@ -91,13 +90,13 @@ def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     operation_id="storelens_api_analytics_get_customer",
 )
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
+    # The customer's own rollups, scored against their store's snapshot: indexed reads, whatever the store's size.
     from storelens.commerce.models import Customer
 
     customer = get_workspace_object_or_404(request, Customer.objects.select_related("source"), pk=customer_id)
-    values = explore.rfm(explore.customer_values(customer.source, report_settings(customer.source)))
-    for v in values:
-        if v.customer_id == customer.pk:
-            return _customer_out(explore.with_people([v])[0])
+    value = customer_page.customer_value(customer)
+    if value is not None:
+        return _customer_out(explore.with_people([value])[0])
     return {
         "id": customer.pk,
         "source_id": customer.source_id,
