@@ -67,6 +67,9 @@ class SyncEngine(HistoryImport, IncrementalWindows):
         Source.objects.filter(pk=self.source.pk).update(**fields)
         SyncState.objects.filter(source=self.source).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
         self._record_warnings()
+        from storelens.analytics.customer_snapshot import refresh_if_stale  # whole-history figures, once per pass
+
+        refresh_if_stale(self.source)
 
     async def run(self, *, reconcile: bool = False, exact: bool = False) -> PassStats:
         """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
