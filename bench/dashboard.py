@@ -236,7 +236,6 @@ def main() -> None:
     from storelens.analytics import explore, overview, queries
     from storelens.analytics.report import build
     from storelens.analytics.rollups import rebuild
-    from storelens.analytics.settings import report_settings
 
     today = date.today()
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -248,7 +247,6 @@ def main() -> None:
     cells = rebuild(source)
     print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
     sources = [source]
-    settings = report_settings(source)
     first90, last = today - timedelta(days=89), today
     prev_first, prev_last = explore.previous_period(first90, last)
     home = overview.home(sources, today)
@@ -283,32 +281,20 @@ def main() -> None:
         d: v for d, v in raw_daily(source, first90, last).items() if v
     }
 
-    def customers_page() -> Any:
-        return explore.customer_summary(explore.rfm(explore.customer_values(source, settings)))
-
-    def customers_raw() -> Any:
-        return explore.customer_summary(explore.rfm(explore.customer_values_raw(source, settings)))
-
-    page_c, raw_c = customers_page(), customers_raw()
-    assert (page_c.customers, page_c.ltv_avg_minor, page_c.segments) == (
-        raw_c.customers,
-        raw_c.ltv_avg_minor,
-        raw_c.segments,
-    )
-
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
     for name, page, raw in [
         ("home (6 ranges, rollups)", home_page, home_raw),
         ("sales 90 d by day + previous", sales_page, sales_raw),
         ("report / API summary, 365 d", report_page, report_raw),
-        ("customers LTV+RFM (rollups)", customers_page, customers_raw),
     ]:
         p50, p95, _ = timed(page, args.runs)
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
+    import dashboard_customers
     import dashboard_orders
     import dashboard_products
 
+    dashboard_customers.report(source, sources, today, args.runs, timed)
     dashboard_orders.report(sources, today, args.runs, timed)
     dashboard_products.report(source, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
