@@ -150,8 +150,10 @@ def raw_board(source: Source, report: ReportSettings, first: date, last: date, b
 
 
 def cells(source: Source) -> list[tuple]:
-    rows = ProductDailyRollup.objects.filter(source=source).values_list()
-    return sorted(row[1:] for row in rows if any(row[8:]))  # without ids and emptied cells
+    keys = ("basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id")
+    values = ("net_sales_minor", "gross_sales_minor", "units", "refunds_minor", "refunded_units", "orders")
+    rows = ProductDailyRollup.objects.filter(source=source).values_list(*keys, *values, "product_orders")
+    return sorted(row for row in rows if any(row[len(keys) :]))  # emptied cells aside
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,6 +1,7 @@
 """The Products page leaderboard: net sales, units, orders and refunds per product, with its variations under it.
 
-Read from `ProductDailyRollup` (one grouped query over the range's cells, whatever the history size); the numbers mean
+Read from `ProductDailyRollup`: one grouped query over the cells of the few aligned blocks of days that make up the
+range (`day_blocks.cover`), as few rows for a year as for a month, whatever the history size. The numbers mean
 what `product_definitions` says (WooCommerce Analytics' Products report). `product_leaderboard_raw` computes the same
 lines from the raw line items and refund lines with SQL aggregates: the benchmark's baseline and a cross-check.
 """
@@ -15,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Abs
 
+from storelens.analytics.day_blocks import cover
 from storelens.analytics.definitions import ReportSettings
 from storelens.analytics.range_filters import BASIS_FIELD, counted_orders, in_range
 from storelens.analytics.timezones import range_bounds_utc
@@ -48,8 +50,16 @@ def product_leaderboard(
     """Per product (each with its variations under it), or per variation: the range's figures from the rollup."""
     from storelens.analytics.product_models import ProductDailyRollup
 
+    blocks: dict[int, list[date]] = {}
+    for span, start in cover(first, last):  # a few aligned blocks of days, whatever the range's length
+        blocks.setdefault(span, []).append(start)
+    # Each OR term names the whole index prefix (source, basis, span, day), so SQLite answers it by index lookups
+    # (its multi-index OR) instead of scanning every cell of the basis; PostgreSQL makes a BitmapOr of them.
+    in_blocks = Q()
+    for span, starts in blocks.items():
+        in_blocks |= Q(source=source, basis=settings.date_basis.value, span=span, day__in=starts)
     rows = (
-        ProductDailyRollup.objects.filter(source=source, basis=settings.date_basis.value, day__gte=first, day__lte=last)
+        ProductDailyRollup.objects.filter(in_blocks)
         .exclude(status__in=sorted(settings.all_excluded))
         .values_list("currency", "product_wc_id", "variation_wc_id")
         .annotate(

@@ -1,8 +1,10 @@
 """The per-product daily rollup behind the Products page, its CSV export and `/api/v1/products`.
 
-One cell per (source, date basis, store-local day, currency, order status, product, variation), holding exactly the
-`product_definitions.ProductTotals` of the order lines and refund lines that fall in it. As in `DailyRollup`, the status
-stays in the key so excluded statuses are a WHERE clause, and every basis is kept so switching basis is instant.
+One cell per (source, date basis, block of store-local days, currency, order status, product, variation), holding
+exactly the `product_definitions.ProductTotals` of the order lines and refund lines that fall in it; every day is
+kept on its own (span 0) and in each aligned block of 2, 4, … 256 days holding it (`day_blocks`). As in
+`DailyRollup`, the status stays in the key so excluded statuses are a WHERE clause, and every basis is kept so
+switching basis is instant.
 Imported by `analytics.models` so Django registers it with the app.
 """
 
@@ -14,6 +16,9 @@ from django.db import models
 class ProductDailyRollup(models.Model):
     source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=10)
+    # The cell sums 2**span days from `day` (`day_blocks`): span 0 is the day itself; wider spans let a range be
+    # read from a few blocks instead of a row per day.
+    span = models.PositiveSmallIntegerField(default=0)
     day = models.DateField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=40)
@@ -33,11 +38,11 @@ class ProductDailyRollup(models.Model):
         app_label = "analytics"
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"],
-                name="product_rollup_cell_unique",
+                fields=["source", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"],
+                name="product_rollup_block_unique",
             )
         ]
-        indexes = [models.Index(fields=["source", "basis", "day"], name="product_rollup_basis_day")]
+        indexes = [models.Index(fields=["source", "basis", "span", "day"], name="product_rollup_basis_span")]
 
 
 PRODUCT_COLUMNS: dict[str, str] = {

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max, Min
 
+from storelens.analytics.day_blocks import SPANS, block_start
 from storelens.analytics.definitions import ALWAYS_EXCLUDED, DateBasis, OrderRow
 from storelens.analytics.product_definitions import PRODUCT_TOTALS_NAMES, ProductLineRow, refund_product_contributions
 from storelens.analytics.product_models import PRODUCT_COLUMNS, ProductDailyRollup
@@ -22,7 +23,7 @@ from storelens.analytics.rows import REFUND_FIELDS, refund_row_from_values
 from storelens.analytics.timezones import local_day, store_timezone
 
 LINE_COLUMNS = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
-KEY_COLUMNS = ["source_id", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
+KEY_COLUMNS = ["source_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
 COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
 BASES = (DateBasis.CREATED.value, DateBasis.PAID.value, DateBasis.COMPLETED.value)  # as the dates are read below
 
@@ -71,7 +72,26 @@ def rebuild(source: Any, chunk: int = 20000) -> int:
                 cell = cells[(basis.value, day, currency, status, product, variation)]
                 for i, name in enumerate(PRODUCT_TOTALS_NAMES):
                     cell[i] += getattr(totals, name)
-    return _write(source, {k: v for k, v in cells.items() if any(v)})
+    return _write(source, _with_blocks({k: v for k, v in cells.items() if any(v)}))
+
+
+def _with_blocks(days: Cells) -> dict[tuple, list[int]]:
+    """The day cells (span 0) plus, for every wider span, the sums of the days in each block (`day_blocks`)."""
+    out: dict[tuple, list[int]] = {(basis, 0, day, *rest): v for (basis, day, *rest), v in days.items()}
+    for span in SPANS[1:]:
+        starts: dict[Any, Any] = {}
+        for (basis, day, *rest), values in days.items():
+            start = starts.get(day)
+            if start is None:
+                start = starts[day] = block_start(day, span)
+            key = (basis, span, start, *rest)
+            cell = out.get(key)
+            if cell is None:
+                out[key] = list(values)
+            else:
+                for i, v in enumerate(values):
+                    cell[i] += v
+    return out
 
 
 def _add_order_lines(cells: Cells, heads: dict[int, list[tuple]], source_id: int, lo: int, hi: int) -> None:
@@ -124,15 +144,15 @@ def _add_order(cells: Cells, heads: list[tuple], sums: dict[tuple[int, int], lis
             cell[6] += product_orders
 
 
-def _write(source: Any, cells: Cells) -> int:
+def _write(source: Any, cells: dict[tuple, list[int]]) -> int:
     """Replace the source's cells with one executemany per 5000 (Django's bulk_create spends ≈ 0.2 ms a row)."""
     table = connection.ops.quote_name(ProductDailyRollup._meta.db_table)
     placeholders = ", ".join(["%s"] * (len(KEY_COLUMNS) + len(COLUMNS)))
     sql = f"INSERT INTO {table} ({', '.join(KEY_COLUMNS + COLUMNS)}) VALUES ({placeholders})"
     adapt = connection.ops.adapt_datefield_value
     rows = [
-        (source.pk, basis, adapt(day), currency, status, product, variation, *values)
-        for (basis, day, currency, status, product, variation), values in cells.items()
+        (source.pk, basis, span, adapt(day), currency, status, product, variation, *values)
+        for (basis, span, day, currency, status, product, variation), values in cells.items()
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         ProductDailyRollup.objects.filter(source=source).delete()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from storelens.analytics.day_blocks import SPANS, block_start
 from storelens.analytics.definitions import DateBasis, OrderRow, RefundRow
 from storelens.analytics.product_definitions import (
     PRODUCT_TOTALS_NAMES,
@@ -40,24 +41,40 @@ if TYPE_CHECKING:
 
     from storelens.commerce.changes import LineSummary, OrderChange, RefundChange
 
-Key = tuple[str, Any, str, str, int, int]  # basis, day, currency, status, product, variation
+Key = tuple[str, int, Any, str, str, int, int]  # basis, span, day (block start), currency, status, product, variation
 LINE_COLUMNS = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
 
 
 class ProductDeltas:
-    """Signed per-product sums per cell, built in memory and written once per page."""
+    """Signed per-product sums per day cell, built in memory and written once per page; `nonzero` spreads them over
+    the wider blocks holding each day (`day_blocks`), once per cell rather than once per contribution."""
 
     def __init__(self) -> None:
-        self.cells: dict[Key, ProductTotals] = defaultdict(ProductTotals)
+        self.days: dict[tuple, list[int]] = {}
 
     def add(self, basis: DateBasis, contributions: dict[ProductCell, ProductTotals], sign: int) -> None:
         for (day, currency, status, product, variation), totals in contributions.items():
-            self.cells[(basis.value, day, currency, status, product, variation)].add(
-                totals if sign > 0 else totals.negated()
-            )
+            key = (basis.value, day, currency, status, product, variation)
+            cell = self.days.get(key)
+            if cell is None:
+                cell = self.days[key] = [0] * len(PRODUCT_TOTALS_NAMES)
+            for i, name in enumerate(PRODUCT_TOTALS_NAMES):
+                cell[i] += sign * getattr(totals, name)
 
-    def nonzero(self) -> dict[Key, ProductTotals]:
-        return {k: t for k, t in self.cells.items() if not t.is_zero()}
+    def nonzero(self) -> dict[Key, list[int]]:
+        out: dict[Key, list[int]] = {}
+        for (basis, day, *rest), values in self.days.items():
+            if not any(values):
+                continue
+            for span in SPANS:
+                key = (basis, span, block_start(day, span), *rest)
+                cell = out.get(key)
+                if cell is None:
+                    out[key] = list(values)
+                else:
+                    for i, v in enumerate(values):
+                        cell[i] += v
+        return {k: v for k, v in out.items() if any(v)}
 
 
 def lines_of(summaries: Iterable[LineSummary]) -> tuple[ProductLineRow, ...]:
@@ -158,7 +175,7 @@ def deltas_for(
 
 
 COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
-KEY_COLUMNS = ["source_id", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
+KEY_COLUMNS = ["source_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
 
 
 def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
@@ -170,24 +187,22 @@ def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
     table = connection.ops.quote_name(ProductDailyRollup._meta.db_table)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
     placeholders = "(" + ", ".join(["%s"] * (len(KEY_COLUMNS) + len(COLUMNS))) + ")"
-    items = list(cells.items())
+    adapt = connection.ops.adapt_datefield_value
+    adapted: dict[Any, Any] = {}
+    rows = []
+    for (basis, span, day, currency, status, product, variation), values in cells.items():
+        if day not in adapted:
+            adapted[day] = adapt(day)
+        rows.append((source.pk, basis, span, adapted[day], currency, status, product, variation, *values))
     with connection.cursor() as cursor:
-        for i in range(0, len(items), batch):
-            chunk = items[i : i + batch]
+        for i in range(0, len(rows), batch):
+            chunk = rows[i : i + batch]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(KEY_COLUMNS + COLUMNS)}) "
                 f"VALUES {', '.join([placeholders] * len(chunk))} "
                 f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}",
-                [value for key, totals in chunk for value in _params(source, key, totals)],
+                [value for row in chunk for value in row],
             )
-
-
-def _params(source: Any, key: Key, totals: ProductTotals) -> list[Any]:
-    basis, day, currency, status, product, variation = key
-    day_value = connection.ops.adapt_datefield_value(day)
-    return [source.pk, basis, day_value, currency, status, product, variation] + [
-        getattr(totals, n) for n in PRODUCT_TOTALS_NAMES
-    ]
 
 
 def rebuild(source: Any) -> int:
