@@ -186,7 +186,7 @@ def _rank(p: ProductLine) -> tuple[int, int, int, int]:
 
 
 def _name(source: Any, lines: list[ProductLine]) -> None:
-    """Names and SKUs from the synced catalogue; a product no longer in it is named after its latest line item, as
+    """Names and SKUs from the synced catalogue; a product no longer in it is named after its line items, as
     WooCommerce names a deleted product. A variation reads "Product – option, option"."""
     from storelens.commerce.models import Product, Variation
 
@@ -216,7 +216,7 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
             p.name, p.sku = name, sku
         else:
             missing.append(p)
-    latest = _latest_line_names(source, {(p.product_wc_id, p.variation_wc_id) for p in missing})
+    latest = _line_names(source, {(p.product_wc_id, p.variation_wc_id) for p in missing})
     for p in missing:
         name, sku = latest.get((p.product_wc_id, p.variation_wc_id)) or (f"Product {p.product_wc_id}", "")
         # Line names of variations read "Product - Variation"; a product line shows the product alone.
@@ -224,10 +224,13 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
         p.sku = sku
 
 
-def _latest_line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200) -> dict[tuple[int, int], tuple]:
-    """(product, variation) → (name, sku) of its latest line item (variation 0: any line of the product), in one
-    round trip per `chunk` keys: a UNION ALL of index lookups (`ORDER BY id DESC LIMIT 1` through the line items'
-    (source, product) index) instead of a query each."""
+def _line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200) -> dict[tuple[int, int], tuple]:
+    """(product, variation) → (name, sku) of one of its line items (variation 0: any line of the product), in one
+    round trip per `chunk` keys: a UNION ALL of `LIMIT 1` lookups through the line items' (source, product) index.
+
+    Not the latest line, as WooCommerce takes: "latest" needs the id in that index, which PostgreSQL's lacks, and it
+    then sorted a product's every line (6 s per page at 3M lines). A product missing from the catalogue was deleted
+    from the store, so its name no longer changes; any of its lines names it."""
     from storelens.commerce.models import LineItem
 
     table = connection.ops.quote_name(LineItem._meta.db_table)
@@ -239,7 +242,7 @@ def _latest_line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200
             extra = " AND variation_wc_id = %s" if variation else ""
             parts.append(
                 f"SELECT * FROM (SELECT product_wc_id, {variation if variation else 0}, name, sku FROM {table} "
-                f"WHERE source_id = %s AND product_wc_id = %s{extra} ORDER BY id DESC LIMIT 1) AS l{len(parts)}"
+                f"WHERE source_id = %s AND product_wc_id = %s{extra} LIMIT 1) AS l{len(parts)}"
             )
             params += [source.pk, product] + ([variation] if variation else [])
         with connection.cursor() as cursor:
