@@ -1,9 +1,10 @@
 """The products part of `bench/dashboard.py` (run that script; this module only holds the cases).
 
-The shared seed sells products 1–60 without variations and writes refunds without lines, so first products 51–60 are
-made variable (their lines get one of three variation ids) and every seeded refund gets one refund line (one unit of
-the first product of its order); then the per-product rollup is rebuilt (timed, printed). This changes only line
-items and refund lines, which no other page of the benchmark reads.
+The shared seed sells products 1–60 without variations, writes refunds without lines and no catalogue, so first
+products 51–60 are made variable (their lines get one of three variation ids), every seeded refund gets one refund
+line (one unit of the first product of its order) and the 60 products and 30 variations are written to the catalogue
+(names and SKUs); then the per-product rollup is rebuilt (timed, printed). This changes only line items, refund lines
+and the catalogue, which no other page of the benchmark reads.
 
 "page" is what the Products page, its CSV and `/api/v1/products` run: `product_leaderboard` (one grouped query over
 the range's per-product rollup cells, plus the catalogue names); "raw" is `product_leaderboard_raw`: the same lines
@@ -65,6 +66,34 @@ def add_variations_and_refund_lines(source: Any) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(RefundLine._meta.db_table)}")
 
 
+def add_catalogue(source: Any) -> None:
+    """The store's products and variations, as the sync imports them (the seed writes none): the page names its
+    lines from them. Products 51–60 are variable, with the three variations their lines got above."""
+    from storelens.commerce.models import Product, Variation
+
+    if Product.objects.filter(source=source).exists():
+        return
+    Product.objects.bulk_create(
+        [
+            Product(source=source, wc_id=n, name=f"Product {n}", sku=f"P{n}", type="variable" if n > 50 else "simple")
+            for n in range(1, 61)
+        ]
+    )
+    Variation.objects.bulk_create(
+        [
+            Variation(
+                source=source,
+                wc_id=n * 100 + k,
+                product_wc_id=n,
+                sku=f"P{n}-{k}",
+                attributes=[{"name": "Size", "option": "SML"[k]}],
+            )
+            for n in range(51, 61)
+            for k in range(3)
+        ]
+    )
+
+
 def figures(lines: list[Any]) -> dict[tuple, tuple]:
     out = {}
     for p in lines:
@@ -83,6 +112,7 @@ def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float
 
     t0 = time.perf_counter()
     add_variations_and_refund_lines(source)
+    add_catalogue(source)
     seeded = time.perf_counter() - t0
     t0 = time.perf_counter()
     cells = product_rollups.rebuild(source)
