@@ -18,6 +18,7 @@ first asked.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -98,26 +99,35 @@ def refresh(source: Any) -> CustomerSnapshot:
 
 
 def _write_standings(source: Any, values: list[CustomerValue]) -> None:
-    stored = {
-        row[0]: row[1:]
-        for row in CustomerStanding.objects.filter(source=source)
-        .values_list("customer_id", *STANDING_COLUMNS)
-        .iterator(chunk_size=5000)
-    }
+    """Compare with the stored rows in their database form (a plain cursor: Django's per-value converters cost
+    seconds over a quarter of a million rows) and write only what differs."""
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(CustomerStanding._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT customer_id, {', '.join(STANDING_COLUMNS)} FROM {table} WHERE source_id = %s", [source.pk]
+        )
+        stored = {row[0]: (*row[1:4], _utc(row[4]), _utc(row[5]), *row[6:]) for row in cursor.fetchall()}
     changed = []
     for v in values:
         row = (v.currency, v.orders, v.net_minor, v.first_at, v.last_at, v.r, v.f, v.m, v.segment)
         if stored.pop(v.customer_id, None) != row:
-            changed.append((v.customer_id, row))
+            changed.append((v.customer_id, (*row[:3], adapt(v.first_at), adapt(v.last_at), *row[5:])))
     gone = sorted(stored)
     for i in range(0, len(gone), CHUNK):
         CustomerStanding.objects.filter(customer_id__in=gone[i : i + CHUNK]).delete()
     _upsert(source, changed)
 
 
+def _utc(value: Any) -> datetime:
+    """A date as the plain cursor gives it (SQLite: naive UTC; PostgreSQL: aware) → aware UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def _upsert(source: Any, rows: list[tuple[int, tuple]], batch: int = 2000) -> None:
-    """INSERT … ON CONFLICT (customer) DO UPDATE in batches of `executemany` (SQLite and PostgreSQL both speak it):
-    the first refresh of a large store writes every customer, later ones only those that moved."""
+    """Rows in database form (dates adapted): INSERT … ON CONFLICT (customer) DO UPDATE in batches of `executemany`
+    (SQLite and PostgreSQL both speak it); the first refresh of a large store writes every customer, later ones only
+    those that moved."""
     if not rows:
         return
     table = connection.ops.quote_name(CustomerStanding._meta.db_table)
@@ -127,16 +137,9 @@ def _upsert(source: Any, rows: list[tuple[int, tuple]], batch: int = 2000) -> No
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT (customer_id) DO UPDATE SET {updates}"
     )
-    adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         for i in range(0, len(rows), batch):
-            cursor.executemany(
-                sql,
-                [
-                    (source.pk, customer_id, cur, orders, net, adapt(first), adapt(last), r, f, m, segment)
-                    for customer_id, (cur, orders, net, first, last, r, f, m, segment) in rows[i : i + batch]
-                ],
-            )
+            cursor.executemany(sql, [(source.pk, customer_id, *row) for customer_id, row in rows[i : i + batch]])
 
 
 def standing_value(row: CustomerStanding | dict[str, Any]) -> CustomerValue:
