@@ -61,3 +61,29 @@ def test_a_second_pass_writes_nothing_new(workspace: Any, serve_in_process: dict
     run_sync(source.pk, client_options=FAST_RETRIES)
     assert Order.objects.filter(source=source).count() == count
     assert_copy_equals_store(source, fake.store)
+
+
+def test_a_deleted_user_named_by_orders_is_marked_deleted_although_the_catalogue_runs_alongside_the_orders(
+    workspace: Any, serve_in_process: dict
+) -> None:
+    """The customer scan runs alongside the order windows, and orders create the registered customers they name:
+    which customers the store no longer has is decided only after every order page is written."""
+    from storelens.commerce.models import Customer
+
+    fake = make_fake(1500, seed=4)
+    book = fake.store.orders
+    last_order: dict[int, int] = {}
+    for position in range(len(book)):
+        if book.owner[position]:
+            last_order[book.owner[position]] = position
+    # A user whose orders are all old (written last, in the oldest window), deleted in WordPress; the orders still
+    # name them.
+    gone = min(last_order, key=last_order.__getitem__)
+    fake.store.delete_customer(gone)
+    serve_in_process[HOME] = fake
+    source = make_source(workspace, fake)
+    run_sync(source.pk, client_options=FAST_RETRIES)
+    assert Order.objects.filter(source=source, customer__wc_id=gone).exists()
+    customer = Customer.objects.get(source=source, wc_id=gone)
+    assert customer.is_registered and customer.deleted_at is not None
+    assert_copy_equals_store(source, fake.store)

@@ -27,9 +27,14 @@ def variable_product_ids(rows: list) -> set[int]:
 
 
 class CataloguePass(EngineCore):
-    async def sync_catalogue(self) -> None:
+    async def sync_catalogue(self, *, orders_written: asyncio.Event | None = None) -> None:
         """Customers (full scan, role=all), products + variations, coupons, subscriptions when the store has them;
-        what a full scan no longer finds is marked deleted."""
+        what a full scan no longer finds is marked deleted.
+
+        During the history import the catalogue runs alongside the order windows: `orders_written` is set once every
+        order page is written. Orders create the registered customers they name, so which registered customers the
+        store no longer has is decided after them, as when the catalogue followed the orders: an order naming a
+        deleted user leaves that customer marked deleted, whichever of the two was written first."""
         now = self.now
         ordered = {"orderby": "id", "order": "asc"}
 
@@ -42,6 +47,8 @@ class CataloguePass(EngineCore):
                 ),
                 self._has_subscriptions(),  # asked alongside the customers' pages, not after them
             )
+            if orders_written is not None:
+                await orders_written.wait()
             await db(lambda: upsert.mark_customers_deleted(self.source, customer_ids, now=now))()
             if has_subscriptions:  # after customers: subscriptions link to them
                 subscription_ids = await self._stream(

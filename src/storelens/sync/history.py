@@ -287,7 +287,7 @@ class HistoryImport(RefundFetches, CataloguePass):
             log.info("source %s: refunds imported (%s requests so far)", self.source.pk, self.client.stats.requests)
 
         async def catalogue() -> None:
-            await self.sync_catalogue()
+            await self.sync_catalogue(orders_written=orders_written)
             log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
 
         # The catalogue does not depend on orders (customers are keyed alike from either side): its listings run
