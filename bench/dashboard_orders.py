@@ -158,9 +158,9 @@ def raw_filtered_daily(
 def sales_filter_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
     from storelens.analytics import explore
     from storelens.analytics.fx import Rates
-    from storelens.analytics.models import CountryDailyRollup
     from storelens.analytics.report import Report, daily_in
     from storelens.analytics.settings import report_settings
+    from storelens.dashboard.insights_sales import countries_with_orders
 
     source = sources[0]
     settings = report_settings(source)
@@ -172,13 +172,7 @@ def sales_filter_cases(sources: list[Any], today: date) -> list[tuple[str, Calla
         return {d: t.net_sales for d, t in daily.items() if t.net_sales}
 
     def country_page() -> Any:
-        countries = list(
-            CountryDailyRollup.objects.filter(source__in=sources, basis="created")
-            .exclude(country="")
-            .values_list("country", flat=True)
-            .distinct()
-            .order_by("country")
-        )
+        countries = countries_with_orders(sources, prev[0], today)
         return [net(explore.filtered_daily(source, settings, f, la, country="DE")) for f, la in periods], countries
 
     def country_raw() -> Any:

