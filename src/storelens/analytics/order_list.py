@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import DateTimeField, Func, Q, QuerySet, Sum
 
 from storelens.analytics.definitions import ALWAYS_EXCLUDED, DateBasis
 from storelens.analytics.settings import report_settings
@@ -37,6 +38,13 @@ ORDER_SORTS = {name: ("-" if desc else "") + column for name, (column, desc) in 
 SEARCH_COUNT_CAP = 1000
 CUSTOMER_MATCH_CAP = 1000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _Unindexed(Func):
+    """SQLite's unary + on a column: the same value, but the planner will not use an index for the comparison."""
+
+    template = "+%(expressions)s"
+    output_field = DateTimeField()
 
 
 def _ranges(sources: Sequence[Any], first: date, last: date) -> list[tuple[Any, datetime, datetime]]:
@@ -62,17 +70,24 @@ def orders_list(
     local days of `date_created`."""
     from storelens.commerce.models import Order
 
+    column, desc = SORT_KEYS.get(sort, SORT_KEYS["date"])
+    created = "created_at"
+    qs = Order.objects.all()
+    if column != "created_at" and connection.vendor == "sqlite":
+        # SQLite (without statistics) reads the range through the date index and sorts all of it (0.3 s for a
+        # month at a million orders); a unary + keeps it off that index, so it walks the sort's own index and stops
+        # after a page (2 ms). PostgreSQL weighs both plans with its statistics.
+        qs, created = qs.alias(created_unindexed=_Unindexed("created_at")), "created_unindexed"
     q = Q(pk__in=[])
     for source, start, end in _ranges(sources, first, last):
-        q |= Q(source=source, created_at__gte=start, created_at__lt=end)
-    qs = Order.objects.filter(q).select_related("source", "customer")
+        q |= Q(source=source, **{f"{created}__gte": start, f"{created}__lt": end})
+    qs = qs.filter(q).select_related("source", "customer")
     if search:
         qs = qs.filter(_search(sources, search))
     if statuses:
         qs = qs.filter(status__in=list(statuses))
     if country:
         qs = qs.filter(billing_country=country.upper())
-    column, desc = SORT_KEYS.get(sort, SORT_KEYS["date"])
     return qs.order_by(f"-{column}" if desc else column, "-pk" if desc else "pk")
 
 
