@@ -40,9 +40,10 @@ def customer_values(source: Any, settings: ReportSettings, customer_id: int | No
     `customer_id`, only that customer's (a profile: a few rows through the customer index)."""
     from storelens.analytics.models import CustomerRollup
 
-    rows = CustomerRollup.objects.filter(source=source, basis=settings.date_basis.value)
-    if customer_id is not None:
-        rows = rows.filter(customer_id=customer_id)
+    if customer_id is None:
+        rows = CustomerRollup.objects.filter(source=source, basis=settings.date_basis.value)
+    else:  # no source condition: the (customer, basis, …) unique index is then the only one that fits
+        rows = CustomerRollup.objects.filter(customer_id=customer_id, basis=settings.date_basis.value)
     per = (
         rows.exclude(status__in=sorted(settings.all_excluded))
         .values("customer_id")
