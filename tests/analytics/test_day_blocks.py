@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storelens.analytics.day_blocks import MAX_SPAN, block_start, cover
+from storelens.analytics.day_blocks import SPANS, block_start, cover, max_blocks
 
 
 @given(first=st.dates(date(1960, 1, 1), date(2040, 1, 1)), length=st.integers(0, 800))
@@ -19,12 +19,13 @@ def test_cover_is_an_exact_partition_into_few_aligned_blocks(first: date, length
         assert block_start(start, span) == start  # aligned
         days += [start + timedelta(days=i) for i in range(1 << span)]
     assert days == [first + timedelta(days=i) for i in range(length + 1)]  # in order, no gap, no overlap
-    assert len(blocks) <= 2 * MAX_SPAN + length // (1 << MAX_SPAN) + 1
+    assert all(span in SPANS for span, _ in blocks)  # only the kept spans: no other blocks are written
+    assert len(blocks) <= max_blocks(length)
 
 
 def test_a_day_lies_in_exactly_one_block_per_span() -> None:
     day = date(2025, 3, 9)
-    for span in range(MAX_SPAN + 1):
+    for span in SPANS:
         start = block_start(day, span)
         assert start <= day < start + timedelta(days=1 << span)
     assert cover(day, day) == [(0, day)]

@@ -2,7 +2,7 @@
 
 One cell per (source, date basis, block of store-local days, currency, order status, product, variation), holding
 exactly the `product_definitions.ProductTotals` of the order lines and refund lines that fall in it; every day is
-kept on its own (span 0) and in each aligned block of 2, 4, … 256 days holding it (`day_blocks`). As in
+kept on its own (span 0) and in the aligned blocks of 8, 64 and 256 days holding it (`day_blocks.SPANS`). As in
 `DailyRollup`, the status stays in the key so excluded statuses are a WHERE clause, and every basis is kept so
 switching basis is instant.
 Imported by `analytics.models` so Django registers it with the app.

@@ -53,6 +53,11 @@ def add_blocks(apps, schema_editor):
         )
 
 
+def drop_blocks(apps, schema_editor):
+    """Backwards: only the day cells (span 0) fit the unique constraint without a span; the blocks go first."""
+    apps.get_model("analytics", "ProductDailyRollup").objects.exclude(span=0).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0008_customersnapshot"),
@@ -77,5 +82,5 @@ class Migration(migrations.Migration):
             model_name="productdailyrollup",
             index=models.Index(fields=["source", "basis", "span", "day"], name="product_rollup_basis_span"),
         ),
-        migrations.RunPython(add_blocks, migrations.RunPython.noop),
+        migrations.RunPython(add_blocks, drop_blocks),
     ]
