@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.demo import seed_demo_and_sign_in
+
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "walk@storelens.local", "a-walk-through-the-pages"
@@ -43,14 +45,8 @@ upsert_orders(source, [{"id": 990001, "number": "990001", "status": "processing"
 
 def test_walk_every_page_with_screenshots(start_storelens_server: Any, browser_page: Any, screenshot: Any) -> None:
     server = start_storelens_server()
-    seeded = server.cli("demo", "--no-serve", "--orders", "400", "--email", EMAIL, "--password", PASSWORD, check=False)
-    assert seeded.returncode == 0, seeded.stderr[-3000:]
     page = browser_page
-    page.goto(server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(server.url + "/")
+    seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
 
     for path, name, expect in PAGES:
         page.goto(server.url + path)

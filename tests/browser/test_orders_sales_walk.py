@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.demo import seed_demo_and_sign_in
+
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "orders@storelens.local", "paging-through-orders"
@@ -20,14 +22,8 @@ def test_orders_pages_sort_search_and_sales_filters(
     start_storelens_server: Any, browser_page: Any, screenshot: Any
 ) -> None:
     server = start_storelens_server()
-    seeded = server.cli("demo", "--no-serve", "--orders", "400", "--email", EMAIL, "--password", PASSWORD, check=False)
-    assert seeded.returncode == 0, seeded.stderr[-3000:]
     page = browser_page
-    page.goto(server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(server.url + "/")
+    seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
 
     # Largest totals first, over a year of one store: page 1, then Next and Previous.
     page.goto(server.url + "/orders/?preset=12m&source=1&sort=total")

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.demo import seed_demo_and_sign_in
+
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "products@storelens.local", "a-walk-through-the-products"
@@ -20,14 +22,8 @@ def test_products_page_lists_variations_under_their_product(
     start_storelens_server: Any, browser_page: Any, screenshot: Any
 ) -> None:
     server = start_storelens_server()
-    seeded = server.cli("demo", "--no-serve", "--orders", "400", "--email", EMAIL, "--password", PASSWORD, check=False)
-    assert seeded.returncode == 0, seeded.stderr[-3000:]
     page = browser_page
-    page.goto(server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(server.url + "/")
+    seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
 
     page.goto(server.url + "/products/?preset=12m")
     page.get_by_text("Top 10 by net sales").wait_for()
