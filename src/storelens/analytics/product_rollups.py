@@ -28,6 +28,7 @@ from storelens.analytics.product_definitions import (
     refund_product_contributions,
 )
 from storelens.analytics.product_models import PRODUCT_COLUMNS, ProductDailyRollup
+from storelens.analytics.row_definitions import order_day, order_has_basis_date
 from storelens.analytics.rows import (
     ORDER_FIELDS,
     REFUND_FIELDS,
@@ -166,13 +167,15 @@ def deltas_for(
         return stable_orders.get(order_id)
 
     deltas = ProductDeltas()
+    for order_id, new in new_orders.items():
+        old = old_orders[order_id]
+        if old is not None:
+            for basis, cells in _on_every_basis(old[0], old[1], tz):
+                deltas.add(basis, cells, -1)
+        if new is not None:
+            for basis, cells in _on_every_basis(new[0], new[1], tz):
+                deltas.add(basis, cells, +1)
     for basis in DateBasis:
-        for order_id, new in new_orders.items():
-            old = old_orders[order_id]
-            if old is not None:
-                deltas.add(basis, order_product_contributions(old[0], old[1], basis, tz), -1)
-            if new is not None:
-                deltas.add(basis, order_product_contributions(new[0], new[1], basis, tz), +1)
         for refund_id, new_r in new_refunds.items():
             old_r = old_refunds[refund_id]
             if old_r is not None:
@@ -186,6 +189,24 @@ def deltas_for(
             deltas.add(basis, refund_product_contributions(refund, refund_lines, before, basis, tz), -1)
             deltas.add(basis, refund_product_contributions(refund, refund_lines, after, basis, tz), +1)
     return deltas
+
+
+def _on_every_basis(
+    order: OrderRow, lines: tuple[ProductLineRow, ...], tz: tzinfo
+) -> Iterable[tuple[DateBasis, dict[ProductCell, ProductTotals]]]:
+    """`order_product_contributions` on each basis where the order has cells, built once: they differ between bases
+    only in the day (the first element of the cell), so the other bases re-key the first one's cells to their day
+    instead of walking the lines again (a third of this listener's time went to three identical walks)."""
+    first: dict[ProductCell, ProductTotals] | None = None
+    for basis in DateBasis:
+        if not order_has_basis_date(order, basis):
+            continue
+        if first is None:
+            first = order_product_contributions(order, lines, basis, tz)
+            yield basis, first
+        else:
+            day = order_day(order, basis, tz)
+            yield basis, {(day, *cell[1:]): totals for cell, totals in first.items()}
 
 
 COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
