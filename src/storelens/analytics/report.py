@@ -1,7 +1,10 @@
 """One report over stores and a date range: what `storelens report`, the API summary and the pages' KPI tiles show.
 
-Totals come from the rollups. New and returning customers come from the orders table (one grouped query per store)
-because they depend on each customer's first counted order ever, which no daily cell can hold.
+Totals come from the rollups. New and returning customers depend on each customer's first counted order ever, which
+no daily cell can hold: they come from `customer_page.new_and_returning` (the Customers page's definition, read from
+the store's customer standings when those are current, else from the orders), so the CLI, the API summary and every
+page count them the same way; with `--date-basis`/`--exclude-statuses` overrides the standings (counted with the
+store's own settings) do not apply and the exact orders query (`customers`) answers.
 
 Currency: with a target currency, each (store, day, currency) cell is converted at that day's ECB rate (see `fx`);
 an amount is never converted with a guessed rate: an unknown one raises `fx.UnknownRate`. Without one, a single
@@ -192,8 +195,32 @@ def build(
     report = Report(currency=target, first=first, last=last, timezone=", ".join(labels))
     report.daily = daily_in(report, sources, currency is not None, date_basis, excluded, rates or Rates())
     if with_customers:
-        for source in sources:
-            new, returning = customers(source, report_settings(source, date_basis, excluded), first, last)
-            report.new_customers += new
-            report.returning_customers += returning
+        report.new_customers, report.returning_customers = new_and_returning(sources, first, last, date_basis, excluded)
     return report
+
+
+def new_and_returning(
+    sources: Sequence[Any],
+    first: date,
+    last: date,
+    date_basis: str | None = None,
+    excluded_statuses: Iterable[str] | None = None,
+) -> tuple[int, int]:
+    """(new, returning) customers over these stores, a customer counted per store. A store reported with its own
+    settings (no override, or overrides equal to them) goes through `customer_page.new_and_returning`, whose
+    standings were counted with exactly those settings; a store whose basis or excluded statuses are overridden for
+    this report is counted from its orders (`customers`), because its standings would count other orders."""
+    from storelens.analytics import customer_page
+    from storelens.analytics.customer_snapshot import settings_key
+
+    excluded = list(excluded_statuses) if excluded_statuses is not None else None
+    new = returning = 0
+    for source in sources:
+        settings = report_settings(source, date_basis, excluded)
+        if settings_key(settings) == settings_key(report_settings(source)):
+            n, r = customer_page.new_and_returning([source], first, last)
+        else:
+            n, r = customers(source, settings, first, last)
+        new += n
+        returning += r
+    return new, returning
