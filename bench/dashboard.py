@@ -8,7 +8,9 @@ Rows are seeded straight into the tables (bulk INSERT, no sync), then the rollup
 `analytics.rollups.rebuild` (the repair path; the sync keeps them in step page by page). For every page it times
 the queries the page's view runs (p50 and p95 of N runs, server time only, no HTML) and, in the same run, the same
 numbers computed from the raw rows with plain SQL aggregates over the orders and refunds tables (indexed), and prints
-the ratio raw ÷ page. Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
+the ratio raw ÷ page. "report + customers" is the CLI / API summary with new and returning customers (read from the
+customer standings) against the rollup-free totals plus the orders-table customers query (`report.customers`).
+Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
 the sales page's country and status filters are in `bench/dashboard_orders.py`, the products page in
 `bench/dashboard_products.py` (their docstrings say what their raw side is).
 """
@@ -234,8 +236,9 @@ def main() -> None:
     from django.db import connection
 
     from storelens.analytics import explore, overview, queries
-    from storelens.analytics.report import build
+    from storelens.analytics.report import build, customers
     from storelens.analytics.rollups import rebuild
+    from storelens.analytics.settings import report_settings
 
     today = date.today()
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -273,9 +276,19 @@ def main() -> None:
     def report_raw() -> Any:
         return raw_totals(source, today - timedelta(days=364), today)
 
+    first30 = today - timedelta(days=29)
+
+    def report_customers_page() -> Any:
+        r = build(sources, first30, today)  # with_customers: customer_page.new_and_returning over the standings
+        return r.totals, (r.new_customers, r.returning_customers)
+
+    def report_customers_raw() -> Any:
+        return raw_totals(source, first30, today), customers(source, report_settings(source), first30, today)
+
     # Sanity: the page's answer equals the raw answer.
     page_t, raw_t = report_page(), report_raw()
     assert (page_t.orders, page_t.net_sales, page_t.refunds) == raw_t, (page_t, raw_t)
+    assert report_customers_page()[1] == report_customers_raw()[1]
     page_daily = {d: t.net_sales for d, t in build(sources, first90, last, with_customers=False).daily.items()}
     assert {d: v for d, v in page_daily.items() if v} == {
         d: v for d, v in raw_daily(source, first90, last).items() if v
@@ -286,6 +299,7 @@ def main() -> None:
         ("home (6 ranges, rollups)", home_page, home_raw),
         ("sales 90 d by day + previous", sales_page, sales_raw),
         ("report / API summary, 365 d", report_page, report_raw),
+        ("report + customers, 30 d", report_customers_page, report_customers_raw),
     ]:
         p50, p95, _ = timed(page, args.runs)
         r50, _, _ = timed(raw, max(3, args.runs // 2))
