@@ -4,10 +4,11 @@ Orders list. The list is raw rows by nature, so "raw" here is the same list comp
 was made fast: with the list's indexes dropped (inside a transaction that is rolled back, so the run keeps them), an
 exact `COUNT(*)` over every order the filter matches and `OFFSET` to reach the page. "page" is what the view runs
 now: `order_list.keyset_page` (a cursor, index-ordered) plus `order_list.order_count` (rollup cells, a capped count
-for a search). Each sort option, a status filter, a country filter, a search (a term nothing matches: the worst case,
-every order of the range is read), a deep page (the 400th of 50) and a 365-day range are timed; the detail page and
-the CSV export have no raw twin and are printed as absolute figures (the export streams every order of the range:
-it is a download, not a page view).
+for a search, the page's own rows when it is the whole list). Each sort option, a status filter, a country filter,
+searches (a term nothing matches: the worst case; a part of customers' e-mails; an order number; a term every order
+holds; the raw side also without SQLite's FTS5 customer table and e-mail index), a deep page (the 400th of 50) and
+a 365-day range are timed; the detail page and the CSV export have no raw twin and are printed as absolute figures
+(the export streams every order of the range: it is a download, not a page view).
 
 Sales filters. "page" is the view's call (country: `filtered_daily` → per-country rollup cells, plus the countries
 list; status: the rollup cells of those statuses) for the range and the previous period; "raw" computes the same
@@ -31,7 +32,9 @@ ORDER_LIST_INDEXES = (
     "customer_first_name_trgm",
     "customer_last_name_trgm",
     "customer_email_trgm",
+    "order_search_email",
 )
+SEARCH_TABLES = ("commerce_customer_search",)  # SQLite's FTS5 trigram table over customers (commerce 0005)
 PER_PAGE = 50
 
 
@@ -44,12 +47,15 @@ def without_list_indexes() -> Iterator[None]:
         with connection.cursor() as cursor:
             for name in ORDER_LIST_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+            for name in SEARCH_TABLES if connection.vendor == "sqlite" else ():
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)}")
         yield
         transaction.set_rollback(True)
 
 
 def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
-    from storelens.analytics import order_list
+    from storelens.analytics import order_list, order_search
+    from storelens.commerce.models import Order
 
     first = today - timedelta(days=29)
 
@@ -58,11 +64,14 @@ def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[],
 
         def page() -> Any:
             qs = order_list.orders_list(sources, start, today, search, statuses, country, sort)
-            rows = order_list.keyset_page(qs, sort, per_page=PER_PAGE).rows
-            return [o.pk for o in rows], order_list.order_count(sources, start, today, search, statuses, country)
+            keyset = order_list.keyset_page(qs, sort, per_page=PER_PAGE)
+            count = order_list.order_count(sources, start, today, search, statuses, country, keyset)
+            return [o.pk for o in keyset.rows], count
 
         def raw() -> Any:
-            qs = order_list.orders_list(sources, start, today, search, statuses, country, sort)
+            qs = order_list.orders_list(sources, start, today, "", statuses, country, sort)
+            if search:  # the search as one plain condition (LIKE scans), as the page ran it before
+                qs = qs.filter(order_search.plain_filter(sources, order_search.search_term(search)))
             return [o.pk for o in qs[:PER_PAGE]], qs.count()
 
         return page, raw
@@ -75,6 +84,10 @@ def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[],
     cases.append(("orders 30 d, status completed", *case(statuses=("completed",))))
     cases.append(("orders 30 d, country DE", *case(country="DE")))
     cases.append(("orders 30 d, search (no match)", *case(search="smith")))
+    cases.append(("orders 30 d, search (customers)", *case(search="c1234")))  # c1234@…, c12340@… …
+    cases.append(("orders 30 d, search (number)", *case(search=f"#{Order.objects.order_by('-pk')[0].number}")))
+    cases.append(("orders 30 d, search (common)", *case(search="example.com")))
+    cases.append(("orders 365 d, search (no match)", *case(search="smith", days=365)))
     cases.append(("orders 365 d, newest", *case(days=365)))
 
     # The 400th page: 399 cursor hops are walked once up front; OFFSET is what the raw side pays every time.

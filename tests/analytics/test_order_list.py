@@ -115,7 +115,7 @@ def test_a_malformed_cursor_starts_from_the_first_page(store: Source) -> None:
 def test_a_search_by_customer_name_finds_their_orders(store: Source, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from storelens.commerce.models import Customer, Order
 
-    monkeypatch.setattr("storelens.analytics.order_list.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
+    monkeypatch.setattr("storelens.analytics.order_search.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
     Customer.objects.filter(source=store, email="buyer2@example.com").update(first_name="Ada", last_name="Lovelace")
     theirs = set(
         Order.objects.filter(source=store, customer__email="buyer2@example.com", wc_id__lt=90).values_list(

@@ -129,6 +129,7 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     qs = explore.orders_list(sources, first, last, q.q, statuses, q.country, q.sort)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
+    keyset = None
     if q.after or page == 1:
         keyset = order_list.keyset_page(qs, q.sort, after=q.after, per_page=per_page)
         rows, next_cursor = keyset.rows, keyset.next_cursor
@@ -136,7 +137,7 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
         rows = list(qs[(page - 1) * per_page : page * per_page + 1])
         next_cursor = order_list.cursor_of(rows[per_page - 1], q.sort) if len(rows) > per_page else ""
         rows = rows[:per_page]
-    count = order_list.order_count(sources, first, last, q.q, statuses, q.country)
+    count = order_list.order_count(sources, first, last, q.q, statuses, q.country, keyset)
     return {
         "count": count.value,
         "count_is_exact": count.exact,

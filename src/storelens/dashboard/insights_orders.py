@@ -71,7 +71,7 @@ def orders(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = order_list.keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
-    count = order_list.order_count(scope.sources, scope.first, scope.last, search, statuses, country)
+    count = order_list.order_count(scope.sources, scope.first, scope.last, search, statuses, country, page)
     filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
     context = _base(
         request,

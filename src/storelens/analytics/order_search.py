@@ -1,0 +1,126 @@
+"""The orders list's free-text search: an order number, or part of the billing e-mail or of the customer's name or
+e-mail, case-insensitive (Django's `icontains`: SQLite's LIKE folds ASCII letters only, PostgreSQL's UPPER folds all).
+
+Why two ways: PostgreSQL answers each part from a trigram GIN index (commerce migration 0004), so the search is one
+OR of index lookups. SQLite has no trigram index; there the parts were LIKE scans of every customer (~250k at a
+million orders, 66 ms) and of every order of the range (40k rows for a month, 150 ms of row reads), once for the page
+and once more for the count. On SQLite (commerce migration 0005) the customers are found through an FTS5 trigram
+table kept in step by triggers, and the e-mails through an index holding (store, created, billing e-mail), so the
+range's e-mails are read from the index alone; the matching orders become a short list of ids that the page and the
+count read by primary key. The FTS5 and index steps only narrow the candidates: every candidate is checked again with
+the very same `icontains` condition, so the result equals a plain LIKE, row for row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+CUSTOMER_MATCH_CAP = 1000
+CANDIDATE_CAP = 5000  # FTS5 candidates read before a term counts as common
+ORDER_MATCH_CAP = 1000
+OTHER_ROWS_CAP = 20000  # orders by number or by matched customer, before the range is applied
+FTS_TABLE = "commerce_customer_search"  # commerce migration 0005 (SQLite only)
+TRIGRAM = 3  # FTS5's trigram tokenizer indexes runs of 3 characters: a shorter term cannot use it
+
+
+def search_term(search: str) -> str:
+    """What is searched: surrounding blanks dropped, and the '#' a store puts before its order numbers."""
+    return search.strip().lstrip("#")
+
+
+def _people_matching(term: str) -> Q:
+    return Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
+
+
+def _fts_available() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+        return cursor.fetchone() is not None
+
+
+def _customers(sources: Sequence[Any], term: str) -> list[int] | None:
+    """The ids of the customers whose name or e-mail holds `term`, or None when more than the cap do."""
+    from storelens.commerce.models import Customer
+
+    people = Customer.objects.filter(source__in=list(sources)).filter(_people_matching(term))
+    if connection.vendor == "sqlite" and len(term) >= TRIGRAM and _fts_available():
+        phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 phrase: the term as a substring of one column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s", [phrase, CANDIDATE_CAP + 1]
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+        if len(candidates) > CANDIDATE_CAP:
+            return None  # a common term: reading every candidate would cost more than the plain condition
+        people = people.filter(pk__in=candidates)
+    ids = list(people.values_list("pk", flat=True)[: CUSTOMER_MATCH_CAP + 1])
+    return ids if len(ids) <= CUSTOMER_MATCH_CAP else None
+
+
+def _number(sources: Sequence[Any], term: str) -> Q:
+    """The order number exactly, as the store shows it (or its WooCommerce id). Each branch names the stores so that
+    it is an index lookup on its own (an OR is only as fast as its slowest branch)."""
+    match = Q(source__in=list(sources), number=term)
+    if term.isdigit():
+        match |= Q(source__in=list(sources), wc_id=int(term))
+    return match
+
+
+def plain_filter(sources: Sequence[Any], term: str, customer_ids: list[int] | None = None) -> Q:
+    """The search as one condition on the orders (no list of ids): the billing e-mail, the number, or the customer
+    (by `customer_ids` when given). Without ids, PostgreSQL looks the customers up in a subquery (trigram indexes);
+    SQLite checks each order's customer through the join instead, since a common term is found after a few orders of
+    the range while a subquery would first read every customer."""
+    from storelens.commerce.models import Customer
+
+    if customer_ids is not None:
+        customers = Q(customer_id__in=customer_ids)
+    elif connection.vendor == "sqlite":
+        customers = Q(customer__first_name__icontains=term) | Q(customer__last_name__icontains=term)
+        customers |= Q(customer__email__icontains=term)
+    else:
+        people = Customer.objects.filter(source__in=list(sources)).filter(_people_matching(term))
+        customers = Q(customer_id__in=people.values("pk"))
+    return Q(billing_email__icontains=term) | _number(sources, term) | customers
+
+
+def search_filter(
+    sources: Sequence[Any], ranges: Sequence[tuple[Any, datetime, datetime]], search: str
+) -> tuple[Q, bool]:
+    """The condition `orders_list` adds for `search`, and whether it is a short list of order ids (then the list is
+    best read by primary key, not by walking its range). `ranges` are the list's (store, start, end) in UTC: on SQLite
+    the matches are collected inside them as a list of order ids (see the module docstring); where more than
+    `ORDER_MATCH_CAP` orders (or `CUSTOMER_MATCH_CAP` customers) match, the term is common and the plain condition
+    finds a page after a few rows."""
+    from storelens.commerce.models import Order
+
+    term = search_term(search)
+    customer_ids = _customers(sources, term)
+    plain = plain_filter(sources, term, customer_ids)
+    if connection.vendor != "sqlite" or customer_ids is None:
+        return plain, False
+    customers, email = Q(customer_id__in=customer_ids), Q(billing_email__icontains=term)
+    in_range = Q(pk__in=[])
+    for source, start, end in ranges:
+        in_range |= Q(source=source, created_at__gte=start, created_at__lt=end)
+    # The e-mails are read from the (store, created, billing e-mail) index alone.
+    found = set(Order.objects.filter(in_range & email).values_list("pk", flat=True)[: ORDER_MATCH_CAP + 1])
+    # The numbers and the customers' orders through their own indexes, without the range: given one, SQLite walks
+    # the whole range by date instead (190 ms for a month). Their few rows are kept to the range here.
+    bounds = {source.pk: (start, end) for source, start, end in ranges}
+    others = _number(sources, term) | customers if customer_ids else _number(sources, term)
+    rows = list(Order.objects.filter(others).values_list("pk", "source_id", "created_at")[: OTHER_ROWS_CAP + 1])
+    if len(rows) > OTHER_ROWS_CAP:
+        return plain, False
+    for pk, source_id, created in rows:
+        start, end = bounds.get(source_id, (None, None))
+        if created is not None and start is not None and start <= created < end:
+            found.add(pk)
+    if len(found) > ORDER_MATCH_CAP:
+        return plain, False
+    return Q(pk__in=sorted(found)), True
