@@ -12,7 +12,10 @@ from django.db import models
 from storelens.analytics.definitions import Totals
 
 
-class DailyRollup(models.Model):
+class RollupCell(models.Model):
+    """What every daily cell holds: the `Totals` of one (source, basis, local day, currency, order status), under the
+    column names `TOTALS_COLUMNS` gives. Concrete cells add their own dimensions (e.g. the billing country)."""
+
     source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=10)
     day = models.DateField()
@@ -32,16 +35,21 @@ class DailyRollup(models.Model):
     workspace_lookup = "source__workspace"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["source", "basis", "day", "currency", "status"], name="rollup_cell_unique")
-        ]
-        indexes = [models.Index(fields=["source", "basis", "day"], name="rollup_source_basis_day")]
+        abstract = True
 
     def totals(self) -> Totals:
         return Totals(**{name: getattr(self, column) for name, column in TOTALS_COLUMNS.items()})
 
 
-class CountryDailyRollup(models.Model):
+class DailyRollup(RollupCell):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "basis", "day", "currency", "status"], name="rollup_cell_unique")
+        ]
+        indexes = [models.Index(fields=["source", "basis", "day"], name="rollup_source_basis_day")]
+
+
+class CountryDailyRollup(RollupCell):
     """A `DailyRollup` cell split by the order's billing country: what the Sales page's country filter reads.
 
     A separate table rather than a country column on `DailyRollup`, so the pages without a country filter keep
@@ -49,24 +57,7 @@ class CountryDailyRollup(models.Model):
     Kept by `country_rollups.on_changes` in the sync's page transaction; rebuilt with the daily cells.
     """
 
-    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
-    basis = models.CharField(max_length=10)
     country = models.CharField(max_length=2)
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=40)
-    orders = models.BigIntegerField(default=0)
-    total_sales_minor = models.BigIntegerField(default=0)
-    net_sales_minor = models.BigIntegerField(default=0)
-    gross_sales_minor = models.BigIntegerField(default=0)
-    coupons_minor = models.BigIntegerField(default=0)
-    taxes_minor = models.BigIntegerField(default=0)
-    shipping_minor = models.BigIntegerField(default=0)
-    fees_minor = models.BigIntegerField(default=0)
-    refunds_minor = models.BigIntegerField(default=0)
-    items_sold = models.BigIntegerField(default=0)
-
-    workspace_lookup = "source__workspace"
 
     class Meta:
         constraints = [
@@ -74,9 +65,6 @@ class CountryDailyRollup(models.Model):
                 fields=["source", "basis", "country", "day", "currency", "status"], name="country_rollup_cell_unique"
             )
         ]
-
-    def totals(self) -> Totals:
-        return Totals(**{name: getattr(self, column) for name, column in TOTALS_COLUMNS.items()})
 
 
 TOTALS_COLUMNS: dict[str, str] = {
