@@ -14,6 +14,7 @@ from storelens.analytics.money import decimal_string
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
+    PageNumber,
     _sources,
 )
 
@@ -60,7 +61,7 @@ def _customer_out(v: explore.CustomerValue) -> dict[str, Any]:
 class CustomersQuery(Schema):
     source: int | None = None
     segment: str = ""
-    page: int = 1
+    page: PageNumber = 1
     per_page: int = 50
 
 

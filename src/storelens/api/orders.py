@@ -15,6 +15,7 @@ from storelens.api.range_query import (
     Day,
     ErrorOut,
     InvalidOut,
+    PageNumber,
     RangeQuery,
     _range,
     _sources,
@@ -111,7 +112,7 @@ class OrdersQuery(Schema):
     status: str | None = None
     country: str = ""
     sort: Literal["date", "-date", "total", "-total", "number", "-number"] = "date"
-    page: int = 1
+    page: PageNumber = 1
     after: str = ""
     per_page: int = 50
 

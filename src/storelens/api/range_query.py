@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from storelens.accounts.scoping import scoped
 from storelens.analytics.fx import UnknownRate
@@ -30,6 +30,9 @@ def _iso_day(value: Any) -> Any:
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
+# A page number a list can really have (500 rows a page × a million pages is far past any store): without a bound a
+# client's page=10**17 reached the database as an OFFSET beyond 64 bits and answered 500 instead of 422.
+PageNumber = Annotated[int, Field(le=1_000_000)]
 # The currencies the ECB publishes (plus EUR): the only ones a combined view can convert into.
 Currency = StrEnum("Currency", {code: code for code in ecb_currencies()})  # type: ignore[misc]
 
