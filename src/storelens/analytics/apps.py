@@ -7,12 +7,11 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Rollups move inside the sync's page transaction, through the commerce change feed.
-        from storelens.analytics import country_rollups, customer_rollups, rollups
+        from storelens.analytics import customer_rollups, rollups
         from storelens.commerce import changes
 
-        changes.register(rollups.on_changes)
+        changes.register(rollups.on_changes)  # daily and per-country cells
         changes.register(customer_rollups.on_changes)
         from storelens.analytics import product_rollups
 
         changes.register(product_rollups.on_changes)
-        changes.register(country_rollups.on_changes)

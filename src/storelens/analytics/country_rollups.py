@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
@@ -18,9 +18,6 @@ from storelens.analytics import queries, rollups
 from storelens.analytics.definitions import ALWAYS_EXCLUDED, Contribution, DateBasis, ReportSettings, Totals
 from storelens.analytics.models import CountryDailyRollup
 from storelens.analytics.timezones import store_timezone
-
-if TYPE_CHECKING:
-    from storelens.commerce.changes import OrderChange, RefundChange
 
 
 class CountryDeltas(rollups.Deltas):
@@ -30,14 +27,6 @@ class CountryDeltas(rollups.Deltas):
 
     def key(self, basis: DateBasis, c: Contribution) -> tuple[Any, ...]:
         return (basis.value, c.country, c.day, c.currency, c.status)
-
-
-def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
-    """The change-feed listener: the page's changes as per-country deltas, written in the page's transaction."""
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
-    with transaction.atomic():
-        deltas = rollups.deltas_for(source, tz, order_changes, refund_changes, CountryDeltas())
-        rollups.apply(source, deltas, model=CountryDailyRollup)
 
 
 def rebuild(source: Any, models: Any = None, chunk: int = 5000) -> int:

@@ -54,7 +54,8 @@ class CountryDailyRollup(RollupCell):
 
     A separate table rather than a country column on `DailyRollup`, so the pages without a country filter keep
     summing the small cells. A refund falls in its order's country (like its currency and status).
-    Kept by `country_rollups.on_changes` in the sync's page transaction; rebuilt with the daily cells.
+    Kept by `rollups.on_changes` (with the daily cells, from the same moves) in the sync's page transaction;
+    rebuilt with the daily cells.
     """
 
     country = models.CharField(max_length=2)

@@ -9,7 +9,6 @@ order contributes nothing until the order arrives.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -77,12 +76,24 @@ class Deltas:
 _figures = attrgetter(*Totals.names())  # a Totals' figures as a tuple, in field order
 
 
+Move = tuple[DateBasis, Contribution | None, int]
+
+
 def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
-    """The change-feed listener: turn one page's changes into rollup deltas and write them."""
+    """The change-feed listener: turn one page's changes into daily and per-country deltas and write them.
+
+    One listener for both tables, because they key the same contributions (reads of the unchanged refunds and
+    orders, time-zone conversions, a `Contribution` per order, refund and basis): the page's moves are computed once.
+    """
+    from storelens.analytics.country_rollups import CountryDeltas
+    from storelens.analytics.models import CountryDailyRollup
+
     tz = store_timezone(source.timezone_string, source.gmt_offset)
     # A savepoint inside the sync's page transaction (or a transaction of its own when a caller has none).
     with transaction.atomic():
-        apply(source, deltas_for(source, tz, order_changes, refund_changes))
+        moves = _compute_moves(source, tz, order_changes, refund_changes)
+        apply(source, deltas_from(moves))
+        apply(source, deltas_from(moves, CountryDeltas()), model=CountryDailyRollup)
 
 
 def deltas_for(
@@ -93,56 +104,14 @@ def deltas_for(
     deltas: Deltas | None = None,
 ) -> Deltas:
     """C(after) − C(before) of one page's changes, keyed by `deltas.key` (a `Deltas` subclass may key finer)."""
+    return deltas_from(_compute_moves(source, tz, order_changes, refund_changes), deltas)
+
+
+def deltas_from(moves: Iterable[Move], deltas: Deltas | None = None) -> Deltas:
     deltas = Deltas() if deltas is None else deltas
-    for basis, c, sign in _page_moves(source, tz, order_changes, refund_changes, type(deltas)):
+    for basis, c, sign in moves:
         deltas.add(basis, c, sign)
     return deltas
-
-
-Move = tuple[DateBasis, Contribution | None, int]
-
-
-class _Shared(threading.local):
-    """The last page's moves, per thread (each sync writer is one thread)."""
-
-    pages: tuple[Any, ...] | None = None
-    moves: list[Move] = []
-    consumers: set[type] = set()
-
-
-_shared = _Shared()
-
-
-def _page_moves(
-    source: Any,
-    tz: tzinfo,
-    order_changes: Iterable[OrderChange],
-    refund_changes: Iterable[RefundChange],
-    consumer: type,
-) -> list[Move]:
-    """The page's signed contributions, computed once per page for every `Deltas` kind that keys them.
-
-    Why: the daily and the per-country listeners key the same contributions (reads of the unchanged refunds and
-    orders, time-zone conversions, a `Contribution` per order, refund and basis); the change feed hands both the
-    same list objects, so the second one reuses the first one's work. The lists are kept referenced (their identity
-    cannot be reused meanwhile), and a kind that asks again for the same lists gets a fresh computation, so a caller
-    that replays a page after changing the rows never reads stale moves.
-    """
-    page = (source.pk, tz, order_changes, refund_changes)
-    held = _shared.pages
-    if (
-        held is not None
-        and consumer not in _shared.consumers
-        and held[0] == page[0]
-        and held[1] == page[1]
-        and held[2] is order_changes
-        and held[3] is refund_changes
-    ):
-        _shared.consumers.add(consumer)
-        return _shared.moves
-    moves = _compute_moves(source, tz, order_changes, refund_changes)
-    _shared.pages, _shared.moves, _shared.consumers = page, moves, {consumer}
-    return moves
 
 
 def _compute_moves(
