@@ -24,7 +24,6 @@ import httpx
 
 from storelens import __version__
 
-from . import no_sniffio as _no_sniffio  # noqa: F401  (see there: httpcore's import per request)
 from . import oauth
 from . import redaction as _redaction  # noqa: F401  (importing it keeps keys out of httpx's request logs)
 from .answers import StoreResponse, proves_auth, read_answer, served_from_cache
