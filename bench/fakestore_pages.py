@@ -33,9 +33,9 @@ def free_port() -> int:
 def serve(port: int, scheme: str, orders: int, seed: int, cert_dir: str, ck: str, cs: str, report: Any) -> None:
     import uvicorn
 
-    from storelens.fakestore.app import create_app
-    from storelens.fakestore.config import FakeStoreConfig
-    from storelens.fakestore.store import FakeStore
+    from fakestore.app import create_app
+    from fakestore.config import FakeStoreConfig
+    from fakestore.store import FakeStore
 
     started = time.perf_counter()
     config = FakeStoreConfig(home_url=f"{scheme}://127.0.0.1:{port}", orders=orders, seed=seed, months=24)
@@ -86,7 +86,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=0, help="stop after this many pages (0: time-bound only)")
     args = parser.parse_args()
 
-    from storelens.fakestore.restauth import sign
+    from fakestore.restauth import sign
 
     ck, cs = "ck_" + "b" * 40, "cs_" + "c" * 40
     port = free_port()

@@ -8,6 +8,7 @@ command defined inside the storelens package, found on disk without starting Dja
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def storelens_commands() -> dict[str, str]:
     for command_file in PACKAGE_DIR.glob("*/management/commands/*.py"):
         if not command_file.name.startswith("_"):
             commands[command_file.stem] = _help_of(command_file)
-    if (PACKAGE_DIR / "fakestore" / "cli.py").exists():
+    if importlib.util.find_spec("fakestore") is not None:
         commands["fakestore"] = FAKESTORE_HELP
     return dict(sorted(commands.items()))
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv[0] == "fakestore":
         # The fake store imports nothing from Storelens and needs no Django, database or settings.
-        from storelens.fakestore.cli import main as fakestore_main
+        from fakestore.cli import main as fakestore_main
 
         return fakestore_main(argv[1:])
     return _run_management_command(argv)

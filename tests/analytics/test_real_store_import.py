@@ -13,8 +13,8 @@ import pytest
 from storelens.accounts.models import Workspace
 from storelens.analytics import queries
 from storelens.analytics.settings import report_settings
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 from storelens.sources.models import Source
 from storelens.sync import api
 from tests.analytics.realstore import DATASET, read

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 
 
 def admin_app(config: FakeStoreConfig) -> tuple[Any, Any]:

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
-from storelens.fakestore.store import FakeStore
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
+from fakestore.store import FakeStore
 
 SHARED = Path("/work/shared/woocommerce")
 CAPTURES = SHARED / "captures"
@@ -123,8 +123,8 @@ async def replay(name: str, *, store: FakeStore | None = None, modes: set[str] |
 
 
 def _oauth_timestamp(url: str, header: str) -> int | None:
-    from storelens.fakestore import phpquery
-    from storelens.fakestore.restauth import parse_oauth_header
+    from fakestore import phpquery
+    from fakestore.restauth import parse_oauth_header
 
     params = dict(phpquery.parse(urlsplit(url).query))
     params.update(parse_oauth_header(header))

@@ -17,10 +17,10 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
-from storelens.fakestore.accounts import ApiKey
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
-from storelens.fakestore.store import FakeStore
+from fakestore.accounts import ApiKey
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
+from fakestore.store import FakeStore
 
 HOME = "https://shop.test"
 HISTORY_END = "2026-11-28"

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.config import FakeStoreConfig
 from tests.fakestore.admin_harness import admin_app
 
 HOME = "https://127.0.0.1:8443"

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from storelens.fakestore import cli
-from storelens.fakestore.mutate import oauth_params
+from fakestore import cli
+from fakestore.mutate import oauth_params
 from tests.fakestore.edge_servers import Receiver, ServerThread, bound_socket
 from tests.fakestore.wcauth_pages import capture
 
@@ -86,7 +86,7 @@ def test_the_mutate_oauth_signer_reproduces_a_signature_the_real_store_accepted(
 
 def test_python_dash_m_runs_the_same_cli() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "storelens.fakestore", "--help"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "fakestore", "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0
     assert "serve" in done.stdout and "mutate" in done.stdout
@@ -94,9 +94,9 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
 @contextmanager
 def serving(*extra: str) -> Iterator[dict[str, str]]:
-    """`python -m storelens.fakestore serve --port 0 …` as a subprocess; yields the fields of its `ready` line."""
+    """`python -m fakestore serve --port 0 …` as a subprocess; yields the fields of its `ready` line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "storelens.fakestore", "serve", "--port", "0", *extra],
+        [sys.executable, "-m", "fakestore", "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

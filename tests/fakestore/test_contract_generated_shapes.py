@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from storelens.fakestore.store import FakeStore
+from fakestore.store import FakeStore
 
 from .captures import DATASET, shape_differences
 from .rest_helpers import call, key_for, make_store

@@ -234,8 +234,8 @@ def test_oauth_over_plain_permalinks_is_refused_without_the_marker() -> None:
 
 def test_webhook_crud_journey_replays_as_captured() -> None:
     """create (valid, invalid topic, invalid URL, no secret, a paused one that comes out active), list, pause, get."""
-    from storelens.fakestore.config import FakeStoreConfig
-    from storelens.fakestore.store import FakeStore
+    from fakestore.config import FakeStoreConfig
+    from fakestore.store import FakeStore
 
     from .captures import DATASET, install_capture_keys
 

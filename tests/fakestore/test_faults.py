@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from storelens.fakestore import faults
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore import faults
+from fakestore.config import FakeStoreConfig
 from tests.fakestore.edge_servers import ServerThread, bound_socket
 
 HOME = "https://127.0.0.1:8443"
@@ -291,7 +291,7 @@ def test_on_a_real_socket_a_timeout_hangs_then_drops_the_connection() -> None:
 
 
 def real_store(*modes: str) -> tuple[Any, Any, tuple[str, str]]:
-    from storelens.fakestore.app import create_app
+    from fakestore.app import create_app
 
     config = FakeStoreConfig(home_url=HOME, orders=20)
     config.set_modes(set(modes))

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from storelens.fakestore.books import STATUSES
-from storelens.fakestore.store import FakeStore
+from fakestore.books import STATUSES
+from fakestore.store import FakeStore
 
 from .rest_helpers import make_store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storelens.fakestore.store import FakeStore
+from fakestore.store import FakeStore
 
 from .rest_helpers import call, key_for, make_store, oauth_params
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from storelens.fakestore.store import FakeStore
+from fakestore.store import FakeStore
 
 from .rest_helpers import call, key_for, make_store
 

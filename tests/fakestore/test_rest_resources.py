@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from storelens.fakestore.store import FakeStore
+from fakestore.store import FakeStore
 
 from .rest_helpers import call, key_for, make_store
 

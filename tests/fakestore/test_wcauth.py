@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from storelens.fakestore import wcauth
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore import wcauth
+from fakestore.config import FakeStoreConfig
 from tests.fakestore.edge_servers import Receiver
 from tests.fakestore.wcauth_harness import store_app
 from tests.fakestore.wcauth_pages import (
@@ -430,7 +430,7 @@ def test_routes_cover_the_pretty_paths_and_wp_login() -> None:
 
 
 def test_add_query_arg_reencodes_the_existing_query_but_not_the_new_values() -> None:
-    from storelens.fakestore.wpurls import add_query_arg
+    from fakestore.wpurls import add_query_arg
 
     assert add_query_arg({"user_id": "u-42@example.com"}, "https://a.test/r?shop=la b") == (
         "https://a.test/r?shop=la+b&user_id=u-42@example.com"
@@ -454,6 +454,6 @@ def test_add_query_arg_reencodes_the_existing_query_but_not_the_new_values() -> 
     ],
 )
 def test_filter_validate_url_follows_php(url: str, valid: bool) -> None:
-    from storelens.fakestore.wpurls import filter_validate_url
+    from fakestore.wpurls import filter_validate_url
 
     assert filter_validate_url(url) is valid

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import trustme
 
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.config import FakeStoreConfig
 from tests.fakestore.edge_servers import Receiver, ServerThread, bound_socket, free_port, self_signed_pem
 from tests.fakestore.wcauth_harness import store_app
 from tests.fakestore.wcauth_pages import capture, form_fields, h1, hidden, link, title, wp_die_message

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import trustme
 
-from storelens.fakestore.config import FakeStoreConfig
-from storelens.fakestore.store import FakeStore
-from storelens.fakestore.webhooks import USER_AGENT, WebhookDispatcher
+from fakestore.config import FakeStoreConfig
+from fakestore.store import FakeStore
+from fakestore.webhooks import USER_AGENT, WebhookDispatcher
 from tests.fakestore.edge_servers import Receiver, ServerThread, bound_socket
 from tests.fakestore.wcauth_pages import capture
 
@@ -336,7 +336,7 @@ def test_deliveries_over_https_are_verified_against_the_stores_ca_file(tmp_path:
 
 @pytest.mark.anyio
 async def test_through_the_rest_api_a_created_webhook_is_pinged_and_an_order_edit_delivered() -> None:
-    from storelens.fakestore.app import create_app, running
+    from fakestore.app import create_app, running
 
     receiver = Receiver()
     app = create_app(FakeStoreConfig(home_url=HOME, orders=20, webhook_delay_s=0.02))

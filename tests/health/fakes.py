@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 from storelens.health.checks import CheckSettings
 from storelens.woocommerce import ClientConfig, Credentials
 

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 from storelens.sources import store_access
 
 from .helpers import HOME

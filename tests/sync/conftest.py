@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig, Faults
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig, Faults
 from storelens.sync import api
 from storelens.woocommerce.retry import RetryPolicy
 

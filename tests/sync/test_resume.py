@@ -176,8 +176,8 @@ def test_kill_9_during_the_import_then_restart_loses_nothing_and_duplicates_noth
         f"""
         from django.db.models import Count
         from storelens.commerce.models import Order
-        from storelens.fakestore.config import FakeStoreConfig
-        from storelens.fakestore.store import FakeStore
+        from fakestore.config import FakeStoreConfig
+        from fakestore.store import FakeStore
         from storelens.sources.models import Source
         from tests.sync.equality import assert_copy_equals_store
         assert not Order.objects.values("wc_id").annotate(n=Count("id")).filter(n__gt=1).exists()

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from storelens.fakestore.app import create_app
-from storelens.fakestore.config import FakeStoreConfig
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 from storelens.woocommerce import (
     AuthMethod,
     Blocked,

@@ -39,8 +39,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from storelens.fakestore import faults as faults_module
-from storelens.fakestore.config import MODES
+from fakestore import faults as faults_module
+from fakestore.config import MODES
 
 PREFIX = "/__fakestore"
 FAULT_FIELDS = {

@@ -1,4 +1,4 @@
-"""`storelens fakestore serve|mutate` (also `python -m storelens.fakestore`).
+"""`storelens fakestore serve|mutate` (also `python -m fakestore`).
 
 `serve` runs the fake on a real socket with uvicorn. Its first line of output names the URL; the last line,
 `ready url=… consumer_key=… consumer_secret=… admin_user=… admin_password=… ca=…`, is meant for scripts and tests
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storelens.fakestore.config import MODES, FakeStoreConfig, Faults
+from fakestore.config import MODES, FakeStoreConfig, Faults
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,7 +148,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from storelens.fakestore.app import create_app
+    from fakestore.app import create_app
 
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -267,7 +267,7 @@ def _mutate(args: argparse.Namespace) -> int:
 
     import httpx
 
-    from storelens.fakestore.mutate import USER_AGENT, MutateError, Mutator
+    from fakestore.mutate import USER_AGENT, MutateError, Mutator
 
     verify: Any = ssl.create_default_context(cafile=args.ca_file) if args.ca_file else True
     client = httpx.Client(timeout=120, headers={"User-Agent": USER_AGENT}, verify=verify)

@@ -37,9 +37,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from storelens.fakestore import outbound
-from storelens.fakestore.events import Change
-from storelens.fakestore.rest.http import php_json
+from fakestore import outbound
+from fakestore.events import Change
+from fakestore.rest.http import php_json
 
 USER_AGENT = f"WooCommerce/{outbound.WC_VERSION} Hookshot (WordPress/{outbound.WP_VERSION})"
 MAX_FAILURES = 5  # woocommerce_max_webhook_delivery_failures

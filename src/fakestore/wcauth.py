@@ -35,9 +35,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from storelens.fakestore import outbound
-from storelens.fakestore.rest.http import php_json
-from storelens.fakestore.wplogin import (
+from fakestore import outbound
+from fakestore.rest.http import php_json
+from fakestore.wplogin import (
     HTML,
     home_url,
     read_form,
@@ -50,8 +50,8 @@ from storelens.fakestore.wplogin import (
     wp_signon,
     wp_validate_redirect,
 )
-from storelens.fakestore.wpsession import sessions
-from storelens.fakestore.wpurls import (
+from fakestore.wpsession import sessions
+from fakestore.wpurls import (
     add_query_arg,
     esc_attr,
     esc_html,
@@ -92,7 +92,7 @@ def routes(store: Any) -> list[Route]:
         route = request.path_params["route"]
         if store.config.has("plain-permalinks"):
             # No rewrite rule for /wc-auth/ then: WordPress's canonical 301 to a trailing slash, then the home page.
-            from storelens.fakestore.wordpress import front_controller
+            from fakestore.wordpress import front_controller
 
             return await front_controller(request)
         return await auth_endpoint(request, store, route.strip("/"))

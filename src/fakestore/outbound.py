@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from storelens.fakestore.wpurls import parse_url
+from fakestore.wpurls import parse_url
 
 WP_VERSION = "6.8.3"
 WC_VERSION = "9.9.5"

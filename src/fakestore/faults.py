@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from storelens.fakestore.error_pages import (
+from fakestore.error_pages import (
     CLOUDFLARE_CHALLENGE,
     CRITICAL_ERROR_HTML,
     NGINX_404,
@@ -49,7 +49,7 @@ from storelens.fakestore.error_pages import (
     nginx_page,
     wp_die_html,
 )
-from storelens.fakestore.rest.http import php_json
+from fakestore.rest.http import php_json
 
 __all__ = ["FaultState", "state", "wp_die_html", "wrap"]
 

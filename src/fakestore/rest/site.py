@@ -51,7 +51,7 @@ _wc_routes_cache: dict | None = None
 def _wc_routes() -> dict:
     global _wc_routes_cache
     if _wc_routes_cache is None:
-        text = resources.files("storelens.fakestore").joinpath("data", "wc-v3-routes.json").read_text(encoding="utf-8")
+        text = resources.files("fakestore").joinpath("data", "wc-v3-routes.json").read_text(encoding="utf-8")
         _wc_routes_cache = json.loads(text)
     return _wc_routes_cache
 
@@ -164,7 +164,7 @@ def settings_general(req: RestRequest, q: ListQuery) -> Reply:
 
 def system_status(req: RestRequest, q: ListQuery) -> Reply:
     store = req.store
-    text = resources.files("storelens.fakestore").joinpath("data", "system-status.json").read_text(encoding="utf-8")
+    text = resources.files("fakestore").joinpath("data", "system-status.json").read_text(encoding="utf-8")
     data = json.loads(text)
     origin = store.config.home_url.rstrip("/")
     env = data["environment"]

@@ -11,9 +11,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from storelens.fakestore.error_pages import wp_die_html
-from storelens.fakestore.wpsession import sessions
-from storelens.fakestore.wpurls import (
+from fakestore.error_pages import wp_die_html
+from fakestore.wpsession import sessions
+from fakestore.wpurls import (
     add_query_arg,
     esc_attr,
     esc_html,

@@ -37,7 +37,7 @@ SITE_DESCRIPTION = "Just another WooCommerce store"
 
 
 def _load_json(name: str) -> Any:
-    return json.loads(resources.files("storelens.fakestore").joinpath("data", name).read_text(encoding="utf-8"))
+    return json.loads(resources.files("fakestore").joinpath("data", name).read_text(encoding="utf-8"))
 
 
 class FakeStore(OrderWrites, RefundWrites, CustomerWrites, CatalogWrites, WebhookRegistry):
