@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import ssl
 import subprocess
 import sys

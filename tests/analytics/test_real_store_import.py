@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from fakestore.app import create_app
+from fakestore.config import FakeStoreConfig
 from storelens.accounts.models import Workspace
 from storelens.analytics import queries
 from storelens.analytics.settings import report_settings
-from fakestore.app import create_app
-from fakestore.config import FakeStoreConfig
 from storelens.sources.models import Source
 from storelens.sync import api
 from tests.analytics.realstore import DATASET, read

@@ -85,9 +85,7 @@ def test_the_mutate_oauth_signer_reproduces_a_signature_the_real_store_accepted(
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "fakestore", "--help"], capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-m", "fakestore", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "serve" in done.stdout and "mutate" in done.stdout
 
