@@ -90,37 +90,35 @@ def seed(orders: int, items_per_order: int, today: date) -> Any:
 
     from storelens.accounts.models import Workspace
     from storelens.commerce.models import Customer, LineItem, Order, Refund
-    from storelens.sources.models import Source
+    from storelens.stores.models import Store
 
     rng = random.Random(7)
     workspace = Workspace.objects.create(name="Bench")
-    source = Source.objects.create(
-        workspace=workspace, name="Bench", currency="USD", timezone_string="America/New_York"
-    )
+    store = Store.objects.create(workspace=workspace, name="Bench", currency="USD", timezone_string="America/New_York")
     end = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
     span = 730 * 86400
     customers = Customer.objects.bulk_create(
-        [Customer(source=source, key=f"email:c{i}@example.com", email=f"c{i}@example.com") for i in range(orders // 4)],
+        [Customer(store=store, key=f"email:c{i}@example.com", email=f"c{i}@example.com") for i in range(orders // 4)],
         batch_size=5000,
     )
     customer_ids = [c.pk for c in customers]
     order_insert = FastInsert(
         Order,
-        ["source_id", "wc_id", "number", "status", "currency", "created_at", "modified_at", "paid_at", "completed_at",
+        ["store_id", "wc_id", "number", "status", "currency", "created_at", "modified_at", "paid_at", "completed_at",
          "total_minor", "total_tax_minor", "shipping_total_minor", "subtotal_minor", "items_count", "customer_id",
          "billing_country"],
     )  # fmt: skip
     line_insert = FastInsert(
-        LineItem, ["source_id", "order_id", "wc_item_id", "product_wc_id", "name", "quantity", "subtotal_minor",
+        LineItem, ["store_id", "order_id", "wc_item_id", "product_wc_id", "name", "quantity", "subtotal_minor",
                    "total_minor"],
     )  # fmt: skip
     refund_insert = FastInsert(
-        Refund, ["source_id", "wc_id", "parent_wc_id", "order_id", "currency", "created_at", "amount_minor"]
+        Refund, ["store_id", "wc_id", "parent_wc_id", "order_id", "currency", "created_at", "amount_minor"]
     )
     batch = 20000
     started = time.perf_counter()
     next_item = 1
-    sid = source.pk
+    sid = store.pk
     for offset in range(0, orders, batch):
         rows, refunds = [], []
         for wc_id in range(offset + 1, min(orders, offset + batch) + 1):
@@ -140,7 +138,7 @@ def seed(orders: int, items_per_order: int, today: date) -> Any:
         with transaction.atomic():
             order_insert.run(rows)
             pks = dict(
-                Order.objects.filter(source=source, wc_id__gt=offset, wc_id__lte=offset + batch).values_list(
+                Order.objects.filter(store=store, wc_id__gt=offset, wc_id__lte=offset + batch).values_list(
                     "wc_id", "pk"
                 )
             )
@@ -161,7 +159,7 @@ def seed(orders: int, items_per_order: int, today: date) -> Any:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return source
+    return store
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
@@ -174,7 +172,7 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))], result
 
 
-def raw_totals(source: Any, first: date, last: date) -> tuple[int, int, int]:
+def raw_totals(store: Any, first: date, last: date) -> tuple[int, int, int]:
     """(orders, net_sales, refunds) from the raw tables with SQL aggregates: the honest non-rollup way."""
     from django.db.models import F, Sum
 
@@ -183,13 +181,13 @@ def raw_totals(source: Any, first: date, last: date) -> tuple[int, int, int]:
     from storelens.analytics.timezones import range_bounds_utc
     from storelens.commerce.models import Order, Refund
 
-    s = report_settings(source)
-    o = Order.objects.filter(counted_orders(source, s) & in_range(s, first, last)).aggregate(
+    s = report_settings(store)
+    o = Order.objects.filter(counted_orders(store, s) & in_range(s, first, last)).aggregate(
         n=Sum(1), net=Sum(F("total_minor") - F("total_tax_minor") - F("shipping_total_minor"))
     )
     start, end = range_bounds_utc(first, last, s.tz)
     r = Refund.objects.filter(
-        counted_orders(source, s, "order__"), deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
+        counted_orders(store, s, "order__"), deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
     ).aggregate(
         amount=Sum("amount_minor"),
         net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")),
@@ -197,7 +195,7 @@ def raw_totals(source: Any, first: date, last: date) -> tuple[int, int, int]:
     return (o["n"] or 0, (o["net"] or 0) - (r["net"] or 0), r["amount"] or 0)
 
 
-def raw_daily(source: Any, first: date, last: date) -> dict[date, int]:
+def raw_daily(store: Any, first: date, last: date) -> dict[date, int]:
     """Net sales per local day from raw rows (SQL can't bucket by a DST-aware local day portably: fetch and bucket)."""
     from django.db.models import F
 
@@ -206,9 +204,9 @@ def raw_daily(source: Any, first: date, last: date) -> dict[date, int]:
     from storelens.analytics.timezones import local_day, range_bounds_utc
     from storelens.commerce.models import Order, Refund
 
-    s = report_settings(source)
+    s = report_settings(store)
     out: dict[date, int] = {}
-    orders = Order.objects.filter(counted_orders(source, s) & in_range(s, first, last))
+    orders = Order.objects.filter(counted_orders(store, s) & in_range(s, first, last))
     for paid, net in orders.annotate(
         net=F("total_minor") - F("total_tax_minor") - F("shipping_total_minor")
     ).values_list("paid_at", "net"):
@@ -216,7 +214,7 @@ def raw_daily(source: Any, first: date, last: date) -> dict[date, int]:
         out[d] = out.get(d, 0) + net
     start, end = range_bounds_utc(first, last, s.tz)
     refunds = Refund.objects.filter(
-        counted_orders(source, s, "order__"), deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
+        counted_orders(store, s, "order__"), deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
     ).annotate(net=F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor"))
     for created, net in refunds.values_list("created_at", "net"):
         d = local_day(created, s.tz)
@@ -244,55 +242,53 @@ def main() -> None:
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"Seeding {args.orders:,} orders and {args.orders * args.items:,} line items …")
     t0 = time.perf_counter()
-    source = seed(args.orders, args.items, today)
+    store = seed(args.orders, args.items, today)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
-    cells = rebuild(source)
+    cells = rebuild(store)
     print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
-    sources = [source]
+    stores = [store]
     first90, last = today - timedelta(days=89), today
     prev_first, prev_last = explore.previous_period(first90, last)
-    home = overview.home(sources, today)
+    home = overview.home(stores, today)
     home_ranges = [(r.first, r.last) for r in (home.today_report, home.mtd, home.last_month_same_days,
                                                home.last_year_same_days, *home.months)]  # fmt: skip
 
     def home_page() -> Any:
-        return overview.home(sources, today)
+        return overview.home(stores, today)
 
     def home_raw() -> Any:
-        return [raw_totals(source, f, la) for f, la in home_ranges]
+        return [raw_totals(store, f, la) for f, la in home_ranges]
 
     def sales_page() -> Any:
-        current = build(sources, first90, last, with_customers=False)
-        previous = build(sources, prev_first, prev_last, with_customers=False)
+        current = build(stores, first90, last, with_customers=False)
+        previous = build(stores, prev_first, prev_last, with_customers=False)
         return queries.series(current.daily, first90, last), queries.series(previous.daily, prev_first, prev_last)
 
     def sales_raw() -> Any:
-        return raw_daily(source, first90, last), raw_daily(source, prev_first, prev_last)
+        return raw_daily(store, first90, last), raw_daily(store, prev_first, prev_last)
 
     def report_page() -> Any:
-        return build(sources, today - timedelta(days=364), today, with_customers=False).totals
+        return build(stores, today - timedelta(days=364), today, with_customers=False).totals
 
     def report_raw() -> Any:
-        return raw_totals(source, today - timedelta(days=364), today)
+        return raw_totals(store, today - timedelta(days=364), today)
 
     first30 = today - timedelta(days=29)
 
     def report_customers_page() -> Any:
-        r = build(sources, first30, today)  # with_customers: customer_page.new_and_returning over the standings
+        r = build(stores, first30, today)  # with_customers: customer_page.new_and_returning over the standings
         return r.totals, (r.new_customers, r.returning_customers)
 
     def report_customers_raw() -> Any:
-        return raw_totals(source, first30, today), customers(source, report_settings(source), first30, today)
+        return raw_totals(store, first30, today), customers(store, report_settings(store), first30, today)
 
     # Sanity: the page's answer equals the raw answer.
     page_t, raw_t = report_page(), report_raw()
     assert (page_t.orders, page_t.net_sales, page_t.refunds) == raw_t, (page_t, raw_t)
     assert report_customers_page()[1] == report_customers_raw()[1]
-    page_daily = {d: t.net_sales for d, t in build(sources, first90, last, with_customers=False).daily.items()}
-    assert {d: v for d, v in page_daily.items() if v} == {
-        d: v for d, v in raw_daily(source, first90, last).items() if v
-    }
+    page_daily = {d: t.net_sales for d, t in build(stores, first90, last, with_customers=False).daily.items()}
+    assert {d: v for d, v in page_daily.items() if v} == {d: v for d, v in raw_daily(store, first90, last).items() if v}
 
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
     for name, page, raw in [
@@ -308,9 +304,9 @@ def main() -> None:
     import dashboard_orders
     import dashboard_products
 
-    dashboard_customers.report(source, sources, today, args.runs, timed)
-    dashboard_orders.report(sources, today, args.runs, timed)
-    dashboard_products.report(source, today, args.runs, timed)
+    dashboard_customers.report(store, stores, today, args.runs, timed)
+    dashboard_orders.report(stores, today, args.runs, timed)
+    dashboard_products.report(store, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 

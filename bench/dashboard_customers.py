@@ -23,27 +23,27 @@ from datetime import date, timedelta
 from typing import Any
 
 
-def report(source: Any, sources: list[Any], today: date, runs: int, timed: Callable[..., Any]) -> None:
+def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callable[..., Any]) -> None:
     from storelens.analytics import customer_page, customer_snapshot, explore
     from storelens.analytics.report import build, customers
     from storelens.analytics.settings import report_settings
     from storelens.commerce.models import Customer
 
-    settings = report_settings(source)
+    settings = report_settings(store)
 
     def page(first: date, last: date) -> Callable[[], Any]:
         def run() -> Any:
-            summary = customer_page.overview(sources)
+            summary = customer_page.overview(stores)
             explore.with_people(summary.top)
-            build(sources, first, last, with_customers=False)
-            return summary, customer_page.new_and_returning(sources, first, last)
+            build(stores, first, last, with_customers=False)
+            return summary, customer_page.new_and_returning(stores, first, last)
 
         return run
 
     def raw(first: date, last: date) -> Callable[[], Any]:
         def run() -> Any:
-            summary = explore.customer_summary(explore.rfm(explore.customer_values_raw(source, settings)))
-            return summary, customers(source, settings, first, last)
+            summary = explore.customer_summary(explore.rfm(explore.customer_values_raw(store, settings)))
+            return summary, customers(store, settings, first, last)
 
         return run
 
@@ -55,8 +55,8 @@ def report(source: Any, sources: list[Any], today: date, runs: int, timed: Calla
     ranges = [("30 d", today - timedelta(days=29), today), ("365 d", today - timedelta(days=364), today)]
     for _, first, last in ranges:
         assert figures(page(first, last)()) == figures(raw(first, last)()), "customers page ≠ raw rows"
-    top = customer_page.overview(sources).top[0]
-    customer = Customer.objects.select_related("source").get(pk=top.customer_id)
+    top = customer_page.overview(stores).top[0]
+    customer = Customer.objects.select_related("store").get(pk=top.customer_id)
     profile = customer_page.customer_value(customer)
     assert profile is not None and (profile.net_minor, profile.r, profile.f, profile.m) == (
         top.net_minor,
@@ -71,7 +71,7 @@ def report(source: Any, sources: list[Any], today: date, runs: int, timed: Calla
         print(f"{'customers, ' + label + ' (snapshot)':<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
 
     def api_page() -> Any:
-        standings = customer_snapshot.ranked_standings(sources)
+        standings = customer_snapshot.ranked_standings(stores)
         rows = [customer_snapshot.standing_value(r) for r in standings.values()[50:100]]
         return explore.with_people(rows), standings.count()
 
@@ -82,5 +82,5 @@ def report(source: Any, sources: list[Any], today: date, runs: int, timed: Calla
         p50, p95, _ = timed(fn, runs)
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{'–':>12}{'–':>12}")
     t0 = time.perf_counter()
-    customer_snapshot.refresh(source)
+    customer_snapshot.refresh(store)
     print(f"{'customer snapshot refresh (pass end)':<34}{(time.perf_counter() - t0) * 1000:>10.1f}")

@@ -53,7 +53,7 @@ def without_list_indexes() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
+def order_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
     from storelens.analytics import order_list, order_search
     from storelens.commerce.models import Order
 
@@ -63,15 +63,15 @@ def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[],
         start = today - timedelta(days=days - 1)
 
         def page() -> Any:
-            qs = order_list.orders_list(sources, start, today, search, statuses, country, sort)
+            qs = order_list.orders_list(stores, start, today, search, statuses, country, sort)
             keyset = order_list.keyset_page(qs, sort, per_page=PER_PAGE)
-            count = order_list.order_count(sources, start, today, search, statuses, country, keyset)
+            count = order_list.order_count(stores, start, today, search, statuses, country, keyset)
             return [o.pk for o in keyset.rows], count
 
         def raw() -> Any:
-            qs = order_list.orders_list(sources, start, today, "", statuses, country, sort)
+            qs = order_list.orders_list(stores, start, today, "", statuses, country, sort)
             if search:  # the search as one plain condition (LIKE scans), as the page ran it before
-                qs = qs.filter(order_search.plain_filter(sources, order_search.search_term(search)))
+                qs = qs.filter(order_search.plain_filter(stores, order_search.search_term(search)))
             return [o.pk for o in qs[:PER_PAGE]], qs.count()
 
         return page, raw
@@ -91,7 +91,7 @@ def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[],
     cases.append(("orders 365 d, newest", *case(days=365)))
 
     # The 400th page: 399 cursor hops are walked once up front; OFFSET is what the raw side pays every time.
-    qs = order_list.orders_list(sources, first, today)
+    qs = order_list.orders_list(stores, first, today)
     cursor, hops = "", 0
     while hops < 399:  # fewer on a small run: the last page there is
         following = order_list.keyset_page(qs, "date", after=cursor, per_page=PER_PAGE).next_cursor
@@ -113,28 +113,26 @@ def order_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[],
     return cases
 
 
-def order_absolutes(sources: list[Any], today: date) -> list[tuple[str, Callable[[], Any]]]:
+def order_absolutes(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any]]]:
     """Pages with no raw twin: one order's page and the 30-day CSV export."""
     from storelens.analytics import order_list
     from storelens.commerce.models import Order
 
-    refunded = Order.objects.filter(source=sources[0], refunds__isnull=False).order_by("-pk").first()
+    refunded = Order.objects.filter(store=stores[0], refunds__isnull=False).order_by("-pk").first()
     assert refunded is not None
 
     def detail() -> Any:
-        order = Order.objects.select_related("source", "customer").get(pk=refunded.pk)
+        order = Order.objects.select_related("store", "customer").get(pk=refunded.pk)
         return order, list(order.line_items.order_by("wc_item_id")), list(order.refunds.order_by("created_at"))
 
     def export() -> int:
-        qs = order_list.orders_list(sources, today - timedelta(days=29), today)
+        qs = order_list.orders_list(stores, today - timedelta(days=29), today)
         return sum(1 for o in qs.iterator(chunk_size=2000) if o.total_minor >= 0)
 
     return [("order detail (items, refunds)", detail), ("orders CSV 30 d (all rows)", export)]
 
 
-def raw_filtered_daily(
-    source: Any, first: date, last: date, country: str = "", statuses: tuple = ()
-) -> dict[date, int]:
+def raw_filtered_daily(store: Any, first: date, last: date, country: str = "", statuses: tuple = ()) -> dict[date, int]:
     """Net sales per local day of the range's orders (and refunds) billed to `country` / in `statuses`, from raw rows
     selected through their date indexes."""
     from django.db.models import F
@@ -145,10 +143,10 @@ def raw_filtered_daily(
     from storelens.analytics.timezones import local_day, range_bounds_utc
     from storelens.commerce.models import Order, Refund
 
-    s = report_settings(source, excluded_statuses=[] if statuses else None)
+    s = report_settings(store, excluded_statuses=[] if statuses else None)
     out: dict[date, int] = {}
-    orders = Order.objects.filter(counted_orders(source, s) & in_range(s, first, last))
-    refunds = Refund.objects.filter(counted_orders(source, s, "order__"), deleted_at__isnull=True)
+    orders = Order.objects.filter(counted_orders(store, s) & in_range(s, first, last))
+    refunds = Refund.objects.filter(counted_orders(store, s, "order__"), deleted_at__isnull=True)
     start, end = range_bounds_utc(first, last, s.tz)
     refunds = refunds.filter(created_at__gte=start, created_at__lt=end)
     if country:
@@ -168,15 +166,15 @@ def raw_filtered_daily(
     return {d: v for d, v in out.items() if v}
 
 
-def sales_filter_cases(sources: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
+def sales_filter_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
     from storelens.analytics import explore
     from storelens.analytics.fx import Rates
     from storelens.analytics.report import Report, daily_in
     from storelens.analytics.settings import report_settings
     from storelens.dashboard.insights_sales import countries_with_orders
 
-    source = sources[0]
-    settings = report_settings(source)
+    store = stores[0]
+    settings = report_settings(store)
     first = today - timedelta(days=89)
     prev = explore.previous_period(first, today)
     periods = [(first, today), prev]
@@ -185,21 +183,21 @@ def sales_filter_cases(sources: list[Any], today: date) -> list[tuple[str, Calla
         return {d: t.net_sales for d, t in daily.items() if t.net_sales}
 
     def country_page() -> Any:
-        countries = countries_with_orders(sources, prev[0], today)
-        return [net(explore.filtered_daily(source, settings, f, la, country="DE")) for f, la in periods], countries
+        countries = countries_with_orders(stores, prev[0], today)
+        return [net(explore.filtered_daily(store, settings, f, la, country="DE")) for f, la in periods], countries
 
     def country_raw() -> Any:
-        return [raw_filtered_daily(source, f, la, country="DE") for f, la in periods]
+        return [raw_filtered_daily(store, f, la, country="DE") for f, la in periods]
 
     def status_page() -> Any:
         out = []
         for f, la in periods:
             fresh = Report(currency="USD", first=f, last=la, timezone="")
-            out.append(net(daily_in(fresh, sources, False, None, [], Rates(), ["completed"])))
+            out.append(net(daily_in(fresh, stores, False, None, [], Rates(), ["completed"])))
         return out
 
     def status_raw() -> Any:
-        return [raw_filtered_daily(source, f, la, statuses=("completed",)) for f, la in periods]
+        return [raw_filtered_daily(store, f, la, statuses=("completed",)) for f, la in periods]
 
     assert country_page()[0] == country_raw()
     assert status_page() == status_raw()
@@ -207,18 +205,18 @@ def sales_filter_cases(sources: list[Any], today: date) -> list[tuple[str, Calla
             ("sales 90 d + prev, status completed", status_page, status_raw)]  # fmt: skip
 
 
-def report(sources: list[Any], today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
+def report(stores: list[Any], today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
     """Print the orders and sales-filter rows in `dashboard.py`'s table format."""
     raw_runs = max(3, runs // 2)
-    for name, page, raw in sales_filter_cases(sources, today):
+    for name, page, raw in sales_filter_cases(stores, today):
         p50, p95, _ = timed(page, runs)
         r50, _, _ = timed(raw, raw_runs)
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×", flush=True)
-    for name, page, raw in order_cases(sources, today):
+    for name, page, raw in order_cases(stores, today):
         p50, p95, _ = timed(page, runs)
         with without_list_indexes():
             r50, _, _ = timed(raw, raw_runs)
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×", flush=True)
-    for name, page in order_absolutes(sources, today):
+    for name, page in order_absolutes(stores, today):
         p50, p95, _ = timed(page, max(3, runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{'–':>12}{'–':>12}", flush=True)

@@ -20,19 +20,19 @@ from datetime import date, timedelta
 from typing import Any
 
 
-def add_variations_and_refund_lines(source: Any) -> None:
+def add_variations_and_refund_lines(store: Any) -> None:
     from django.db import connection, transaction
 
     from storelens.commerce.models import LineItem, Refund, RefundLine
 
     table = connection.ops.quote_name(LineItem._meta.db_table)
-    refunds = list(Refund.objects.filter(source=source).values_list("pk", "wc_id", "order_id"))
+    refunds = list(Refund.objects.filter(store=store).values_list("pk", "wc_id", "order_id"))
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET variation_wc_id = product_wc_id * 100 + wc_item_id %% 3 "
-                "WHERE source_id = %s AND product_wc_id > 50",
-                [source.pk],
+                "WHERE store_id = %s AND product_wc_id > 50",
+                [store.pk],
             )
         first_line: dict[int, tuple[int, int, int]] = {}
         order_ids = [order_id for _, _, order_id in refunds]
@@ -46,7 +46,7 @@ def add_variations_and_refund_lines(source: Any) -> None:
         RefundLine.objects.bulk_create(
             [
                 RefundLine(
-                    source=source,
+                    store=store,
                     refund_id=pk,
                     wc_item_id=wc_id * 10,
                     product_wc_id=first_line[order_id][0],
@@ -66,23 +66,23 @@ def add_variations_and_refund_lines(source: Any) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(RefundLine._meta.db_table)}")
 
 
-def add_catalogue(source: Any) -> None:
+def add_catalogue(store: Any) -> None:
     """The store's products and variations, as the sync imports them (the seed writes none): the page names its
     lines from them. Products 51–60 are variable, with the three variations their lines got above."""
     from storelens.commerce.models import Product, Variation
 
-    if Product.objects.filter(source=source).exists():
+    if Product.objects.filter(store=store).exists():
         return
     Product.objects.bulk_create(
         [
-            Product(source=source, wc_id=n, name=f"Product {n}", sku=f"P{n}", type="variable" if n > 50 else "simple")
+            Product(store=store, wc_id=n, name=f"Product {n}", sku=f"P{n}", type="variable" if n > 50 else "simple")
             for n in range(1, 61)
         ]
     )
     Variation.objects.bulk_create(
         [
             Variation(
-                source=source,
+                store=store,
                 wc_id=n * 100 + k,
                 product_wc_id=n,
                 sku=f"P{n}-{k}",
@@ -103,7 +103,7 @@ def figures(lines: list[Any]) -> dict[tuple, tuple]:
     return out
 
 
-def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
+def report(store: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
     from django.db import connection
 
     from storelens.analytics import product_rollups
@@ -111,11 +111,11 @@ def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float
     from storelens.analytics.settings import report_settings
 
     t0 = time.perf_counter()
-    add_variations_and_refund_lines(source)
-    add_catalogue(source)
+    add_variations_and_refund_lines(store)
+    add_catalogue(store)
     seeded = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cells = product_rollups.rebuild(source)
+    cells = product_rollups.rebuild(store)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE analytics_productdailyrollup")
@@ -123,7 +123,7 @@ def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float
         f"\nproducts: variations and refund lines added in {seeded:.1f} s; "
         f"per-product rollup rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s"
     )
-    settings = report_settings(source)
+    settings = report_settings(store)
     cases = [
         ("products 30 d, variations under", today - timedelta(days=29), today, False),
         ("products 30 d by variation", today - timedelta(days=29), today, True),
@@ -132,10 +132,10 @@ def report(source: Any, today: date, runs: int, timed: Callable[..., tuple[float
     for name, first, last, by_variation in cases:
 
         def page(first: date = first, last: date = last, by_variation: bool = by_variation) -> Any:
-            return product_leaderboard(source, settings, first, last, by_variation)
+            return product_leaderboard(store, settings, first, last, by_variation)
 
         def raw(first: date = first, last: date = last, by_variation: bool = by_variation) -> Any:
-            return product_leaderboard_raw(source, settings, first, last, by_variation)
+            return product_leaderboard_raw(store, settings, first, last, by_variation)
 
         page_lines, raw_lines = page(), raw()
         assert figures(page_lines) == figures(raw_lines), name

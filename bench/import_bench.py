@@ -103,17 +103,17 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
 
         changes._listeners.clear()
     call_command("migrate", verbosity=0)
-    store, url, key, secret = start_store(orders, latency_ms)
+    shop, url, key, secret = start_store(orders, latency_ms)
     try:
         from storelens.accounts.models import Workspace
         from storelens.commerce.models import Order
-        from storelens.sources.models import Source
+        from storelens.stores.models import Store
         from storelens.sync import engine
         from storelens.sync.api import run_sync
 
-        source = Source(workspace=Workspace.objects.create(name="Bench"), home_url=url, currency="USD")
-        source.set_keys(key, secret)
-        source.save()
+        store = Store(workspace=Workspace.objects.create(name="Bench"), home_url=url, currency="USD")
+        store.set_keys(key, secret)
+        store.save()
         requests = {"n": 0}
         original = engine.SyncEngine.__init__
 
@@ -139,13 +139,13 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
 
         engine.SyncEngine.__init__ = counting_init  # type: ignore[method-assign]
         load_before = round(os.getloadavg()[0], 1)
-        store_cpu0 = process_cpu(store.pid)
+        store_cpu0 = process_cpu(shop.pid)
         cpu0 = time.process_time()
         t0 = time.perf_counter()
-        run_sync(source.pk, exact=False)
+        run_sync(store.pk, exact=False)
         wall = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
-        store_cpu = process_cpu(store.pid) - store_cpu0
+        store_cpu = process_cpu(shop.pid) - store_cpu0
         client = requests["client"]
         made = client.stats.requests  # type: ignore[attr-defined]
         ideal = made * latency_ms / 1000 / concurrency
@@ -174,8 +174,8 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
             "load_after": round(os.getloadavg()[0], 1),
         }
     finally:
-        store.kill()
-        store.wait()
+        shop.kill()
+        shop.wait()
         if not os.environ.get("BENCH_KEEP_DATA"):  # a 100k import leaves ~0.5 GB behind
             shutil.rmtree(data_dir, ignore_errors=True)
 

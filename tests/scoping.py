@@ -5,16 +5,16 @@ create or edit `tests/<your app>/workspace_routes.py` with
 
     from tests.scoping import ScopedRoute
 
-    def a_source(workspace):                       # creates the object in `workspace`, returns the URL kwargs
-        source = Source.objects.create(workspace=workspace, ...)
-        return {"source_id": source.pk}
+    def a_store(workspace):                        # creates the object in `workspace`, returns the URL kwargs
+        store = Store.objects.create(workspace=workspace, ...)
+        return {"store_id": store.pk}
 
     SCOPED = {
-        "sources:detail": ScopedRoute(a_source),                          # GET by default
-        "sources:remove": ScopedRoute(a_source, methods=("POST",)),
-        "api:get_source": ScopedRoute(a_source),                          # ninja: "api:<function name or url_name>"
+        "stores:detail": ScopedRoute(a_store),                          # GET by default
+        "stores:remove": ScopedRoute(a_store, methods=("POST",)),
+        "api:get_store": ScopedRoute(a_store),                          # ninja: "api:<function name or url_name>"
     }
-    UNSCOPED = {"sources:callback": "the token in the URL is the credential; no workspace object is named"}
+    UNSCOPED = {"stores:callback": "the token in the URL is the credential; no workspace object is named"}
 
 The key is the URL's "namespace:name" (or its route string when it has no name). For each SCOPED route the audit
 makes the object in workspace A, requests it with every method as a member of workspace B (session cookie and Bearer

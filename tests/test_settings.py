@@ -76,7 +76,7 @@ def test_storelens_settings_are_django_settings() -> None:
     assert isinstance(settings.STORELENS_PUBLIC_URL, str)
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert settings.INSTALLED_APPS[-7:] == [
-        f"storelens.{app}" for app in ("accounts", "sources", "commerce", "sync", "analytics", "dashboard", "api")
+        f"storelens.{app}" for app in ("accounts", "stores", "commerce", "sync", "analytics", "dashboard", "api")
     ]
 
 

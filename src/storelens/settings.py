@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "storelens.jobs",
     "storelens.health",  # connection health: doctor, help pages, attention banner
     "storelens.accounts",
-    "storelens.sources",
+    "storelens.stores",
     "storelens.commerce",
     "storelens.sync",
     "storelens.analytics",

@@ -16,11 +16,11 @@ def read(name: str) -> Any:
     return json.loads((DATASET / name).read_text())
 
 
-def make_source(workspace: Any) -> Any:
-    from storelens.sources.models import Source
+def make_store(workspace: Any) -> Any:
+    from storelens.stores.models import Store
 
     index = read("index.json")
-    return Source.objects.create(
+    return Store.objects.create(
         workspace=workspace,
         name=index["name"],
         home_url=index["home"],
@@ -30,15 +30,15 @@ def make_source(workspace: Any) -> Any:
     )
 
 
-def load_through_upserts(source: Any, page: int = 100) -> None:
+def load_through_upserts(store: Any, page: int = 100) -> None:
     """Orders (with the trash listing) and refunds in pages, as the import writes them."""
     from storelens.commerce.upsert import upsert_orders, upsert_refunds
 
     orders = read("orders.json") + read("orders-trash.json")
     for i in range(0, len(orders), page):
-        upsert_orders(source, orders[i : i + page])
+        upsert_orders(store, orders[i : i + page])
     by_parent: dict[int, list[dict]] = defaultdict(list)
     for refund in read("refunds.json"):
         by_parent[refund["parent_id"]].append(refund)
     for parent, refunds in by_parent.items():
-        upsert_refunds(source, refunds, parent_wc_id=parent)
+        upsert_refunds(store, refunds, parent_wc_id=parent)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from storelens.commerce.upsert import upsert_orders, upsert_refunds
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload, refund_payload
 
 
-def make_shops(workspace: Any) -> tuple[Source, Source]:
-    ny = Source.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York", name="NY")
-    berlin = Source.objects.create(workspace=workspace, currency="EUR", timezone_string="Europe/Berlin", name="Berlin")
+def make_shops(workspace: Any) -> tuple[Store, Store]:
+    ny = Store.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York", name="NY")
+    berlin = Store.objects.create(workspace=workspace, currency="EUR", timezone_string="Europe/Berlin", name="Berlin")
     upsert_orders(
         ny,
         [

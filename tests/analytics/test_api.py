@@ -54,7 +54,7 @@ def test_orders_customers_products(shops: Any, alice: Any, api_client_for: Any) 
     client = api_client_for(alice)
     page = client.get(f"/api/v1/orders?source={ny.pk}&{MARCH}&status=completed").json()
     assert sorted(o["number"] for o in page["results"]) == ["1", "2", "5"]
-    one = client.get(f"/api/v1/orders/{Order.objects.get(source=ny, wc_id=1).pk}").json()
+    one = client.get(f"/api/v1/orders/{Order.objects.get(store=ny, wc_id=1).pk}").json()
     assert (one["net"], one["refunds"][0]["amount"], one["line_items"][0]["quantity"]) == ("100.00", "26.60", "2")
     customers = client.get(f"/api/v1/customers?source={ny.pk}").json()["results"]
     assert [(c["email"], c["lifetime_net"]) for c in customers] == [("ann@x.org", "120.00"), ("cy@x.org", "30.00")]

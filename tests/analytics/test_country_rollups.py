@@ -21,7 +21,7 @@ from storelens.analytics.rollups import rebuild
 from storelens.analytics.rows import raw_rows
 from storelens.analytics.timezones import store_timezone
 from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -54,7 +54,7 @@ def money(cents: int) -> str:
     return str(Decimal(cents) / 100)
 
 
-def run(source: Source, ops: list[tuple]) -> None:
+def run(store: Store, ops: list[tuple]) -> None:
     for op in ops:
         if op[0] == "order":
             _, oid, status, country, created, paid, total, tax = op
@@ -70,7 +70,7 @@ def run(source: Source, ops: list[tuple]) -> None:
                 "line_items": [{"id": oid * 10, "product_id": 7, "quantity": 1, "subtotal": money(total)}],
                 "billing": {"email": f"c{oid}@example.com", "country": country},
             }
-            upsert_orders(source, [payload])
+            upsert_orders(store, [payload])
         elif op[0] == "refund":
             _, rid, parent, when, amount = op
             payload = {
@@ -80,16 +80,16 @@ def run(source: Source, ops: list[tuple]) -> None:
                 "amount": money(amount),
                 "line_items": [{"id": rid * 10, "quantity": -1, "total": money(-amount), "total_tax": "0.00"}],
             }
-            upsert_refunds(source, [payload])
+            upsert_refunds(store, [payload])
         elif op[0] == "delete_order":
-            mark_orders_deleted(source, [op[1]])
+            mark_orders_deleted(store, [op[1]])
         else:
-            mark_refunds_deleted(source, [op[1]])
+            mark_refunds_deleted(store, [op[1]])
 
 
-def raw_country_daily(source: Source, report: ReportSettings, country: str, statuses: set[str]) -> dict[date, Totals]:
+def raw_country_daily(store: Store, report: ReportSettings, country: str, statuses: set[str]) -> dict[date, Totals]:
     """The definitions over the raw rows of the orders billed to `country` (and their refunds)."""
-    orders, refunds = raw_rows(source)
+    orders, refunds = raw_rows(store)
     out: dict[date, Totals] = {}
     mine = [o for o in orders if o.country == country]
     for c in contributions(mine, refunds, report.date_basis, report.tz):
@@ -99,10 +99,10 @@ def raw_country_daily(source: Source, report: ReportSettings, country: str, stat
     return {d: t for d, t in out.items() if not t.is_zero()}
 
 
-def cells(source: Source) -> dict[tuple, Totals]:
+def cells(store: Store) -> dict[tuple, Totals]:
     return {
         (r.basis, r.country, r.day, r.currency, r.status): r.totals()
-        for r in CountryDailyRollup.objects.filter(source=source)
+        for r in CountryDailyRollup.objects.filter(store=store)
         if not r.totals().is_zero()
     }
 
@@ -118,28 +118,28 @@ def test_country_rollups_equal_the_raw_rows_of_that_country_after_random_writes(
     ops: list[tuple], basis: DateBasis, country: str, statuses: set[str]
 ) -> None:
     with transaction.atomic():
-        source = Source.objects.create(
+        store = Store.objects.create(
             workspace=Workspace.objects.create(name="Prop"), currency="USD", timezone_string="America/New_York"
         )
-        run(source, ops)
+        run(store, ops)
         report = ReportSettings(tz=store_timezone("America/New_York"), date_basis=basis)
         last = LAST_DAY + timedelta(days=3)
-        answer = country_daily(source, report, FIRST_DAY, last, country, sorted(statuses))
+        answer = country_daily(store, report, FIRST_DAY, last, country, sorted(statuses))
         assert {d: t for d, t in answer.items() if not t.is_zero()} == raw_country_daily(
-            source, report, country, statuses
+            store, report, country, statuses
         )
-        incremental = cells(source)
-        rebuild(source)
-        assert incremental == cells(source)
+        incremental = cells(store)
+        rebuild(store)
+        assert incremental == cells(store)
         transaction.set_rollback(True)
 
 
 def test_filtered_daily_by_country_reads_the_country_cells(db: None) -> None:
-    source = Source.objects.create(
+    store = Store.objects.create(
         workspace=Workspace.objects.create(name="One"), currency="USD", timezone_string="America/New_York"
     )
     run(
-        source,
+        store,
         [
             ("order", 1, "completed", "CA", 20, 1, 10000, 0),
             ("order", 2, "completed", "US", 20, 1, 5000, 0),
@@ -148,11 +148,11 @@ def test_filtered_daily_by_country_reads_the_country_cells(db: None) -> None:
         ],
     )
     report = ReportSettings(tz=store_timezone("America/New_York"))
-    daily = filtered_daily(source, report, FIRST_DAY, LAST_DAY, country="ca")
+    daily = filtered_daily(store, report, FIRST_DAY, LAST_DAY, country="ca")
     assert {d: (t.orders, t.net_sales) for d, t in daily.items()} == {
         date(2025, 3, 6): (1, 10000),
         date(2025, 3, 8): (0, -2500),
     }
     # Filtering to an excluded status shows those orders, like the Sales page's status filter.
-    only_cancelled = filtered_daily(source, report, FIRST_DAY, LAST_DAY, country="CA", statuses=["cancelled"])
+    only_cancelled = filtered_daily(store, report, FIRST_DAY, LAST_DAY, country="CA", statuses=["cancelled"])
     assert {d: t.orders for d, t in only_cancelled.items()} == {date(2025, 3, 6): 1}

@@ -14,22 +14,22 @@ from storelens.analytics.explore import customer_summary, customer_values_raw, r
 from storelens.analytics.settings import report_settings
 from storelens.commerce.models import Customer
 from storelens.commerce.upsert import upsert_orders
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def store() -> Source:
+def store() -> Store:
     workspace = Workspace.objects.create(name="Snapshot")
-    source = Source.objects.create(workspace=workspace, currency="USD", timezone_string="UTC")
+    store = Store.objects.create(workspace=workspace, currency="USD", timezone_string="UTC")
     orders = [
         order_payload(i, created=f"2025-03-{i:02d}T10:00:00", paid=f"2025-03-{i:02d}T10:05:00", net=1000 * i, email=e)
         for i, e in enumerate(["a@x.org", "b@x.org", "a@x.org", "c@x.org", "d@x.org", "a@x.org", "b@x.org"], start=1)
     ]
-    upsert_orders(source, orders)
-    return source
+    upsert_orders(store, orders)
+    return store
 
 
 def figures(s: Any) -> tuple:
@@ -37,15 +37,15 @@ def figures(s: Any) -> tuple:
     return (s.customers, s.ltv_avg_minor, s.ltv_median_minor, s.top20_share, s.segments, top)
 
 
-def raw_summary(source: Source) -> Any:
-    return customer_summary(rfm(customer_values_raw(source, report_settings(source))))
+def raw_summary(store: Store) -> Any:
+    return customer_summary(rfm(customer_values_raw(store, report_settings(store))))
 
 
 def test_a_new_order_of_a_known_customer_moves_their_cells_without_recomputing_them(
-    store: Source, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recomputed: list[set[int]] = []
-    monkeypatch.setattr(customer_rollups, "recompute", lambda source, ids: recomputed.append(set(ids)))
+    monkeypatch.setattr(customer_rollups, "recompute", lambda store, ids: recomputed.append(set(ids)))
     upsert_orders(store, [order_payload(8, created="2025-03-20T10:00:00", paid="2025-03-20T10:05:00", email="a@x.org")])
     assert recomputed == []
     monkeypatch.undo()
@@ -55,22 +55,22 @@ def test_a_new_order_of_a_known_customer_moves_their_cells_without_recomputing_t
 
 
 def test_an_order_leaving_a_customers_last_date_recomputes_that_customer(
-    store: Source, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recomputed: list[set[int]] = []
     real = customer_rollups.recompute
     monkeypatch.setattr(customer_rollups, "recompute", lambda s, ids: recomputed.append(set(ids)) or real(s, ids))
     # Order 6 was a@x.org's last; cancelling it leaves the (paid, completed) cell, whose MAX must be re-read.
     upsert_orders(store, [order_payload(6, status="cancelled", created="2025-03-06T10:00:00", email="a@x.org")])
-    assert recomputed == [{Customer.objects.get(source=store, email="a@x.org").pk}]
+    assert recomputed == [{Customer.objects.get(store=store, email="a@x.org").pk}]
     assert figures(customer_page.overview([store])) == figures(raw_summary(store))
 
 
-def test_the_snapshot_goes_stale_when_customers_move_and_the_end_of_a_pass_refreshes_it(store: Source) -> None:
+def test_the_snapshot_goes_stale_when_customers_move_and_the_end_of_a_pass_refreshes_it(store: Store) -> None:
     assert customer_snapshot.refresh_if_stale(store) is not None  # none yet: made
     assert customer_snapshot.refresh_if_stale(store) is None  # nothing moved: left alone
     upsert_orders(store, [order_payload(9, created="2025-03-21T10:00:00", paid="2025-03-21T10:05:00", email="e@x.org")])
-    assert CustomerSnapshot.objects.get(source=store).stale
+    assert CustomerSnapshot.objects.get(store=store).stale
     before = customer_page.overview([store])
     assert before.stale and before.customers == 4  # served as of the last refresh until the pass ends
     assert customer_snapshot.refresh_if_stale(store) is not None
@@ -78,7 +78,7 @@ def test_the_snapshot_goes_stale_when_customers_move_and_the_end_of_a_pass_refre
     assert not after.stale and figures(after) == figures(raw_summary(store)) and after.customers == 5
 
 
-def test_new_and_returning_customers_are_exact_whether_the_snapshot_is_fresh_or_stale(store: Source) -> None:
+def test_new_and_returning_customers_are_exact_whether_the_snapshot_is_fresh_or_stale(store: Store) -> None:
     from datetime import date
 
     from storelens.analytics.report import customers
@@ -88,14 +88,14 @@ def test_new_and_returning_customers_are_exact_whether_the_snapshot_is_fresh_or_
         expected = customers(store, settings, first, last)
         customer_snapshot.refresh(store)
         assert customer_page.new_and_returning([store], first, last) == expected
-        CustomerSnapshot.objects.filter(source=store).update(stale=True)
+        CustomerSnapshot.objects.filter(store=store).update(stale=True)
         assert customer_page.new_and_returning([store], first, last) == expected
     assert customers(store, settings, date(2025, 3, 3), date(2025, 3, 31)) == (2, 2)  # new c, d; returning a, b
 
 
-def test_a_profile_is_scored_against_every_customer_of_its_store(store: Source) -> None:
+def test_a_profile_is_scored_against_every_customer_of_its_store(store: Store) -> None:
     raw = {v.customer_id: v for v in rfm(customer_values_raw(store, report_settings(store)))}
-    for customer in Customer.objects.filter(source=store).select_related("source"):
+    for customer in Customer.objects.filter(store=store).select_related("store"):
         value = customer_page.customer_value(customer)
         assert value is not None
         expected = raw[customer.pk]
@@ -109,8 +109,8 @@ def test_a_profile_is_scored_against_every_customer_of_its_store(store: Source) 
         )
 
 
-def test_changing_how_a_store_counts_recomputes_its_snapshot_when_next_read(store: Source) -> None:
+def test_changing_how_a_store_counts_recomputes_its_snapshot_when_next_read(store: Store) -> None:
     customer_snapshot.refresh(store)
-    Source.objects.filter(pk=store.pk).update(excluded_statuses=["pending", "failed", "cancelled", "completed"])
+    Store.objects.filter(pk=store.pk).update(excluded_statuses=["pending", "failed", "cancelled", "completed"])
     store.refresh_from_db()
     assert customer_page.overview([store]).customers == 0  # every order here is completed

@@ -18,7 +18,7 @@ from storelens.analytics.order_list import (
     orders_list,
 )
 from storelens.commerce.upsert import mark_orders_deleted, upsert_orders
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ STATUSES = ["completed", "processing", "on-hold", "pending", "cancelled", "trash
 
 
 @pytest.fixture
-def store() -> Source:
-    source = Source.objects.create(
+def store() -> Store:
+    store = Store.objects.create(
         workspace=Workspace.objects.create(name="List"), currency="USD", timezone_string="America/New_York"
     )
     payloads = []
@@ -50,9 +50,9 @@ def store() -> Source:
         )
     # Outside the range in New York time (1 March 04:59 UTC is still 28 February there).
     payloads.append(order_payload(90, created="2025-03-01T04:59:00", paid="2025-03-01T04:59:00"))
-    upsert_orders(source, payloads)
-    mark_orders_deleted(source, [4, 11])
-    return source
+    upsert_orders(store, payloads)
+    mark_orders_deleted(store, [4, 11])
+    return store
 
 
 def walk(qs: Any, sort: str, per_page: int) -> list[int]:
@@ -65,7 +65,7 @@ def walk(qs: Any, sort: str, per_page: int) -> list[int]:
 
 
 @pytest.mark.parametrize("sort", sorted(SORT_KEYS))
-def test_keyset_pages_walk_the_whole_list_in_its_order_and_back(store: Source, sort: str) -> None:
+def test_keyset_pages_walk_the_whole_list_in_its_order_and_back(store: Store, sort: str) -> None:
     qs = orders_list([store], FIRST, LAST, sort=sort)
     every = [o.wc_id for o in qs]
     assert len(every) == 37 and 90 not in every
@@ -84,41 +84,41 @@ def test_keyset_pages_walk_the_whole_list_in_its_order_and_back(store: Source, s
     ("statuses", "country"),
     [((), ""), (("completed",), ""), (("trash", "on-hold"), ""), (("checkout-draft",), "CA"), ((), "DE"), ((), "FR")],
 )
-def test_count_from_rollups_equals_the_rows_of_the_list(store: Source, statuses: tuple, country: str) -> None:
+def test_count_from_rollups_equals_the_rows_of_the_list(store: Store, statuses: tuple, country: str) -> None:
     rows = orders_list([store], FIRST, LAST, statuses=statuses, country=country).count()
     count = order_count([store], FIRST, LAST, statuses=statuses, country=country)
     assert (count.value, count.exact) == (rows, True)
 
 
-def test_a_search_count_is_exact_below_the_cap(store: Source) -> None:
+def test_a_search_count_is_exact_below_the_cap(store: Store) -> None:
     count = order_count([store], FIRST, LAST, search="buyer1@")
     assert (count.value, count.exact) == (orders_list([store], FIRST, LAST, search="buyer1@").count(), True)
     assert count.value > 0 and count.value < SEARCH_COUNT_CAP
 
 
-def test_a_search_by_number_finds_the_order(store: Source) -> None:
+def test_a_search_by_number_finds_the_order(store: Store) -> None:
     assert [o.wc_id for o in orders_list([store], FIRST, LAST, search="#12")] == [12]
 
 
-def test_a_search_count_stops_at_the_cap(store: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_count_stops_at_the_cap(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("storelens.analytics.order_list.SEARCH_COUNT_CAP", 3)
     count = order_count([store], FIRST, LAST, search="example.com")
     assert (count.value, count.exact) == (3, False)
 
 
-def test_a_malformed_cursor_starts_from_the_first_page(store: Source) -> None:
+def test_a_malformed_cursor_starts_from_the_first_page(store: Store) -> None:
     qs = orders_list([store], FIRST, LAST)
     assert [o.pk for o in keyset_page(qs, "date", after="x_y", per_page=3).rows] == [o.pk for o in qs[:3]]
 
 
 @pytest.mark.parametrize("cap", [1000, 0])
-def test_a_search_by_customer_name_finds_their_orders(store: Source, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_by_customer_name_finds_their_orders(store: Store, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from storelens.commerce.models import Customer, Order
 
     monkeypatch.setattr("storelens.analytics.order_search.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
-    Customer.objects.filter(source=store, email="buyer2@example.com").update(first_name="Ada", last_name="Lovelace")
+    Customer.objects.filter(store=store, email="buyer2@example.com").update(first_name="Ada", last_name="Lovelace")
     theirs = set(
-        Order.objects.filter(source=store, customer__email="buyer2@example.com", wc_id__lt=90).values_list(
+        Order.objects.filter(store=store, customer__email="buyer2@example.com", wc_id__lt=90).values_list(
             "wc_id", flat=True
         )
     )

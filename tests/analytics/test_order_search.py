@@ -15,7 +15,7 @@ from storelens.analytics.order_list import keyset_page, order_count, orders_list
 from storelens.analytics.order_search import search_term
 from storelens.commerce.models import Customer, Order
 from storelens.commerce.upsert import upsert_orders
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,8 @@ TERMS = [
 
 
 @pytest.fixture
-def store() -> Source:
-    source = Source.objects.create(
+def store() -> Store:
+    store = Store.objects.create(
         workspace=Workspace.objects.create(name="Search"), currency="USD", timezone_string="Europe/Warsaw"
     )
     payloads = []
@@ -45,13 +45,13 @@ def store() -> Source:
         email = PEOPLE[i % len(PEOPLE)][2] if i % 3 else f"buyer{i % 4}@example.com"
         payloads.append(order_payload(i, created=f"2025-03-{i:02d}T10:00:00", email=email))
     payloads.append(order_payload(40, created="2025-04-02T10:00:00", email="ada@example.com"))  # after the range
-    upsert_orders(source, payloads)
+    upsert_orders(store, payloads)
     for first, last, email in PEOPLE:  # names arrive later, as the customers sync writes them
-        Customer.objects.filter(source=source, email__iexact=email).update(first_name=first, last_name=last)
-    return source
+        Customer.objects.filter(store=store, email__iexact=email).update(first_name=first, last_name=last)
+    return store
 
 
-def plain_like(source: Source, search: str) -> set[int]:
+def plain_like(store: Store, search: str) -> set[int]:
     """The search as one plain condition over the order and its customer: what the fast path must equal."""
     term = search_term(search)
     match = Q(billing_email__icontains=term) | Q(number=term)
@@ -59,14 +59,14 @@ def plain_like(source: Source, search: str) -> set[int]:
     match |= Q(customer__email__icontains=term)
     if term.isdigit():
         match |= Q(wc_id=int(term))
-    listed = orders_list([source], FIRST, LAST).values_list("pk", flat=True)
+    listed = orders_list([store], FIRST, LAST).values_list("pk", flat=True)
     return set(Order.objects.filter(match, pk__in=list(listed)).values_list("wc_id", flat=True))
 
 
 @pytest.mark.parametrize("term", TERMS)
 @pytest.mark.parametrize("cap", ["", "CANDIDATE_CAP", "CUSTOMER_MATCH_CAP", "ORDER_MATCH_CAP", "OTHER_ROWS_CAP"])
 def test_the_search_finds_exactly_what_a_plain_like_finds(
-    store: Source, term: str, cap: str, monkeypatch: pytest.MonkeyPatch
+    store: Store, term: str, cap: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if cap:  # 0: every term counts as common there, so the plain condition answers
         monkeypatch.setattr(f"storelens.analytics.order_search.{cap}", 0)
@@ -75,13 +75,13 @@ def test_the_search_finds_exactly_what_a_plain_like_finds(
     assert order_count([store], FIRST, LAST, search=term).value == len(found)
 
 
-def test_non_ascii_names_are_found_by_their_own_spelling(store: Source) -> None:
+def test_non_ascii_names_are_found_by_their_own_spelling(store: Store) -> None:
     assert {o.customer.last_name for o in orders_list([store], FIRST, LAST, search="山田")} == {"山田"}
     assert {o.customer.first_name for o in orders_list([store], FIRST, LAST, search="Zoë")} == {"Zoë"}
 
 
-def test_a_renamed_deleted_or_new_customer_is_searched_as_they_are_now(store: Source) -> None:
-    ada = Customer.objects.get(source=store, email="ada@example.com")
+def test_a_renamed_deleted_or_new_customer_is_searched_as_they_are_now(store: Store) -> None:
+    ada = Customer.objects.get(store=store, email="ada@example.com")
     ada.last_name = "Byron"
     ada.save()
     assert not list(orders_list([store], FIRST, LAST, search="lovelace"))
@@ -89,12 +89,12 @@ def test_a_renamed_deleted_or_new_customer_is_searched_as_they_are_now(store: So
     Order.objects.filter(customer=ada).update(billing_email="")
     ada.delete()
     assert not list(orders_list([store], FIRST, LAST, search="byron"))
-    newcomer = Customer.objects.create(source=store, key="email:new@example.net", email="new@example.net")
-    Order.objects.filter(source=store, wc_id=3).update(customer=newcomer)
+    newcomer = Customer.objects.create(store=store, key="email:new@example.net", email="new@example.net")
+    Order.objects.filter(store=store, wc_id=3).update(customer=newcomer)
     assert [o.wc_id for o in orders_list([store], FIRST, LAST, search="NEW@example")] == [3]
 
 
-def test_a_page_that_is_the_whole_list_is_its_own_count(store: Source, django_assert_num_queries) -> None:
+def test_a_page_that_is_the_whole_list_is_its_own_count(store: Store, django_assert_num_queries) -> None:
     qs = orders_list([store], FIRST, LAST, search="lovel")
     page = keyset_page(qs, "date", per_page=50)
     assert page.whole_list and page.rows
@@ -107,13 +107,13 @@ def test_a_page_that_is_the_whole_list_is_its_own_count(store: Source, django_as
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
-def test_the_customer_index_follows_every_write(store: Source) -> None:
+def test_the_customer_index_follows_every_write(store: Store) -> None:
     def indexed(term: str) -> set[int]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT rowid FROM commerce_customer_search WHERE commerce_customer_search MATCH %s", [term])
             return {r[0] for r in cursor.fetchall()}
 
-    ada = Customer.objects.get(source=store, email="ada@example.com")
+    ada = Customer.objects.get(store=store, email="ada@example.com")
     assert indexed('"lovelace"') == {ada.pk}
     Customer.objects.filter(pk=ada.pk).update(last_name="King")
     assert indexed('"lovelace"') == set() and indexed('"king"') == {ada.pk}

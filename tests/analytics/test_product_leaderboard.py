@@ -18,7 +18,7 @@ from storelens.analytics.rollups import rebuild
 from storelens.analytics.timezones import store_timezone
 from storelens.commerce.catalogue import upsert_products, upsert_variations
 from storelens.commerce.upsert import upsert_orders, upsert_refunds
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import money
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +65,12 @@ def refund(wc_id: int, parent: int, when: str, lines: list[dict]) -> dict[str, A
 
 
 @pytest.fixture
-def shop() -> Source:
+def shop() -> Store:
     workspace = Workspace.objects.create(name="Products")
-    source = Source.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
-    upsert_products(source, [{"id": 10, "name": "Mug", "sku": "MUG"}, {"id": 20, "name": "Hoodie", "sku": "HD"}])
+    store = Store.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
+    upsert_products(store, [{"id": 10, "name": "Mug", "sku": "MUG"}, {"id": 20, "name": "Hoodie", "sku": "HD"}])
     upsert_variations(
-        source,
+        store,
         20,
         [
             {"id": 21, "sku": "HD-M", "attributes": [{"name": "Size", "option": "M"}]},
@@ -78,7 +78,7 @@ def shop() -> Source:
         ],
     )
     upsert_orders(
-        source,
+        store,
         [
             # 1 March local (04:59 UTC on the 2nd is 23:59 EST on the 1st): 2 mugs 30.00 after a 5.00 coupon,
             # a hoodie M 15.00 and three hoodies L 45.00.
@@ -101,7 +101,7 @@ def shop() -> Source:
         ],
     )
     upsert_refunds(
-        source,
+        store,
         [
             refund(60, 4, "2025-03-06T15:00:00", [line(61, 10, -1, -1500)]),  # 6 March: one mug back
             refund(70, 1, "2025-03-05T15:00:00", [line(71, 10, 0, -500)]),  # 5 March: 5.00 off the mugs, none back
@@ -109,14 +109,14 @@ def shop() -> Source:
             refund(90, 1, "2025-04-02T15:00:00", [line(91, 20, -1, -1500, variation=22)]),  # April: a hoodie L back
         ],
     )
-    return source
+    return store
 
 
 def figures(lines: list[ProductLine]) -> list[tuple]:
     return [(p.product_wc_id, p.variation_wc_id, p.name, p.sku, *p.figures()) for p in lines]
 
 
-def test_march_by_product_with_refunds_on_their_own_days(shop: Source) -> None:
+def test_march_by_product_with_refunds_on_their_own_days(shop: Store) -> None:
     lines = product_leaderboard(shop, PAID, *MARCH)
     # (id, variation, name, sku, units, net, refunded units, refunds, orders, gross)
     # Hoodie: 1 + 2 (M) + 3 (L) units, 15 + 30 + 45 net; orders 1 and 2, order 1 once though it holds both sizes.
@@ -134,13 +134,13 @@ def test_march_by_product_with_refunds_on_their_own_days(shop: Source) -> None:
     assert all(type(v) is int for p in lines for v in p.figures())  # never floats, on SQLite either
 
 
-def test_a_refund_on_a_later_day_counts_in_its_own_range(shop: Source) -> None:
+def test_a_refund_on_a_later_day_counts_in_its_own_range(shop: Store) -> None:
     assert figures(product_leaderboard(shop, PAID, *APRIL, by_variation=True)) == [
         (20, 22, "Hoodie – L", "HD-L", -1, -1500, 1, 1500, 0, 0)
     ]
 
 
-def test_excluded_statuses_and_basis_apply_to_products(shop: Source) -> None:
+def test_excluded_statuses_and_basis_apply_to_products(shop: Store) -> None:
     everything = ReportSettings(tz=NY, date_basis=DateBasis.CREATED, excluded_statuses=frozenset())
     mug = next(p for p in product_leaderboard(shop, everything, *MARCH) if p.product_wc_id == 10)
     # the pending order (5 mugs, 75.00) and its refund (1 mug, 15.00) now count
@@ -150,7 +150,7 @@ def test_excluded_statuses_and_basis_apply_to_products(shop: Source) -> None:
     assert mug_paid.figures() == (2, 2500, 1, 2000, 2, 5000)  # unpaid: no paid date, so never on the paid basis
 
 
-def test_rollup_equals_raw_rows_and_a_rebuild(shop: Source) -> None:
+def test_rollup_equals_raw_rows_and_a_rebuild(shop: Store) -> None:
     for first, last in (MARCH, APRIL, (date(2025, 2, 1), date(2025, 4, 30))):
         for by_variation in (False, True):
             assert figures(product_leaderboard(shop, PAID, first, last, by_variation)) == figures(
@@ -161,14 +161,14 @@ def test_rollup_equals_raw_rows_and_a_rebuild(shop: Source) -> None:
     values = ("net_sales_minor", "gross_sales_minor", "units", "refunds_minor", "refunded_units", "orders")
 
     def cells() -> list[tuple]:
-        return sorted(ProductDailyRollup.objects.filter(source=shop).values_list(*keys, *values, "product_orders"))
+        return sorted(ProductDailyRollup.objects.filter(store=shop).values_list(*keys, *values, "product_orders"))
 
     incremental = cells()
     rebuild(shop)
     assert cells() == [row for row in incremental if any(row[len(keys) :])]  # a rebuild leaves no emptied cells
 
 
-def test_edits_move_the_cells(shop: Source) -> None:
+def test_edits_move_the_cells(shop: Store) -> None:
     # Order 2 loses its mug and is cancelled: its hoodies leave March, the mug line leaves with it.
     upsert_orders(shop, [order(2, "2025-03-03T15:00:00", [line(21, 20, 2, 3000, variation=21)], status="cancelled")])
     assert figures(product_leaderboard(shop, PAID, *MARCH)) == [
@@ -177,7 +177,7 @@ def test_edits_move_the_cells(shop: Source) -> None:
     ]
 
 
-def test_sales_product_filter_counts_whole_orders_and_their_refunds_in_the_range(shop: Source) -> None:
+def test_sales_product_filter_counts_whole_orders_and_their_refunds_in_the_range(shop: Store) -> None:
     # The Sales page's product filter: orders that sold the mug, whole (order 1's 90.00 includes its hoodies), and
     # the refunds of such orders made in the range, whatever day their order fell on (order 4 is February's).
     mug = filtered_daily(shop, PAID, *MARCH, product=10)

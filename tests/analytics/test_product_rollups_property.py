@@ -23,7 +23,7 @@ from storelens.analytics.rows import raw_rows
 from storelens.analytics.timezones import store_timezone
 from storelens.commerce.models import LineItem, RefundLine
 from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -68,7 +68,7 @@ delete_op = st.tuples(
 ops_strategy = st.lists(st.one_of(orders_op, orders_op, refund_op, refund_op, delete_op), min_size=1, max_size=14)
 
 
-def run(source: Source, ops: list[tuple]) -> None:
+def run(store: Store, ops: list[tuple]) -> None:
     refunds_of: dict[int, set[int]] = {}
     for n, op in enumerate(ops):
         if op[0] == "order":
@@ -102,7 +102,7 @@ def run(source: Source, ops: list[tuple]) -> None:
                 "billing": {"email": f"c{oid}@example.com"},
                 "refunds": [{"id": r} for r in sorted(refunds_of.get(oid, ()))] if list_refunds else [],
             }
-            upsert_orders(source, [payload])
+            upsert_orders(store, [payload])
         elif op[0] == "refund":
             _, rid, parent, when, lines = op
             items = [
@@ -119,29 +119,29 @@ def run(source: Source, ops: list[tuple]) -> None:
             ]
             amount = -sum(total for _, _, total in lines)
             payload = {"id": rid, "parent_id": parent, "date_created_gmt": gmt(when), "amount": money(amount)}
-            upsert_refunds(source, [{**payload, "line_items": items, "shipping_lines": [], "fee_lines": []}])
+            upsert_refunds(store, [{**payload, "line_items": items, "shipping_lines": [], "fee_lines": []}])
             for ids in refunds_of.values():
                 ids.discard(rid)
             refunds_of.setdefault(parent, set()).add(rid)
         elif op[0] == "delete_order":
-            mark_orders_deleted(source, [op[1]])
+            mark_orders_deleted(store, [op[1]])
         else:
-            mark_refunds_deleted(source, [op[1]])
+            mark_refunds_deleted(store, [op[1]])
 
 
 def board(lines: list[ProductLine]) -> dict[tuple, tuple]:
     return {(p.currency, p.product_wc_id, p.variation_wc_id): p.figures() for p in lines}
 
 
-def raw_board(source: Source, report: ReportSettings, first: date, last: date, by_variation: bool) -> dict:
+def raw_board(store: Store, report: ReportSettings, first: date, last: date, by_variation: bool) -> dict:
     """The definitions applied to every raw row in Python."""
-    orders, refunds = raw_rows(source)
+    orders, refunds = raw_rows(store)
     columns = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
     order_lines: dict[int, list[ProductLineRow]] = {}
-    for wc_id, *values in LineItem.objects.filter(source=source).values_list("order__wc_id", *columns):
+    for wc_id, *values in LineItem.objects.filter(store=store).values_list("order__wc_id", *columns):
         order_lines.setdefault(wc_id, []).append(ProductLineRow(*values))
     refund_lines: dict[int, list[ProductLineRow]] = {}
-    for wc_id, *values in RefundLine.objects.filter(source=source).values_list("refund__wc_id", *columns):
+    for wc_id, *values in RefundLine.objects.filter(store=store).values_list("refund__wc_id", *columns):
         refund_lines.setdefault(wc_id, []).append(ProductLineRow(*values))
     totals = product_range_totals(orders, order_lines, refunds, refund_lines, report, first, last, by_variation)
     return {
@@ -149,10 +149,10 @@ def raw_board(source: Source, report: ReportSettings, first: date, last: date, b
     }
 
 
-def cells(source: Source) -> list[tuple]:
+def cells(store: Store) -> list[tuple]:
     keys = ("basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id")
     values = ("net_sales_minor", "gross_sales_minor", "units", "refunds_minor", "refunded_units", "orders")
-    rows = ProductDailyRollup.objects.filter(source=source).values_list(*keys, *values, "product_orders")
+    rows = ProductDailyRollup.objects.filter(store=store).values_list(*keys, *values, "product_orders")
     return sorted(row for row in rows if any(row[len(keys) :]))  # emptied cells aside
 
 
@@ -169,21 +169,21 @@ def test_product_rollups_equal_raw_rows_after_random_writes(
 ) -> None:
     with transaction.atomic():
         workspace = Workspace.objects.create(name="Prop")
-        source = Source.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
-        run(source, ops)
+        store = Store.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
+        run(store, ops)
         report = ReportSettings(tz=store_timezone("America/New_York"), date_basis=basis, excluded_statuses=excluded)
         last = first + timedelta(days=length)
         for by_variation in (False, True):
-            rolled = board(product_leaderboard(source, report, first, last, by_variation))
-            assert rolled == raw_board(source, report, first, last, by_variation)
-            assert rolled == board(product_leaderboard_raw(source, report, first, last, by_variation))
+            rolled = board(product_leaderboard(store, report, first, last, by_variation))
+            assert rolled == raw_board(store, report, first, last, by_variation)
+            assert rolled == board(product_leaderboard_raw(store, report, first, last, by_variation))
         # Variations listed under a product add up to it (orders aside: one order may hold two variations).
-        for product in product_leaderboard(source, report, first, last):
+        for product in product_leaderboard(store, report, first, last):
             if product.variations:
                 summed = [sum(v.figures()[i] for v in product.variations) for i in range(6)]
                 assert summed[:4] + summed[5:] == [*product.figures()[:4], product.figures()[5]]
         # The incremental cells are exactly the cells a rebuild from raw rows makes.
-        incremental = cells(source)
-        rebuild(source)
-        assert incremental == cells(source)
+        incremental = cells(store)
+        rebuild(store)
+        assert incremental == cells(store)
         transaction.set_rollback(True)

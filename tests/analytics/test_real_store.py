@@ -17,7 +17,7 @@ from storelens.analytics.definitions import range_totals
 from storelens.analytics.money import decimal_string
 from storelens.analytics.rows import raw_rows
 from storelens.analytics.settings import report_settings
-from tests.analytics.realstore import DATASET, load_through_upserts, make_source, read
+from tests.analytics.realstore import DATASET, load_through_upserts, make_store, read
 
 pytestmark = [
     pytest.mark.django_db,
@@ -34,22 +34,22 @@ def as_strings(t: queries.Totals) -> dict[str, str]:
 
 
 def test_real_store_day_by_day_and_total_equal_woocommerce_analytics() -> None:
-    source = make_source(Workspace.objects.create(name="Lab"))
-    load_through_upserts(source)
-    orders, refunds = raw_rows(source)
+    store = make_store(Workspace.objects.create(name="Lab"))
+    load_through_upserts(store)
+    orders, refunds = raw_rows(store)
     for basis in ("paid", "created"):
-        check_basis(source, basis, orders, refunds)
+        check_basis(store, basis, orders, refunds)
 
 
-def check_basis(source: object, basis: str, orders: list, refunds: list) -> None:
+def check_basis(store: object, basis: str, orders: list, refunds: list) -> None:
     expected = read("expected-metrics.json")["bases"][basis]
-    settings = report_settings(source, date_basis=basis)
+    settings = report_settings(store, date_basis=basis)
     first, last = date.fromisoformat(expected["from"]), date.fromisoformat(expected["to"])
 
-    from_rollups = {d.isoformat(): as_strings(t) for d, t in queries.daily(source, settings, first, last).items()}
+    from_rollups = {d.isoformat(): as_strings(t) for d, t in queries.daily(store, settings, first, last).items()}
     from_rollups = {d: v for d, v in from_rollups.items() if v != {"orders": "0", "net_sales": "0", "refunds": "0"}}
     assert from_rollups == expected["days"]
-    assert as_strings(queries.totals(source, settings, first, last)) == expected["total"]
+    assert as_strings(queries.totals(store, settings, first, last)) == expected["total"]
 
     # The same numbers from the raw rows through the pure definitions (what drill-down and exports use).
     assert as_strings(range_totals(orders, refunds, settings, first, last)) == expected["total"]
@@ -57,7 +57,7 @@ def check_basis(source: object, basis: str, orders: list, refunds: list) -> None
 
     # And `storelens report` prints the same totals.
     out, err = StringIO(), StringIO()
-    args = ["--source", str(source.pk), "--from", expected["from"], "--to", expected["to"], "--date-basis", basis]
+    args = ["--source", str(store.pk), "--from", expected["from"], "--to", expected["to"], "--date-basis", basis]
     call_command("report", *args, "--json", stdout=out, stderr=err)
     printed = json.loads(out.getvalue())
     assert {k: printed[k] for k in ("orders", "net_sales", "refunds")} == {

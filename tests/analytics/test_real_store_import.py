@@ -15,7 +15,7 @@ from fakestore.config import FakeStoreConfig
 from storelens.accounts.models import Workspace
 from storelens.analytics import queries
 from storelens.analytics.settings import report_settings
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.sync import api
 from tests.analytics.realstore import DATASET, read
 from tests.analytics.test_real_store import as_strings
@@ -32,14 +32,14 @@ HOME = "https://lab.test"
 def dataset_store() -> Any:
     app = create_app(FakeStoreConfig(dataset_dir=str(DATASET), home_url=HOME))
     key = app.store.accounts.create_key(1, "Storelens", "read_write")
-    api.transport_factory = lambda source: httpx.ASGITransport(app=app)
+    api.transport_factory = lambda store: httpx.ASGITransport(app=app)
     yield key
     api.transport_factory = None
 
 
 def test_imported_real_store_equals_woocommerce_analytics_on_both_bases(dataset_store: Any) -> None:
     index = read("index.json")
-    source = Source(
+    store = Store(
         workspace=Workspace.objects.create(name="Lab"),
         entered_url=HOME,
         home_url=HOME,
@@ -47,17 +47,17 @@ def test_imported_real_store_equals_woocommerce_analytics_on_both_bases(dataset_
         timezone_string=index["timezone_string"],
         gmt_offset=Decimal(str(index["gmt_offset"])),
     )
-    source.set_keys(dataset_store.consumer_key, dataset_store.consumer_secret)
-    source.key_permissions = dataset_store.permissions
-    source.save()
-    result = api.run_sync(source.pk, exact=True, client_options=FAST_RETRIES)
+    store.set_keys(dataset_store.consumer_key, dataset_store.consumer_secret)
+    store.key_permissions = dataset_store.permissions
+    store.save()
+    result = api.run_sync(store.pk, exact=True, client_options=FAST_RETRIES)
     assert result.ran, result
-    source.refresh_from_db()
+    store.refresh_from_db()
     for basis in ("paid", "created"):
         expected = read("expected-metrics.json")["bases"][basis]
-        settings = report_settings(source, date_basis=basis)
+        settings = report_settings(store, date_basis=basis)
         first, last = date.fromisoformat(expected["from"]), date.fromisoformat(expected["to"])
-        days = {d.isoformat(): as_strings(t) for d, t in queries.daily(source, settings, first, last).items()}
+        days = {d.isoformat(): as_strings(t) for d, t in queries.daily(store, settings, first, last).items()}
         days = {d: v for d, v in days.items() if v != {"orders": "0", "net_sales": "0", "refunds": "0"}}
         assert days == expected["days"], basis
-        assert as_strings(queries.totals(source, settings, first, last)) == expected["total"], basis
+        assert as_strings(queries.totals(store, settings, first, last)) == expected["total"], basis

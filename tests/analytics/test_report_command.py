@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from storelens.accounts.models import Workspace
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.shops import make_shops
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +42,12 @@ def report(*args: str) -> tuple[dict, str]:
 
 
 @pytest.fixture
-def stores() -> tuple[Source, Source]:
+def stores() -> tuple[Store, Store]:
     """The hand-checked shops of tests/analytics/shops.py (figures explained there and in the assertions below)."""
     return make_shops(Workspace.objects.create(name="Shops"))
 
 
-def test_report_prints_every_key_with_the_currencys_decimals(stores: tuple[Source, Source]) -> None:
+def test_report_prints_every_key_with_the_currencys_decimals(stores: tuple[Store, Store]) -> None:
     ny, _ = stores
     data, err = report("--source", str(ny.pk), "--from", "2025-03-01", "--to", "2025-03-31")
     assert set(data) == KEYS
@@ -72,7 +72,7 @@ def test_report_prints_every_key_with_the_currencys_decimals(stores: tuple[Sourc
     assert err == ""
 
 
-def test_overrides_replace_the_stores_settings_for_this_report_only(stores: tuple[Source, Source]) -> None:
+def test_overrides_replace_the_stores_settings_for_this_report_only(stores: tuple[Store, Store]) -> None:
     ny, _ = stores
     created, _ = report("--source", str(ny.pk), "--from", "2025-03-01", "--to", "2025-03-31", "--date-basis", "created")
     assert (created["orders"], created["net_sales"], created["new_customers"]) == (4, "165.00", 2)
@@ -84,7 +84,7 @@ def test_overrides_replace_the_stores_settings_for_this_report_only(stores: tupl
     assert ny.date_basis == "paid" and ny.excluded_statuses == ["pending", "failed", "cancelled"]
 
 
-def test_all_stores_in_one_currency_at_ecb_rates(stores: tuple[Source, Source]) -> None:
+def test_all_stores_in_one_currency_at_ecb_rates(stores: tuple[Store, Store]) -> None:
     with pytest.raises(CommandError, match="pass --currency"):
         report("--all", "--from", "2025-03-01", "--to", "2025-03-31")
     data, _ = report("--all", "--from", "2025-03-01", "--to", "2025-03-31", "--currency", "USD")
@@ -94,7 +94,7 @@ def test_all_stores_in_one_currency_at_ecb_rates(stores: tuple[Source, Source]) 
     assert Decimal(data["aov"]) == Decimal("62.14")  # 248.57 / 4 = 62.1425
 
 
-def test_errors_say_what_to_do(stores: tuple[Source, Source]) -> None:
+def test_errors_say_what_to_do(stores: tuple[Store, Store]) -> None:
     with pytest.raises(CommandError, match="sources list"):
         report("--source", "999", "--from", "2025-03-01", "--to", "2025-03-31")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):

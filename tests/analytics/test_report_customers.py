@@ -16,7 +16,7 @@ from storelens.analytics.customer_models import CustomerSnapshot
 from storelens.analytics.report import build
 from storelens.analytics.settings import report_settings
 from storelens.commerce.upsert import upsert_orders
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,11 @@ def order(wc_id: int, email: str, days_ago: int, status: str = "completed", paid
 
 
 @pytest.fixture
-def stores() -> tuple[Source, Source]:
+def stores() -> tuple[Store, Store]:
     """Store A (UTC) and store B (New York), snapshots fresh. a@ shops in both: a customer is per store."""
     workspace = Workspace.objects.create(name="Report customers")
-    a = Source.objects.create(workspace=workspace, currency="USD", timezone_string="UTC")
-    b = Source.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
+    a = Store.objects.create(workspace=workspace, currency="USD", timezone_string="UTC")
+    b = Store.objects.create(workspace=workspace, currency="USD", timezone_string="America/New_York")
     upsert_orders(
         a,
         [
@@ -55,19 +55,19 @@ def stores() -> tuple[Source, Source]:
         ],
     )
     upsert_orders(b, [order(21, "a@x.org", 4, hour=15), order(22, "g@x.org", 200, hour=15), order(23, "g@x.org", 6)])
-    for source in (a, b):
-        customer_snapshot.refresh(source)
+    for store in (a, b):
+        customer_snapshot.refresh(store)
     return a, b
 
 
-def raw(sources: list[Source], first: date, last: date, basis: str | None = None, excluded: Any = None) -> tuple:
+def raw(stores: list[Store], first: date, last: date, basis: str | None = None, excluded: Any = None) -> tuple:
     """The orders-table query, per store with the report's settings, summed."""
-    pairs = [report.customers(s, report_settings(s, basis, excluded), first, last) for s in sources]
+    pairs = [report.customers(s, report_settings(s, basis, excluded), first, last) for s in stores]
     return sum(n for n, _ in pairs), sum(r for _, r in pairs)
 
 
-def reported(sources: list[Source], first: date, last: date, basis: str | None = None, excluded: Any = None) -> tuple:
-    r = build(sources, first, last, date_basis=basis, excluded_statuses=excluded, with_customers=True)
+def reported(stores: list[Store], first: date, last: date, basis: str | None = None, excluded: Any = None) -> tuple:
+    r = build(stores, first, last, date_basis=basis, excluded_statuses=excluded, with_customers=True)
     return r.new_customers, r.returning_customers
 
 
@@ -82,7 +82,7 @@ LAST_30 = (TODAY - timedelta(days=29), TODAY)
 
 
 def test_a_range_ending_today_is_read_from_the_standings_and_equals_the_orders_query(
-    stores: tuple[Source, Source], monkeypatch: pytest.MonkeyPatch
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, _ = stores
     for first, last in (LAST_30, (TODAY - timedelta(days=364), TODAY), (TODAY, TODAY)):
@@ -94,7 +94,7 @@ def test_a_range_ending_today_is_read_from_the_standings_and_equals_the_orders_q
     assert reported([a], *LAST_30) == (4, 1)
 
 
-def test_a_past_range_falls_back_to_the_orders_and_stays_exact(stores: tuple[Source, Source]) -> None:
+def test_a_past_range_falls_back_to_the_orders_and_stays_exact(stores: tuple[Store, Store]) -> None:
     a, _ = stores
     first, last = TODAY - timedelta(days=45), TODAY - timedelta(days=15)
     assert reported([a], first, last) == raw([a], first, last) == (2, 0)  # a's and d's first orders
@@ -102,17 +102,17 @@ def test_a_past_range_falls_back_to_the_orders_and_stays_exact(stores: tuple[Sou
     assert reported([a], first, last) == raw([a], first, last) == (0, 2)  # a (T-5) and d (T-10) return
 
 
-def test_a_stale_snapshot_is_not_trusted_until_the_pass_end_refreshes_it(stores: tuple[Source, Source]) -> None:
+def test_a_stale_snapshot_is_not_trusted_until_the_pass_end_refreshes_it(stores: tuple[Store, Store]) -> None:
     a, _ = stores
     upsert_orders(a, [order(11, "c@x.org", 1)])  # c comes back; the standings still say c's last order is T-100
-    assert CustomerSnapshot.objects.get(source=a).stale
+    assert CustomerSnapshot.objects.get(store=a).stale
     assert reported([a], *LAST_30) == raw([a], *LAST_30) == (4, 2)
     customer_snapshot.refresh_if_stale(a)
     assert reported([a], *LAST_30) == (4, 2)
 
 
 def test_overrides_count_from_the_orders_with_the_overridden_settings(
-    stores: tuple[Source, Source], monkeypatch: pytest.MonkeyPatch
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, _ = stores
     # Created basis, only failed excluded: e's pending order and f's cancelled one count, so both return.
@@ -124,7 +124,7 @@ def test_overrides_count_from_the_orders_with_the_overridden_settings(
 
 
 def test_two_stores_add_up_with_a_customer_counted_in_each_store(
-    stores: tuple[Source, Source], monkeypatch: pytest.MonkeyPatch
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     both = list(stores)
     expected = raw(both, *LAST_30)

@@ -20,7 +20,7 @@ from storelens.analytics.reporting import (
     reporting_currency,
     set_reporting_currency,
 )
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from tests.analytics.shops import make_shops
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +33,16 @@ def workspace(alice: Any) -> Workspace:
 
 
 @pytest.fixture
-def shops(workspace: Workspace) -> tuple[Source, Source]:
+def shops(workspace: Workspace) -> tuple[Store, Store]:
     return make_shops(workspace)
 
 
-def gbp_net_sales(shops: tuple[Source, Source]) -> str:
+def gbp_net_sales(shops: tuple[Store, Store]) -> str:
     """The combined March net sales converted into GBP, as an explicit --currency GBP computes them."""
     return build(list(shops), *MARCH, currency="GBP", with_customers=False).as_json()["net_sales"]
 
 
-def test_without_a_setting_the_old_rule_stands(workspace: Workspace, shops: tuple[Source, Source]) -> None:
+def test_without_a_setting_the_old_rule_stands(workspace: Workspace, shops: tuple[Store, Store]) -> None:
     ny, berlin = shops
     assert combined_currency(workspace, [ny, berlin]) == "USD"  # stores in two currencies: the first store's
     assert combined_currency(workspace, [berlin]) is None  # one currency: unconverted
@@ -50,7 +50,7 @@ def test_without_a_setting_the_old_rule_stands(workspace: Workspace, shops: tupl
 
 
 def test_the_setting_wins_over_the_first_store_but_not_over_an_explicit_currency(
-    workspace: Workspace, shops: tuple[Source, Source]
+    workspace: Workspace, shops: tuple[Store, Store]
 ) -> None:
     ny, berlin = shops
     set_reporting_currency(workspace, "gbp")
@@ -88,7 +88,7 @@ def test_a_member_who_is_not_an_owner_cannot_change_it(workspace: Workspace, mak
 
 
 def test_combined_pages_use_it_and_a_single_store_keeps_its_own(
-    workspace: Workspace, shops: tuple[Source, Source], alice: Any, client_for: Any
+    workspace: Workspace, shops: tuple[Store, Store], alice: Any, client_for: Any
 ) -> None:
     ny, _ = shops
     set_reporting_currency(workspace, "GBP")
@@ -100,7 +100,7 @@ def test_combined_pages_use_it_and_a_single_store_keeps_its_own(
 
 
 def test_the_api_uses_it_for_every_store_added_up(
-    workspace: Workspace, shops: tuple[Source, Source], alice: Any, api_client_for: Any
+    workspace: Workspace, shops: tuple[Store, Store], alice: Any, api_client_for: Any
 ) -> None:
     ny, _ = shops
     set_reporting_currency(workspace, "GBP")
@@ -111,7 +111,7 @@ def test_the_api_uses_it_for_every_store_added_up(
     assert (one["currency"], one["net_sales"]) == ("USD", "140.00")
 
 
-def test_report_all_defaults_to_it(workspace: Workspace, shops: tuple[Source, Source]) -> None:
+def test_report_all_defaults_to_it(workspace: Workspace, shops: tuple[Store, Store]) -> None:
     set_reporting_currency(workspace, "GBP")
     out = StringIO()
     call_command("report", "--all", "--from", "2025-03-01", "--to", "2025-03-31", "--json", stdout=out)

@@ -42,7 +42,7 @@ from storelens.commerce.upsert import (
     upsert_orders,
     upsert_refunds,
 )
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -100,7 +100,7 @@ register_op = st.tuples(st.just("register"), st.sampled_from([41, 42]), st.integ
 ops_strategy = st.lists(st.one_of(orders_op, refund_op, delete_op, register_op), min_size=1, max_size=14)
 
 
-def run(source: Source, ops: list[tuple]) -> None:
+def run(store: Store, ops: list[tuple]) -> None:
     refunds_of: dict[int, set[int]] = {}
     for op in ops:
         kind = op[0]
@@ -123,7 +123,7 @@ def run(source: Source, ops: list[tuple]) -> None:
                 "customer_id": registered if registered and oid % 2 else 0,
                 "refunds": [{"id": r} for r in sorted(refunds_of.get(oid, ()))] if list_refunds else [],
             }
-            upsert_orders(source, [payload])
+            upsert_orders(store, [payload])
         elif kind == "refund":
             _, rid, parent, when, amount, tax, ship = op
             payload = {
@@ -135,21 +135,21 @@ def run(source: Source, ops: list[tuple]) -> None:
                 "shipping_lines": [{"id": rid * 10 + 1, "total": money(-ship), "total_tax": "0.00"}],
                 "fee_lines": [],
             }
-            upsert_refunds(source, [payload])
+            upsert_refunds(store, [payload])
             for ids in refunds_of.values():
                 ids.discard(rid)
             refunds_of.setdefault(parent, set()).add(rid)
         elif kind == "register":
-            upsert_customers(source, [{"id": op[1], "email": f"c{op[2]}@example.com", "role": "customer"}])
+            upsert_customers(store, [{"id": op[1], "email": f"c{op[2]}@example.com", "role": "customer"}])
         elif kind == "delete_order":
-            mark_orders_deleted(source, [op[1]])
+            mark_orders_deleted(store, [op[1]])
         else:
-            mark_refunds_deleted(source, [op[1]])
+            mark_refunds_deleted(store, [op[1]])
 
 
-def cell_map(source: Source) -> dict[tuple, Totals]:
+def cell_map(store: Store) -> dict[tuple, Totals]:
     out = {}
-    for row in DailyRollup.objects.filter(source=source):
+    for row in DailyRollup.objects.filter(store=store):
         t = row.totals()
         if not t.is_zero():
             out[(row.basis, row.day, row.currency, row.status)] = t
@@ -165,10 +165,10 @@ def page_figures(s: CustomerSummary) -> tuple:
     return (s.customers, s.ltv_avg_minor, s.ltv_median_minor, s.top20_share, s.segments, top)
 
 
-def customer_rollup_map(source: Source) -> dict[tuple, tuple]:
+def customer_rollup_map(store: Store) -> dict[tuple, tuple]:
     return {
         (r.customer_id, r.basis, r.status, r.currency): (r.orders, r.net_minor, r.first_at, r.last_at)
-        for r in CustomerRollup.objects.filter(source=source)
+        for r in CustomerRollup.objects.filter(store=store)
     }
 
 
@@ -186,33 +186,33 @@ def test_rollups_equal_raw_rows_after_random_writes(
 ) -> None:
     with transaction.atomic():
         workspace = Workspace.objects.create(name="Prop")
-        source = Source.objects.create(
+        store = Store.objects.create(
             workspace=workspace,
             currency="USD",
             timezone_string="America/New_York",
             date_basis=basis.value,
             excluded_statuses=sorted(excluded),
         )
-        run(source, ops)
+        run(store, ops)
         report = ReportSettings(tz=store_timezone("America/New_York"), date_basis=basis, excluded_statuses=excluded)
         last = first + timedelta(days=length)
-        orders, refunds = raw_rows(source)
+        orders, refunds = raw_rows(store)
 
-        assert queries.totals(source, report, first, last, currency) == range_totals(
+        assert queries.totals(store, report, first, last, currency) == range_totals(
             orders, refunds, report, first, last, currency
         )
-        per_day = queries.daily(source, report, FIRST_DAY, LAST_DAY + timedelta(days=3), currency)
+        per_day = queries.daily(store, report, FIRST_DAY, LAST_DAY + timedelta(days=3), currency)
         for day in (FIRST_DAY + timedelta(days=i) for i in range(15)):
             assert per_day.get(day, Totals()) == range_totals(orders, refunds, report, day, day, currency)
 
         # Customers from the grouped SQL equal the definitions over raw rows.
-        assert customers(source, report, first, last) == (
+        assert customers(store, report, first, last) == (
             new_customers(orders, refunds, report, first, last),
             returning_customers(orders, refunds, report, first, last),
         )
 
         # Customers' lifetime figures from the customer rollups equal those from raw orders and refunds.
-        assert customer_map(customer_values(source, report)) == customer_map(customer_values_raw(source, report))
+        assert customer_map(customer_values(store, report)) == customer_map(customer_values_raw(store, report))
 
         # The Customers page from its snapshot (refreshed as at the end of a sync pass) equals the raw computation,
         # and the range's new and returning customers equal the definitions (from the orders while the snapshot is
@@ -221,18 +221,18 @@ def test_rollups_equal_raw_rows_after_random_writes(
             new_customers(orders, refunds, report, first, last),
             returning_customers(orders, refunds, report, first, last),
         )
-        assert customer_page.new_and_returning([source], first, last) == expected
-        customer_snapshot.refresh(source)
-        assert customer_page.new_and_returning([source], first, last) == expected
-        assert page_figures(customer_page.overview([source])) == page_figures(
-            customer_summary(rfm(customer_values_raw(source, report)))
+        assert customer_page.new_and_returning([store], first, last) == expected
+        customer_snapshot.refresh(store)
+        assert customer_page.new_and_returning([store], first, last) == expected
+        assert page_figures(customer_page.overview([store])) == page_figures(
+            customer_summary(rfm(customer_values_raw(store, report)))
         )
 
         # And the incremental cells are exactly the cells a rebuild from raw rows makes.
-        incremental, incremental_customers = cell_map(source), customer_rollup_map(source)
-        rebuild(source)
-        assert incremental == cell_map(source)
-        assert incremental_customers == customer_rollup_map(source)
+        incremental, incremental_customers = cell_map(store), customer_rollup_map(store)
+        rebuild(store)
+        assert incremental == cell_map(store)
+        assert incremental_customers == customer_rollup_map(store)
         transaction.set_rollback(True)
 
 

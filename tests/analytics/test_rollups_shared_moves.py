@@ -27,15 +27,15 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 
 @pytest.mark.django_db
 def test_a_page_is_computed_once_for_the_daily_and_the_country_cells(computed: list[tuple[Any, ...]]) -> None:
-    source = SimpleNamespace(pk=1, timezone_string="UTC", gmt_offset=0)
-    rollups.on_changes(source, [], [])
+    store = SimpleNamespace(pk=1, timezone_string="UTC", gmt_offset=0)
+    rollups.on_changes(store, [], [])
     assert len(computed) == 1
 
 
 def test_asking_again_recomputes_so_a_replay_after_a_change_of_the_rows_is_never_stale(
     computed: list[tuple[Any, ...]],
 ) -> None:
-    source, orders, refunds = SimpleNamespace(pk=1), [], []
-    rollups.deltas_for(source, UTC, orders, refunds)
-    rollups.deltas_for(source, UTC, orders, refunds, CountryDeltas())
+    store, orders, refunds = SimpleNamespace(pk=1), [], []
+    rollups.deltas_for(store, UTC, orders, refunds)
+    rollups.deltas_for(store, UTC, orders, refunds, CountryDeltas())
     assert len(computed) == 2

@@ -11,7 +11,7 @@ from storelens.accounts.models import Workspace
 from storelens.analytics.explore import monthly_minor, subscription_figures
 from storelens.analytics.settings import report_settings
 from storelens.commerce.models import Subscription
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,11 @@ def at(day: str) -> datetime:
 
 
 def test_mrr_arr_new_churned_and_churn_rate() -> None:
-    source = Source.objects.create(workspace=Workspace.objects.create(name="Subs"), currency="USD")
+    store = Store.objects.create(workspace=Workspace.objects.create(name="Subs"), currency="USD")
 
     def sub(wc_id: int, status: str, period: str, interval: int, total: int, start: str, **dates: str) -> None:
         Subscription.objects.create(
-            source=source, wc_id=wc_id, status=status, billing_period=period, billing_interval=interval,
+            store=store, wc_id=wc_id, status=status, billing_period=period, billing_interval=interval,
             total_minor=total, currency="USD", start_at=at(start), **{k: at(v) for k, v in dates.items()},
         )  # fmt: skip
 
@@ -35,7 +35,7 @@ def test_mrr_arr_new_churned_and_churn_rate() -> None:
     sub(4, "cancelled", "month", 1, 5000, "2025-01-01", cancelled_at="2025-03-20")  # churned in March
     sub(5, "expired", "month", 1, 5000, "2024-01-01", end_at="2025-01-31")  # ended before March: not active at start
 
-    fig = subscription_figures(source, report_settings(source), date(2025, 3, 1), date(2025, 3, 31))
+    fig = subscription_figures(store, report_settings(store), date(2025, 3, 1), date(2025, 3, 31))
     assert monthly_minor(1000, "week", 2).quantize(Decimal("0.01")) == Decimal("2166.67")
     assert (fig.active, fig.mrr_minor, fig.arr_minor) == (3, 6167, 74004)  # 3000 + 1000 + 2166.67 → 61.67
     assert (fig.new, fig.churned, fig.active_at_start) == (1, 1, 3)  # 1, 2 and 4 were active on 1 March

@@ -11,17 +11,17 @@ from tests.scoping import ScopedRoute
 
 def an_order(workspace: Any) -> dict[str, int]:
     ny, _ = make_shops(workspace)
-    return {"order_id": Order.objects.get(source=ny, wc_id=1).pk}
+    return {"order_id": Order.objects.get(store=ny, wc_id=1).pk}
 
 
 def a_store(workspace: Any) -> dict[str, int]:
     ny, _ = make_shops(workspace)
-    return {"source_id": ny.pk}
+    return {"store_id": ny.pk}
 
 
 def a_customer(workspace: Any) -> dict[str, int]:
     ny, _ = make_shops(workspace)
-    return {"customer_id": Customer.objects.get(source=ny, email="ann@x.org").pk}
+    return {"customer_id": Customer.objects.get(store=ny, email="ann@x.org").pk}
 
 
 SCOPED = {

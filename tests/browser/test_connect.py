@@ -194,7 +194,7 @@ def wait_for_phase(page: Any, phase: str) -> None:
 
 def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, shot: Any) -> None:
     page = browser_page
-    source_url = sign_in_and_add_store(stack, page, "approve@example.com")
+    store_page = sign_in_and_add_store(stack, page, "approve@example.com")
     shot("01-store-added")
 
     page.get_by_role("button", name="Connect Store").click()
@@ -204,7 +204,7 @@ def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, s
     shot("02-store-approval-screen")
 
     page.click(".wc-auth-approve")
-    page.wait_for_url(source_url + "?success=1*")
+    page.wait_for_url(store_page + "?success=1*")
     wait_for_phase(page, "connected")  # turned by htmx polling, no reload
     assert page.locator("#source-card h2").inner_text() == "Connected"
     shot("03-connected")
@@ -217,17 +217,17 @@ def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, s
     keys = stack.store_admin("GET", "keys")
     assert [k["description"].split(" - ")[0] for k in keys] == ["Storelens"]
 
-    page.goto(source_url)
+    page.goto(store_page)
     page.locator("summary", has_text="Reconnect Store").click()
     page.locator("#source-card").get_by_role("button", name="Reconnect Store").click()
     page.wait_for_selector(".wc-auth-approve")  # already signed in to the store: straight to the grant page
     page.click(".wc-auth-approve")
-    page.wait_for_url(source_url + "?success=1*")
+    page.wait_for_url(store_page + "?success=1*")
     wait_for_phase(page, "connected")
     assert page.get_by_text("New keys are in use").is_visible()
     assert page.get_by_text("Storelens - API (date)").first.is_visible()
     shot("04-reconnected")
-    assert page.url.startswith(source_url)  # the same source: history, cursors and settings stay
+    assert page.url.startswith(store_page)  # the same source: history, cursors and settings stay
     assert len(stack.store_admin("GET", "keys")) == 2  # WooCommerce never reuses a key
 
     page.get_by_role("link", name="Remove…").click()
@@ -245,11 +245,11 @@ def test_connect_approve_reconnect_and_remove(stack: Stack, browser_page: Any, s
 
 def test_deny_on_the_store_says_so_with_try_again(stack: Stack, browser_page: Any, shot: Any) -> None:
     page = browser_page
-    source_url = sign_in_and_add_store(stack, page, "deny@example.com")
+    store_page = sign_in_and_add_store(stack, page, "deny@example.com")
     page.get_by_role("button", name="Connect Store").click()
     log_in_on_store(page)
     page.click(".wc-auth-deny")
-    page.wait_for_url(source_url + "?success=0*")
+    page.wait_for_url(store_page + "?success=0*")
     assert page.get_by_role("heading", name="You chose Deny on your store").is_visible()
     assert page.get_by_role("button", name="Try again").is_visible()
     shot("07-denied")
@@ -259,21 +259,21 @@ def test_an_expired_link_ends_in_the_store_error_and_storelens_explains(
     stack: Stack, browser_page: Any, shot: Any
 ) -> None:
     page = browser_page
-    source_url = sign_in_and_add_store(stack, page, "expired@example.com")
+    store_page = sign_in_and_add_store(stack, page, "expired@example.com")
     page.get_by_role("button", name="Connect Store").click()
     log_in_on_store(page)
     expired = stack.cli(
         "shell",
         "-c",
         "from django.utils import timezone; from datetime import timedelta; "
-        "from storelens.sources.models import ConnectAttempt; "
+        "from storelens.stores.models import ConnectAttempt; "
         "ConnectAttempt.objects.update(expires_at=timezone.now() - timedelta(minutes=1))",
     )
     assert expired.returncode == 0, expired.stderr
     page.click(".wc-auth-approve")
     assert "unable to send the consumer data" in page.inner_text("body")  # WooCommerce's own wp_die page
     shot("08-store-error-after-expired-link")
-    page.goto(source_url)
+    page.goto(store_page)
     wait_for_phase(page, "no_keys")
     assert page.get_by_text("The connection link expired").is_visible()
     assert page.get_by_role("heading", name="Use keys you create on your store").is_visible()
@@ -282,14 +282,14 @@ def test_an_expired_link_ends_in_the_store_error_and_storelens_explains(
 
 def test_manual_keys_connect_without_the_approval_screen(stack: Stack, browser_page: Any, shot: Any) -> None:
     page = browser_page
-    source_url = sign_in_and_add_store(stack, page, "manual@example.com")
+    store_page = sign_in_and_add_store(stack, page, "manual@example.com")
     key = stack.store_admin("POST", "keys", json={"user_id": 1, "app_name": "Pasted by hand", "permissions": "read"})
     page.get_by_role("heading", name="Use keys you create on your store").click()
     page.get_by_label("Consumer key").fill(key["consumer_key"])
     page.get_by_label("Consumer secret").fill(key["consumer_secret"])
     shot("10-manual-keys-form")
     page.get_by_role("button", name="Check and save keys").click()
-    page.wait_for_url(source_url)
+    page.wait_for_url(store_page)
     assert page.get_by_text("The keys work (read access)").is_visible()
     assert page.get_by_text("cannot register webhooks").first.is_visible()
     wait_for_phase(page, "connected")

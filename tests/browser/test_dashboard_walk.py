@@ -32,11 +32,11 @@ WRITE_ORDER = """
 import django, os
 django.setup()
 from storelens.commerce.upsert import upsert_orders
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from django.utils import timezone
 now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S")
-source = Source.objects.order_by("pk").first()
-upsert_orders(source, [{"id": 990001, "number": "990001", "status": "processing", "currency": source.currency,
+store = Store.objects.order_by("pk").first()
+upsert_orders(store, [{"id": 990001, "number": "990001", "status": "processing", "currency": store.currency,
   "date_created_gmt": now, "date_paid_gmt": now, "total": "77.00", "total_tax": "0.00", "shipping_total": "0.00",
   "line_items": [{"id": 1, "product_id": 1, "quantity": 1, "subtotal": "77.00", "total": "77.00"}],
   "billing": {"email": "live@example.com"}}])

@@ -14,9 +14,9 @@ def capture_body(name: str) -> Any:
 
 
 @pytest.fixture
-def source(db: None) -> Any:
+def store(db: None) -> Any:
     from storelens.accounts.models import Workspace
-    from storelens.sources.models import Source
+    from storelens.stores.models import Store
 
     workspace = Workspace.objects.create(name="Shop")
-    return Source.objects.create(workspace=workspace, home_url="https://shop.example", currency="USD")
+    return Store.objects.create(workspace=workspace, home_url="https://shop.example", currency="USD")

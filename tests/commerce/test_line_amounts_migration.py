@@ -27,7 +27,7 @@ def test_existing_lines_and_rollups_are_converted() -> None:
     apps = _migrate("0002_refund_items_quantity")
     try:
         workspace = apps.get_model("accounts", "Workspace").objects.create(name="Old")
-        source = apps.get_model("sources", "Source").objects.create(
+        store = apps.get_model("stores", "Store").objects.create(
             workspace=workspace, home_url="https://old.example", currency="EUR", timezone_string="Europe/Amsterdam"
         )
         order_model = apps.get_model("commerce", "Order")
@@ -40,33 +40,31 @@ def test_existing_lines_and_rollups_are_converted() -> None:
             "total_tax": "5.2066",
         }
         eur = order_model.objects.create(
-            source=source, wc_id=1, status="completed", currency="EUR", created_at=paid, paid_at=paid,
+            store=store, wc_id=1, status="completed", currency="EUR", created_at=paid, paid_at=paid,
             total_minor=3000, total_tax_minor=521, discount_total_minor=0, subtotal_minor=2479,
             raw={"line_items": [raw_line]},
         )  # fmt: skip
         yen = order_model.objects.create(
-            source=source, wc_id=2, status="processing", currency="JPY", created_at=paid, total_minor=1650,
+            store=store, wc_id=2, status="processing", currency="JPY", created_at=paid, total_minor=1650,
             total_tax_minor=150, discount_total_minor=100, subtotal_minor=1600, raw={},
         )  # fmt: skip
         line = apps.get_model("commerce", "LineItem").objects
-        line.create(source=source, order=eur, wc_item_id=11, subtotal_minor=2479, subtotal_tax_minor=521,
+        line.create(store=store, order=eur, wc_item_id=11, subtotal_minor=2479, subtotal_tax_minor=521,
                     total_minor=2479, total_tax_minor=521)  # fmt: skip
-        line.create(source=source, order=yen, wc_item_id=21, subtotal_minor=1600, total_minor=1500, total_tax_minor=150)
+        line.create(store=store, order=yen, wc_item_id=21, subtotal_minor=1600, total_minor=1500, total_tax_minor=150)
         refund = apps.get_model("commerce", "Refund").objects.create(
-            source=source, wc_id=3, parent_wc_id=1, order=eur, currency="EUR", amount_minor=3000,
+            store=store, wc_id=3, parent_wc_id=1, order=eur, currency="EUR", amount_minor=3000,
             raw={"line_items": [{"id": 31, "subtotal": "-24.7934", "total": "-24.7934", "total_tax": "-5.2066"}]},
         )  # fmt: skip
         apps.get_model("commerce", "RefundLine").objects.create(
-            source=source, refund=refund, wc_item_id=31, subtotal_minor=-2479, total_minor=-2479, total_tax_minor=-521
+            store=store, refund=refund, wc_item_id=31, subtotal_minor=-2479, total_minor=-2479, total_tax_minor=-521
         )
         rollup = apps.get_model("analytics", "DailyRollup").objects
         day = date(2025, 3, 1)
         for basis in ("created", "paid"):  # the JPY order is unpaid: it has a created-basis cell only
-            rollup.create(
-                source=source, basis=basis, day=day, currency="EUR", status="completed", gross_sales_minor=2479
-            )
-        rollup.create(source=source, basis="created", day=day, currency="JPY", status="processing", gross_sales_minor=1)
-        rollup.create(source=source, basis="paid", day=date(2025, 3, 2), currency="EUR", status="completed")  # refund
+            rollup.create(store=store, basis=basis, day=day, currency="EUR", status="completed", gross_sales_minor=2479)
+        rollup.create(store=store, basis="created", day=day, currency="JPY", status="processing", gross_sales_minor=1)
+        rollup.create(store=store, basis="paid", day=date(2025, 3, 2), currency="EUR", status="completed")  # refund
 
         apps = _migrate("0003_line_amounts_e4")
         lines = apps.get_model("commerce", "LineItem").objects

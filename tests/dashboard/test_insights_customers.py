@@ -47,6 +47,6 @@ def test_the_customers_api_ranks_by_lifetime_net_and_filters_by_segment(
     segment = everyone["results"][1]["segment"]
     only = client.get(f"/api/v1/customers?source={ny.pk}&segment={segment}").json()
     assert only["count"] >= 1 and {c["segment"] for c in only["results"]} == {segment}
-    ann = Customer.objects.get(source=ny, email="ann@x.org")
+    ann = Customer.objects.get(store=ny, email="ann@x.org")
     one = client.get(f"/api/v1/customers/{ann.pk}").json()
     assert (one["lifetime_net"], one["rfm"]) == ("120.00", everyone["results"][0]["rfm"])

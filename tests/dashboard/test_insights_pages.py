@@ -74,9 +74,9 @@ def test_orders_list_searches_filters_and_exports(shops: Any, alice: Any, client
 def test_order_detail_shows_items_refunds_and_whether_it_counts(shops: Any, alice: Any, client_for: Any) -> None:
     ny, _ = shops
     client = client_for(alice)
-    html = client.get(f"/orders/{Order.objects.get(source=ny, wc_id=1).pk}/").content.decode()
+    html = client.get(f"/orders/{Order.objects.get(store=ny, wc_id=1).pk}/").content.decode()
     assert "Item 1" in html and "#50" in html and "$26.60" in html
-    on_hold = client.get(f"/orders/{Order.objects.get(source=ny, wc_id=3).pk}/").content.decode()
+    on_hold = client.get(f"/orders/{Order.objects.get(store=ny, wc_id=3).pk}/").content.decode()
     assert "not counted" in on_hold
 
 
@@ -85,7 +85,7 @@ def test_customers_page_and_profile(shops: Any, alice: Any, client_for: Any) -> 
     client = client_for(alice)
     html = client.get(f"/customers/?{MARCH}&source={ny.pk}").content.decode()
     assert "RFM segments" in html and "ann@x.org" in html
-    ann = Customer.objects.get(source=ny, email="ann@x.org")
+    ann = Customer.objects.get(store=ny, email="ann@x.org")
     profile = client.get(f"/customers/{ann.pk}/").content.decode()
     assert "$120.00" in profile  # lifetime net: 100 + 40 − 20
     rows = list(csv.DictReader(io.StringIO(client.get(f"/customers/?source={ny.pk}&format=csv").content.decode())))

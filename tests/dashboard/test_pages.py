@@ -19,20 +19,20 @@ def test_empty_dashboard_says_what_to_do_next(alice: Any, client_for: Any) -> No
     html = page.content.decode()
     assert page.status_code == 200
     assert "Connect your first store" in html
-    connect = optional_url("sources:add") or optional_url("sources:list")
+    connect = optional_url("stores:add") or optional_url("stores:list")
     if connect:
         assert f'href="{connect}"' in html
     else:
         assert "storelens sources add" in html
 
 
-def test_navigation_lists_dashboard_data_sources_and_settings(alice: Any, client_for: Any) -> None:
+def test_navigation_lists_dashboard_data_stores_and_settings(alice: Any, client_for: Any) -> None:
     html = client_for(alice).get("/settings/").content.decode()
     assert '<a href="/" >Dashboard</a>' not in html  # no stray attribute spacing
     assert 'href="/">Dashboard</a>' in html
     assert 'href="/settings/" class="active" aria-current="page">Settings</a>' in html
-    if optional_url("sources:list"):
-        assert f'href="{optional_url("sources:list")}">Data sources</a>' in html
+    if optional_url("stores:list"):
+        assert f'href="{optional_url("stores:list")}">Data sources</a>' in html
 
 
 def test_optional_url_is_empty_for_a_page_no_app_provides() -> None:

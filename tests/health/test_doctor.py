@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from storelens.health import catalogue, runner
-from storelens.sources import store_access
+from storelens.stores import store_access
 
 from .fakes import HOME, PUBLIC_URL, Fake, make_fake, storelens_public
 

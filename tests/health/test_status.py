@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from storelens.health import catalogue, runner
-from storelens.sources import store_access
-from storelens.sources.models import Source
+from storelens.stores import store_access
+from storelens.stores.models import Store
 from storelens.sync import api as sync_api
 from storelens.woocommerce.errors import StoreError
 from storelens.woocommerce.retry import RetryPolicy
@@ -49,53 +49,53 @@ def fake(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake]:
     fake = make_fake(orders=40)
     monkeypatch.setattr(store_access, "TRANSPORT", fake.transport)
     monkeypatch.setattr(runner, "CALLBACK_TRANSPORT", storelens_public())
-    monkeypatch.setattr(sync_api, "transport_factory", lambda source: httpx.ASGITransport(app=fake.app))
+    monkeypatch.setattr(sync_api, "transport_factory", lambda store: httpx.ASGITransport(app=fake.app))
     yield fake
 
 
-def connected_source(alice: Any, fake: Fake) -> Source:
-    source = Source(
+def connected_store(alice: Any, fake: Fake) -> Store:
+    store = Store(
         workspace=alice.workspaces().first(),
         entered_url=HOME,
         home_url=HOME,
         rest_root=HOME + "/wp-json/",
         name="Example Shop",
-        status=Source.Status.CONNECTED,
+        status=Store.Status.CONNECTED,
         keys_verified_at=timezone.now(),
         key_permissions="read_write",
     )
-    source.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
-    source.save()
-    return source
+    store.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
+    store.save()
+    return store
 
 
-def check(client: Client, source: Source) -> str:
-    page = f"/sources/{source.pk}/"
-    return text(post_form(client, page, f"/sources/{source.pk}/check/"))
+def check(client: Client, store: Store) -> str:
+    page = f"/sources/{store.pk}/"
+    return text(post_form(client, page, f"/sources/{store.pk}/check/"))
 
 
 @pytest.mark.parametrize(
     ("mode", "status", "code"),
     [
-        ("waf-cloudflare", Source.Status.BLOCKED, "waf_challenge"),
-        ("waf-siteground", Source.Status.BLOCKED, "waf_challenge"),
-        ("maintenance", Source.Status.UNREACHABLE, "maintenance"),
-        ("rest-disabled", Source.Status.MISCONFIGURED, "rest_disabled"),
-        ("no-woocommerce", Source.Status.MISCONFIGURED, "not_woocommerce"),
-        ("not-wordpress", Source.Status.MISCONFIGURED, "not_wordpress"),
+        ("waf-cloudflare", Store.Status.BLOCKED, "waf_challenge"),
+        ("waf-siteground", Store.Status.BLOCKED, "waf_challenge"),
+        ("maintenance", Store.Status.UNREACHABLE, "maintenance"),
+        ("rest-disabled", Store.Status.MISCONFIGURED, "rest_disabled"),
+        ("no-woocommerce", Store.Status.MISCONFIGURED, "not_woocommerce"),
+        ("not-wordpress", Store.Status.MISCONFIGURED, "not_wordpress"),
     ],
 )
 def test_check_connection_sets_the_status_of_each_failing_mode_with_its_help_link(
     mode: str, status: str, code: str, alice: Any, signed_in: Client, fake: Fake
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     fake.store.config.set_modes({mode})
-    page = check(signed_in, source)
-    source.refresh_from_db()
-    assert (source.status, source.status_code) == (status, code)
-    assert source.status_message and source.status_fix
+    page = check(signed_in, store)
+    store.refresh_from_db()
+    assert (store.status, store.status_code) == (status, code)
+    assert store.status_message and store.status_fix
     assert f'href="/help/{code}/"' in page  # the message after the button, and the card
-    assert "What to do:" in page and source.status_fix in page
+    assert "What to do:" in page and store.status_fix in page
     assert "needs your attention" in text(signed_in.get("/"))  # the banner
 
 
@@ -110,14 +110,14 @@ def test_check_connection_sets_the_status_of_each_failing_mode_with_its_help_lin
         ("legacy-woocommerce", "legacy_woocommerce"),
     ],
 )
-def test_check_connection_shows_warnings_without_breaking_a_working_source(
+def test_check_connection_shows_warnings_without_breaking_a_working_store(
     mode: str, code: str, alice: Any, signed_in: Client, fake: Fake
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     fake.store.config.set_modes({mode})
-    page = check(signed_in, source)
-    source.refresh_from_db()
-    assert source.status == Source.Status.CONNECTED and source.status_code == ""
+    page = check(signed_in, store)
+    store.refresh_from_db()
+    assert store.status == Store.Status.CONNECTED and store.status_code == ""
     assert f'href="/help/{code}/"' in page
     assert "needs your attention" not in page
 
@@ -132,53 +132,53 @@ def test_check_connection_shows_warnings_without_breaking_a_working_source(
 def test_check_connection_with_keys_that_stopped_working_asks_to_reconnect(
     change: Any, code: str, alice: Any, signed_in: Client, fake: Fake
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     change(fake)
-    page = check(signed_in, source)
-    source.refresh_from_db()
-    assert (source.status, source.status_code) == (Source.Status.NEEDS_REAUTH, code)
+    page = check(signed_in, store)
+    store.refresh_from_db()
+    assert (store.status, store.status_code) == (Store.Status.NEEDS_REAUTH, code)
     assert "Needs re-authorization" in page and "Reconnect Store" in page
 
 
 def test_the_banner_shows_on_every_page_until_check_connection_finds_the_cause_gone(
     alice: Any, signed_in: Client, fake: Fake
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     fake.store.config.set_modes({"waf-cloudflare"})
-    check(signed_in, source)
+    check(signed_in, store)
     for url in ("/", "/sources/", "/settings/", "/help/", "/help/waf_challenge/"):
         page = text(signed_in.get(url))
         assert "Example Shop needs your attention: Blocked by firewall." in page, url
-        assert f'href="/sources/{source.pk}/"' in page
-    own_page = text(signed_in.get(f"/sources/{source.pk}/"))  # the card says it all there
+        assert f'href="/sources/{store.pk}/"' in page
+    own_page = text(signed_in.get(f"/sources/{store.pk}/"))  # the card says it all there
     assert "needs your attention" not in own_page and "Blocked by firewall" in own_page
     fake.store.config.set_modes(set())
-    page = check(signed_in, source)
-    source.refresh_from_db()
-    assert source.status == Source.Status.CONNECTED and source.status_message == ""
+    page = check(signed_in, store)
+    store.refresh_from_db()
+    assert store.status == Store.Status.CONNECTED and store.status_message == ""
     assert "needs your attention" not in page and "Storelens's keys work" in page
 
 
 def test_a_failing_sync_sets_the_status_and_a_later_good_sync_clears_it(
     alice: Any, signed_in: Client, fake: Fake
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     fake.store.accounts.delete_key(fake.key.key_id)
     with pytest.raises(StoreError):
-        sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert (source.status, source.status_code) == (Source.Status.NEEDS_REAUTH, "keys_invalid")
-    assert "Reconnect Store" in source.status_fix
-    detail = text(signed_in.get(f"/sources/{source.pk}/"))
+        sync_api.run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert (store.status, store.status_code) == (Store.Status.NEEDS_REAUTH, "keys_invalid")
+    assert "Reconnect Store" in store.status_fix
+    detail = text(signed_in.get(f"/sources/{store.pk}/"))
     assert "Needs re-authorization" in detail and "Since " in detail and 'href="/help/keys_invalid/"' in detail
     assert "needs your attention" in text(signed_in.get("/"))
 
     key = fake.store.accounts.create_key(1, "Storelens", "read_write")  # the owner reconnected
-    source.set_keys(key.consumer_key, key.consumer_secret)
-    source.save()
-    sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert source.status == Source.Status.CONNECTED and source.status_code == ""
+    store.set_keys(key.consumer_key, key.consumer_secret)
+    store.save()
+    sync_api.run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert store.status == Store.Status.CONNECTED and store.status_code == ""
     assert "needs your attention" not in text(signed_in.get("/"))
 
 
@@ -186,13 +186,13 @@ def test_a_sync_blocked_by_a_firewall_names_the_vendor_and_the_address_to_allow(
     alice: Any, fake: Fake, settings: Any
 ) -> None:
     settings.STORELENS_EGRESS_IP = "198.51.100.7"
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     fake.store.config.set_modes({"waf-cloudflare"})
     with pytest.raises(StoreError):
-        sync_api.run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert source.status == Source.Status.BLOCKED and "Cloudflare" in source.status_message
-    assert "198.51.100.7" in source.status_fix and "/wp-json/" in source.status_fix
+        sync_api.run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert store.status == Store.Status.BLOCKED and "Cloudflare" in store.status_message
+    assert "198.51.100.7" in store.status_fix and "/wp-json/" in store.status_fix
 
 
 def test_help_pages_exist_for_every_code_and_unknown_codes_are_404(signed_in: Client) -> None:
@@ -210,54 +210,54 @@ def test_help_pages_exist_for_every_code_and_unknown_codes_are_404(signed_in: Cl
 def test_the_connect_card_links_the_help_pages_of_what_stops_connecting(
     alice: Any, signed_in: Client, fake: Any, settings: Any
 ) -> None:
-    source = Source.objects.create(
+    store = Store.objects.create(
         workspace=alice.workspaces().first(), entered_url=HOME, home_url=HOME, plain_permalinks=True
     )
-    assert 'href="/help/plain_permalinks/"' in text(signed_in.get(f"/sources/{source.pk}/"))
+    assert 'href="/help/plain_permalinks/"' in text(signed_in.get(f"/sources/{store.pk}/"))
     settings.STORELENS_PUBLIC_URL = "http://203.0.113.10"  # WooCommerce sends keys over HTTPS only
-    source.plain_permalinks = False
-    source.save()
-    assert 'href="/help/callback_unreachable/"' in text(signed_in.get(f"/sources/{source.pk}/"))
+    store.plain_permalinks = False
+    store.save()
+    assert 'href="/help/callback_unreachable/"' in text(signed_in.get(f"/sources/{store.pk}/"))
 
 
-def test_warnings_stay_on_the_source_page_with_help_until_a_check_finds_them_gone(
+def test_warnings_stay_on_the_store_page_with_help_until_a_check_finds_them_gone(
     alice: Any, signed_in: Client, fake: Any, settings: Any
 ) -> None:
-    source = connected_source(alice, fake)
+    store = connected_store(alice, fake)
     settings.STORELENS_PUBLIC_URL = ""  # the check warns about Storelens's own address: never kept on the store
-    source.data_warnings = [{"code": "rounded_amounts", "message": "Some amounts were rounded."}]
-    source.save()
+    store.data_warnings = [{"code": "rounded_amounts", "message": "Some amounts were rounded."}]
+    store.save()
     fake.store.config.set_modes({"strip-auth", "php-notices"})
-    check(signed_in, source)
-    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    check(signed_in, store)
+    page = text(signed_in.get(f"/sources/{store.pk}/"))
     assert "Worth fixing on your store" in page
     for code in ("auth_header_stripped", "php_notices"):
         assert catalogue.CATALOGUE[code].title in page and f'href="/help/{code}/"' in page
     assert "Some amounts were rounded." in page
     assert "STORELENS_PUBLIC_URL" not in page  # about Storelens's own address, not the store
-    check(signed_in, source)  # once the working way to send keys is remembered, the next check still finds it
-    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    check(signed_in, store)  # once the working way to send keys is remembered, the next check still finds it
+    page = text(signed_in.get(f"/sources/{store.pk}/"))
     assert catalogue.CATALOGUE["auth_header_stripped"].title in page
 
     fake.store.config.set_modes({"php-notices"})  # the host passed the Authorization header on
-    check(signed_in, source)
-    page = text(signed_in.get(f"/sources/{source.pk}/"))
+    check(signed_in, store)
+    page = text(signed_in.get(f"/sources/{store.pk}/"))
     assert catalogue.CATALOGUE["auth_header_stripped"].title not in page
     assert catalogue.CATALOGUE["php_notices"].title in page and "Some amounts were rounded." in page
 
     fake.store.config.set_modes({"waf-cloudflare"})  # a failed check saw nothing: the warnings stay
-    check(signed_in, source)
-    assert catalogue.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{source.pk}/"))
+    check(signed_in, store)
+    assert catalogue.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{store.pk}/"))
 
 
 def test_back_from_the_store_without_keys_names_a_cached_approval_screen_among_the_causes(
     alice: Any, signed_in: Client, fake: Any
 ) -> None:
-    from storelens.sources.models import ConnectAttempt
+    from storelens.stores.models import ConnectAttempt
 
-    source = Source.objects.create(workspace=alice.workspaces().first(), entered_url=HOME, home_url=HOME)
-    _, token = ConnectAttempt.start(source, alice)
-    page = text(signed_in.get(f"/sources/{source.pk}/?success=1&user_id={token}"))
+    store = Store.objects.create(workspace=alice.workspaces().first(), entered_url=HOME, home_url=HOME)
+    _, token = ConnectAttempt.start(store, alice)
+    page = text(signed_in.get(f"/sources/{store.pk}/?success=1&user_id={token}"))
     assert "Your store did not send Storelens the keys" in page
     assert "Error: Invalid nonce verification." in page and 'href="/help/caching/"' in page
     assert 'href="/help/callback_unreachable/"' in page

@@ -1,4 +1,4 @@
-"""The fake store in-process (httpx.ASGITransport) and a Source pointing at it."""
+"""The fake store in-process (httpx.ASGITransport) and a Store pointing at it."""
 
 from __future__ import annotations
 
@@ -49,15 +49,15 @@ def workspace(db: None) -> Any:
     return Workspace.objects.create(name="Shop")
 
 
-def make_source(workspace: Any, fake: Fake, **fields: Any) -> Any:
-    from storelens.sources.models import Source
+def make_store(workspace: Any, fake: Fake, **fields: Any) -> Any:
+    from storelens.stores.models import Store
 
     fields.setdefault("home_url", HOME)
-    source = Source(workspace=workspace, entered_url=fields["home_url"], currency="USD", **fields)
-    source.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
-    source.key_permissions = fake.key.permissions
-    source.save()
-    return source
+    store = Store(workspace=workspace, entered_url=fields["home_url"], currency="USD", **fields)
+    store.set_keys(fake.key.consumer_key, fake.key.consumer_secret)
+    store.key_permissions = fake.key.permissions
+    store.save()
+    return store
 
 
 @pytest.fixture
@@ -65,8 +65,8 @@ def serve_in_process() -> Iterator[dict[str, Fake]]:
     """Route every client built by the sync to the fake store registered for its source's home URL."""
     fakes: dict[str, Fake] = {}
 
-    def factory(source: Any) -> httpx.AsyncBaseTransport:
-        fake = fakes[source.home_url]
+    def factory(store: Any) -> httpx.AsyncBaseTransport:
+        fake = fakes[store.home_url]
         return httpx.ASGITransport(app=fake.app)
 
     api.transport_factory = factory

@@ -21,18 +21,18 @@ def e4(value: Any) -> int:
     return int(Decimal(str(value or "0")).scaleb(4).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def store_orders(store: Any) -> dict[int, dict]:
-    view = store.view(dp=4)
-    return {oid: store.order_json(oid, view) for oid in list(store.orders.ids) if store.orders.exists(oid)}
+def store_orders(shop: Any) -> dict[int, dict]:
+    view = shop.view(dp=4)
+    return {oid: shop.order_json(oid, view) for oid in list(shop.orders.ids) if shop.orders.exists(oid)}
 
 
-def assert_copy_equals_store(source: Any, store: Any) -> None:
-    expected = store_orders(store)
+def assert_copy_equals_store(store: Any, shop: Any) -> None:
+    expected = store_orders(shop)
     # Only the compared columns, with the customer's wc_id joined in: 20k model instances with their raw JSON and a
     # customer query per order made this check as slow as the import it checks.
     rows = {
         o["wc_id"]: o
-        for o in Order.objects.filter(source=source).values(
+        for o in Order.objects.filter(store=store).values(
             "wc_id",
             "deleted_at",
             "status",
@@ -51,7 +51,7 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
     extra = live - set(expected)
     assert not missing and not extra, f"orders missing: {sorted(missing)[:10]}, not deleted: {sorted(extra)[:10]}"
     lines: dict[int, set] = {}
-    for li in LineItem.objects.filter(source=source, order__deleted_at__isnull=True).values(
+    for li in LineItem.objects.filter(store=store, order__deleted_at__isnull=True).values(
         "order__wc_id",
         "wc_item_id",
         "product_wc_id",
@@ -116,8 +116,8 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
 
     want_refunds = {}
     for wc_id in expected:
-        for rid in store.refund_ids_of(wc_id):
-            refund = store.refund_json(rid, store.view(dp=4))
+        for rid in shop.refund_ids_of(wc_id):
+            refund = shop.refund_json(rid, shop.view(dp=4))
             want_refunds[rid] = (
                 wc_id,
                 cents(refund["amount"]),
@@ -128,27 +128,27 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
             )
     got_refunds = {}
     refund_lines: dict[int, list] = {}
-    for line in RefundLine.objects.filter(source=source, refund__deleted_at__isnull=True).values(
+    for line in RefundLine.objects.filter(store=store, refund__deleted_at__isnull=True).values(
         "refund__wc_id", "wc_item_id", "quantity", "total_minor", "total_e4", "total_tax_e4"
     ):
         refund_lines.setdefault(line["refund__wc_id"], []).append(
             (line["wc_item_id"], int(line["quantity"]), line["total_minor"], line["total_e4"], line["total_tax_e4"])
         )
-    for r in Refund.objects.filter(source=source, deleted_at__isnull=True).values(
+    for r in Refund.objects.filter(store=store, deleted_at__isnull=True).values(
         "wc_id", "parent_wc_id", "amount_minor", "order__wc_id"
     ):
         got_refunds[r["wc_id"]] = (r["parent_wc_id"], r["amount_minor"], sorted(refund_lines.get(r["wc_id"], [])))
         assert r["order__wc_id"] == r["parent_wc_id"], f"refund {r['wc_id']} is not linked to its order"
     assert got_refunds == want_refunds
 
-    registered = {cid for cid in list(store.customers.ids) if store.customers.exists(cid)}
+    registered = {cid for cid in list(shop.customers.ids) if shop.customers.exists(cid)}
     got_registered = set(
-        Customer.objects.filter(source=source, is_registered=True, deleted_at__isnull=True).values_list(
+        Customer.objects.filter(store=store, is_registered=True, deleted_at__isnull=True).values_list(
             "wc_id", flat=True
         )
     )
     assert registered <= got_registered, f"registered customers missing: {sorted(registered - got_registered)[:10]}"
-    account_emails = {(store.customers.get(cid).get("email") or "").lower() for cid in registered}
+    account_emails = {(shop.customers.get(cid).get("email") or "").lower() for cid in registered}
     guest_emails = {
         (p["billing"].get("email") or "").strip().lower()
         for p in expected.values()
@@ -156,7 +156,7 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
     } - account_emails
     # A guest identity whose every order was deleted on the store keeps its row but has no live order left.
     got_guests = set(
-        Customer.objects.filter(source=source, is_registered=False, orders__deleted_at__isnull=True)
+        Customer.objects.filter(store=store, is_registered=False, orders__deleted_at__isnull=True)
         .distinct()
         .values_list("email", flat=True)
     )
@@ -166,7 +166,7 @@ def assert_copy_equals_store(source: Any, store: Any) -> None:
             assert rows[wc_id]["customer__wc_id"] == payload["customer_id"], f"order {wc_id} customer"
 
 
-def assert_catalogue_equals_store(source: Any, store: Any) -> None:
+def assert_catalogue_equals_store(store: Any, shop: Any) -> None:
     """Products (trash included), variations and coupons: which exist, and the fields we store, exactly."""
 
     def money(value: Any) -> int | None:
@@ -177,32 +177,32 @@ def assert_catalogue_equals_store(source: Any, store: Any) -> None:
 
     want_products = {
         pid: (p["status"], p["name"], p["sku"], money(p.get("price")), p["date_modified_gmt"])
-        for pid in live(store.products)
-        if (p := store.products.get(pid))
+        for pid in live(shop.products)
+        if (p := shop.products.get(pid))
     }
     got_products = {
         p.wc_id: (p.status, p.name, p.sku, p.price_minor, int(p.modified_at.timestamp()) if p.modified_at else None)
-        for p in Product.objects.filter(source=source, deleted_at__isnull=True)
+        for p in Product.objects.filter(store=store, deleted_at__isnull=True)
     }
     assert got_products == want_products, "products differ"
     want_variations = {
         vid: (v["parent_id"], v["sku"], money(v.get("price")))
-        for vid in live(store.variations)
-        if (v := store.variations.get(vid))
+        for vid in live(shop.variations)
+        if (v := shop.variations.get(vid))
     }
     got_variations = {
         v.wc_id: (v.product_wc_id, v.sku, v.price_minor)
-        for v in Variation.objects.filter(source=source, deleted_at__isnull=True)
+        for v in Variation.objects.filter(store=store, deleted_at__isnull=True)
     }
     assert got_variations == want_variations, "variations differ"
     # The coupons listing omits trashed coupons, as WooCommerce's does: those are deleted for us.
     want_coupons = {
         cid: (c["code"].lower(), c["discount_type"], Decimal(str(c["amount"])))
-        for cid in live(store.coupons)
-        if (c := store.coupons.get(cid)) and c["status"] != "trash"
+        for cid in live(shop.coupons)
+        if (c := shop.coupons.get(cid)) and c["status"] != "trash"
     }
     got_coupons = {
         c.wc_id: (c.code, c.discount_type, c.amount)
-        for c in Coupon.objects.filter(source=source, deleted_at__isnull=True)
+        for c in Coupon.objects.filter(store=store, deleted_at__isnull=True)
     }
     assert got_coupons == want_coupons, "coupons differ"

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.sync.api import run_sync
 
-from .conftest import FAST_RETRIES, make_fake, make_source
+from .conftest import FAST_RETRIES, make_fake, make_store
 from .equality import assert_copy_equals_store
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,9 @@ def test_the_import_is_exact_in_every_mode_woocommerce_works_in(
 ) -> None:
     fake = make_fake(80, seed=13, modes=modes, home_url=home)
     serve_in_process[home] = fake
-    source = make_source(workspace, fake, home_url=home, plain_permalinks="plain-permalinks" in modes)
-    run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert source.status == Source.Status.CONNECTED
-    assert source.auth_method == method
-    assert_copy_equals_store(source, fake.store)
+    store = make_store(workspace, fake, home_url=home, plain_permalinks="plain-permalinks" in modes)
+    run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert store.status == Store.Status.CONNECTED
+    assert store.auth_method == method
+    assert_copy_equals_store(store, fake.store)

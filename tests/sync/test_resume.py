@@ -131,19 +131,19 @@ def test_kill_9_during_the_import_then_restart_loses_nothing_and_duplicates_noth
 ) -> None:
     url, key, secret = fake_store_process
     env = _env(tmp_path, database.url)
-    source_id = _python(
+    store_id = _python(
         env,
         f"""
         from storelens.accounts.models import Workspace
-        from storelens.sources.models import Source
-        s = Source(workspace=Workspace.objects.create(name="Shop"), home_url={url!r}, currency="USD")
+        from storelens.stores.models import Store
+        s = Store(workspace=Workspace.objects.create(name="Shop"), home_url={url!r}, currency="USD")
         s.set_keys({key!r}, {secret!r})
         s.save()
         print(s.pk)
         """,
     ).strip()
 
-    first = subprocess.Popen([STORELENS, "sync", source_id, "--wait"], env=env, cwd=REPO_ROOT,
+    first = subprocess.Popen([STORELENS, "sync", store_id, "--wait"], env=env, cwd=REPO_ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     deadline = time.monotonic() + 120
     while _pages_done(database) < 5:
@@ -166,7 +166,7 @@ def test_kill_9_during_the_import_then_restart_loses_nothing_and_duplicates_noth
 
     # The dead process's lease runs out by itself (60 s); pretend that time has passed.
     database.execute("UPDATE sync_lease SET expires_at = '2000-01-01 00:00:00'")
-    second = subprocess.run([STORELENS, "sync", source_id, "--wait"], env=env, cwd=REPO_ROOT,
+    second = subprocess.run([STORELENS, "sync", store_id, "--wait"], env=env, cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert second.returncode == 0, second.stderr[-3000:]
     assert "exact as of the start" in second.stdout
@@ -178,11 +178,11 @@ def test_kill_9_during_the_import_then_restart_loses_nothing_and_duplicates_noth
         from storelens.commerce.models import Order
         from fakestore.config import FakeStoreConfig
         from fakestore.store import FakeStore
-        from storelens.sources.models import Source
+        from storelens.stores.models import Store
         from tests.sync.equality import assert_copy_equals_store
         assert not Order.objects.values("wc_id").annotate(n=Count("id")).filter(n__gt=1).exists()
         store = FakeStore(FakeStoreConfig(orders={ORDERS}, seed={SEED}))
-        assert_copy_equals_store(Source.objects.get(), store)
+        assert_copy_equals_store(Store.objects.get(), store)
         from django.db import connection
         print("exact", Order.objects.count(), connection.vendor)
         """,

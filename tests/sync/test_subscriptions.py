@@ -9,7 +9,7 @@ import pytest
 from storelens.commerce.models import Subscription
 from storelens.sync.api import run_sync
 
-from .conftest import FAST_RETRIES, HOME, make_fake, make_source
+from .conftest import FAST_RETRIES, HOME, make_fake, make_store
 from .equality import assert_copy_equals_store, cents
 
 pytestmark = pytest.mark.django_db
@@ -18,29 +18,27 @@ pytestmark = pytest.mark.django_db
 def test_subscriptions_are_imported_when_the_store_has_them(workspace: Any, serve_in_process: dict) -> None:
     fake = make_fake(120, seed=43, subscriptions=True)
     serve_in_process[HOME] = fake
-    source = make_source(workspace, fake)
-    run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert source.has_subscriptions
-    store = fake.store
-    view = store.view(dp=4)
+    store = make_store(workspace, fake)
+    run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert store.has_subscriptions
+    shop = fake.store
+    view = shop.view(dp=4)
     expected = {
-        sid: store.subscription_json(sid, view)
-        for sid in list(store.subscriptions.ids)
-        if store.subscriptions.exists(sid)
+        sid: shop.subscription_json(sid, view) for sid in list(shop.subscriptions.ids) if shop.subscriptions.exists(sid)
     }
     assert expected, "the fake store generated no subscriptions"
-    got = {s.wc_id: s for s in Subscription.objects.filter(source=source, deleted_at__isnull=True)}
+    got = {s.wc_id: s for s in Subscription.objects.filter(store=store, deleted_at__isnull=True)}
     assert set(got) == set(expected)
     for sid, payload in expected.items():
         assert (got[sid].status, got[sid].total_minor) == (payload["status"], cents(payload["total"]))
-    assert_copy_equals_store(source, store)
+    assert_copy_equals_store(store, shop)
 
 
 def test_a_store_without_subscriptions_is_recorded_as_such(workspace: Any, serve_in_process: dict) -> None:
     fake = make_fake(40, seed=47)
     serve_in_process[HOME] = fake
-    source = make_source(workspace, fake)
-    run_sync(source.pk, client_options=FAST_RETRIES)
-    source.refresh_from_db()
-    assert source.has_subscriptions is False and not Subscription.objects.exists()
+    store = make_store(workspace, fake)
+    run_sync(store.pk, client_options=FAST_RETRIES)
+    store.refresh_from_db()
+    assert store.has_subscriptions is False and not Subscription.objects.exists()

@@ -1,7 +1,7 @@
 """Workspace scoping: the one way views and API routes read workspace data.
 
 Every model that holds workspace data either has a `workspace` foreign key (inherit `WorkspaceOwned`) or says how to
-reach its workspace with a `workspace_lookup` class attribute (e.g. `workspace_lookup = "source__workspace"` on an
+reach its workspace with a `workspace_lookup` class attribute (e.g. `workspace_lookup = "store__workspace"` on an
 order). Views then read through `scoped()` / `get_workspace_object_or_404()`, so an id from another workspace
 answers 404 exactly like an id that does not exist — it never reveals that the object is there.
 

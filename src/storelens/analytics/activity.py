@@ -15,7 +15,7 @@ from django.utils import timezone
 class Activity:
     kind: str  # "order" | "refund"
     pk: int
-    source_name: str
+    store_name: str
     label: str
     amount_minor: int
     currency: str
@@ -23,29 +23,29 @@ class Activity:
     at: datetime | None
 
 
-def activity(sources: Sequence[Any], after_order: int = 0, after_refund: int = 0, limit: int = 20) -> list[Activity]:
+def activity(stores: Sequence[Any], after_order: int = 0, after_refund: int = 0, limit: int = 20) -> list[Activity]:
     """The newest orders and refunds, newest first: by the store's creation date for the first screen, and by arrival
     in our copy (`after_*` ids) for the live feed, so an old order imported late still counts as news once."""
     from storelens.commerce.models import Order, Refund
 
-    ids = [s.pk for s in sources]
+    ids = [s.pk for s in stores]
     order_by = "-pk" if after_order or after_refund else "-created_at"
     orders = (
-        Order.objects.filter(source_id__in=ids, pk__gt=after_order, deleted_at__isnull=True)
+        Order.objects.filter(store_id__in=ids, pk__gt=after_order, deleted_at__isnull=True)
         .exclude(status__in=["trash", "checkout-draft", "auto-draft"])
-        .select_related("source")
+        .select_related("store")
         .order_by(order_by)[:limit]
     )
     refunds = (
-        Refund.objects.filter(source_id__in=ids, pk__gt=after_refund, deleted_at__isnull=True)
-        .select_related("source")
+        Refund.objects.filter(store_id__in=ids, pk__gt=after_refund, deleted_at__isnull=True)
+        .select_related("store")
         .order_by(order_by)[:limit]
     )
     items = [
         Activity(
             "order",
             o.pk,
-            str(o.source),
+            str(o.store),
             f"Order #{o.number or o.wc_id}",
             o.total_minor,
             o.currency,
@@ -57,7 +57,7 @@ def activity(sources: Sequence[Any], after_order: int = 0, after_refund: int = 0
         Activity(
             "refund",
             r.pk,
-            str(r.source),
+            str(r.store),
             f"Refund on order #{r.parent_wc_id}",
             -r.amount_minor,
             r.currency,
@@ -70,10 +70,10 @@ def activity(sources: Sequence[Any], after_order: int = 0, after_refund: int = 0
     return items[:limit]
 
 
-def latest_ids(sources: Sequence[Any]) -> tuple[int, int]:
+def latest_ids(stores: Sequence[Any]) -> tuple[int, int]:
     from storelens.commerce.models import Order, Refund
 
-    ids = [s.pk for s in sources]
-    o = Order.objects.filter(source_id__in=ids).aggregate(m=Max("pk"))["m"] or 0
-    r = Refund.objects.filter(source_id__in=ids).aggregate(m=Max("pk"))["m"] or 0
+    ids = [s.pk for s in stores]
+    o = Order.objects.filter(store_id__in=ids).aggregate(m=Max("pk"))["m"] or 0
+    r = Refund.objects.filter(store_id__in=ids).aggregate(m=Max("pk"))["m"] or 0
     return o, r

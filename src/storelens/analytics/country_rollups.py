@@ -29,7 +29,7 @@ class CountryDeltas(rollups.Deltas):
         return (basis.value, c.country, c.day, c.currency, c.status)
 
 
-def rebuild(source: Any, models: Any = None, chunk: int = 5000) -> int:
+def rebuild(store: Any, models: Any = None, chunk: int = 5000) -> int:
     """Recompute a source's country cells from its raw rows; returns the cell count.
 
     `rollups.rebuild` builds these cells in its own pass over the rows (with the daily cells); this one is for the
@@ -45,34 +45,34 @@ def rebuild(source: Any, models: Any = None, chunk: int = 5000) -> int:
 
         models = (Order, Refund, CountryDailyRollup)
     order_model, refund_model, cell_model = models
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    tz = store_timezone(store.timezone_string, store.gmt_offset)
     deltas = CountryDeltas()
-    refunded = set(refund_model.objects.filter(source=source).values_list("parent_wc_id", flat=True))
+    refunded = set(refund_model.objects.filter(store=store).values_list("parent_wc_id", flat=True))
     parents = {}
-    for v in order_model.objects.filter(source=source).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
+    for v in order_model.objects.filter(store=store).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
         order = order_row_from_values(v)
         for basis in DateBasis:
             deltas.add(basis, order_contribution(order, basis, tz), +1)
         if order.id in refunded:
             parents[order.id] = order
-    for v in refund_model.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+    for v in refund_model.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
         refund = refund_row_from_values(v)
         for basis in DateBasis:
             deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
     with transaction.atomic():
-        cell_model.objects.filter(source=source).delete()
-        rollups.apply(source, deltas, model=cell_model)
+        cell_model.objects.filter(store=store).delete()
+        rollups.apply(store, deltas, model=cell_model)
     return len(deltas.nonzero())
 
 
 def country_daily(
-    source: Any, settings: ReportSettings, first: date, last: date, country: str, statuses: Sequence[str] = ()
+    store: Any, settings: ReportSettings, first: date, last: date, country: str, statuses: Sequence[str] = ()
 ) -> dict[date, Totals]:
     """Per local day, the totals of the counted orders billed to `country` and of their refunds (only `statuses`
     when given, the owner's excluded ones included as the Sales status filter does; the always-excluded ones never).
     The same days and numbers `filtered_daily` computes from raw rows."""
     qs = CountryDailyRollup.objects.filter(
-        source=source,
+        store=store,
         basis=settings.date_basis.value,
         country=country.upper(),
         day__gte=first,

@@ -17,7 +17,7 @@ class CustomerSnapshot(models.Model):
     value reaching each score 2–5), so one customer's scores can be found without ranking everyone again.
     """
 
-    source = models.OneToOneField("sources.Source", on_delete=models.CASCADE, related_name="+")
+    store = models.OneToOneField("stores.Store", on_delete=models.CASCADE, related_name="+")
     settings_key = models.CharField(max_length=400)
     computed_at = models.DateTimeField()
     stale = models.BooleanField(default=False)
@@ -29,7 +29,7 @@ class CustomerSnapshot(models.Model):
     segments = models.JSONField(default=dict)  # segment name → customers
     bounds = models.JSONField(default=dict)  # "r"/"f"/"m" → [b2, b3, b4, b5] (None: no customer reaches it)
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
 
 class CustomerStanding(models.Model):
@@ -37,7 +37,7 @@ class CustomerStanding(models.Model):
     (page, API, CSV) reads it through the (source, net) index, and a range's new and returning customers are counted
     through (source, first_at) and (source, last_at) instead of grouping every customer per request."""
 
-    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     customer = models.OneToOneField("commerce.Customer", on_delete=models.CASCADE, related_name="+")
     currency = models.CharField(max_length=3)
     orders = models.BigIntegerField()
@@ -49,12 +49,12 @@ class CustomerStanding(models.Model):
     m = models.SmallIntegerField()
     segment = models.CharField(max_length=40)
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
     class Meta:
         indexes = [
-            models.Index(fields=["source", "-net_minor", "customer"], name="customer_standing_rank"),
-            models.Index(fields=["source", "segment", "-net_minor", "customer"], name="customer_standing_segment"),
-            models.Index(fields=["source", "first_at"], name="customer_standing_first"),
-            models.Index(fields=["source", "last_at"], name="customer_standing_last"),
+            models.Index(fields=["store", "-net_minor", "customer"], name="customer_standing_rank"),
+            models.Index(fields=["store", "segment", "-net_minor", "customer"], name="customer_standing_segment"),
+            models.Index(fields=["store", "first_at"], name="customer_standing_first"),
+            models.Index(fields=["store", "last_at"], name="customer_standing_last"),
         ]

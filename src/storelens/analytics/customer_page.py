@@ -41,17 +41,17 @@ class CustomersOverview(CustomerSummary):
     currencies: tuple[str, ...] = ()
 
 
-def overview(sources: Sequence[Any], top_n: int = 20) -> CustomersOverview:
+def overview(stores: Sequence[Any], top_n: int = 20) -> CustomersOverview:
     """The whole-history figures of these stores (their own settings), as of their snapshots."""
-    snapshots = [current(source) for source in sources]
+    snapshots = [current(store) for store in stores]
     n = sum(s.customers for s in snapshots)
     total = sum(s.net_total_minor for s in snapshots)
     segments = {name: sum(s.segments.get(name, 0) for s in snapshots) for name, _ in RFM_SEGMENTS}
-    top = ranked([standing_value(row) for source in sources for row in _ranked(source)[:top_n]])[:top_n]
+    top = ranked([standing_value(row) for store in stores for row in _ranked(store)[:top_n]])[:top_n]
     if len(snapshots) == 1:
         median, top_net = snapshots[0].ltv_median_minor, snapshots[0].top20_net_minor
     else:
-        median, top_net = _combined_median(sources, n), _combined_top_net(sources, top_count(n))
+        median, top_net = _combined_median(stores, n), _combined_top_net(stores, top_count(n))
     return CustomersOverview(
         customers=n,
         ltv_avg_minor=divide_minor(total, n),
@@ -65,30 +65,30 @@ def overview(sources: Sequence[Any], top_n: int = 20) -> CustomersOverview:
     )
 
 
-def _ranked(source: Any) -> Any:
-    return CustomerStanding.objects.filter(source=source).order_by("-net_minor", "customer_id").values()
+def _ranked(store: Any) -> Any:
+    return CustomerStanding.objects.filter(store=store).order_by("-net_minor", "customer_id").values()
 
 
-def _nets(source: Any, descending: bool, limit: int) -> list[int]:
+def _nets(store: Any, descending: bool, limit: int) -> list[int]:
     order = "-net_minor" if descending else "net_minor"
-    qs = CustomerStanding.objects.filter(source=source).order_by(order)
+    qs = CustomerStanding.objects.filter(store=store).order_by(order)
     return list(qs.values_list("net_minor", flat=True)[:limit])
 
 
-def _combined_top_net(sources: Sequence[Any], k: int) -> int:
-    runs = [_nets(source, True, k) for source in sources]
+def _combined_top_net(stores: Sequence[Any], k: int) -> int:
+    runs = [_nets(store, True, k) for store in stores]
     return sum(v for _, v in zip(range(k), merge(*runs, reverse=True), strict=False))
 
 
-def _combined_median(sources: Sequence[Any], n: int) -> int:
+def _combined_median(stores: Sequence[Any], n: int) -> int:
     if not n:
         return 0
-    runs = [_nets(source, False, n // 2 + 1) for source in sources]
+    runs = [_nets(store, False, n // 2 + 1) for store in stores]
     ascending = [v for _, v in zip(range(n // 2 + 1), merge(*runs), strict=False)]
     return median_minor(ascending[(n - 1) // 2], ascending[n // 2], n % 2 == 1)
 
 
-def new_and_returning(sources: Sequence[Any], first: date, last: date) -> tuple[int, int]:
+def new_and_returning(stores: Sequence[Any], first: date, last: date) -> tuple[int, int]:
     """(new, returning) customers of the range over these stores, with each store's own settings: new = first
     counted order ever in the range; returning = a counted order in the range, the first one earlier.
 
@@ -100,18 +100,18 @@ def new_and_returning(sources: Sequence[Any], first: date, last: date) -> tuple[
     from storelens.analytics.report import customers
 
     new = returning = 0
-    for source in sources:
-        settings = report_settings(source)
+    for store in stores:
+        settings = report_settings(store)
         start, end = range_bounds_utc(first, last, settings.tz)
-        snapshot = CustomerSnapshot.objects.filter(source=source).first()
-        standings = CustomerStanding.objects.filter(source=source)
+        snapshot = CustomerSnapshot.objects.filter(store=store).first()
+        standings = CustomerStanding.objects.filter(store=store)
         if (
             snapshot is None
             or snapshot.stale
             or snapshot.settings_key != settings_key(settings)
             or standings.filter(last_at__gte=end).exists()
         ):
-            n, r = customers(source, settings, first, last)
+            n, r = customers(store, settings, first, last)
         else:
             n = standings.filter(first_at__gte=start, first_at__lt=end).count()
             r = standings.filter(last_at__gte=start).count() - standings.filter(first_at__gte=start).count()
@@ -123,7 +123,7 @@ def new_and_returning(sources: Sequence[Any], first: date, last: date) -> tuple[
 def customer_value(customer: Any) -> CustomerValue | None:
     """One customer's current lifetime figures (from their own rollups) scored against their store's snapshot bounds:
     exact for the customer now, relative to everyone as of the snapshot."""
-    values = customer_values(customer.source, report_settings(customer.source), customer_id=customer.pk)
+    values = customer_values(customer.store, report_settings(customer.store), customer_id=customer.pk)
     if not values:
         return None
-    return rfm(values, current(customer.source).bounds)[0]
+    return rfm(values, current(customer.store).bounds)[0]

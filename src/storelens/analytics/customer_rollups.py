@@ -52,7 +52,7 @@ def _refund_net(state: RefundState) -> int:
     return state.amount_minor - state.refunded_tax_minor - state.refunded_shipping_minor
 
 
-def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
     """The change-feed listener: move the touched customers' cells by this page's deltas (see the module doc)."""
     from storelens.commerce.models import Customer, Order, Refund
 
@@ -78,7 +78,7 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
     if not touched:
         return
     refunds_now = dict(
-        Refund.objects.filter(source=source, parent_wc_id__in=touched, deleted_at__isnull=True, order__isnull=False)
+        Refund.objects.filter(store=store, parent_wc_id__in=touched, deleted_at__isnull=True, order__isnull=False)
         .values("parent_wc_id")
         .annotate(net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")))
         .order_by()
@@ -87,11 +87,11 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
     stable = {
         row[0]: row[1:]
         for row in Order.objects.filter(
-            source=source, wc_id__in=touched - set(new_orders), deleted_at__isnull=True, customer__isnull=False
+            store=store, wc_id__in=touched - set(new_orders), deleted_at__isnull=True, customer__isnull=False
         ).values_list("wc_id", "customer_id", "status", "currency", *DATE_COLUMNS, *AMOUNT_COLUMNS)
     }
     keys = {s.customer_key for s in [*old_orders.values(), *new_orders.values()] if s is not None and s.customer_key}
-    pk_of = dict(Customer.objects.filter(source=source, key__in=keys).values_list("key", "pk")) if keys else {}
+    pk_of = dict(Customer.objects.filter(store=store, key__in=keys).values_list("key", "pk")) if keys else {}
 
     def contribution(state: OrderState | None) -> tuple | None:
         if state is None or not state.customer_key:
@@ -126,19 +126,19 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
         now = refunds_now.get(wc_id) or 0
         move(before, now + refunds_before_shift.get(wc_id, 0), -1)
         move(after, now, +1)
-    _apply(source, deltas, exact)
+    _apply(store, deltas, exact)
     exact.discard(UNKNOWN)  # a merged-away guest's cells went with it; its orders are recomputed under the new key
     if exact:
-        recompute(source, exact)
+        recompute(store, exact)
     if deltas or exact:
-        customer_snapshot.mark_stale(source)
+        customer_snapshot.mark_stale(store)
 
 
 DATE_COLUMNS = ("created_at", "paid_at", "completed_at")
 AMOUNT_COLUMNS = ("total_minor", "total_tax_minor", "shipping_total_minor")
 
 
-def _apply(source: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> None:
+def _apply(store: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> None:
     """Move the cells of the customers not recomputed; a customer whose cells cannot move exactly joins `exact`."""
     customers = {key[0] for key in deltas} - exact - {UNKNOWN}
     cells: dict[CellKey, list[Any]] = {}
@@ -175,7 +175,7 @@ def _apply(source: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> No
     gone = [pk for customer_id, pk in emptied if customer_id not in exact]
     if gone:
         CustomerRollup.objects.filter(pk__in=gone).delete()
-    _upsert(source, changed)
+    _upsert(store, changed)
 
 
 def _guest_merged(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
@@ -186,33 +186,33 @@ def _guest_merged(sender: Any, instance: Any, origin: Any = None, **kwargs: Any)
     if instance.is_registered or not instance.email or not isinstance(origin, QuerySet) or origin.model is not sender:
         return
     target = (
-        sender.objects.filter(source_id=instance.source_id, is_registered=True, email=instance.email)
+        sender.objects.filter(store_id=instance.store_id, is_registered=True, email=instance.email)
         .order_by("pk")
         .values_list("pk", flat=True)
         .first()
     )
     if target is not None:
-        recompute(instance.source, [target])
-        customer_snapshot.mark_stale(instance.source)
+        recompute(instance.store, [target])
+        customer_snapshot.mark_stale(instance.store)
 
 
 pre_delete.connect(_guest_merged, sender="commerce.Customer", dispatch_uid="customer_rollups_guest_merged")
 
 
-def recompute(source: Any, customer_ids: Iterable[int]) -> None:
+def recompute(store: Any, customer_ids: Iterable[int]) -> None:
     ids = sorted(set(customer_ids))
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        CustomerRollup.objects.filter(source=source, customer_id__in=chunk).delete()
-        _write(source, chunk)
+        CustomerRollup.objects.filter(store=store, customer_id__in=chunk).delete()
+        _write(store, chunk)
 
 
-def rebuild(source: Any) -> int:
+def rebuild(store: Any) -> int:
     """Every customer of a source from raw rows (the repair path, called by `rollups.rebuild`), then the store's
     customer snapshot from them."""
-    CustomerRollup.objects.filter(source=source).delete()
-    written = _write(source, None)
-    customer_snapshot.refresh(source)
+    CustomerRollup.objects.filter(store=store).delete()
+    written = _write(store, None)
+    customer_snapshot.refresh(store)
     return written
 
 
@@ -231,7 +231,7 @@ ORDER_COLUMNS = (
 BASES = (DateBasis.CREATED, DateBasis.PAID, DateBasis.COMPLETED)  # in the order of the dates in ORDER_COLUMNS
 
 
-def _write(source: Any, ids: list[int] | None) -> int:
+def _write(store: Any, ids: list[int] | None) -> int:
     """Insert the rows of these customers (None: every customer of the source), summed in Python from two plain
     reads: the customers' orders (through the customer index) and the refunds of those orders (through the order
     index). Grouped SQL per basis let SQLite pick the date indexes and walk the whole store on every page."""
@@ -245,8 +245,8 @@ def _write(source: Any, ids: list[int] | None) -> int:
         order_rows = list(orders.filter(customer_id__in=ids).values_list(*ORDER_COLUMNS))
         refund_rows = list(refunds.filter(order_id__in=[r[0] for r in order_rows]).values_list(*refund_columns))
     else:  # the whole store: refunds are few, orders are streamed
-        refund_rows = list(refunds.filter(source=source).values_list(*refund_columns))
-        order_rows = orders.filter(source=source).values_list(*ORDER_COLUMNS).iterator(chunk_size=5000)
+        refund_rows = list(refunds.filter(store=store).values_list(*refund_columns))
+        order_rows = orders.filter(store=store).values_list(*ORDER_COLUMNS).iterator(chunk_size=5000)
     refunded = {r[0] for r in refund_rows}
     # key (customer, basis, status, currency) → [orders, net, first, last]
     rows: dict[tuple[int, str, str, str], list[Any]] = {}
@@ -269,33 +269,33 @@ def _write(source: Any, ids: list[int] | None) -> int:
     for order_id, amount, tax, shipping in refund_rows:
         for cell in cells_of.get(order_id, ()):
             cell[1] -= amount - tax - shipping
-    _insert(source, rows)
+    _insert(store, rows)
     return len(rows)
 
 
-def _insert(source: Any, rows: dict[tuple[int, str, str, str], list[Any]]) -> None:
+def _insert(store: Any, rows: dict[tuple[int, str, str, str], list[Any]]) -> None:
     """One executemany: Django's bulk_create spent ≈ 0.2 ms a row preparing values, most of this listener's time."""
     if not rows:
         return
     table = connection.ops.quote_name(CustomerRollup._meta.db_table)
-    columns = "source_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
+    columns = "store_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
     adapt = _memo(connection.ops.adapt_datetimefield_value)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                (source.pk, customer_id, basis, status, currency, n, net, adapt(first), adapt(last))
+                (store.pk, customer_id, basis, status, currency, n, net, adapt(first), adapt(last))
                 for (customer_id, basis, status, currency), (n, net, first, last) in rows.items()
             ],
         )
 
 
-def _upsert(source: Any, rows: dict[CellKey, list[Any]]) -> None:
+def _upsert(store: Any, rows: dict[CellKey, list[Any]]) -> None:
     """Absolute values for the moved cells: INSERT … ON CONFLICT (customer, basis, status, currency) DO UPDATE."""
     if not rows:
         return
     table = connection.ops.quote_name(CustomerRollup._meta.db_table)
-    columns = "source_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
+    columns = "store_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
     adapt = _memo(connection.ops.adapt_datetimefield_value)
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -303,7 +303,7 @@ def _upsert(source: Any, rows: dict[CellKey, list[Any]]) -> None:
             "ON CONFLICT (customer_id, basis, status, currency) DO UPDATE SET orders = excluded.orders, "
             "net_minor = excluded.net_minor, first_at = excluded.first_at, last_at = excluded.last_at",
             [
-                (source.pk, customer_id, basis, status, currency, n, net, adapt(first), adapt(last))
+                (store.pk, customer_id, basis, status, currency, n, net, adapt(first), adapt(last))
                 for (customer_id, basis, status, currency), (n, net, first, last) in rows.items()
             ],
         )

@@ -46,33 +46,33 @@ def settings_key(settings: ReportSettings) -> str:
     return f"{settings.date_basis.value}|{','.join(sorted(settings.all_excluded))}"
 
 
-def mark_stale(source: Any) -> None:
+def mark_stale(store: Any) -> None:
     """The listener's side: one UPDATE of at most one row per page that moved a customer's rollups."""
-    CustomerSnapshot.objects.filter(source=source, stale=False).update(stale=True)
+    CustomerSnapshot.objects.filter(store=store, stale=False).update(stale=True)
 
 
-def current(source: Any) -> CustomerSnapshot:
+def current(store: Any) -> CustomerSnapshot:
     """The store's snapshot for its own settings, computing it now only when there is none yet (or the owner changed
     how the store counts): a stale one is served as is, it is refreshed at the end of the running sync pass."""
-    snapshot = CustomerSnapshot.objects.filter(source=source).first()
-    if snapshot is None or snapshot.settings_key != settings_key(report_settings(source)):
-        snapshot = refresh(source)
+    snapshot = CustomerSnapshot.objects.filter(store=store).first()
+    if snapshot is None or snapshot.settings_key != settings_key(report_settings(store)):
+        snapshot = refresh(store)
     return snapshot
 
 
-def refresh_if_stale(source: Any) -> CustomerSnapshot | None:
+def refresh_if_stale(store: Any) -> CustomerSnapshot | None:
     """The end of a sync pass: refresh when the rollups moved since the last refresh (or there is no snapshot yet)."""
-    snapshot = CustomerSnapshot.objects.filter(source=source).first()
-    if snapshot is not None and not snapshot.stale and snapshot.settings_key == settings_key(report_settings(source)):
+    snapshot = CustomerSnapshot.objects.filter(store=store).first()
+    if snapshot is not None and not snapshot.stale and snapshot.settings_key == settings_key(report_settings(store)):
         return None
-    return refresh(source)
+    return refresh(store)
 
 
-def refresh(source: Any) -> CustomerSnapshot:
+def refresh(store: Any) -> CustomerSnapshot:
     """Recompute the store's snapshot and standings from its customer rollups, writing only the standings that
     changed (an incremental pass moves a few customers and the few whose scores cross a quintile bound)."""
-    settings = report_settings(source)
-    values = customer_values(source, settings)
+    settings = report_settings(store)
+    values = customer_values(store, settings)
     bounds = rfm_bounds(values)
     rfm(values, bounds)
     nets = sorted(v.net_minor for v in values)
@@ -93,19 +93,19 @@ def refresh(source: Any) -> CustomerSnapshot:
         "bounds": bounds,
     }
     with transaction.atomic():
-        _write_standings(source, values)
-        snapshot, _ = CustomerSnapshot.objects.update_or_create(source=source, defaults=fields)
+        _write_standings(store, values)
+        snapshot, _ = CustomerSnapshot.objects.update_or_create(store=store, defaults=fields)
     return snapshot
 
 
-def _write_standings(source: Any, values: list[CustomerValue]) -> None:
+def _write_standings(store: Any, values: list[CustomerValue]) -> None:
     """Compare with the stored rows in their database form (a plain cursor: Django's per-value converters cost
     seconds over a quarter of a million rows) and write only what differs."""
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(CustomerStanding._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT customer_id, {', '.join(STANDING_COLUMNS)} FROM {table} WHERE source_id = %s", [source.pk]
+            f"SELECT customer_id, {', '.join(STANDING_COLUMNS)} FROM {table} WHERE store_id = %s", [store.pk]
         )
         stored = {row[0]: (*row[1:4], _utc(row[4]), _utc(row[5]), *row[6:]) for row in cursor.fetchall()}
     changed = []
@@ -116,7 +116,7 @@ def _write_standings(source: Any, values: list[CustomerValue]) -> None:
     gone = sorted(stored)
     for i in range(0, len(gone), CHUNK):
         CustomerStanding.objects.filter(customer_id__in=gone[i : i + CHUNK]).delete()
-    _upsert(source, changed)
+    _upsert(store, changed)
 
 
 def _utc(value: Any) -> datetime:
@@ -124,14 +124,14 @@ def _utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _upsert(source: Any, rows: list[tuple[int, tuple]], batch: int = 2000) -> None:
+def _upsert(store: Any, rows: list[tuple[int, tuple]], batch: int = 2000) -> None:
     """Rows in database form (dates adapted): INSERT … ON CONFLICT (customer) DO UPDATE in batches of `executemany`
     (SQLite and PostgreSQL both speak it); the first refresh of a large store writes every customer, later ones only
     those that moved."""
     if not rows:
         return
     table = connection.ops.quote_name(CustomerStanding._meta.db_table)
-    columns = ("source_id", "customer_id", *STANDING_COLUMNS)
+    columns = ("store_id", "customer_id", *STANDING_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in STANDING_COLUMNS)
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
@@ -139,14 +139,14 @@ def _upsert(source: Any, rows: list[tuple[int, tuple]], batch: int = 2000) -> No
     )
     with connection.cursor() as cursor:
         for i in range(0, len(rows), batch):
-            cursor.executemany(sql, [(source.pk, customer_id, *row) for customer_id, row in rows[i : i + batch]])
+            cursor.executemany(sql, [(store.pk, customer_id, *row) for customer_id, row in rows[i : i + batch]])
 
 
 def standing_value(row: CustomerStanding | dict[str, Any]) -> CustomerValue:
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     return CustomerValue(
         customer_id=get("customer_id"),
-        source_id=get("source_id"),
+        store_id=get("store_id"),
         name="",
         email="",
         currency=get("currency"),
@@ -161,9 +161,9 @@ def standing_value(row: CustomerStanding | dict[str, Any]) -> CustomerValue:
     )
 
 
-def ranked_standings(sources: Iterable[Any], segment: str = "") -> Any:
+def ranked_standings(stores: Iterable[Any], segment: str = "") -> Any:
     """Every customer of these stores, highest lifetime net first (ties by customer id), through the rank index."""
-    qs = CustomerStanding.objects.filter(source__in=list(sources))
+    qs = CustomerStanding.objects.filter(store__in=list(stores))
     if segment:
         qs = qs.filter(segment=segment)
     return qs.order_by("-net_minor", "customer_id")

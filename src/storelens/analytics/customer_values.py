@@ -20,7 +20,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 @dataclass
 class CustomerValue:
     customer_id: int
-    source_id: int
+    store_id: int
     name: str
     email: str
     currency: str
@@ -34,14 +34,14 @@ class CustomerValue:
     segment: str = ""
 
 
-def customer_values(source: Any, settings: ReportSettings, customer_id: int | None = None) -> list[CustomerValue]:
+def customer_values(store: Any, settings: ReportSettings, customer_id: int | None = None) -> list[CustomerValue]:
     """Every customer's lifetime value over the whole history (LTV = Σ order net − Σ refund net, counted orders),
     from the customer rollups: one row per customer and status instead of every order and refund. With
     `customer_id`, only that customer's (a profile: a few rows through the customer index)."""
     from storelens.analytics.models import CustomerRollup
 
     if customer_id is None:
-        rows = CustomerRollup.objects.filter(source=source, basis=settings.date_basis.value)
+        rows = CustomerRollup.objects.filter(store=store, basis=settings.date_basis.value)
     else:  # no source condition: the (customer, basis, …) unique index is then the only one that fits
         rows = CustomerRollup.objects.filter(customer_id=customer_id, basis=settings.date_basis.value)
     per = (
@@ -59,7 +59,7 @@ def customer_values(source: Any, settings: ReportSettings, customer_id: int | No
     return [
         CustomerValue(
             customer_id=customer_id,
-            source_id=source.pk,
+            store_id=store.pk,
             name="",
             email="",
             currency=currency,
@@ -74,13 +74,13 @@ def customer_values(source: Any, settings: ReportSettings, customer_id: int | No
     ]
 
 
-def customer_values_raw(source: Any, settings: ReportSettings) -> list[CustomerValue]:
+def customer_values_raw(store: Any, settings: ReportSettings) -> list[CustomerValue]:
     """The same from the raw orders and refunds: what the rollups are checked against (tests, bench)."""
     from storelens.commerce.models import Order, Refund
 
     column = BASIS_FIELD[settings.date_basis]
     per = (
-        Order.objects.filter(counted_orders(source, settings), customer__isnull=False)
+        Order.objects.filter(counted_orders(store, settings), customer__isnull=False)
         .values("customer_id")
         .annotate(
             orders=Count("pk"),
@@ -91,7 +91,7 @@ def customer_values_raw(source: Any, settings: ReportSettings) -> list[CustomerV
         )
     )
     refunds = dict(
-        Refund.objects.filter(counted_orders(source, settings, "order__"), deleted_at__isnull=True)
+        Refund.objects.filter(counted_orders(store, settings, "order__"), deleted_at__isnull=True)
         .values("order__customer_id")
         .annotate(net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")))
         .values_list("order__customer_id", "net")
@@ -102,7 +102,7 @@ def customer_values_raw(source: Any, settings: ReportSettings) -> list[CustomerV
         out.append(
             CustomerValue(
                 customer_id=customer_id,
-                source_id=source.pk,
+                store_id=store.pk,
                 name="",
                 email="",
                 currency=currency,

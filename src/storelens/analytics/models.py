@@ -16,7 +16,7 @@ class RollupCell(models.Model):
     """What every daily cell holds: the `Totals` of one (source, basis, local day, currency, order status), under the
     column names `TOTALS_COLUMNS` gives. Concrete cells add their own dimensions (e.g. the billing country)."""
 
-    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=10)
     day = models.DateField()
     currency = models.CharField(max_length=3)
@@ -32,7 +32,7 @@ class RollupCell(models.Model):
     refunds_minor = models.BigIntegerField(default=0)
     items_sold = models.BigIntegerField(default=0)
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
     class Meta:
         abstract = True
@@ -44,9 +44,9 @@ class RollupCell(models.Model):
 class DailyRollup(RollupCell):
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "basis", "day", "currency", "status"], name="rollup_cell_unique")
+            models.UniqueConstraint(fields=["store", "basis", "day", "currency", "status"], name="rollup_cell_unique")
         ]
-        indexes = [models.Index(fields=["source", "basis", "day"], name="rollup_source_basis_day")]
+        indexes = [models.Index(fields=["store", "basis", "day"], name="rollup_store_basis_day")]
 
 
 class CountryDailyRollup(RollupCell):
@@ -63,7 +63,7 @@ class CountryDailyRollup(RollupCell):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "basis", "country", "day", "currency", "status"], name="country_rollup_cell_unique"
+                fields=["store", "basis", "country", "day", "currency", "status"], name="country_rollup_cell_unique"
             )
         ]
 
@@ -114,7 +114,7 @@ class CustomerRollup(models.Model):
     without a change of their own).
     """
 
-    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     customer = models.ForeignKey("commerce.Customer", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=10)
     status = models.CharField(max_length=40)
@@ -124,7 +124,7 @@ class CustomerRollup(models.Model):
     first_at = models.DateTimeField()
     last_at = models.DateTimeField()
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
     class Meta:
         constraints = [
@@ -132,7 +132,7 @@ class CustomerRollup(models.Model):
                 fields=["customer", "basis", "status", "currency"], name="customer_rollup_cell_unique"
             )
         ]
-        indexes = [models.Index(fields=["source", "basis"], name="customer_rollup_source_basis")]
+        indexes = [models.Index(fields=["store", "basis"], name="customer_rollup_store_basis")]
 
 
 from storelens.analytics.customer_models import CustomerSnapshot, CustomerStanding  # noqa: E402, F401  (registers them)

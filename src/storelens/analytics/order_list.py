@@ -47,17 +47,17 @@ class _Unindexed(Func):
     output_field = DateTimeField()
 
 
-def _ranges(sources: Sequence[Any], first: date, last: date) -> list[tuple[Any, datetime, datetime]]:
+def _ranges(stores: Sequence[Any], first: date, last: date) -> list[tuple[Any, datetime, datetime]]:
     out = []
-    for source in sources:
-        s = report_settings(source, date_basis=DateBasis.CREATED)
+    for store in stores:
+        s = report_settings(store, date_basis=DateBasis.CREATED)
         start, end = range_bounds_utc(first, last, s.tz)
-        out.append((source, start, end))
+        out.append((store, start, end))
     return out
 
 
 def orders_list(
-    sources: Sequence[Any],
+    stores: Sequence[Any],
     first: date,
     last: date,
     search: str = "",
@@ -73,8 +73,8 @@ def orders_list(
     column, desc = SORT_KEYS.get(sort, SORT_KEYS["date"])
     created = "created_at"
     qs = Order.objects.all()
-    ranges = _ranges(sources, first, last)
-    matches, by_id = search_filter(sources, ranges, search) if search else (Q(), False)
+    ranges = _ranges(stores, first, last)
+    matches, by_id = search_filter(stores, ranges, search) if search else (Q(), False)
     if column != "created_at" and connection.vendor == "sqlite":
         # SQLite (without statistics) reads the range through the date index and sorts all of it (0.3 s for a
         # month at a million orders); a unary + keeps it off that index, so it walks the sort's own index and stops
@@ -86,10 +86,10 @@ def orders_list(
         qs = qs.filter(matches)
     else:
         q = Q(pk__in=[])
-        for source, start, end in ranges:
-            q |= Q(source=source, **{f"{created}__gte": start, f"{created}__lt": end})
+        for store, start, end in ranges:
+            q |= Q(store=store, **{f"{created}__gte": start, f"{created}__lt": end})
         qs = qs.filter(q & matches)
-    qs = qs.select_related("source", "customer")
+    qs = qs.select_related("store", "customer")
     if statuses:
         qs = qs.filter(status__in=list(statuses))
     if country:
@@ -107,7 +107,7 @@ class OrderCount:
 
 
 def order_count(
-    sources: Sequence[Any],
+    stores: Sequence[Any],
     first: date,
     last: date,
     search: str = "",
@@ -121,7 +121,7 @@ def order_count(
     if page is not None and page.whole_list:
         return OrderCount(len(page.rows), True)
     if search:
-        qs = orders_list(sources, first, last, search, statuses, country).order_by()
+        qs = orders_list(stores, first, last, search, statuses, country).order_by()
         found = len(qs.values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
         return OrderCount(min(found, SEARCH_COUNT_CAP), found <= SEARCH_COUNT_CAP)
     from storelens.analytics.models import CountryDailyRollup, DailyRollup
@@ -129,16 +129,16 @@ def order_count(
 
     wanted = set(statuses)
     total = 0
-    for source, start, end in _ranges(sources, first, last):
+    for store, start, end in _ranges(stores, first, last):
         model = CountryDailyRollup if country else DailyRollup
-        cells = model.objects.filter(source=source, basis=DateBasis.CREATED.value, day__gte=first, day__lte=last)
+        cells = model.objects.filter(store=store, basis=DateBasis.CREATED.value, day__gte=first, day__lte=last)
         if country:
             cells = cells.filter(country=country.upper())
         if wanted:
             cells = cells.filter(status__in=sorted(wanted))
         total += cells.aggregate(n=Sum("orders"))["n"] or 0
         # What no cell holds: deleted orders (partial index) and live ones in an always-excluded status.
-        outside = Order.objects.filter(source=source, created_at__gte=start, created_at__lt=end)
+        outside = Order.objects.filter(store=store, created_at__gte=start, created_at__lt=end)
         if country:
             outside = outside.filter(billing_country=country.upper())
         deleted = outside.filter(deleted_at__isnull=False)

@@ -43,11 +43,11 @@ def _fts_available() -> bool:
         return cursor.fetchone() is not None
 
 
-def _customers(sources: Sequence[Any], term: str) -> list[int] | None:
+def _customers(stores: Sequence[Any], term: str) -> list[int] | None:
     """The ids of the customers whose name or e-mail holds `term`, or None when more than the cap do."""
     from storelens.commerce.models import Customer
 
-    people = Customer.objects.filter(source__in=list(sources)).filter(_people_matching(term))
+    people = Customer.objects.filter(store__in=list(stores)).filter(_people_matching(term))
     if connection.vendor == "sqlite" and len(term) >= TRIGRAM and _fts_available():
         phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 phrase: the term as a substring of one column
         with connection.cursor() as cursor:
@@ -62,16 +62,16 @@ def _customers(sources: Sequence[Any], term: str) -> list[int] | None:
     return ids if len(ids) <= CUSTOMER_MATCH_CAP else None
 
 
-def _number(sources: Sequence[Any], term: str) -> Q:
+def _number(stores: Sequence[Any], term: str) -> Q:
     """The order number exactly, as the store shows it (or its WooCommerce id). Each branch names the stores so that
     it is an index lookup on its own (an OR is only as fast as its slowest branch)."""
-    match = Q(source__in=list(sources), number=term)
+    match = Q(store__in=list(stores), number=term)
     if term.isdigit():
-        match |= Q(source__in=list(sources), wc_id=int(term))
+        match |= Q(store__in=list(stores), wc_id=int(term))
     return match
 
 
-def plain_filter(sources: Sequence[Any], term: str, customer_ids: list[int] | None = None) -> Q:
+def plain_filter(stores: Sequence[Any], term: str, customer_ids: list[int] | None = None) -> Q:
     """The search as one condition on the orders (no list of ids): the billing e-mail, the number, or the customer
     (by `customer_ids` when given). Without ids (a common term) each order's customer is checked through the join:
     the list walks its range by date and a common term fills a page after a few orders, where a subquery would first
@@ -81,11 +81,11 @@ def plain_filter(sources: Sequence[Any], term: str, customer_ids: list[int] | No
     else:
         customers = Q(customer__first_name__icontains=term) | Q(customer__last_name__icontains=term)
         customers |= Q(customer__email__icontains=term)
-    return Q(billing_email__icontains=term) | _number(sources, term) | customers
+    return Q(billing_email__icontains=term) | _number(stores, term) | customers
 
 
 def search_filter(
-    sources: Sequence[Any], ranges: Sequence[tuple[Any, datetime, datetime]], search: str
+    stores: Sequence[Any], ranges: Sequence[tuple[Any, datetime, datetime]], search: str
 ) -> tuple[Q, bool]:
     """The condition `orders_list` adds for `search`, and whether it is a short list of order ids (then the list is
     best read by primary key, not by walking its range). `ranges` are the list's (store, start, end) in UTC: on SQLite
@@ -95,25 +95,25 @@ def search_filter(
     from storelens.commerce.models import Order
 
     term = search_term(search)
-    customer_ids = _customers(sources, term)
-    plain = plain_filter(sources, term, customer_ids)
+    customer_ids = _customers(stores, term)
+    plain = plain_filter(stores, term, customer_ids)
     if connection.vendor != "sqlite" or customer_ids is None:
         return plain, False
     customers, email = Q(customer_id__in=customer_ids), Q(billing_email__icontains=term)
     in_range = Q(pk__in=[])
-    for source, start, end in ranges:
-        in_range |= Q(source=source, created_at__gte=start, created_at__lt=end)
+    for store, start, end in ranges:
+        in_range |= Q(store=store, created_at__gte=start, created_at__lt=end)
     # The e-mails are read from the (store, created, billing e-mail) index alone.
     found = set(Order.objects.filter(in_range & email).values_list("pk", flat=True)[: ORDER_MATCH_CAP + 1])
     # The numbers and the customers' orders through their own indexes, without the range: given one, SQLite walks
     # the whole range by date instead (190 ms for a month). Their few rows are kept to the range here.
-    bounds = {source.pk: (start, end) for source, start, end in ranges}
-    others = _number(sources, term) | customers if customer_ids else _number(sources, term)
-    rows = list(Order.objects.filter(others).values_list("pk", "source_id", "created_at")[: OTHER_ROWS_CAP + 1])
+    bounds = {store.pk: (start, end) for store, start, end in ranges}
+    others = _number(stores, term) | customers if customer_ids else _number(stores, term)
+    rows = list(Order.objects.filter(others).values_list("pk", "store_id", "created_at")[: OTHER_ROWS_CAP + 1])
     if len(rows) > OTHER_ROWS_CAP:
         return plain, False
-    for pk, source_id, created in rows:
-        start, end = bounds.get(source_id, (None, None))
+    for pk, store_id, created in rows:
+        start, end = bounds.get(store_id, (None, None))
         if created is not None and start is not None and start <= created < end:
             found.add(pk)
     if len(found) > ORDER_MATCH_CAP:

@@ -75,7 +75,7 @@ class Home:
         return out
 
 
-def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
+def home(stores: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
     """Every home figure from ONE rollup query over the span they cover (same month last year → today), sliced by day
     here: the page costs one indexed aggregate whatever the history size."""
     start = month_start(today)
@@ -90,7 +90,7 @@ def home(sources: Sequence[Any], today: date, currency: str | None = None, goal_
         first = shift_months(start, -back)
         ranges[f"month-{back}"] = (first, month_end(first))
     span_first = min(f for f, _ in ranges.values())
-    whole = build(sources, span_first, today, currency=currency, rates=Rates(), with_customers=False)
+    whole = build(stores, span_first, today, currency=currency, rates=Rates(), with_customers=False)
 
     def rep(first: date, last: date) -> Report:
         daily = {d: t for d, t in whole.daily.items() if first <= d <= last}

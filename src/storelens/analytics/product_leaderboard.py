@@ -45,7 +45,7 @@ Key = tuple[str, int, int]  # currency, product, variation
 
 
 def product_leaderboard(
-    source: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
+    store: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
 ) -> list[ProductLine]:
     """Per product (each with its variations under it), or per variation: the range's figures from the rollup."""
     from storelens.analytics.product_models import ProductDailyRollup
@@ -57,7 +57,7 @@ def product_leaderboard(
     # (its multi-index OR) instead of scanning every cell of the basis; PostgreSQL makes a BitmapOr of them.
     in_blocks = Q()
     for span, starts in blocks.items():
-        in_blocks |= Q(source=source, basis=settings.date_basis.value, span=span, day__in=starts)
+        in_blocks |= Q(store=store, basis=settings.date_basis.value, span=span, day__in=starts)
     rows = (
         ProductDailyRollup.objects.filter(in_blocks)
         .exclude(status__in=sorted(settings.all_excluded))
@@ -88,11 +88,11 @@ def product_leaderboard(
             setattr(parent, name, getattr(parent, name) + getattr(line, name))
         parent.orders += product_orders
         parent.variations.append(line)
-    return _finish(source, products, variations, by_variation)
+    return _finish(store, products, variations, by_variation)
 
 
 def product_leaderboard_raw(
-    source: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
+    store: Any, settings: ReportSettings, first: date, last: date, by_variation: bool = False
 ) -> list[ProductLine]:
     """The same lines from raw rows: line items of counted orders dated in range, grouped in SQL, plus the refund lines
     of refunds created in range whose order is counted. Products and variations are grouped separately (an order
@@ -103,14 +103,14 @@ def product_leaderboard_raw(
     # Refunds made in the range (through the created_at index), then those whose order is counted.
     in_range_refunds = dict(
         Refund.objects.filter(
-            source=source, deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
+            store=store, deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
         ).values_list("pk", "parent_wc_id")
     )
     column = BASIS_FIELD[settings.date_basis]
     currency_of = {
         wc_id: currency
         for wc_id, currency, status, deleted_at, when in Order.objects.filter(
-            source=source, wc_id__in=set(in_range_refunds.values())
+            store=store, wc_id__in=set(in_range_refunds.values())
         ).values_list("wc_id", "currency", "status", "deleted_at", column)
         if deleted_at is None and when is not None and status not in settings.all_excluded
     }
@@ -121,7 +121,7 @@ def product_leaderboard_raw(
         lines: dict[Key, ProductLine] = {}
         sold = (
             LineItem.objects.filter(
-                counts & counted_orders(source, settings, "order__") & in_range(settings, first, last, "order__")
+                counts & counted_orders(store, settings, "order__") & in_range(settings, first, last, "order__")
             )
             .values_list("order__currency", *keys)
             .annotate(
@@ -162,11 +162,11 @@ def product_leaderboard_raw(
     for (currency, product, _), line in levels[True].items():
         if (currency, product, 0) in products:
             products[(currency, product, 0)].variations.append(line)
-    return _finish(source, products, levels[True], by_variation)
+    return _finish(store, products, levels[True], by_variation)
 
 
 def _finish(
-    source: Any, products: dict[Key, ProductLine], variations: dict[Key, ProductLine], by_variation: bool
+    store: Any, products: dict[Key, ProductLine], variations: dict[Key, ProductLine], by_variation: bool
 ) -> list[ProductLine]:
     """Name the lines, drop the variation list of simple products (their only "variation" is 0), and rank."""
     products = {k: p for k, p in products.items() if p.figures() != (0,) * 6}
@@ -175,9 +175,9 @@ def _finish(
             line.variations = []
         line.variations.sort(key=_rank)
     if by_variation:
-        _name(source, list(variations.values()))
+        _name(store, list(variations.values()))
     else:
-        _name(source, [*products.values(), *(v for p in products.values() for v in p.variations)])
+        _name(store, [*products.values(), *(v for p in products.values() for v in p.variations)])
     return sorted((variations if by_variation else products).values(), key=_rank)
 
 
@@ -185,7 +185,7 @@ def _rank(p: ProductLine) -> tuple[int, int, int, int]:
     return (-p.net_minor, -p.units, p.product_wc_id, p.variation_wc_id)
 
 
-def _name(source: Any, lines: list[ProductLine]) -> None:
+def _name(store: Any, lines: list[ProductLine]) -> None:
     """Names and SKUs from the synced catalogue; a product no longer in it is named after its line items, as
     WooCommerce names a deleted product. A variation reads "Product – option, option"."""
     from storelens.commerce.models import Product, Variation
@@ -195,13 +195,13 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
     catalogue = {
         wc_id: (name + (" (deleted)" if deleted else ""), sku)
         for wc_id, name, sku, deleted in Product.objects.filter(
-            source=source, wc_id__in={p.product_wc_id for p in lines}
+            store=store, wc_id__in={p.product_wc_id for p in lines}
         ).values_list("wc_id", "name", "sku", "deleted_at")
     }
     variation_ids = {p.variation_wc_id for p in lines if p.variation_wc_id}
     options = {
         wc_id: (", ".join(str(a.get("option", "")) for a in attributes or [] if isinstance(a, dict)), sku)
-        for wc_id, sku, attributes in Variation.objects.filter(source=source, wc_id__in=variation_ids).values_list(
+        for wc_id, sku, attributes in Variation.objects.filter(store=store, wc_id__in=variation_ids).values_list(
             "wc_id", "sku", "attributes"
         )
     }
@@ -216,7 +216,7 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
             p.name, p.sku = name, sku
         else:
             missing.append(p)
-    latest = _line_names(source, {(p.product_wc_id, p.variation_wc_id) for p in missing})
+    latest = _line_names(store, {(p.product_wc_id, p.variation_wc_id) for p in missing})
     for p in missing:
         name, sku = latest.get((p.product_wc_id, p.variation_wc_id)) or (f"Product {p.product_wc_id}", "")
         # Line names of variations read "Product - Variation"; a product line shows the product alone.
@@ -224,7 +224,7 @@ def _name(source: Any, lines: list[ProductLine]) -> None:
         p.sku = sku
 
 
-def _line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200) -> dict[tuple[int, int], tuple]:
+def _line_names(store: Any, keys: set[tuple[int, int]], chunk: int = 200) -> dict[tuple[int, int], tuple]:
     """(product, variation) → (name, sku) of one of its line items (variation 0: any line of the product), in one
     round trip per `chunk` keys: a UNION ALL of `LIMIT 1` lookups through the line items' (source, product) index.
 
@@ -242,9 +242,9 @@ def _line_names(source: Any, keys: set[tuple[int, int]], chunk: int = 200) -> di
             extra = " AND variation_wc_id = %s" if variation else ""
             parts.append(
                 f"SELECT * FROM (SELECT product_wc_id, {variation if variation else 0}, name, sku FROM {table} "
-                f"WHERE source_id = %s AND product_wc_id = %s{extra} LIMIT 1) AS l{len(parts)}"
+                f"WHERE store_id = %s AND product_wc_id = %s{extra} LIMIT 1) AS l{len(parts)}"
             )
-            params += [source.pk, product] + ([variation] if variation else [])
+            params += [store.pk, product] + ([variation] if variation else [])
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for product, variation, name, sku in cursor.fetchall():

@@ -14,7 +14,7 @@ from django.db import models
 
 
 class ProductDailyRollup(models.Model):
-    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=10)
     # The cell sums 2**span days from `day` (`day_blocks`): span 0 is the day itself; wider spans let a range be
     # read from a few blocks instead of a row per day.
@@ -32,17 +32,17 @@ class ProductDailyRollup(models.Model):
     orders = models.BigIntegerField(default=0)  # orders with this (product, variation)
     product_orders = models.BigIntegerField(default=0)  # orders with this product, once per order over its variations
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
     class Meta:
         app_label = "analytics"
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"],
+                fields=["store", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"],
                 name="product_rollup_block_unique",
             )
         ]
-        indexes = [models.Index(fields=["source", "basis", "span", "day"], name="product_rollup_basis_span")]
+        indexes = [models.Index(fields=["store", "basis", "span", "day"], name="product_rollup_basis_span")]
 
 
 PRODUCT_COLUMNS: dict[str, str] = {

@@ -104,11 +104,11 @@ def line_row(values: tuple) -> ProductLineRow:
     return ProductLineRow(*values)
 
 
-def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
     """The change-feed listener: turn one page's changes into per-product deltas and write them."""
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    tz = store_timezone(store.timezone_string, store.gmt_offset)
     with transaction.atomic():  # a savepoint inside the sync's page transaction
-        apply(source, deltas_for(source, tz, order_changes, refund_changes))
+        apply(store, deltas_for(store, tz, order_changes, refund_changes))
 
 
 Versioned = tuple[OrderRow, tuple[ProductLineRow, ...]]
@@ -116,7 +116,7 @@ RefundVersion = tuple[RefundRow, tuple[ProductLineRow, ...]]
 
 
 def deltas_for(
-    source: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+    store: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
 ) -> ProductDeltas:
     from storelens.commerce.models import Order, Refund, RefundLine
 
@@ -136,7 +136,7 @@ def deltas_for(
     if new_orders:
         rows = {
             v["pk"]: refund_row_from_values(v)
-            for v in Refund.objects.filter(source=source, parent_wc_id__in=list(new_orders))
+            for v in Refund.objects.filter(store=store, parent_wc_id__in=list(new_orders))
             .exclude(wc_id__in=list(new_refunds))
             .values("pk", *REFUND_FIELDS)
         }
@@ -151,7 +151,7 @@ def deltas_for(
     stable_orders: dict[int, OrderRow] = {}
     missing = parent_ids - set(new_orders)
     if missing:
-        for v in Order.objects.filter(source=source, wc_id__in=list(missing)).values(*ORDER_FIELDS):
+        for v in Order.objects.filter(store=store, wc_id__in=list(missing)).values(*ORDER_FIELDS):
             stable_orders[v["wc_id"]] = order_row_from_values(v)
 
     def order_before(order_id: int) -> OrderRow | None:
@@ -210,10 +210,10 @@ def _on_every_basis(
 
 
 COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
-KEY_COLUMNS = ["source_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
+KEY_COLUMNS = ["store_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
 
 
-def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
+def apply(store: Any, deltas: ProductDeltas, batch: int = 200) -> None:
     """Add each non-zero delta to its cell with one upsert per cell (`rollups.add_to_cells`)."""
     cells = deltas.nonzero()
     if not cells:
@@ -221,7 +221,7 @@ def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
     adapt = connection.ops.adapt_datefield_value
     adapted: dict[Any, Any] = {}
     rows = []
-    pk = source.pk
+    pk = store.pk
     for (basis, span, day, currency, status, product, variation), values in cells.items():
         if day not in adapted:
             adapted[day] = adapt(day)
@@ -229,8 +229,8 @@ def apply(source: Any, deltas: ProductDeltas, batch: int = 200) -> None:
     rollups.add_to_cells(ProductDailyRollup, KEY_COLUMNS, COLUMNS, rows, batch)
 
 
-def rebuild(source: Any) -> int:
+def rebuild(store: Any) -> int:
     """Every per-product cell of a source from its raw rows (see `product_rebuild`). Returns the cell count."""
     from storelens.analytics import product_rebuild
 
-    return product_rebuild.rebuild(source)
+    return product_rebuild.rebuild(store)

@@ -16,9 +16,9 @@ from storelens.analytics.definitions import ReportSettings, Totals
 from storelens.analytics.models import TOTALS_COLUMNS, DailyRollup
 
 
-def cells(source: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> QuerySet:
+def cells(store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> QuerySet:
     qs = DailyRollup.objects.filter(
-        source=source, basis=settings.date_basis.value, day__gte=first, day__lte=last
+        store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last
     ).exclude(status__in=sorted(settings.all_excluded))
     if currency:
         qs = qs.filter(currency=currency)
@@ -33,22 +33,22 @@ def _totals(row: dict[str, Any]) -> Totals:
     return Totals(**{name: int(row.get(name) or 0) for name in Totals.names()})
 
 
-def totals(source: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> Totals:
+def totals(store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> Totals:
     """The range's totals for one store (all currencies added unconverted when `currency` is None, like WooCommerce)."""
-    return _totals(cells(source, settings, first, last, currency).aggregate(**_sums()))
+    return _totals(cells(store, settings, first, last, currency).aggregate(**_sums()))
 
 
 def daily(
-    source: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None
+    store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None
 ) -> dict[date, Totals]:
     """Totals per local day with activity (days without any order or refund are absent)."""
-    rows = cells(source, settings, first, last, currency).values("day").annotate(**_sums()).order_by("day")
+    rows = cells(store, settings, first, last, currency).values("day").annotate(**_sums()).order_by("day")
     return {row["day"]: _totals(row) for row in rows}
 
 
-def currencies(source: Any, settings: ReportSettings, first: date, last: date) -> dict[str, Totals]:
+def currencies(store: Any, settings: ReportSettings, first: date, last: date) -> dict[str, Totals]:
     """Totals per currency: what a page shows for a store that sells in several."""
-    rows = cells(source, settings, first, last).values("currency").annotate(**_sums()).order_by("currency")
+    rows = cells(store, settings, first, last).values("currency").annotate(**_sums()).order_by("currency")
     return {row["currency"]: _totals(row) for row in rows}
 
 

@@ -19,12 +19,12 @@ from storelens.analytics.timezones import range_bounds_utc
 BASIS_FIELD = {DateBasis.CREATED: "created_at", DateBasis.PAID: "paid_at", DateBasis.COMPLETED: "completed_at"}
 
 
-def counted_orders(source: Any, settings: ReportSettings, prefix: str = "") -> Q:
+def counted_orders(store: Any, settings: ReportSettings, prefix: str = "") -> Q:
     """The counted-order rule as a Q on Order (or on a relation to it, with `prefix` like "order__")."""
     column = BASIS_FIELD[settings.date_basis]
-    return Q(
-        **{f"{prefix}source": source, f"{prefix}deleted_at__isnull": True, f"{prefix}{column}__isnull": False}
-    ) & ~Q(**{f"{prefix}status__in": sorted(settings.all_excluded)})
+    return Q(**{f"{prefix}store": store, f"{prefix}deleted_at__isnull": True, f"{prefix}{column}__isnull": False}) & ~Q(
+        **{f"{prefix}status__in": sorted(settings.all_excluded)}
+    )
 
 
 def in_range(settings: ReportSettings, first: date, last: date, prefix: str = "") -> Q:
@@ -43,7 +43,7 @@ def previous_period(first: date, last: date) -> tuple[date, date]:
 
 
 def filtered_daily(
-    source: Any,
+    store: Any,
     settings: ReportSettings,
     first: date,
     last: date,
@@ -62,18 +62,18 @@ def filtered_daily(
     if country and not product:
         from storelens.analytics.country_rollups import country_daily
 
-        return country_daily(source, settings, first, last, country, statuses)
+        return country_daily(store, settings, first, last, country, statuses)
     from storelens.analytics.definitions import Totals, contributions
     from storelens.analytics.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
     from storelens.commerce.models import LineItem, Order, Refund
 
-    qs = Order.objects.filter(source=source)
+    qs = Order.objects.filter(store=store)
     if product:
-        qs = qs.filter(pk__in=LineItem.objects.filter(source=source, product_wc_id=product).values("order_id"))
+        qs = qs.filter(pk__in=LineItem.objects.filter(store=store, product_wc_id=product).values("order_id"))
     if country:
         qs = qs.filter(billing_country=country.upper())
     start, end = range_bounds_utc(first, last, settings.tz)
-    made_in_range = Refund.objects.filter(source=source, created_at__gte=start, created_at__lt=end)
+    made_in_range = Refund.objects.filter(store=store, created_at__gte=start, created_at__lt=end)
     parents = set(made_in_range.values_list("parent_wc_id", flat=True))
     rows = {v["wc_id"]: v for v in qs.filter(in_range(settings, first, last)).values(*ORDER_FIELDS)}
     if parents - set(rows):

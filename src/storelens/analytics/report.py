@@ -76,10 +76,10 @@ class Report:
         }
 
 
-def timezone_label(source: Any) -> str:
-    if source.timezone_string:
-        return source.timezone_string
-    offset = Decimal(str(source.gmt_offset or 0))
+def timezone_label(store: Any) -> str:
+    if store.timezone_string:
+        return store.timezone_string
+    offset = Decimal(str(store.gmt_offset or 0))
     if offset == 0:
         return "UTC"
     hours, minutes = divmod(abs(int(offset * 60)), 60)
@@ -96,7 +96,7 @@ def rescale(minor: int, from_currency: str, to_currency: str) -> int:
     return divide_minor(minor, 10**-shift)
 
 
-def customers(source: Any, settings: ReportSettings, first: date, last: date) -> tuple[int, int]:
+def customers(store: Any, settings: ReportSettings, first: date, last: date) -> tuple[int, int]:
     """(new, returning) customers of one store: those with a counted order in the range whose first counted order
     ever falls in the range (new) or before it (returning). Local days are turned into one UTC interval, so this is
     exactly `definitions.new_customers` / `returning_customers`."""
@@ -106,7 +106,7 @@ def customers(source: Any, settings: ReportSettings, first: date, last: date) ->
     start, end = range_bounds_utc(first, last, settings.tz)
     in_range = Q(**{f"{column}__gte": start, f"{column}__lt": end})
     counted = Order.objects.filter(
-        source=source, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
+        store=store, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
     ).exclude(status__in=sorted(settings.all_excluded))
     # Only the customers active in the range, then each one's first counted order ever (index on customer).
     active = counted.filter(in_range).values("customer_id")
@@ -125,11 +125,11 @@ def customers(source: Any, settings: ReportSettings, first: date, last: date) ->
     return new, returning
 
 
-def resolve_currency(sources: Sequence[Any], currency: str | None) -> str:
+def resolve_currency(stores: Sequence[Any], currency: str | None) -> str:
     """The currency a report over these stores is in: the one asked for, or the stores' common currency."""
     if currency:
         return currency.upper()
-    store_currencies = sorted({(s.currency or "").upper() for s in sources})
+    store_currencies = sorted({(s.currency or "").upper() for s in stores})
     if len(store_currencies) != 1 or not store_currencies[0]:
         raise ReportError(
             f"These stores sell in {', '.join(c or '(unknown)' for c in store_currencies)}: pass --currency CODE "
@@ -140,7 +140,7 @@ def resolve_currency(sources: Sequence[Any], currency: str | None) -> str:
 
 def daily_in(
     report: Report,
-    sources: Sequence[Any],
+    stores: Sequence[Any],
     convert: bool,
     date_basis: str | None,
     excluded: list[str] | None,
@@ -151,9 +151,9 @@ def daily_in(
     face value in WooCommerce-parity mode); adds them into `report.totals` as well."""
     target = report.currency
     out: dict[date, Totals] = {}
-    for source in sources:
-        settings = report_settings(source, date_basis, excluded)
-        qs = queries.cells(source, settings, report.first, report.last)
+    for store in stores:
+        settings = report_settings(store, date_basis, excluded)
+        qs = queries.cells(store, settings, report.first, report.last)
         if statuses:
             qs = qs.filter(status__in=list(statuses))
         for row in qs.values("day", "currency").annotate(**queries._sums()).order_by("day", "currency"):
@@ -175,7 +175,7 @@ def daily_in(
 
 
 def build(
-    sources: Sequence[Any],
+    stores: Sequence[Any],
     first: date,
     last: date,
     currency: str | None = None,
@@ -185,22 +185,22 @@ def build(
     with_customers: bool = True,
 ) -> Report:
     """The report over stores and days; `report.daily` keeps the per-day totals for charts."""
-    if not sources:
+    if not stores:
         raise ReportError("No store to report on: connect one first (storelens sources add …).")
     if first > last:
         raise ReportError(f"--from {first} is after --to {last}: the range is inclusive, from the earlier day.")
     excluded = list(excluded_statuses) if excluded_statuses is not None else None
-    target = resolve_currency(sources, currency)
-    labels = sorted({timezone_label(s) for s in sources})
+    target = resolve_currency(stores, currency)
+    labels = sorted({timezone_label(s) for s in stores})
     report = Report(currency=target, first=first, last=last, timezone=", ".join(labels))
-    report.daily = daily_in(report, sources, currency is not None, date_basis, excluded, rates or Rates())
+    report.daily = daily_in(report, stores, currency is not None, date_basis, excluded, rates or Rates())
     if with_customers:
-        report.new_customers, report.returning_customers = new_and_returning(sources, first, last, date_basis, excluded)
+        report.new_customers, report.returning_customers = new_and_returning(stores, first, last, date_basis, excluded)
     return report
 
 
 def new_and_returning(
-    sources: Sequence[Any],
+    stores: Sequence[Any],
     first: date,
     last: date,
     date_basis: str | None = None,
@@ -215,12 +215,12 @@ def new_and_returning(
 
     excluded = list(excluded_statuses) if excluded_statuses is not None else None
     new = returning = 0
-    for source in sources:
-        settings = report_settings(source, date_basis, excluded)
-        if settings_key(settings) == settings_key(report_settings(source)):
-            n, r = customer_page.new_and_returning([source], first, last)
+    for store in stores:
+        settings = report_settings(store, date_basis, excluded)
+        if settings_key(settings) == settings_key(report_settings(store)):
+            n, r = customer_page.new_and_returning([store], first, last)
         else:
-            n, r = customers(source, settings, first, last)
+            n, r = customers(store, settings, first, last)
         new += n
         returning += r
     return new, returning

@@ -48,7 +48,7 @@ def set_reporting_currency(workspace: Any, code: str) -> str | None:
     return code
 
 
-def combined_currency(workspace: Any, sources: Sequence[Any], asked: str | None = None) -> str | None:
+def combined_currency(workspace: Any, stores: Sequence[Any], asked: str | None = None) -> str | None:
     """The currency a view adding up `sources` converts into; None means "no conversion: the stores' own currency".
 
     Order of precedence: the currency asked for (a page's `?currency=`, the API's `currency`, `--currency`), then
@@ -59,6 +59,6 @@ def combined_currency(workspace: Any, sources: Sequence[Any], asked: str | None 
     chosen = reporting_currency(workspace)
     if chosen:
         return chosen
-    if len({(s.currency or "").upper() for s in sources}) > 1:
-        return (sources[0].currency or "USD").upper()
+    if len({(s.currency or "").upper() for s in stores}) > 1:
+        return (stores[0].currency or "USD").upper()
     return None

@@ -79,7 +79,7 @@ _figures = attrgetter(*Totals.names())  # a Totals' figures as a tuple, in field
 Move = tuple[DateBasis, Contribution | None, int]
 
 
-def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
     """The change-feed listener: turn one page's changes into daily and per-country deltas and write them.
 
     One listener for both tables, because they key the same contributions (reads of the unchanged refunds and
@@ -88,23 +88,23 @@ def on_changes(source: Any, order_changes: list[OrderChange], refund_changes: li
     from storelens.analytics.country_rollups import CountryDeltas
     from storelens.analytics.models import CountryDailyRollup
 
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    tz = store_timezone(store.timezone_string, store.gmt_offset)
     # A savepoint inside the sync's page transaction (or a transaction of its own when a caller has none).
     with transaction.atomic():
-        moves = _compute_moves(source, tz, order_changes, refund_changes)
-        apply(source, deltas_from(moves))
-        apply(source, deltas_from(moves, CountryDeltas()), model=CountryDailyRollup)
+        moves = _compute_moves(store, tz, order_changes, refund_changes)
+        apply(store, deltas_from(moves))
+        apply(store, deltas_from(moves, CountryDeltas()), model=CountryDailyRollup)
 
 
 def deltas_for(
-    source: Any,
+    store: Any,
     tz: tzinfo,
     order_changes: Iterable[OrderChange],
     refund_changes: Iterable[RefundChange],
     deltas: Deltas | None = None,
 ) -> Deltas:
     """C(after) − C(before) of one page's changes, keyed by `deltas.key` (a `Deltas` subclass may key finer)."""
-    return deltas_from(_compute_moves(source, tz, order_changes, refund_changes), deltas)
+    return deltas_from(_compute_moves(store, tz, order_changes, refund_changes), deltas)
 
 
 def deltas_from(moves: Iterable[Move], deltas: Deltas | None = None) -> Deltas:
@@ -115,7 +115,7 @@ def deltas_from(moves: Iterable[Move], deltas: Deltas | None = None) -> Deltas:
 
 
 def _compute_moves(
-    source: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+    store: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
 ) -> list[Move]:
     """Every (basis, contribution, sign) of a page: before states subtracted, after states added."""
     from storelens.commerce.models import Order, Refund
@@ -135,7 +135,7 @@ def _compute_moves(
     stable_refunds: dict[int, RefundRow] = {}
     if new_orders:
         for v in (
-            Refund.objects.filter(source=source, parent_wc_id__in=list(new_orders))
+            Refund.objects.filter(store=store, parent_wc_id__in=list(new_orders))
             .exclude(wc_id__in=list(new_refunds))
             .values(*REFUND_FIELDS)
         ):
@@ -145,7 +145,7 @@ def _compute_moves(
     stable_orders: dict[int, OrderRow] = {}
     missing = parent_ids - set(new_orders)
     if missing:
-        for v in Order.objects.filter(source=source, wc_id__in=list(missing)).values(*ORDER_FIELDS):
+        for v in Order.objects.filter(store=store, wc_id__in=list(missing)).values(*ORDER_FIELDS):
             stable_orders[v["wc_id"]] = order_row_from_values(v)
 
     def order_before(order_id: int) -> OrderRow | None:
@@ -172,7 +172,7 @@ def _compute_moves(
     return moves
 
 
-def apply(source: Any, deltas: Deltas, batch: int = 300, model: type[models.Model] = DailyRollup) -> None:
+def apply(store: Any, deltas: Deltas, batch: int = 300, model: type[models.Model] = DailyRollup) -> None:
     """Add each non-zero delta to its cell (`add_to_cells`)."""
     cells = deltas.nonzero()
     if not cells:
@@ -184,8 +184,8 @@ def apply(source: Any, deltas: Deltas, batch: int = 300, model: type[models.Mode
     for key, t in cells.items():
         values = list(key)
         values[day_at] = adapt(values[day_at])
-        rows.append((source.pk, *values, *(getattr(t, n) for n in names)))
-    add_to_cells(model, ["source_id", *deltas.KEY_COLUMNS], [TOTALS_COLUMNS[n] for n in names], rows, batch)
+        rows.append((store.pk, *values, *(getattr(t, n) for n in names)))
+    add_to_cells(model, ["store_id", *deltas.KEY_COLUMNS], [TOTALS_COLUMNS[n] for n in names], rows, batch)
 
 
 def add_to_cells(
@@ -223,7 +223,7 @@ def add_to_cells(
             cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, [v for row in chunk for v in row])
 
 
-def rebuild(source: Any, chunk: int = 5000) -> int:
+def rebuild(store: Any, chunk: int = 5000) -> int:
     """Recompute every cell of a source (and its customers' rollups) from its raw rows (after a time-zone change, to
     repair, or after seeding rows straight into the tables). Streams the orders, keeping only what refunds need of
     each. Returns the daily cell count."""
@@ -231,12 +231,12 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
     from storelens.analytics.models import CountryDailyRollup
     from storelens.commerce.models import Order, Refund
 
-    tz = store_timezone(source.timezone_string, source.gmt_offset)
+    tz = store_timezone(store.timezone_string, store.gmt_offset)
     deltas = Deltas()
     by_country = CountryDeltas()
     parents: dict[int, OrderRow] = {}
-    refunded = set(Refund.objects.filter(source=source).values_list("parent_wc_id", flat=True))
-    for v in Order.objects.filter(source=source).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
+    refunded = set(Refund.objects.filter(store=store).values_list("parent_wc_id", flat=True))
+    for v in Order.objects.filter(store=store).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
         order = order_row_from_values(v)
         for basis in DateBasis:
             c = order_contribution(order, basis, tz)
@@ -244,7 +244,7 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
             by_country.add(basis, c, +1)
         if order.id in refunded:
             parents[order.id] = order
-    for v in Refund.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+    for v in Refund.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
         refund = refund_row_from_values(v)
         for basis in DateBasis:
             c = refund_contribution(refund, parents.get(refund.order_id), basis, tz)
@@ -252,13 +252,13 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
             by_country.add(basis, c, +1)
     cells = deltas.nonzero()
     with transaction.atomic():
-        customer_rollups.rebuild(source)
-        product_rollups.rebuild(source)
-        DailyRollup.objects.filter(source=source).delete()
+        customer_rollups.rebuild(store)
+        product_rollups.rebuild(store)
+        DailyRollup.objects.filter(store=store).delete()
         DailyRollup.objects.bulk_create(
             [
                 DailyRollup(
-                    source=source,
+                    store=store,
                     basis=basis,
                     day=day,
                     currency=currency,
@@ -269,6 +269,6 @@ def rebuild(source: Any, chunk: int = 5000) -> int:
             ],
             batch_size=1000,
         )
-        CountryDailyRollup.objects.filter(source=source).delete()
-        apply(source, by_country, model=CountryDailyRollup)
+        CountryDailyRollup.objects.filter(store=store).delete()
+        apply(store, by_country, model=CountryDailyRollup)
     return len(cells)

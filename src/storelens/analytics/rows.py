@@ -115,10 +115,10 @@ def refund_row_from_values(v: dict[str, Any]) -> RefundRow:
     )
 
 
-def raw_rows(source: Any) -> tuple[list[OrderRow], list[RefundRow]]:
+def raw_rows(store: Any) -> tuple[list[OrderRow], list[RefundRow]]:
     """Every order and refund of a source as rows: the raw side of every rollup check, and drill-down."""
     from storelens.commerce.models import Order, Refund
 
-    orders = [order_row_from_values(v) for v in Order.objects.filter(source=source).values(*ORDER_FIELDS)]
-    refunds = [refund_row_from_values(v) for v in Refund.objects.filter(source=source).values(*REFUND_FIELDS)]
+    orders = [order_row_from_values(v) for v in Order.objects.filter(store=store).values(*ORDER_FIELDS)]
+    refunds = [refund_row_from_values(v) for v in Refund.objects.filter(store=store).values(*REFUND_FIELDS)]
     return orders, refunds

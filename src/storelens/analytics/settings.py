@@ -10,15 +10,15 @@ from storelens.analytics.timezones import store_timezone
 
 
 def report_settings(
-    source: Any, date_basis: str | None = None, excluded_statuses: Iterable[str] | None = None
+    store: Any, date_basis: str | None = None, excluded_statuses: Iterable[str] | None = None
 ) -> ReportSettings:
     """The store's own settings (date basis, excluded statuses, zone), each replaceable for one report."""
-    basis = DateBasis(date_basis or source.date_basis or DateBasis.PAID)
+    basis = DateBasis(date_basis or store.date_basis or DateBasis.PAID)
     if excluded_statuses is None:
-        stored = source.excluded_statuses
+        stored = store.excluded_statuses
         excluded_statuses = DEFAULT_EXCLUDED if stored is None else stored
     return ReportSettings(
-        tz=store_timezone(source.timezone_string, source.gmt_offset),
+        tz=store_timezone(store.timezone_string, store.gmt_offset),
         date_basis=basis,
         excluded_statuses=frozenset(s.strip() for s in excluded_statuses if s.strip()),
     )

@@ -42,14 +42,14 @@ def monthly_minor(total_minor: int, period: str, interval: int) -> Decimal:
     return Decimal(total_minor) / months
 
 
-def subscription_figures(source: Any, settings: ReportSettings, first: date, last: date) -> SubscriptionFigures:
+def subscription_figures(store: Any, settings: ReportSettings, first: date, last: date) -> SubscriptionFigures:
     """MRR and ARR of subscriptions active now; new (started in range), churned (cancelled or expired in range),
     churn rate = churned ÷ active at the start of the range."""
     from storelens.commerce.models import Subscription
 
     start, end = range_bounds_utc(first, last, settings.tz)
-    subs = Subscription.objects.filter(source=source, deleted_at__isnull=True)
-    fig = SubscriptionFigures(currency=source.currency or "USD")
+    subs = Subscription.objects.filter(store=store, deleted_at__isnull=True)
+    fig = SubscriptionFigures(currency=store.currency or "USD")
     mrr = Decimal(0)
     for s in subs.filter(status__in=["active", "pending-cancel"]).values(
         "total_minor", "billing_period", "billing_interval"

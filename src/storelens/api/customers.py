@@ -15,7 +15,7 @@ from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     PageNumber,
-    _sources,
+    _stores,
 )
 
 customers_router = Router(tags=["customers"])
@@ -45,7 +45,7 @@ class CustomerPage(Schema):
 def _customer_out(v: explore.CustomerValue) -> dict[str, Any]:
     return {
         "id": v.customer_id,
-        "source_id": v.source_id,
+        "source_id": v.store_id,
         "name": v.name,
         "email": v.email,
         "orders": v.orders,
@@ -73,10 +73,10 @@ class CustomersQuery(Schema):
 )
 def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     # Ranked through the customer standings' (store, net) index as of each store's snapshot, a page at a time.
-    sources = list(_sources(request, q.source))
-    for source in sources:
-        customer_snapshot.current(source)
-    standings = customer_snapshot.ranked_standings(sources, q.segment)
+    stores = list(_stores(request, q.source))
+    for store in stores:
+        customer_snapshot.current(store)
+    standings = customer_snapshot.ranked_standings(stores, q.segment)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
     rows = [customer_snapshot.standing_value(r) for r in standings.values()[(page - 1) * per_page : page * per_page]]
@@ -94,18 +94,18 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
     # The customer's own rollups, scored against their store's snapshot: indexed reads, whatever the store's size.
     from storelens.commerce.models import Customer
 
-    customer = get_workspace_object_or_404(request, Customer.objects.select_related("source"), pk=customer_id)
+    customer = get_workspace_object_or_404(request, Customer.objects.select_related("store"), pk=customer_id)
     value = customer_page.customer_value(customer)
     if value is not None:
         return _customer_out(explore.with_people([value])[0])
     return {
         "id": customer.pk,
-        "source_id": customer.source_id,
+        "source_id": customer.store_id,
         "name": f"{customer.first_name} {customer.last_name}".strip() or customer.email,
         "email": customer.email,
         "orders": 0,
-        "lifetime_net": decimal_string(0, customer.source.currency or "USD"),
-        "currency": customer.source.currency or "USD",
+        "lifetime_net": decimal_string(0, customer.store.currency or "USD"),
+        "currency": customer.store.currency or "USD",
         "first_order_at": None,
         "last_order_at": None,
         "rfm": "",

@@ -18,7 +18,7 @@ from storelens.api.range_query import (
     PageNumber,
     RangeQuery,
     _range,
-    _sources,
+    _stores,
 )
 
 orders_router = Router(tags=["orders"])
@@ -84,7 +84,7 @@ def _order_out(o: Any) -> dict[str, Any]:
     c = o.currency
     return {
         "id": o.pk,
-        "source_id": o.source_id,
+        "source_id": o.store_id,
         "wc_id": o.wc_id,
         "number": o.number or str(o.wc_id),
         "status": o.status,
@@ -124,10 +124,10 @@ class OrdersQuery(Schema):
     operation_id="storelens_api_analytics_list_orders",
 )
 def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
-    sources = _sources(request, q.source)
-    first, last = _range(RangeQuery(date_from=q.date_from, date_to=q.date_to), sources)
+    stores = _stores(request, q.source)
+    first, last = _range(RangeQuery(date_from=q.date_from, date_to=q.date_to), stores)
     statuses = [s for s in (q.status or "").split(",") if s]
-    qs = explore.orders_list(sources, first, last, q.q, statuses, q.country, q.sort)
+    qs = explore.orders_list(stores, first, last, q.q, statuses, q.country, q.sort)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
     keyset = None
@@ -138,7 +138,7 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
         rows = list(qs[(page - 1) * per_page : page * per_page + 1])
         next_cursor = order_list.cursor_of(rows[per_page - 1], q.sort) if len(rows) > per_page else ""
         rows = rows[:per_page]
-    count = order_list.order_count(sources, first, last, q.q, statuses, q.country, keyset)
+    count = order_list.order_count(stores, first, last, q.q, statuses, q.country, keyset)
     return {
         "count": count.value,
         "count_is_exact": count.exact,

@@ -16,7 +16,7 @@ from storelens.api.range_query import (
     RangeQuery,
     _excluded,
     _range,
-    _sources,
+    _stores,
 )
 
 products_router = Router(tags=["products"])
@@ -47,15 +47,15 @@ class ProductsQuery(RangeQuery):
     operation_id="storelens_api_analytics_list_products",
 )
 def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
-    sources = _sources(request, q.source)
-    first, last = _range(q, sources)
+    stores = _stores(request, q.source)
+    first, last = _range(q, stores)
     out = []
-    for source in sources:
-        settings = report_settings(source, q.date_basis, _excluded(q))
-        for p in explore.product_leaderboard(source, settings, first, last, q.by == "variation"):
+    for store in stores:
+        settings = report_settings(store, q.date_basis, _excluded(q))
+        for p in explore.product_leaderboard(store, settings, first, last, q.by == "variation"):
             out.append(
                 {
-                    "source_id": source.pk,
+                    "source_id": store.pk,
                     "product_wc_id": p.product_wc_id,
                     "variation_wc_id": p.variation_wc_id,
                     "name": p.name,

@@ -56,23 +56,23 @@ class InvalidOut(Schema):
     detail: list[dict[str, Any]]
 
 
-def _sources(request: HttpRequest, source_id: int | None) -> list[Any]:
-    from storelens.sources.models import Source
+def _stores(request: HttpRequest, store_id: int | None) -> list[Any]:
+    from storelens.stores.models import Store
 
-    qs = scoped(request, Source).order_by("pk")
-    if source_id is not None:
-        qs = qs.filter(pk=source_id)
+    qs = scoped(request, Store).order_by("pk")
+    if store_id is not None:
+        qs = qs.filter(pk=store_id)
         if not qs.exists():
             raise Http404("No such store in this workspace.")
     return list(qs)
 
 
-def _range(q: RangeQuery, sources: list[Any]) -> tuple[date, date]:
+def _range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
     from django.utils import timezone
 
     from storelens.analytics.timezones import local_day
 
-    today = local_day(timezone.now(), report_settings(sources[0]).tz) if sources else timezone.now().date()
+    today = local_day(timezone.now(), report_settings(stores[0]).tz) if stores else timezone.now().date()
     last = q.date_to or today
     first = q.date_from or last.replace(day=1)
     return (first, last) if first <= last else (last, first)
@@ -85,12 +85,12 @@ def _excluded(q: RangeQuery) -> list[str] | None:
 
 
 def _report(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Any:
-    sources = _sources(request, q.source)
-    first, last = _range(q, sources)
+    stores = _stores(request, q.source)
+    first, last = _range(q, stores)
     currency = q.currency.value if q.currency else None
     if q.source is None:  # every store: the workspace's reporting currency, as the pages do
-        currency = combined_currency(getattr(request, "workspace", None), sources, currency)
+        currency = combined_currency(getattr(request, "workspace", None), stores, currency)
     try:
-        return build(sources, first, last, currency, q.date_basis, _excluded(q), with_customers=customers)
+        return build(stores, first, last, currency, q.date_basis, _excluded(q), with_customers=customers)
     except (ReportError, UnknownRate) as exc:
         raise HttpError(409, str(exc)) from None

@@ -44,7 +44,7 @@ def upsert_rows(
     conflict: Sequence[str],
     update: Sequence[str] | None = None,
 ) -> None:
-    """Insert rows (dicts keyed by attname: `source_id`, `order_id`…) or update the columns in `update` when a row
+    """Insert rows (dicts keyed by attname: `store_id`, `order_id`…) or update the columns in `update` when a row
     with the same `conflict` columns exists. `update=None` updates every column but the conflict ones."""
     if not rows:
         return

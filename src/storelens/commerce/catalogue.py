@@ -21,31 +21,31 @@ def _upsert_by_wc_id(model: Any, objs: list, update_fields: list[str]) -> int:
     """One `INSERT … ON CONFLICT (source, wc_id) DO UPDATE` for a page of catalogue rows; returns how many."""
     if objs:
         model.objects.bulk_create(
-            objs, update_conflicts=True, unique_fields=["source", "wc_id"], update_fields=update_fields
+            objs, update_conflicts=True, unique_fields=["store", "wc_id"], update_fields=update_fields
         )
     return len(objs)
 
 
-def _price_minor(source: Any, price: Any) -> int | None:
+def _price_minor(store: Any, price: Any) -> int | None:
     """A listed price in the store currency's minor units; None when the store shows no price."""
-    return MinorUnits(source.currency or "USD")(price) if price not in (None, "", False) else None
+    return MinorUnits(store.currency or "USD")(price) if price not in (None, "", False) else None
 
 
-def upsert_products(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+def upsert_products(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     objs = []
     for p in _dedupe(payloads):
         price = p.get("price")
         objs.append(
             Product(
-                source=source,
+                store=store,
                 wc_id=_int(p["id"]),
                 parent_wc_id=_int(p.get("parent_id")),
                 name=_str(p.get("name"), 400),
                 sku=_str(p.get("sku"), 200),
                 type=_str(p.get("type"), 40),
                 status=_str(p.get("status"), 40),
-                price_minor=_price_minor(source, price),
+                price_minor=_price_minor(store, price),
                 categories=[{"id": _int(c.get("id")), "name": _str(c.get("name"))} for c in p.get("categories") or []],
                 modified_at=parse_gmt(p.get("date_modified_gmt")),
                 raw=p,
@@ -72,21 +72,21 @@ def upsert_products(source: Any, payloads: Iterable[dict], *, now: datetime | No
     )
 
 
-def upsert_variations(source: Any, product_wc_id: int, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+def upsert_variations(store: Any, product_wc_id: int, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    product = Product.objects.filter(source=source, wc_id=product_wc_id).first()
+    product = Product.objects.filter(store=store, wc_id=product_wc_id).first()
     objs = []
     for p in _dedupe(payloads):
         price = p.get("price")
         objs.append(
             Variation(
-                source=source,
+                store=store,
                 wc_id=_int(p["id"]),
                 product=product,
                 product_wc_id=_int(p.get("parent_id")) or product_wc_id,
                 sku=_str(p.get("sku"), 200),
                 status=_str(p.get("status"), 40),
-                price_minor=_price_minor(source, price),
+                price_minor=_price_minor(store, price),
                 attributes=p.get("attributes") or [],
                 raw=p,
                 deleted_at=None,
@@ -109,11 +109,11 @@ def upsert_variations(source: Any, product_wc_id: int, payloads: Iterable[dict],
     )
 
 
-def upsert_coupons(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+def upsert_coupons(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     objs = [
         Coupon(
-            source=source,
+            store=store,
             wc_id=_int(p["id"]),
             code=_str(p.get("code"), 200).lower(),
             discount_type=_str(p.get("discount_type"), 40),
@@ -130,17 +130,17 @@ def upsert_coupons(source: Any, payloads: Iterable[dict], *, now: datetime | Non
     )
 
 
-def upsert_subscriptions(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+def upsert_subscriptions(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     items = _dedupe(payloads)
     customer_ids = {_int(p.get("customer_id")) for p in items if _int(p.get("customer_id")) > 0}
-    customers = {c.wc_id: c for c in Customer.objects.filter(source=source, wc_id__in=customer_ids, is_registered=True)}
+    customers = {c.wc_id: c for c in Customer.objects.filter(store=store, wc_id__in=customer_ids, is_registered=True)}
     objs = []
     for p in items:
         currency = _str(p.get("currency")).upper()[:3]
         objs.append(
             Subscription(
-                source=source,
+                store=store,
                 wc_id=_int(p["id"]),
                 parent_wc_id=_int(p.get("parent_id")),
                 status=_str(p.get("status"), 40),
@@ -186,6 +186,6 @@ def upsert_subscriptions(source: Any, payloads: Iterable[dict], *, now: datetime
     )
 
 
-def mark_missing_deleted(model: Any, source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
+def mark_missing_deleted(model: Any, store: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full listing of products/coupons/subscriptions: rows the store no longer has."""
-    return _mark_deleted_except(model.objects.filter(source=source), keep_wc_ids, now or timezone.now())
+    return _mark_deleted_except(model.objects.filter(store=store), keep_wc_ids, now or timezone.now())

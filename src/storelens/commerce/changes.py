@@ -63,7 +63,7 @@ class RefundState:
 
 @dataclass(frozen=True)
 class OrderChange:
-    source_id: int
+    store_id: int
     wc_id: int
     old: OrderState | None
     new: OrderState | None
@@ -71,7 +71,7 @@ class OrderChange:
 
 @dataclass(frozen=True)
 class RefundChange:
-    source_id: int
+    store_id: int
     wc_id: int
     old: RefundState | None
     new: RefundState | None
@@ -93,11 +93,11 @@ def unregister(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
-def emit(source: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
+def emit(store: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
     """Called by the upserts inside their transaction; a listener's exception rolls the page back (on purpose)."""
     changes = [c for c in order_changes if c.old != c.new]
     refunds = [c for c in refund_changes if c.old != c.new]
     if not changes and not refunds:
         return
     for listener in list(_listeners):
-        listener(source, changes, refunds)
+        listener(store, changes, refunds)

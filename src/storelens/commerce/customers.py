@@ -24,17 +24,17 @@ class Identity:
     key: str
 
 
-def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
+def _resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
     """The identity of each order (by wc id): registered by customer id, guests by lowercased billing e-mail,
     a guest e-mail belonging to a registered customer resolving to that customer."""
     registered_ids = {f["wc_customer_id"] for f, _ in parsed if f["wc_customer_id"] > 0}
     guest_emails = {f["billing_email"] for f, _ in parsed if f["wc_customer_id"] <= 0 and f["billing_email"]}
     keys = {wc_key(i) for i in registered_ids} | {email_key(e) for e in guest_emails}
-    known = dict(Customer.objects.filter(source=source, key__in=keys).values_list("key", "pk"))
+    known = dict(Customer.objects.filter(store=store, key__in=keys).values_list("key", "pk"))
     registered_by_email: dict[str, Identity] = {}
     if guest_emails:
         for email, pk, key in (
-            Customer.objects.filter(source=source, is_registered=True, email__in=guest_emails)
+            Customer.objects.filter(store=store, is_registered=True, email__in=guest_emails)
             .order_by("pk")
             .values_list("email", "pk", "key")
         ):
@@ -52,7 +52,7 @@ def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int
             continue
         if key not in known and key not in to_create:
             to_create[key] = {
-                "source_id": source.pk,
+                "store_id": store.pk,
                 "key": key,
                 "wc_id": wc_id,
                 "is_registered": wc_id is not None,
@@ -64,11 +64,11 @@ def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int
                 "orders_count": 0,
             }
     if to_create:
-        bulk.upsert_rows(Customer, list(to_create.values()), conflict=["source", "key"], update=[])
-        known.update(Customer.objects.filter(source=source, key__in=list(to_create)).values_list("key", "pk"))
+        bulk.upsert_rows(Customer, list(to_create.values()), conflict=["store", "key"], update=[])
+        known.update(Customer.objects.filter(store=store, key__in=list(to_create)).values_list("key", "pk"))
         registered_emails = {c["email"] for c in to_create.values() if c["is_registered"] and c["email"]}
         if registered_emails:
-            merge_guests_into_registered(source, registered_emails)
+            merge_guests_into_registered(store, registered_emails)
     result: dict[int, Identity | None] = {}
     for f, _ in parsed:
         if f["wc_customer_id"] > 0:
@@ -84,23 +84,21 @@ def _resolve_customers(source: Any, parsed: list[tuple[dict, dict]]) -> dict[int
     return result
 
 
-def merge_guests_into_registered(source: Any, emails: Iterable[str]) -> int:
+def merge_guests_into_registered(store: Any, emails: Iterable[str]) -> int:
     """One identity across guest and registered: guest identities whose e-mail now belongs to a registered customer
     hand their orders over and disappear."""
     emails = {e for e in emails if e}
     if (
         not emails
         or not Customer.objects.filter(
-            source=source, is_registered=False, key__in=[email_key(e) for e in emails]
+            store=store, is_registered=False, key__in=[email_key(e) for e in emails]
         ).exists()
     ):
         return 0
     registered: dict[str, Customer] = {}
-    for c in Customer.objects.filter(source=source, is_registered=True, email__in=emails).order_by("pk"):
+    for c in Customer.objects.filter(store=store, is_registered=True, email__in=emails).order_by("pk"):
         registered.setdefault(c.email, c)
-    guests = list(
-        Customer.objects.filter(source=source, is_registered=False, key__in=[email_key(e) for e in registered])
-    )
+    guests = list(Customer.objects.filter(store=store, is_registered=False, key__in=[email_key(e) for e in registered]))
     for guest in guests:
         target = registered[guest.email]
         Order.objects.filter(customer=guest).update(customer=target)
@@ -109,7 +107,7 @@ def merge_guests_into_registered(source: Any, emails: Iterable[str]) -> int:
     return len(guests)
 
 
-def upsert_customers(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
+def upsert_customers(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     """Registered customers from `/customers?role=all`; their guest identities (same e-mail) merge into them."""
     now = now or timezone.now()
     rows = []
@@ -117,7 +115,7 @@ def upsert_customers(source: Any, payloads: Iterable[dict], *, now: datetime | N
         billing = p.get("billing") or {}
         rows.append(
             {
-                "source_id": source.pk,
+                "store_id": store.pk,
                 "key": wc_key(_int(p["id"])),
                 "wc_id": _int(p["id"]),
                 "email": _str(p.get("email")).strip().lower()[:254],
@@ -137,15 +135,15 @@ def upsert_customers(source: Any, payloads: Iterable[dict], *, now: datetime | N
         bulk.upsert_rows(
             Customer,
             rows,
-            conflict=["source", "key"],
-            update=[k for k in rows[0] if k not in ("source_id", "key", "orders_count")],
+            conflict=["store", "key"],
+            update=[k for k in rows[0] if k not in ("store_id", "key", "orders_count")],
         )
-        merge_guests_into_registered(source, {r["email"] for r in rows})
+        merge_guests_into_registered(store, {r["email"] for r in rows})
     return len(rows)
 
 
-def mark_customers_deleted(source: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
+def mark_customers_deleted(store: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full customer scan: registered customers the store no longer has (WordPress deletes users outright)."""
     return _mark_deleted_except(
-        Customer.objects.filter(source=source, is_registered=True), keep_wc_ids, now or timezone.now()
+        Customer.objects.filter(store=store, is_registered=True), keep_wc_ids, now or timezone.now()
     )

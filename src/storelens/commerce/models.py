@@ -14,15 +14,15 @@ from __future__ import annotations
 from django.db import models
 
 from storelens.accounts.scoping import WorkspaceQuerySet
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 
-class SourceOwned(models.Model):
+class StoreOwned(models.Model):
     """Every commerce row belongs to one source and, through it, to one workspace."""
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
 
     objects = WorkspaceQuerySet.as_manager()
 
@@ -30,7 +30,7 @@ class SourceOwned(models.Model):
         abstract = True
 
 
-class Customer(SourceOwned):
+class Customer(StoreOwned):
     """One buyer identity: `wc:<id>` for a registered customer, `email:<lowercased>` for a guest. A guest e-mail
     that later registers is merged into the registered identity (its orders re-point to it)."""
 
@@ -50,11 +50,11 @@ class Customer(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "key"], name="commerce_customer_source_key")]
-        indexes = [models.Index(fields=["source", "email"]), models.Index(fields=["source", "wc_id"])]
+        constraints = [models.UniqueConstraint(fields=["store", "key"], name="commerce_customer_store_key")]
+        indexes = [models.Index(fields=["store", "email"]), models.Index(fields=["store", "wc_id"])]
 
 
-class Order(SourceOwned):
+class Order(StoreOwned):
     wc_id = models.BigIntegerField()
     parent_wc_id = models.BigIntegerField(default=0)
     number = models.CharField(max_length=64, blank=True)
@@ -88,20 +88,20 @@ class Order(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_order_source_wc_id")]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_order_store_wc_id")]
         indexes = [
-            models.Index(fields=["source", "created_at"]),
-            models.Index(fields=["source", "modified_at"]),
-            models.Index(fields=["source", "status"]),
+            models.Index(fields=["store", "created_at"]),
+            models.Index(fields=["store", "modified_at"]),
+            models.Index(fields=["store", "status"]),
             # The orders list (analytics.order_list): a status filter walks its own orders by date, "largest total"
             # walks the totals (ties by id, as the keyset cursor does), a search finds an order number, and the count
             # finds deleted orders, which no rollup holds, without reading the range. PostgreSQL also gets trigram
             # indexes for the search (commerce migration 0004).
-            models.Index(fields=["source", "status", "created_at"], name="order_list_status_created"),
-            models.Index(fields=["source", "total_minor", "id"], name="order_list_total"),
-            models.Index(fields=["source", "number"], name="order_list_number"),
+            models.Index(fields=["store", "status", "created_at"], name="order_list_status_created"),
+            models.Index(fields=["store", "total_minor", "id"], name="order_list_total"),
+            models.Index(fields=["store", "number"], name="order_list_number"),
             models.Index(
-                fields=["source", "created_at"], condition=models.Q(deleted_at__isnull=False), name="order_list_deleted"
+                fields=["store", "created_at"], condition=models.Q(deleted_at__isnull=False), name="order_list_deleted"
             ),
         ]
 
@@ -111,7 +111,7 @@ class Order(SourceOwned):
         return self.deleted_at is None and self.status != "trash"
 
 
-class LineItem(SourceOwned):
+class LineItem(StoreOwned):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="line_items")
     wc_item_id = models.BigIntegerField()
     product_wc_id = models.BigIntegerField(default=0)
@@ -129,10 +129,10 @@ class LineItem(SourceOwned):
     total_tax_e4 = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "product_wc_id"])]
+        indexes = [models.Index(fields=["store", "product_wc_id"])]
 
 
-class Refund(SourceOwned):
+class Refund(StoreOwned):
     wc_id = models.BigIntegerField()
     parent_wc_id = models.BigIntegerField()
     order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="refunds")
@@ -152,11 +152,11 @@ class Refund(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_refund_source_wc_id")]
-        indexes = [models.Index(fields=["source", "parent_wc_id"]), models.Index(fields=["source", "created_at"])]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_refund_store_wc_id")]
+        indexes = [models.Index(fields=["store", "parent_wc_id"]), models.Index(fields=["store", "created_at"])]
 
 
-class RefundLine(SourceOwned):
+class RefundLine(StoreOwned):
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
     wc_item_id = models.BigIntegerField()
     refunded_item_id = models.BigIntegerField(null=True, blank=True)
@@ -171,7 +171,7 @@ class RefundLine(SourceOwned):
     total_tax_e4 = models.BigIntegerField(default=0)
 
 
-class Product(SourceOwned):
+class Product(StoreOwned):
     wc_id = models.BigIntegerField()
     parent_wc_id = models.BigIntegerField(default=0)
     name = models.CharField(max_length=400, blank=True)
@@ -186,10 +186,10 @@ class Product(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_product_source_wc_id")]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_product_store_wc_id")]
 
 
-class Variation(SourceOwned):
+class Variation(StoreOwned):
     wc_id = models.BigIntegerField()
     product = models.ForeignKey(Product, on_delete=models.CASCADE, null=True, blank=True, related_name="variations")
     product_wc_id = models.BigIntegerField(default=0)
@@ -202,10 +202,10 @@ class Variation(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_variation_source_wc_id")]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_variation_store_wc_id")]
 
 
-class Coupon(SourceOwned):
+class Coupon(StoreOwned):
     wc_id = models.BigIntegerField()
     code = models.CharField(max_length=200)
     discount_type = models.CharField(max_length=40, blank=True)
@@ -216,10 +216,10 @@ class Coupon(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_coupon_source_wc_id")]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_coupon_store_wc_id")]
 
 
-class Subscription(SourceOwned):
+class Subscription(StoreOwned):
     wc_id = models.BigIntegerField()
     parent_wc_id = models.BigIntegerField(default=0)
     status = models.CharField(max_length=40)
@@ -240,4 +240,4 @@ class Subscription(SourceOwned):
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "wc_id"], name="commerce_subscription_source_wc_id")]
+        constraints = [models.UniqueConstraint(fields=["store", "wc_id"], name="commerce_subscription_store_wc_id")]

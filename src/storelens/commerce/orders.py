@@ -187,12 +187,12 @@ _STATE_FIELDS = (
 _LINE_FIELDS = ("wc_item_id", "product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
 
 
-def current_order_states(source: Any, wc_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], OrderState | None]]:
+def current_order_states(store: Any, wc_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], OrderState | None]]:
     """Stored rows (as dicts) and their change-feed state (None when deleted), by wc id."""
     ids = list(wc_ids)
     if not ids:
         return {}
-    rows = {r["wc_id"]: r for r in Order.objects.filter(source=source, wc_id__in=ids).values(*_STATE_FIELDS)}
+    rows = {r["wc_id"]: r for r in Order.objects.filter(store=store, wc_id__in=ids).values(*_STATE_FIELDS)}
     lines: dict[int, list[dict[str, Any]]] = {}
     if rows:
         pk_to_wc = {r["pk"]: wc for wc, r in rows.items()}
@@ -204,7 +204,7 @@ def current_order_states(source: Any, wc_ids: Iterable[int]) -> dict[int, tuple[
     }
 
 
-def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> OrderUpsertResult:
+def upsert_orders(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> OrderUpsertResult:
     """Insert or update orders (and replace their line items) from store payloads; emits the change feed."""
     now = now or timezone.now()
     result = OrderUpsertResult()
@@ -219,14 +219,14 @@ def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None
         lines_of[fields["wc_id"]] = lines
         if len(result.rounded) < 3:
             result.rounded.extend(rounded[: 3 - len(result.rounded)])
-    before = current_order_states(source, lines_of)
-    customers = _resolve_customers(source, parsed)
+    before = current_order_states(store, lines_of)
+    customers = _resolve_customers(store, parsed)
     rows = []
     for fields, payload in parsed:
         customer = customers.get(fields["wc_id"])
         rows.append(
             {
-                "source_id": source.pk,
+                "store_id": store.pk,
                 **fields,
                 "customer_id": customer.pk if customer else None,
                 "deleted_at": None,
@@ -234,14 +234,14 @@ def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None
                 "synced_at": now,
             }
         )
-    bulk.upsert_rows(Order, rows, conflict=["source", "wc_id"], update=ORDER_FIELDS)
-    pks = dict(Order.objects.filter(source=source, wc_id__in=list(lines_of)).values_list("wc_id", "pk"))
+    bulk.upsert_rows(Order, rows, conflict=["store", "wc_id"], update=ORDER_FIELDS)
+    pks = dict(Order.objects.filter(store=store, wc_id__in=list(lines_of)).values_list("wc_id", "pk"))
     if before:  # only orders we had can have line items to replace
         LineItem.objects.filter(order_id__in=[pks[wc] for wc in before]).delete()
     bulk.insert_rows(
         LineItem,
         [
-            {"source_id": source.pk, "order_id": pks[wc_id], **line}
+            {"store_id": store.pk, "order_id": pks[wc_id], **line}
             for wc_id, lines in lines_of.items()
             for line in lines
             if line["wc_item_id"]
@@ -253,21 +253,21 @@ def upsert_orders(source: Any, payloads: Iterable[dict], *, now: datetime | None
         customer = customers.get(wc_id)
         new = _order_state(fields, lines_of[wc_id], customer.key if customer else None)
         old = before.get(wc_id, (None, None))[1]
-        result.changed.append(OrderChange(source.pk, wc_id, old, new))
-    refund_changes = _reconcile_order_refunds(source, parsed, pks, now, result)
-    changes.emit(source, result.changed, refund_changes)
+        result.changed.append(OrderChange(store.pk, wc_id, old, new))
+    refund_changes = _reconcile_order_refunds(store, parsed, pks, now, result)
+    changes.emit(store, result.changed, refund_changes)
     return result
 
 
 def _reconcile_order_refunds(
-    source: Any, parsed: list[tuple[dict, dict]], pks: dict[int, int], now: datetime, result: OrderUpsertResult
+    store: Any, parsed: list[tuple[dict, dict]], pks: dict[int, int], now: datetime, result: OrderUpsertResult
 ) -> list[RefundChange]:
     """An order's `refunds[]` is the authoritative list of its refunds: link refunds that arrived before their
     order, mark refunds the order no longer lists as deleted, and report orders listing refunds we lack."""
     listed = {f["wc_id"]: set(f["refund_ids"]) for f, _ in parsed}
     currency_of = {f["wc_id"]: f["currency"] for f, _ in parsed}
     held = list(
-        Refund.objects.filter(source=source, parent_wc_id__in=list(listed)).values(
+        Refund.objects.filter(store=store, parent_wc_id__in=list(listed)).values(
             "pk", "wc_id", "parent_wc_id", "order_id", "deleted_at", "currency"
         )
     )
@@ -286,32 +286,32 @@ def _reconcile_order_refunds(
     if gone:
         states = _refund_states(Refund.objects.filter(pk__in=gone))
         Refund.objects.filter(pk__in=gone).update(deleted_at=now)
-        refund_changes.extend(RefundChange(source.pk, wc, old, None) for wc, old in states.items())
+        refund_changes.extend(RefundChange(store.pk, wc, old, None) for wc, old in states.items())
     if relink:
         # A refund that arrived before its order: now the order (and its currency) is known, write it again.
-        for refund in Refund.objects.filter(source=source, wc_id__in=relink):
-            refund_changes.extend(upsert_refunds(source, [refund.raw], parent_wc_id=refund.parent_wc_id, emit=False))
+        for refund in Refund.objects.filter(store=store, wc_id__in=relink):
+            refund_changes.extend(upsert_refunds(store, [refund.raw], parent_wc_id=refund.parent_wc_id, emit=False))
     for wc_id, ids in listed.items():
         if ids - held_ids.get(wc_id, set()):
             result.refunds_missing.add(wc_id)
     return refund_changes
 
 
-def mark_orders_deleted(source: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
+def mark_orders_deleted(store: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
     """Hard-deleted on the store (found missing by the census): keep the row, stop counting it, and its refunds."""
     now = now or timezone.now()
     ids = list(wc_ids)
-    before = current_order_states(source, ids)
+    before = current_order_states(store, ids)
     live = [wc for wc, (_, state) in before.items() if state is not None]
     if not live:
         return 0
-    Order.objects.filter(source=source, wc_id__in=live).update(deleted_at=now)
-    refund_qs = Refund.objects.filter(source=source, parent_wc_id__in=live, deleted_at__isnull=True)
+    Order.objects.filter(store=store, wc_id__in=live).update(deleted_at=now)
+    refund_qs = Refund.objects.filter(store=store, parent_wc_id__in=live, deleted_at__isnull=True)
     refund_states = _refund_states(refund_qs)
     refund_qs.update(deleted_at=now)
     changes.emit(
-        source,
-        [OrderChange(source.pk, wc, before[wc][1], None) for wc in live],
-        [RefundChange(source.pk, wc, old, None) for wc, old in refund_states.items()],
+        store,
+        [OrderChange(store.pk, wc, before[wc][1], None) for wc in live],
+        [RefundChange(store.pk, wc, old, None) for wc, old in refund_states.items()],
     )
     return len(live)

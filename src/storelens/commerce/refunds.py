@@ -142,7 +142,7 @@ REFUND_FIELDS = [
 
 
 def upsert_refunds(
-    source: Any,
+    store: Any,
     payloads: Iterable[dict],
     *,
     parent_wc_id: int = 0,
@@ -156,23 +156,23 @@ def upsert_refunds(
         return []
     parents = {_int(p.get("parent_id")) or parent_wc_id for p in items}
     orders = {
-        r["wc_id"]: r for r in Order.objects.filter(source=source, wc_id__in=parents).values("wc_id", "pk", "currency")
+        r["wc_id"]: r for r in Order.objects.filter(store=store, wc_id__in=parents).values("wc_id", "pk", "currency")
     }
     parsed = []
     for payload in items:
         parent = _int(payload.get("parent_id")) or parent_wc_id
         order = orders.get(parent)
-        currency = order["currency"] if order else (source.currency or "USD")
+        currency = order["currency"] if order else (store.currency or "USD")
         fields, lines = parse_refund(payload, currency, parent)
         parsed.append((fields, lines, payload, order["pk"] if order else None))
     ids = [f["wc_id"] for f, *_ in parsed]
-    before = _refund_states(Refund.objects.filter(source=source, wc_id__in=ids))
-    existing = list(Refund.objects.filter(source=source, wc_id__in=ids).values_list("pk", flat=True))
+    before = _refund_states(Refund.objects.filter(store=store, wc_id__in=ids))
+    existing = list(Refund.objects.filter(store=store, wc_id__in=ids).values_list("pk", flat=True))
     bulk.upsert_rows(
         Refund,
         [
             {
-                "source_id": source.pk,
+                "store_id": store.pk,
                 **fields,
                 "order_id": order_pk,
                 "raw": payload,
@@ -181,33 +181,33 @@ def upsert_refunds(
             }
             for fields, _, payload, order_pk in parsed
         ],
-        conflict=["source", "wc_id"],
+        conflict=["store", "wc_id"],
         update=REFUND_FIELDS,
     )
-    pks = dict(Refund.objects.filter(source=source, wc_id__in=ids).values_list("wc_id", "pk"))
+    pks = dict(Refund.objects.filter(store=store, wc_id__in=ids).values_list("wc_id", "pk"))
     if existing:  # replace-all: a refund's lines are rewritten with it
         RefundLine.objects.filter(refund_id__in=existing).delete()
     bulk.insert_rows(
         RefundLine,
         [
-            {"source_id": source.pk, "refund_id": pks[fields["wc_id"]], **line}
+            {"store_id": store.pk, "refund_id": pks[fields["wc_id"]], **line}
             for fields, lines, _, _ in parsed
             for line in lines
         ],
     )
     result = [
-        RefundChange(source.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f, lines))
+        RefundChange(store.pk, f["wc_id"], before.get(f["wc_id"]), _refund_state_of(f, lines))
         for f, lines, *_ in parsed
     ]
     if emit:
-        changes.emit(source, [], result)
+        changes.emit(store, [], result)
     return result
 
 
-def mark_refunds_deleted(source: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
+def mark_refunds_deleted(store: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    qs = Refund.objects.filter(source=source, wc_id__in=list(wc_ids), deleted_at__isnull=True)
+    qs = Refund.objects.filter(store=store, wc_id__in=list(wc_ids), deleted_at__isnull=True)
     states = _refund_states(qs)
     count = qs.update(deleted_at=now)
-    changes.emit(source, [], [RefundChange(source.pk, wc, old, None) for wc, old in states.items()])
+    changes.emit(store, [], [RefundChange(store.pk, wc, old, None) for wc, old in states.items()])
     return count

@@ -25,7 +25,7 @@ def optional_url(name: str) -> str:
         return ""
 
 
-# (label, URL name, URL prefix that marks the entry active). Data sources belongs to storelens.sources.
+# (label, URL name, URL prefix that marks the entry active). Data sources belongs to storelens.stores.
 NAVIGATION = (
     ("Dashboard", "dashboard:home", None),
     ("Sales", "insights:sales", "/sales/"),
@@ -33,7 +33,7 @@ NAVIGATION = (
     ("Customers", "insights:customers", "/customers/"),
     ("Products", "insights:products", "/products/"),
     ("Subscriptions", "insights:subscriptions", "/subscriptions/"),
-    ("Data sources", "sources:list", "/sources/"),
+    ("Data sources", "stores:list", "/sources/"),
     ("Settings", "dashboard:settings", "/settings/"),
 )
 

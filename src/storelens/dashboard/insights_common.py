@@ -28,9 +28,9 @@ def _no_stores(request: HttpRequest, title: str) -> HttpResponse:
 def _one_currency(scope: Scope) -> tuple[list[Any], str]:
     """Stores whose lists can be ranked together: all of them when they share a currency, else the first one (lists
     of products and customers are not converted, so mixing € and $ rows would rank apples against pears)."""
-    if len({(s.currency or "").upper() for s in scope.sources}) <= 1:
-        return scope.sources, ""
-    first = scope.sources[0]
+    if len({(s.currency or "").upper() for s in scope.stores}) <= 1:
+        return scope.stores, ""
+    first = scope.stores[0]
     note = (
         f"Lists and lifetime values below are for {first} only: these stores sell in different currencies, so each "
         "store's list is ranked on its own. Pick a store above to see another."
@@ -47,6 +47,6 @@ def _money_series(points: list[tuple[Any, Totals]], field: str, currency: str) -
 
 
 def has_stores(request: HttpRequest) -> bool:
-    from storelens.sources.models import Source
+    from storelens.stores.models import Store
 
-    return scoped(request, Source).exists()
+    return scoped(request, Store).exists()

@@ -39,19 +39,19 @@ def customers(request: HttpRequest) -> HttpResponse:
     """Whole-history figures from the stores' customer snapshots (computed after each sync pass), the range's new
     and returning customers through indexes: no request groups or ranks every customer."""
     scope = scope_of(request)
-    if not scope.sources:
+    if not scope.stores:
         return _no_stores(request, "Customers")
-    list_sources, list_note = _one_currency(scope)
+    list_stores, list_note = _one_currency(scope)
     if request.GET.get("format") == "csv":
-        return _csv(list_sources, request.GET.get("segment", ""))
-    summary = customer_page.overview(list_sources)
+        return _csv(list_stores, request.GET.get("segment", ""))
+    summary = customer_page.overview(list_stores)
     explore.with_people(summary.top)
     try:
-        report = build(scope.sources, scope.first, scope.last, currency=scope.currency, with_customers=False)
+        report = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", _base(request, scope, title="Customers", problem=str(exc)))
     report.new_customers, report.returning_customers = customer_page.new_and_returning(
-        scope.sources, scope.first, scope.last
+        scope.stores, scope.first, scope.last
     )
     segment_chart = json.dumps(
         {
@@ -73,12 +73,12 @@ def customers(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/customers.html", context)
 
 
-def _csv(sources: list[Any], segment: str) -> HttpResponse:
+def _csv(stores: list[Any], segment: str) -> HttpResponse:
     """Every customer (or one segment's), ranked, as of the stores' snapshots: read in chunks through the rank index
     with the people joined, never held as one list."""
-    for source in sources:
-        customer_snapshot.current(source)
-    rows = customer_snapshot.ranked_standings(sources, segment).values_list(
+    for store in stores:
+        customer_snapshot.current(store)
+    rows = customer_snapshot.ranked_standings(stores, segment).values_list(
         "customer__first_name",
         "customer__last_name",
         "customer__email",
@@ -119,7 +119,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     """One customer: their figures from their own rollups, scored against their store's snapshot (indexed reads)."""
     from storelens.commerce.models import Customer, Order
 
-    customer = get_workspace_object_or_404(request, Customer.objects.select_related("source"), pk=customer_id)
+    customer = get_workspace_object_or_404(request, Customer.objects.select_related("store"), pk=customer_id)
     orders_qs = Order.objects.filter(customer=customer).order_by("-created_at")[:200]
     context = {"customer": customer, "value": customer_page.customer_value(customer), "orders": orders_qs}
     return render(request, "insights/customer_detail.html", context)

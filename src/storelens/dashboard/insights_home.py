@@ -29,12 +29,12 @@ from storelens.dashboard.insights_scope import scope_of
 @workspace_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not scope.sources:
+    if not scope.stores:
         return _no_stores(request, "Dashboard")
     goal = MonthlyGoal.objects.filter(workspace=request.workspace).first()  # type: ignore[attr-defined]
     try:
         figures = home_figures(
-            scope.sources, scope.today, scope.currency, goal.amount_minor if goal and goal.currency else None
+            scope.stores, scope.today, scope.currency, goal.amount_minor if goal and goal.currency else None
         )
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", _base(request, scope, title="Dashboard", problem=str(exc)))
@@ -48,14 +48,14 @@ def home(request: HttpRequest) -> HttpResponse:
         [{"name": "Net sales", "data": [decimal_string(r.totals.net_sales, r.currency) for r in figures.months]}],
         kind="bar",
     )
-    ids = explore.latest_ids(scope.sources)
+    ids = explore.latest_ids(scope.stores)
     context = _base(
         request,
         scope,
         home=figures,
         chart=chart,
         months_chart=months_chart,
-        activity=explore.activity(scope.sources),
+        activity=explore.activity(scope.stores),
         live_after=f"{ids[0]}-{ids[1]}",
         goal=goal,
     )
@@ -106,22 +106,22 @@ def set_reporting_currency(request: HttpRequest) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def store_figures(request: HttpRequest, source_id: int) -> HttpResponse:
+def store_figures(request: HttpRequest, store_id: int) -> HttpResponse:
     """The owner's choice of date basis and excluded statuses for one store (replacing the store's own WooCommerce
     Analytics settings). Rollups keep every basis and status, so figures change at once, with no rebuild."""
-    from storelens.sources.models import Source
+    from storelens.stores.models import Store
 
-    source = get_workspace_object_or_404(request, Source, pk=source_id)
+    store = get_workspace_object_or_404(request, Store, pk=store_id)
     basis = request.POST.get("date_basis", "")
     if basis not in {b.value for b in DateBasis}:
         messages.error(request, "Choose the date figures count by: created, paid or completed.")
-        return redirect(f"{reverse('insights:sales')}?source={source.pk}")
+        return redirect(f"{reverse('insights:sales')}?source={store.pk}")
     excluded = sorted({s for s in request.POST.getlist("excluded") if s in STATUS_CHOICES})
-    source.date_basis = basis
-    source.excluded_statuses = excluded
-    source.settings_from_store = False
-    source.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
+    store.date_basis = basis
+    store.excluded_statuses = excluded
+    store.settings_from_store = False
+    store.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
     messages.success(
-        request, f"{source}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
+        request, f"{store}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
     )
-    return redirect(f"{reverse('insights:sales')}?source={source.pk}")
+    return redirect(f"{reverse('insights:sales')}?source={store.pk}")

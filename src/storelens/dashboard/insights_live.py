@@ -18,7 +18,7 @@ LIVE_POLL_SECONDS = 1.0
 
 
 async def _live_events(
-    sources: list[Any], after: tuple[int, int], once: bool, fetch: Any = None, render: Any = None
+    stores: list[Any], after: tuple[int, int], once: bool, fetch: Any = None, render: Any = None
 ) -> Any:
     """Server-sent events: a new order or refund in our copy is on the page within ~1 s of its write (the page polls
     nothing; this loop reads the newest ids once a second, which also sees writes made by other processes)."""
@@ -27,7 +27,7 @@ async def _live_events(
     last_order, last_refund = after
     yield "retry: 2000\n\n"
     while True:
-        items = await fetch(sources, last_order, last_refund)
+        items = await fetch(stores, last_order, last_refund)
         if items:
             last_order = max([last_order] + [a.pk for a in items if a.kind == "order"])
             last_refund = max([last_refund] + [a.pk for a in items if a.kind == "refund"])
@@ -47,9 +47,9 @@ def live(request: HttpRequest) -> StreamingHttpResponse:
     try:
         o, r = (int(x) for x in (request.GET.get("after") or "0-0").split("-", 1))
     except ValueError:
-        o, r = explore.latest_ids(scope.sources)
+        o, r = explore.latest_ids(scope.stores)
     response = StreamingHttpResponse(
-        _live_events(scope.sources, (o, r), request.GET.get("once") == "1"),
+        _live_events(scope.stores, (o, r), request.GET.get("once") == "1"),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

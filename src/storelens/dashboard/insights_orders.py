@@ -28,13 +28,13 @@ def _page_number(request: HttpRequest) -> int:
 @workspace_required
 def orders(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not scope.sources:
+    if not scope.stores:
         return _no_stores(request, "Orders")
     search = request.GET.get("q", "")
     statuses = [s for s in request.GET.getlist("status") if s]
     country = request.GET.get("country", "")
     sort = request.GET.get("sort", "date")
-    qs = explore.orders_list(scope.sources, scope.first, scope.last, search, statuses, country, sort)
+    qs = explore.orders_list(scope.stores, scope.first, scope.last, search, statuses, country, sort)
     if request.GET.get("format") == "csv":
         return csv_response(
             f"orders-{scope.first}-{scope.last}.csv",
@@ -54,7 +54,7 @@ def orders(request: HttpRequest) -> HttpResponse:
             ],
             (
                 [
-                    str(o.source),
+                    str(o.store),
                     o.number or o.wc_id,
                     o.created_at.isoformat() if o.created_at else "",
                     o.paid_at.isoformat() if o.paid_at else "",
@@ -71,7 +71,7 @@ def orders(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = order_list.keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
-    count = order_list.order_count(scope.sources, scope.first, scope.last, search, statuses, country, page)
+    count = order_list.order_count(scope.stores, scope.first, scope.last, search, statuses, country, page)
     filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
     context = _base(
         request,
@@ -94,8 +94,8 @@ def orders(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     from storelens.commerce.models import Order
 
-    order = get_workspace_object_or_404(request, Order.objects.select_related("source", "customer"), pk=order_id)
-    settings = report_settings(order.source)
+    order = get_workspace_object_or_404(request, Order.objects.select_related("store", "customer"), pk=order_id)
+    settings = report_settings(order.store)
     basis_date = getattr(order, explore.BASIS_FIELD[settings.date_basis])
     if order.deleted_at is not None:
         not_counted = "it was deleted on the store"

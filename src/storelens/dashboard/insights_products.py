@@ -18,16 +18,14 @@ from storelens.dashboard.insights_scope import csv_response, scope_of
 @workspace_required
 def products(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not scope.sources:
+    if not scope.stores:
         return _no_stores(request, "Products")
     by_variation = request.GET.get("by") == "variation"
     sort = request.GET.get("sort", "net")
     lines: list[explore.ProductLine] = []
-    list_sources, list_note = _one_currency(scope)
-    for source in list_sources:
-        lines.extend(
-            explore.product_leaderboard(source, report_settings(source), scope.first, scope.last, by_variation)
-        )
+    list_stores, list_note = _one_currency(scope)
+    for store in list_stores:
+        lines.extend(explore.product_leaderboard(store, report_settings(store), scope.first, scope.last, by_variation))
     key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
     lines.sort(key=key)
     for line in lines:  # a variable product's variations are listed under it, ranked the same way

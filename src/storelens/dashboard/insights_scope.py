@@ -51,8 +51,8 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
 
 @dataclass
 class Scope:
-    sources: list[Any]  # the stores this page shows
-    all_sources: list[Any]  # every store of the workspace (for the picker)
+    stores: list[Any]  # the stores this page shows
+    all_stores: list[Any]  # every store of the workspace (for the picker)
     selected: Any | None  # one store, or None for all
     first: date
     last: date
@@ -64,7 +64,7 @@ class Scope:
     def display_currency(self) -> str:
         if self.currency:
             return self.currency
-        return (self.sources[0].currency or "USD") if self.sources else "USD"
+        return (self.stores[0].currency or "USD") if self.stores else "USD"
 
     def query(self, **extra: Any) -> str:
         from urllib.parse import urlencode
@@ -86,15 +86,15 @@ def _day(text: str | None) -> date | None:
 
 
 def scope_of(request: HttpRequest) -> Scope:
-    from storelens.sources.models import Source
+    from storelens.stores.models import Store
 
-    all_sources = list(scoped(request, Source).order_by("pk"))
+    all_stores = list(scoped(request, Store).order_by("pk"))
     selected = None
     raw = request.GET.get("source", "")
     if raw.isdigit():
-        selected = next((s for s in all_sources if s.pk == int(raw)), None)
-    sources = [selected] if selected else all_sources
-    tz = report_settings(sources[0]).tz if sources else timezone.get_current_timezone()
+        selected = next((s for s in all_stores if s.pk == int(raw)), None)
+    stores = [selected] if selected else all_stores
+    tz = report_settings(stores[0]).tz if stores else timezone.get_current_timezone()
     today = local_day(timezone.now(), tz)
     preset = request.GET.get("preset", "")
     first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
@@ -107,8 +107,8 @@ def scope_of(request: HttpRequest) -> Scope:
     # The combined view: the currency asked for, else the workspace's reporting currency (Settings); one store: its
     # own currency (WooCommerce parity) unless another is asked for.
     workspace = getattr(request, "workspace", None)
-    currency = combined_currency(workspace, sources, asked) if selected is None else asked
-    return Scope(sources, all_sources, selected, first, last, preset, today, currency)
+    currency = combined_currency(workspace, stores, asked) if selected is None else asked
+    return Scope(stores, all_stores, selected, first, last, preset, today, currency)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:

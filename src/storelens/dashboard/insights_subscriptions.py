@@ -18,16 +18,14 @@ from storelens.dashboard.insights_scope import csv_response, scope_of
 @workspace_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    if not scope.sources:
+    if not scope.stores:
         return _no_stores(request, "Subscriptions")
     from storelens.commerce.models import Subscription
 
     rows = []
-    for source in scope.sources:
-        if Subscription.objects.filter(source=source).exists():
-            rows.append(
-                (source, explore.subscription_figures(source, report_settings(source), scope.first, scope.last))
-            )
+    for store in scope.stores:
+        if Subscription.objects.filter(store=store).exists():
+            rows.append((store, explore.subscription_figures(store, report_settings(store), scope.first, scope.last)))
     if request.GET.get("format") == "csv":
         return csv_response(
             "subscriptions.csv",

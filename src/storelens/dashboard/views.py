@@ -27,7 +27,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
 
     if has_stores(request):
         return analytics_home(request)
-    context = {"connect_url": optional_url("sources:add") or optional_url("sources:list")}
+    context = {"connect_url": optional_url("stores:add") or optional_url("stores:list")}
     return render(request, "dashboard/home.html", context)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 ERROR = "error"
 WARNING = "warning"
 
-# Source.Status values (storelens.sources.models), spelled out so this module stays free of Django.
+# Store.Status values (storelens.stores.models), spelled out so this module stays free of Django.
 UNREACHABLE = "unreachable"
 MISCONFIGURED = "misconfigured"
 BLOCKED = "blocked"
@@ -34,7 +34,7 @@ class Entry:
     severity: str  # "error": Storelens cannot work with the store; "warning": it works, worse or at a risk
     message: str  # what happened (default; the seam's own message wins when there is one)
     fix: str  # the one thing to do (default; likewise)
-    status: str = ""  # the Source status a sync failure with this code sets ("" for warnings)
+    status: str = ""  # the Store status a sync failure with this code sets ("" for warnings)
     help: tuple[str, ...] = field(default_factory=tuple)  # paragraphs of the help page
     steps: tuple[str, ...] = field(default_factory=tuple)  # numbered steps on the help page
 

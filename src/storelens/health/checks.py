@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from storelens.sources.callback_rules import CallbackProblem, callback_problem, gethostbyname
+from storelens.stores.callback_rules import CallbackProblem, callback_problem, gethostbyname
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_cache
 from storelens.woocommerce.discovery import SiteInfo, StoreDetails, describe_store, discover

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from storelens.sources.models import Source
-from storelens.sources.presenting import PROBLEM_STATUSES, STATUS_LABELS
+from storelens.stores.models import Store
+from storelens.stores.presenting import PROBLEM_STATUSES, STATUS_LABELS
 
 
 def attention(request: HttpRequest) -> dict[str, object]:
@@ -13,13 +13,13 @@ def attention(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if workspace is None or user is None or not user.is_authenticated:
         return {}
-    sources = Source.objects.filter(workspace=workspace, status__in=PROBLEM_STATUSES).order_by("pk")
+    stores = Store.objects.filter(workspace=workspace, status__in=PROBLEM_STATUSES).order_by("pk")
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.namespace == "sources" and "source_id" in match.kwargs:
+    if match is not None and match.namespace == "stores" and "store_id" in match.kwargs:
         # The source's own page tells the whole story in its card; a banner pointing at it would only repeat it.
-        sources = sources.exclude(pk=match.kwargs["source_id"])
+        stores = stores.exclude(pk=match.kwargs["store_id"])
     return {
-        "attention_sources": [
-            {"source": s, "label": STATUS_LABELS.get(s.status, s.status), "code": s.status_code} for s in sources
+        "attention_stores": [
+            {"store": s, "label": STATUS_LABELS.get(s.status, s.status), "code": s.status_code} for s in stores
         ]
     }

@@ -1,4 +1,4 @@
-"""The checks engine with Storelens's settings: for the doctor command (any address) and for a Source (the Check
+"""The checks engine with Storelens's settings: for the doctor command (any address) and for a Store (the Check
 connection button), which also records what the checks found on the source and its status."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from storelens.sources import adding, store_access
-from storelens.sources.conf import callback_allowed_ports
-from storelens.sources.models import Source
-from storelens.sources.presenting import PROBLEM_STATUSES
+from storelens.stores import adding, store_access
+from storelens.stores.conf import callback_allowed_ports
+from storelens.stores.models import Store
+from storelens.stores.presenting import PROBLEM_STATUSES
 from storelens.woocommerce.auth import Credentials
 
 from . import warnings
@@ -42,31 +42,31 @@ def check_url(url: str, key: str = "", secret: str = "", **overrides: Any) -> Re
     return store_access.run(lambda: run_checks(url, credentials, check_settings))
 
 
-def check_source(source: Source, **overrides: Any) -> Report:
+def check_store(store: Store, **overrides: Any) -> Report:
     """Run every check on a source and make its status say what was found (or clear it when nothing stops it)."""
-    from storelens.sources.tasks import apply_details
+    from storelens.stores.tasks import apply_details
     from storelens.sync.status import clear_status, set_status_from_error
 
-    key, secret = source.keys()
+    key, secret = store.keys()
     credentials = Credentials(key, secret) if key and secret else None
     check_settings = settings_from_django(**overrides)
-    url = source.home_url or source.entered_url
+    url = store.home_url or store.entered_url
     # No remembered auth method: the ladder runs afresh, or a header stripped since would go unnoticed.
     report = store_access.run(lambda: run_checks(url, credentials, check_settings))
-    source.refresh_from_db()
+    store.refresh_from_db()
     if report.site is not None:
-        adding.apply_site(source, report.site)
+        adding.apply_site(store, report.site)
     if report.details is not None:
-        apply_details(source, report.details)
-    source.legacy_woocommerce = source.legacy_woocommerce or "legacy_woocommerce" in report.codes()
+        apply_details(store, report.details)
+    store.legacy_woocommerce = store.legacy_woocommerce or "legacy_woocommerce" in report.codes()
     if report.failure is None:  # a check that got through saw every warning there is now
-        source.data_warnings = warnings.refreshed(source.data_warnings, report)
-    source.save()
+        store.data_warnings = warnings.refreshed(store.data_warnings, report)
+    store.save()
     if report.failure is not None:
-        set_status_from_error(source, report.failure)
-    elif source.status in PROBLEM_STATUSES:
+        set_status_from_error(store, report.failure)
+    elif store.status in PROBLEM_STATUSES:
         # The cause went away: back to where the source was before it (working keys, or still to connect).
-        clear_status(source, Source.Status.CONNECTED if report.details is not None else Source.Status.CONNECTING)
-    elif report.details is not None and source.status == Source.Status.CONNECTING:
-        clear_status(source, Source.Status.CONNECTED)
+        clear_status(store, Store.Status.CONNECTED if report.details is not None else Store.Status.CONNECTING)
+    elif report.details is not None and store.status == Store.Status.CONNECTING:
+        clear_status(store, Store.Status.CONNECTED)
     return report

@@ -1,6 +1,6 @@
 """Warnings about a store (it works, worse or at a risk) kept on the source, so its page shows them until fixed.
 
-The sync appends what its client noticed to `Source.data_warnings`; Check connection replaces the connection-health
+The sync appends what its client noticed to `Store.data_warnings`; Check connection replaces the connection-health
 ones with what it just found, so a warning whose cause is gone disappears at the next check. Entries the catalogue
 does not know (e.g. the sync's `rounded_amounts`) are kept as they are.
 """

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 from asgiref.sync import async_to_sync, sync_to_async
 
-from storelens.sources.client import client_for
-from storelens.sources.models import Source
+from storelens.stores.client import client_for
+from storelens.stores.models import Store
 
 from . import lease
 from .engine import PassStats, ProgressCallback, SyncEngine
@@ -24,18 +24,18 @@ from .engine import PassStats, ProgressCallback, SyncEngine
 
 @dataclass
 class SyncResult:
-    source_id: int
+    store_id: int
     ran: bool
     stats: PassStats | None = None
     skipped_because: str = ""
 
 
 # Tests (and benchmarks) that serve the fake store in-process set a transport factory here.
-transport_factory: Callable[[Source], httpx.AsyncBaseTransport | None] | None = None
+transport_factory: Callable[[Store], httpx.AsyncBaseTransport | None] | None = None
 
 
 def run_sync(
-    source_id: int,
+    store_id: int,
     *,
     exact: bool = True,
     reconcile: bool = False,
@@ -47,39 +47,39 @@ def run_sync(
     """One pass over a source while holding its lease. A source whose lease is held elsewhere is skipped (or, with
     `wait_for_lease`, waited for)."""
     holder = holder or lease.new_holder()
-    while not lease.acquire(source_id, holder):
+    while not lease.acquire(store_id, holder):
         if not wait_for_lease:
-            return SyncResult(source_id, ran=False, skipped_because=lease.holder_of(source_id))
+            return SyncResult(store_id, ran=False, skipped_because=lease.holder_of(store_id))
         import time
 
         time.sleep(1)
     try:
-        source = Source.objects.get(pk=source_id)
-        stats = async_to_sync(_run)(source, holder, exact, reconcile, progress, client_options or {})
-        return SyncResult(source_id, ran=True, stats=stats)
+        store = Store.objects.get(pk=store_id)
+        stats = async_to_sync(_run)(store, holder, exact, reconcile, progress, client_options or {})
+        return SyncResult(store_id, ran=True, stats=stats)
     finally:
-        lease.release(source_id, holder)
+        lease.release(store_id, holder)
 
 
 async def _run(
-    source: Source,
+    store: Store,
     holder: str,
     exact: bool,
     reconcile: bool,
     progress: ProgressCallback | None,
     client_options: dict[str, Any],
 ) -> PassStats:
-    transport = transport_factory(source) if transport_factory else None
-    client = client_for(source, transport=transport, **client_options)
-    engine = SyncEngine(source, client, progress=progress)
+    transport = transport_factory(store) if transport_factory else None
+    client = client_for(store, transport=transport, **client_options)
+    engine = SyncEngine(store, client, progress=progress)
     renew = sync_to_async(lease.renew, thread_sensitive=True)
 
     async def keep_lease() -> None:
         interval = lease.DEFAULT_TTL.total_seconds() / 3
         while True:
             await asyncio.sleep(interval)
-            if not await renew(source.pk, holder):
-                raise lease.LeaseHeld(source.pk, lease.holder_of(source.pk))
+            if not await renew(store.pk, holder):
+                raise lease.LeaseHeld(store.pk, lease.holder_of(store.pk))
 
     keeper = asyncio.create_task(keep_lease())
     work = asyncio.create_task(engine.run(reconcile=reconcile, exact=exact))

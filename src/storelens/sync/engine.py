@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.errors import StoreError
 
 from .history import HistoryImport
@@ -41,8 +41,8 @@ class SyncEngine(HistoryImport, IncrementalWindows):
     def _record_warnings(self) -> None:
         if not self._rounded and "php_notices" not in self.client.warnings:
             return
-        source = Source.objects.get(pk=self.source.pk)
-        warnings = [w for w in source.data_warnings if isinstance(w, dict)]
+        store = Store.objects.get(pk=self.store.pk)
+        warnings = [w for w in store.data_warnings if isinstance(w, dict)]
         codes = {w.get("code") for w in warnings}
         if self._rounded and "rounded_amounts" not in codes:
             warnings.append(
@@ -58,18 +58,18 @@ class SyncEngine(HistoryImport, IncrementalWindows):
         for code, warning in self.client.warnings.items():
             if code not in codes:
                 warnings.append(warning.as_dict())
-        Source.objects.filter(pk=self.source.pk).update(data_warnings=warnings)
+        Store.objects.filter(pk=self.store.pk).update(data_warnings=warnings)
 
     def _finish_pass(self, *, reconciled: bool) -> None:
         fields: dict[str, Any] = {"last_sync_at": self.now}
-        if self.client.auth_method and self.client.auth_method != self.source.auth_method:
+        if self.client.auth_method and self.client.auth_method != self.store.auth_method:
             fields["auth_method"] = str(self.client.auth_method)
-        Source.objects.filter(pk=self.source.pk).update(**fields)
-        SyncState.objects.filter(source=self.source).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
+        Store.objects.filter(pk=self.store.pk).update(**fields)
+        SyncState.objects.filter(store=self.store).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
         self._record_warnings()
         from storelens.analytics.customer_snapshot import refresh_if_stale  # whole-history figures, once per pass
 
-        refresh_if_stale(self.source)
+        refresh_if_stale(self.store)
 
     async def run(self, *, reconcile: bool = False, exact: bool = False) -> PassStats:
         """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
@@ -77,9 +77,9 @@ class SyncEngine(HistoryImport, IncrementalWindows):
         from .status import clear_status, set_status_from_error
 
         try:
-            state = await db(lambda: SyncState.objects.get_or_create(source=self.source)[0])()
+            state = await db(lambda: SyncState.objects.get_or_create(store=self.store)[0])()
             if state.import_completed_at is None:
-                await db(lambda: Source.objects.filter(pk=self.source.pk).update(status=Source.Status.IMPORTING))()
+                await db(lambda: Store.objects.filter(pk=self.store.pk).update(status=Store.Status.IMPORTING))()
                 await self.import_history()
             await self.incremental()
             await self.drain_pending()
@@ -88,13 +88,13 @@ class SyncEngine(HistoryImport, IncrementalWindows):
             elif exact:
                 await self.census()
             await db(self._finish_pass)(reconciled=reconcile)
-            source = await db(lambda: Source.objects.get(pk=self.source.pk))()
-            await db(clear_status)(source)
+            store = await db(lambda: Store.objects.get(pk=self.store.pk))()
+            await db(clear_status)(store)
         except StoreError as err:
-            source = await db(lambda: Source.objects.get(pk=self.source.pk))()
-            await db(set_status_from_error)(source, err)
+            store = await db(lambda: Store.objects.get(pk=self.store.pk))()
+            await db(set_status_from_error)(store, err)
             message = str(err)
-            await db(lambda: SyncState.objects.filter(source=self.source).update(last_error=message))()
+            await db(lambda: SyncState.objects.filter(store=self.store).update(last_error=message))()
             raise
         return self.stats
 

@@ -34,8 +34,8 @@ class HistoryImport(RefundFetches, CataloguePass):
     def _plan_import(self, earliest: datetime | None, total: int, trash_total: int) -> None:
         """Persist the import plan (windows) once; a restarted import finds it and continues."""
         with transaction.atomic():
-            state, _ = SyncState.objects.get_or_create(source=self.source)
-            if ImportWindow.objects.filter(source=self.source).exists():
+            state, _ = SyncState.objects.get_or_create(store=self.store)
+            if ImportWindow.objects.filter(store=self.store).exists():
                 return
             horizon = state.import_started_at or self.now
             state.import_started_at = horizon
@@ -53,13 +53,13 @@ class HistoryImport(RefundFetches, CataloguePass):
             while True:
                 low = start if start > oldest else None  # the oldest window is open-ended
                 windows.append(
-                    ImportWindow(source=self.source, resource="orders", after=low, before=end, priority=priority)
+                    ImportWindow(store=self.store, resource="orders", after=low, before=end, priority=priority)
                 )
                 priority += 1
                 if low is None:
                     break
                 end, start = start, start - timedelta(days=WINDOW_DAYS)
-            windows.append(ImportWindow(source=self.source, resource="orders", status="trash", priority=priority))
+            windows.append(ImportWindow(store=self.store, resource="orders", status="trash", priority=priority))
             ImportWindow.objects.bulk_create(windows)
             SyncState.objects.filter(pk=state.pk).update(pages_total=len(windows))
 
@@ -98,7 +98,7 @@ class HistoryImport(RefundFetches, CataloguePass):
             if orders:
                 missing = self._upsert_orders(orders)
             if refunds:
-                self.stats.refunds += len(upsert.upsert_refunds(self.source, refunds, now=self.now))
+                self.stats.refunds += len(upsert.upsert_refunds(self.store, refunds, now=self.now))
             recount = False
             for window, _, _, total in fresh:
                 if window.total is None:
@@ -109,10 +109,10 @@ class HistoryImport(RefundFetches, CataloguePass):
                 window.save(update_fields=["total", "done_offsets", "done"])
             if recount:
                 pages_total = 0
-                for w in ImportWindow.objects.filter(source=self.source).only("total", "per_page"):
+                for w in ImportWindow.objects.filter(store=self.store).only("total", "per_page"):
                     pages_total += max(1, -(-(w.total or 0) // w.per_page)) if w.total is not None else 1
-                SyncState.objects.filter(source=self.source).update(pages_total=pages_total)
-            state = SyncState.objects.get(source=self.source)
+                SyncState.objects.filter(store=self.store).update(pages_total=pages_total)
+            state = SyncState.objects.get(store=self.store)
             state.pages_done += len(fresh)
             state.orders_done += sum(len(items) for window, _, items, _ in fresh if window.resource == "orders")
             state.updated_at = timezone.now()
@@ -133,9 +133,7 @@ class HistoryImport(RefundFetches, CataloguePass):
         the writer may be busy), `all_fetched` is set once every page has been fetched (the writer may still be
         writing the last ones), and the writer starts once `write_after` is set (pages fetched meanwhile wait in
         the bounded queue)."""
-        windows = await db(
-            lambda: list(ImportWindow.objects.filter(source=self.source, resource=resource, done=False))
-        )()
+        windows = await db(lambda: list(ImportWindow.objects.filter(store=self.store, resource=resource, done=False)))()
         if fetch_after is not None:
             await fetch_after.wait()
         if not windows:
@@ -234,10 +232,10 @@ class HistoryImport(RefundFetches, CataloguePass):
 
     async def import_history(self) -> None:
         """Orders (last 30 days first, then older windows newest → oldest, trash), then refunds and catalogue."""
-        state = await db(lambda: SyncState.objects.get_or_create(source=self.source)[0])()
+        state = await db(lambda: SyncState.objects.get_or_create(store=self.store)[0])()
         if state.import_completed_at is not None:
             return
-        has_plan = await db(lambda: ImportWindow.objects.filter(source=self.source).exists())()
+        has_plan = await db(lambda: ImportWindow.objects.filter(store=self.store).exists())()
         if not has_plan:
             horizon = state.import_started_at or self.now
             first, trash = await all_of(
@@ -259,7 +257,7 @@ class HistoryImport(RefundFetches, CataloguePass):
             await db(self._plan_import)(earliest, first.total or 0, trash.total or 0)
         await db(self._set_phase)(SyncState.Phase.IMPORTING)
         await self._notify()
-        log.info("source %s: importing orders", self.source.pk)
+        log.info("source %s: importing orders", self.store.pk)
         orders_fetched = asyncio.Event()  # the refund pages are fetched from then on, while the last orders are written
         orders_written = asyncio.Event()  # ... and written only after them: a refund links to its order
         refunds_route = asyncio.ensure_future(self._has_refunds_route())  # asked alongside the order pages
@@ -267,7 +265,7 @@ class HistoryImport(RefundFetches, CataloguePass):
         async def orders() -> set[int]:
             missing = await self._run_windows("orders", all_fetched=orders_fetched)
             orders_written.set()
-            log.info("source %s: orders imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+            log.info("source %s: orders imported (%s requests so far)", self.store.pk, self.client.stats.requests)
             await db(self._set_phase)(SyncState.Phase.REFUNDS)
             return missing
 
@@ -284,11 +282,11 @@ class HistoryImport(RefundFetches, CataloguePass):
             else:
                 lacking |= await db(self._orders_lacking_refunds)()
             await self.fetch_order_refunds(lacking)
-            log.info("source %s: refunds imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+            log.info("source %s: refunds imported (%s requests so far)", self.store.pk, self.client.stats.requests)
 
         async def catalogue() -> None:
             await self.sync_catalogue(orders_written=orders_written)
-            log.info("source %s: catalogue imported (%s requests so far)", self.source.pk, self.client.stats.requests)
+            log.info("source %s: catalogue imported (%s requests so far)", self.store.pk, self.client.stats.requests)
 
         # The catalogue does not depend on orders (customers are keyed alike from either side): its listings run
         # alongside the order windows under the same concurrency cap, so its serial first pages and the variations
@@ -300,16 +298,16 @@ class HistoryImport(RefundFetches, CataloguePass):
 
     def _plan_refunds(self) -> None:
         with transaction.atomic():
-            if not ImportWindow.objects.filter(source=self.source, resource="refunds").exists():
-                ImportWindow.objects.create(source=self.source, resource="refunds", status="", priority=0)
+            if not ImportWindow.objects.filter(store=self.store, resource="refunds").exists():
+                ImportWindow.objects.create(store=self.store, resource="refunds", status="", priority=0)
 
     def _finish_import(self) -> None:
         with transaction.atomic():
-            state = SyncState.objects.get(source=self.source)
+            state = SyncState.objects.get(store=self.store)
             state.import_completed_at = timezone.now()
             state.phase = SyncState.Phase.IDLE
             state.save()
             Cursor.objects.update_or_create(
-                source=self.source, resource="orders", defaults={"position": state.import_started_at or self.now}
+                store=self.store, resource="orders", defaults={"position": state.import_started_at or self.now}
             )
-            ImportWindow.objects.filter(source=self.source).delete()
+            ImportWindow.objects.filter(store=self.store).delete()

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from storelens.commerce import upsert
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
 from .catalogue import variable_product_ids
@@ -31,7 +31,7 @@ class IncrementalWindows(Reconciliation):
 
     async def incremental_orders(self) -> None:
         """Orders modified since the cursor (minus the lag overlap), in windows of at most 100 rows."""
-        cursor = await db(lambda: Cursor.objects.filter(source=self.source, resource="orders").first())()
+        cursor = await db(lambda: Cursor.objects.filter(store=self.store, resource="orders").first())()
         if cursor is None:
             return
         await db(self._set_phase)(SyncState.Phase.INCREMENTAL)
@@ -53,8 +53,8 @@ class IncrementalWindows(Reconciliation):
             missing |= result
         if legacy:
             # The store ignores modified_after (WooCommerce < 5.8): the census below finds what changed.
-            await db(lambda: Source.objects.filter(pk=self.source.pk).update(legacy_woocommerce=True))()
-            self.source.legacy_woocommerce = True
+            await db(lambda: Store.objects.filter(pk=self.store.pk).update(legacy_woocommerce=True))()
+            self.store.legacy_woocommerce = True
             await self.census()
         await self.fetch_order_refunds(missing | await db(self._orders_lacking_refunds)())
         await db(lambda: Cursor.objects.filter(pk=cursor.pk).update(position=max(cursor.position, self.now)))()
@@ -64,10 +64,10 @@ class IncrementalWindows(Reconciliation):
         the same windows as orders. Trashed coupons and hard-deleted products/coupons are not listed by these
         filters: webhooks and the hourly reconciliation's full scans find them. Customers have no modified filter in
         WooCommerce: they are re-read by the reconciliation's full scan only."""
-        if self.source.legacy_woocommerce:
+        if self.store.legacy_woocommerce:
             return  # modified_after is ignored: the reconciliation's full scans keep the catalogue exact
         cursors = await db(
-            lambda: {c.resource: c for c in Cursor.objects.filter(source=self.source, resource__in=CATALOGUE_RESOURCES)}
+            lambda: {c.resource: c for c in Cursor.objects.filter(store=self.store, resource__in=CATALOGUE_RESOURCES)}
         )()
         end = self.now + ONE_SECOND
         if "products" in cursors:
@@ -90,12 +90,12 @@ class IncrementalWindows(Reconciliation):
     def _write_products(self, rows: list) -> set[int]:
         """Returns the variable products among them (their variations are re-read)."""
         with transaction.atomic():
-            upsert.upsert_products(self.source, rows, now=self.now)
+            upsert.upsert_products(self.store, rows, now=self.now)
         return variable_product_ids(rows)
 
     def _write_coupons(self, rows: list) -> set[int]:
         with transaction.atomic():
-            upsert.upsert_coupons(self.source, rows, now=self.now)
+            upsert.upsert_coupons(self.store, rows, now=self.now)
         return set()
 
     async def _modified_window(

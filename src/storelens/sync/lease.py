@@ -24,34 +24,34 @@ def new_holder(kind: str = "sync") -> str:
 class LeaseHeld(Exception):
     """Another process is syncing this source right now."""
 
-    def __init__(self, source_id: int, holder: str) -> None:
-        super().__init__(f"Source {source_id} is being synced by {holder or 'another process'}; try again shortly.")
+    def __init__(self, store_id: int, holder: str) -> None:
+        super().__init__(f"Source {store_id} is being synced by {holder or 'another process'}; try again shortly.")
         self.holder = holder
 
 
-def acquire(source_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
+def acquire(store_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
     """Take the lease if it is free, expired or already ours. True when we hold it."""
     now = timezone.now()
     try:
         with transaction.atomic():
-            Lease.objects.get_or_create(source_id=source_id, defaults={"expires_at": now - timedelta(seconds=1)})
+            Lease.objects.get_or_create(store_id=store_id, defaults={"expires_at": now - timedelta(seconds=1)})
     except IntegrityError:
         pass  # created concurrently by someone else: fine, the UPDATE below decides
-    taken = Lease.objects.filter(Q(expires_at__lt=now) | Q(holder=holder) | Q(holder=""), source_id=source_id).update(
+    taken = Lease.objects.filter(Q(expires_at__lt=now) | Q(holder=holder) | Q(holder=""), store_id=store_id).update(
         holder=holder, expires_at=now + ttl, acquired_at=now
     )
     return taken == 1
 
 
-def renew(source_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
+def renew(store_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
     """Extend our lease; False when it was lost (expired and taken over), in which case the caller must stop."""
-    return Lease.objects.filter(source_id=source_id, holder=holder).update(expires_at=timezone.now() + ttl) == 1
+    return Lease.objects.filter(store_id=store_id, holder=holder).update(expires_at=timezone.now() + ttl) == 1
 
 
-def release(source_id: int, holder: str) -> None:
-    Lease.objects.filter(source_id=source_id, holder=holder).update(holder="", expires_at=timezone.now())
+def release(store_id: int, holder: str) -> None:
+    Lease.objects.filter(store_id=store_id, holder=holder).update(holder="", expires_at=timezone.now())
 
 
-def holder_of(source_id: int) -> str:
-    lease = Lease.objects.filter(source_id=source_id, expires_at__gte=timezone.now()).exclude(holder="").first()
+def holder_of(store_id: int) -> str:
+    lease = Lease.objects.filter(store_id=store_id, expires_at__gte=timezone.now()).exclude(holder="").first()
     return lease.holder if lease else ""

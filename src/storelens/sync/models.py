@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from storelens.accounts.scoping import WorkspaceQuerySet
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 
 class SyncState(models.Model):
@@ -24,10 +24,10 @@ class SyncState(models.Model):
         INCREMENTAL = "incremental", "Fetching changes"
         RECONCILING = "reconciling", "Checking every order"
 
-    workspace_lookup = "source__workspace"
+    workspace_lookup = "store__workspace"
     objects = WorkspaceQuerySet.as_manager()
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="sync_state")
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="sync_state")
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.IDLE)
     import_started_at = models.DateTimeField(null=True, blank=True)  # the history import's horizon ("now" at start)
     import_completed_at = models.DateTimeField(null=True, blank=True)
@@ -66,7 +66,7 @@ class SyncState(models.Model):
 class ImportWindow(models.Model):
     """One creation-date window of the history import, with the pages already written (by offset)."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(max_length=32, default="orders")
     status = models.CharField(max_length=16, default="any")  # the `status` filter: any, or trash
     after = models.DateTimeField(null=True, blank=True)
@@ -79,7 +79,7 @@ class ImportWindow(models.Model):
 
     class Meta:
         ordering = ("priority", "pk")
-        indexes = [models.Index(fields=["source", "resource", "done"])]
+        indexes = [models.Index(fields=["store", "resource", "done"])]
 
     @property
     def page_offsets(self) -> list[int]:
@@ -95,19 +95,19 @@ class ImportWindow(models.Model):
 class Cursor(models.Model):
     """Incremental position per source and resource: rows modified up to `position` (UTC) are in our copy."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(max_length=32)
     position = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "resource"], name="sync_cursor_source_resource")]
+        constraints = [models.UniqueConstraint(fields=["store", "resource"], name="sync_cursor_store_resource")]
 
 
 class Lease(models.Model):
     """Single flight per source: whoever holds an unexpired lease syncs it; everyone else skips."""
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="+")
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
     holder = models.CharField(max_length=200, blank=True)
     expires_at = models.DateTimeField(default=timezone.now)
     acquired_at = models.DateTimeField(null=True, blank=True)
@@ -116,10 +116,10 @@ class Lease(models.Model):
 class PendingFetch(models.Model):
     """Objects a webhook (or the census) told us to re-read; drained by the next pass."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(max_length=32)
     wc_id = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "resource", "wc_id"], name="sync_pendingfetch_unique")]
+        constraints = [models.UniqueConstraint(fields=["store", "resource", "wc_id"], name="sync_pendingfetch_unique")]

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from storelens.commerce import upsert
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.errors import Retriable
 
@@ -60,14 +60,14 @@ class EngineCore:
 
     def __init__(
         self,
-        source: Source,
+        store: Store,
         client: StoreClient,
         *,
         progress: ProgressCallback | None = None,
         now: datetime | None = None,
         lag: timedelta | None = None,
     ) -> None:
-        self.source = source
+        self.store = store
         self.client = client
         self.progress = progress
         self.now = (now or timezone.now()).replace(microsecond=0)
@@ -100,11 +100,11 @@ class EngineCore:
 
     async def _notify(self) -> None:
         if self.progress is not None:
-            state = await db(lambda: SyncState.objects.get(source=self.source))()
+            state = await db(lambda: SyncState.objects.get(store=self.store))()
             self.progress(state)
 
     def _set_phase(self, phase: str, *, orders_total: int | None = None, reset: bool = False) -> None:
-        state, _ = SyncState.objects.get_or_create(source=self.source)
+        state, _ = SyncState.objects.get_or_create(store=self.store)
         state.phase = phase
         state.updated_at = timezone.now()
         if reset:
@@ -171,7 +171,7 @@ class EngineCore:
     def _upsert_orders(self, rows: list) -> set[int]:
         """Orders written inside the caller's transaction, counted, their first rounded amounts kept for the pass's
         warning; returns the orders listing refunds we lack."""
-        result = upsert.upsert_orders(self.source, rows)
+        result = upsert.upsert_orders(self.store, rows)
         self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
         self.stats.orders += result.written
         return result.refunds_missing

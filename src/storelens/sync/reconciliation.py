@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from storelens.commerce.models import Order
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
 from .models import SyncState
@@ -36,7 +36,7 @@ class Reconciliation(PendingRefetches):
         def local() -> dict[int, tuple[datetime | None, str, bool]]:
             return {
                 wc: (modified, status, deleted is not None)
-                for wc, modified, status, deleted in Order.objects.filter(source=self.source).values_list(
+                for wc, modified, status, deleted in Order.objects.filter(store=self.store).values_list(
                     "wc_id", "modified_at", "status", "deleted_at"
                 )
             }
@@ -70,4 +70,4 @@ class Reconciliation(PendingRefetches):
         await self.census()
         await self.reread_recent()
         await self.sync_catalogue()
-        await db(lambda: Source.objects.filter(pk=self.source.pk).update(last_reconcile_at=self.now))()
+        await db(lambda: Store.objects.filter(pk=self.store.pk).update(last_reconcile_at=self.now))()

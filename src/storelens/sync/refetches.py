@@ -23,7 +23,7 @@ from .refund_fetches import RefundFetches
 class PendingRefetches(RefundFetches, CataloguePass):
     async def drain_pending(self) -> None:
         """Objects webhooks pointed at: re-read from the store (the payload is never trusted as data)."""
-        pending = await db(lambda: list(PendingFetch.objects.filter(source=self.source)))()
+        pending = await db(lambda: list(PendingFetch.objects.filter(store=self.store)))()
         if not pending:
             return
         by_resource: dict[str, set[int]] = {}
@@ -39,7 +39,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
                 rows += await self._listing(route, {"include": ",".join(map(str, sorted(ids))), "status": "trash"})
                 model = Product if resource == "product" else Coupon
                 writer = upsert.upsert_products if resource == "product" else upsert.upsert_coupons
-                await db(lambda rows=rows, writer=writer: writer(self.source, rows, now=self.now))()
+                await db(lambda rows=rows, writer=writer: writer(self.store, rows, now=self.now))()
                 gone = ids - {int(r["id"]) for r in rows}
                 parents: set[int] = set()
                 if resource == "product" and gone:
@@ -62,10 +62,10 @@ class PendingRefetches(RefundFetches, CataloguePass):
 
             def write_customers() -> None:
                 with transaction.atomic():
-                    upsert.upsert_customers(self.source, rows, now=self.now)
+                    upsert.upsert_customers(self.store, rows, now=self.now)
                     if gone:  # WordPress deletes users outright
                         Customer.objects.filter(
-                            source=self.source, is_registered=True, wc_id__in=gone, deleted_at__isnull=True
+                            store=self.store, is_registered=True, wc_id__in=gone, deleted_at__isnull=True
                         ).update(deleted_at=self.now)
 
             await db(write_customers)()
@@ -75,13 +75,13 @@ class PendingRefetches(RefundFetches, CataloguePass):
                 "/wc/v3/subscriptions",
                 {"include": ",".join(map(str, sorted(subscriptions))), "status": "any", "dp": 4},
             )
-            await db(lambda: upsert.upsert_subscriptions(self.source, rows, now=self.now))()
+            await db(lambda: upsert.upsert_subscriptions(self.store, rows, now=self.now))()
         done = [p.pk for p in pending]
         await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
 
     def _mark_gone(self, models: tuple[type, ...], wc_ids: set[int]) -> None:
         for model in models:
-            model.objects.filter(source=self.source, wc_id__in=wc_ids, deleted_at__isnull=True).update(
+            model.objects.filter(store=self.store, wc_id__in=wc_ids, deleted_at__isnull=True).update(
                 deleted_at=self.now
             )
 
@@ -121,7 +121,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
         def write() -> set[int]:
             with transaction.atomic():
                 missing = self._write_orders(rows) if rows else set()
-                self.stats.deleted += upsert.mark_orders_deleted(self.source, gone, now=self.now)
+                self.stats.deleted += upsert.mark_orders_deleted(self.store, gone, now=self.now)
                 return missing
 
         missing = await db(write)()

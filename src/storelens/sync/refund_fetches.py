@@ -9,7 +9,7 @@ from django.db import transaction
 
 from storelens.commerce import upsert
 from storelens.commerce.models import Order, Refund
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.errors import NotFound
 
 from .pass_core import (
@@ -21,23 +21,23 @@ from .pass_core import (
 
 class RefundFetches(EngineCore):
     async def _has_refunds_route(self) -> bool:
-        if self.source.has_refunds_route is not None:
-            return bool(self.source.has_refunds_route)
+        if self.store.has_refunds_route is not None:
+            return bool(self.store.has_refunds_route)
         try:
             await self.client.get_page("/wc/v3/refunds", {}, per_page=1)
             found = True
         except NotFound:
             found = False
-        self.source.has_refunds_route = found
-        await db(lambda: Source.objects.filter(pk=self.source.pk).update(has_refunds_route=found))()
+        self.store.has_refunds_route = found
+        await db(lambda: Store.objects.filter(pk=self.store.pk).update(has_refunds_route=found))()
         return found
 
     def _orders_lacking_refunds(self) -> set[int]:
         """Orders whose `refunds[]` lists refunds we do not hold (the per-order refund route fills them in)."""
-        held = set(Refund.objects.filter(source=self.source, deleted_at__isnull=True).values_list("wc_id", flat=True))
+        held = set(Refund.objects.filter(store=self.store, deleted_at__isnull=True).values_list("wc_id", flat=True))
         lacking = set()
         for wc_id, refund_ids in (
-            Order.objects.filter(source=self.source, deleted_at__isnull=True)
+            Order.objects.filter(store=self.store, deleted_at__isnull=True)
             .exclude(refund_ids=[])
             .values_list("wc_id", "refund_ids")
         ):
@@ -65,15 +65,15 @@ class RefundFetches(EngineCore):
 
         def write(order_id: int, items: list) -> None:
             with transaction.atomic():
-                changes = upsert.upsert_refunds(self.source, items, parent_wc_id=order_id, now=self.now)
+                changes = upsert.upsert_refunds(self.store, items, parent_wc_id=order_id, now=self.now)
                 self.stats.refunds += len(changes)
                 listed = {c.wc_id for c in changes}
                 stale = (
-                    Refund.objects.filter(source=self.source, parent_wc_id=order_id, deleted_at__isnull=True)
+                    Refund.objects.filter(store=self.store, parent_wc_id=order_id, deleted_at__isnull=True)
                     .exclude(wc_id__in=listed)
                     .values_list("wc_id", flat=True)
                 )
-                upsert.mark_refunds_deleted(self.source, list(stale), now=self.now)
+                upsert.mark_refunds_deleted(self.store, list(stale), now=self.now)
 
         for result in asyncio.as_completed([one(i) for i in sorted(order_ids)]):
             got = await result

@@ -10,7 +10,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.woocommerce.errors import StoreError
 
 from . import conf
@@ -19,48 +19,48 @@ from .api import run_sync
 log = logging.getLogger(__name__)
 
 # Sources in these states wait for the owner (new keys, firewall rule…): periodic passes leave them alone.
-WAITING_FOR_OWNER = (Source.Status.NEEDS_REAUTH, Source.Status.AUTH_FAILED, Source.Status.PAUSED)
+WAITING_FOR_OWNER = (Store.Status.NEEDS_REAUTH, Store.Status.AUTH_FAILED, Store.Status.PAUSED)
 
 
-def _pass(source_id: int, *, exact: bool = False, reconcile: bool = False) -> str:
+def _pass(store_id: int, *, exact: bool = False, reconcile: bool = False) -> str:
     try:
-        result = run_sync(source_id, exact=exact, reconcile=reconcile)
+        result = run_sync(store_id, exact=exact, reconcile=reconcile)
     except StoreError as err:  # already recorded on the source by the engine
-        log.warning("sync of source %s failed: %s", source_id, err)
+        log.warning("sync of source %s failed: %s", store_id, err)
         return f"failed: {err.code}"
-    except Source.DoesNotExist:
+    except Store.DoesNotExist:
         return "gone"
     return "done" if result.ran else f"skipped: lease held by {result.skipped_because}"
 
 
 @db_task()
-def start_import(source_id: int) -> str:
+def start_import(store_id: int) -> str:
     """Enqueued by the connect flow once the keys are verified: import the history, then keep the copy exact, then
     register webhooks (read_write keys) so changes arrive between passes."""
     from .webhooks import ensure_webhooks_sync
 
-    outcome = _pass(source_id, exact=True)
+    outcome = _pass(store_id, exact=True)
     if outcome == "done":
         try:
-            ensure_webhooks_sync(source_id)
+            ensure_webhooks_sync(store_id)
         except StoreError as err:
-            log.warning("webhook registration for source %s failed: %s", source_id, err)
+            log.warning("webhook registration for source %s failed: %s", store_id, err)
     return outcome
 
 
 @db_task()
-def sync_now(source_id: int) -> str:
+def sync_now(store_id: int) -> str:
     """Sync now: incremental pass + id census, so the copy is exact as of the click."""
-    return _pass(source_id, exact=True)
+    return _pass(store_id, exact=True)
 
 
 @db_task()
-def refetch(source_id: int) -> str:
+def refetch(store_id: int) -> str:
     """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it."""
-    return _pass(source_id)
+    return _pass(store_id)
 
 
-def _due(source: Source, last: object, interval: int) -> bool:
+def _due(store: Store, last: object, interval: int) -> bool:
     return last is None or last <= timezone.now() - timedelta(seconds=interval)  # type: ignore[operator]
 
 
@@ -69,29 +69,29 @@ def schedule_passes() -> list[int]:
     """Every minute: enqueue an incremental pass for sources due (STORELENS_SYNC_INTERVAL or their own interval),
     a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it."""
     enqueued = []
-    for source in Source.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")):
-        interval = source.sync_interval or conf.sync_interval()
-        if _due(source, source.last_reconcile_at, conf.reconcile_interval()) and source.last_sync_at is not None:
-            reconcile.schedule(args=(source.pk,), delay=0)
-            enqueued.append(source.pk)
-        elif _due(source, source.last_sync_at, interval):
-            incremental.schedule(args=(source.pk,), delay=0)
-            enqueued.append(source.pk)
+    for store in Store.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")):
+        interval = store.sync_interval or conf.sync_interval()
+        if _due(store, store.last_reconcile_at, conf.reconcile_interval()) and store.last_sync_at is not None:
+            reconcile.schedule(args=(store.pk,), delay=0)
+            enqueued.append(store.pk)
+        elif _due(store, store.last_sync_at, interval):
+            incremental.schedule(args=(store.pk,), delay=0)
+            enqueued.append(store.pk)
     return enqueued
 
 
 @db_task()
-def incremental(source_id: int) -> str:
-    return _pass(source_id)
+def incremental(store_id: int) -> str:
+    return _pass(store_id)
 
 
 @db_task()
-def reconcile(source_id: int) -> str:
+def reconcile(store_id: int) -> str:
     from .webhooks import ensure_webhooks_sync
 
-    outcome = _pass(source_id, reconcile=True)
+    outcome = _pass(store_id, reconcile=True)
     try:
-        ensure_webhooks_sync(source_id)
+        ensure_webhooks_sync(store_id)
     except StoreError as err:
-        log.warning("webhook check of source %s failed: %s", source_id, err)
+        log.warning("webhook check of source %s failed: %s", store_id, err)
     return outcome

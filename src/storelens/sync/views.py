@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from storelens.crypto import DecryptionError, decrypt
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 
 from .models import PendingFetch
 from .webhooks import RESOURCES, signature_matches
@@ -31,16 +31,16 @@ def _unauthorized() -> HttpResponse:
 def webhook(request: HttpRequest, public_id: str) -> HttpResponse:
     body = request.body
     signature = request.headers.get("X-WC-Webhook-Signature")
-    source = Source.objects.filter(public_id=public_id).only("pk", "webhook_secret_enc").first()
+    store = Store.objects.filter(public_id=public_id).only("pk", "webhook_secret_enc").first()
     if signature is None:
         # WooCommerce's ping on creation: a form body `webhook_id=N` without any X-WC-* header.
-        if source is not None and _PING.fullmatch(body.strip()):
+        if store is not None and _PING.fullmatch(body.strip()):
             return HttpResponse("pong\n", content_type="text/plain")
         return _unauthorized()
-    if source is None or not source.webhook_secret_enc:
+    if store is None or not store.webhook_secret_enc:
         return _unauthorized()
     try:
-        secret = decrypt(source.webhook_secret_enc)
+        secret = decrypt(store.webhook_secret_enc)
     except DecryptionError:
         return _unauthorized()
     if not signature_matches(body, secret, signature):
@@ -54,8 +54,8 @@ def webhook(request: HttpRequest, public_id: str) -> HttpResponse:
     if resource not in (*RESOURCES, "subscription") or wc_id <= 0:
         return HttpResponse("ignored\n", content_type="text/plain")  # 200: a non-2xx would get the hook disabled
     with transaction.atomic():
-        PendingFetch.objects.get_or_create(source_id=source.pk, resource=resource, wc_id=wc_id)
+        PendingFetch.objects.get_or_create(store_id=store.pk, resource=resource, wc_id=wc_id)
     from .tasks import refetch
 
-    transaction.on_commit(lambda: refetch.schedule(args=(source.pk,), delay=REFETCH_DELAY_S))
+    transaction.on_commit(lambda: refetch.schedule(args=(store.pk,), delay=REFETCH_DELAY_S))
     return HttpResponse("queued\n", content_type="text/plain")

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from storelens.crypto import decrypt, encrypt
-from storelens.sources.client import client_for
-from storelens.sources.models import Source
+from storelens.stores.client import client_for
+from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.errors import DataError
 
@@ -42,21 +42,21 @@ def signature_matches(body: bytes, secret: str, signature: str) -> bool:
     return hmac.compare_digest(signature_of(body, secret).encode(), signature.strip().encode())
 
 
-def intake_path(source: Source) -> str:
-    return reverse("sync:webhook", args=[source.public_id])
+def intake_path(store: Store) -> str:
+    return reverse("sync:webhook", args=[store.public_id])
 
 
-def delivery_url(source: Source) -> str:
+def delivery_url(store: Store) -> str:
     public = (getattr(settings, "STORELENS_PUBLIC_URL", "") or "").rstrip("/")
-    return public + intake_path(source)
+    return public + intake_path(store)
 
 
-def webhook_secret(source: Source) -> str:
+def webhook_secret(store: Store) -> str:
     """The source's secret, created (and stored encrypted) the first time it is needed."""
-    if not source.webhook_secret_enc:
-        source.webhook_secret_enc = encrypt(new_secret())
-        Source.objects.filter(pk=source.pk).update(webhook_secret_enc=source.webhook_secret_enc)
-    return decrypt(source.webhook_secret_enc)
+    if not store.webhook_secret_enc:
+        store.webhook_secret_enc = encrypt(new_secret())
+        Store.objects.filter(pk=store.pk).update(webhook_secret_enc=store.webhook_secret_enc)
+    return decrypt(store.webhook_secret_enc)
 
 
 @dataclass
@@ -68,9 +68,9 @@ class WebhookReport:
     skipped_because: str = ""
 
 
-def can_register(source: Source) -> str:
+def can_register(store: Store) -> str:
     """Why webhooks cannot be registered ('' when they can)."""
-    if source.key_permissions not in (Source.KeyPermissions.READ_WRITE, Source.KeyPermissions.WRITE):
+    if store.key_permissions not in (Store.KeyPermissions.READ_WRITE, Store.KeyPermissions.WRITE):
         return "the store's key is read-only (polling keeps the copy exact; webhooks only make it faster)"
     public = getattr(settings, "STORELENS_PUBLIC_URL", "") or ""
     if not public:
@@ -78,14 +78,14 @@ def can_register(source: Source) -> str:
     return ""
 
 
-async def ensure_webhooks(source: Source, client: StoreClient) -> WebhookReport:
+async def ensure_webhooks(store: Store, client: StoreClient) -> WebhookReport:
     report = WebhookReport()
-    reason = await sync_to_async(can_register, thread_sensitive=True)(source)
+    reason = await sync_to_async(can_register, thread_sensitive=True)(store)
     if reason:
         report.skipped_because = reason
         return report
-    secret = await sync_to_async(webhook_secret, thread_sensitive=True)(source)
-    url = await sync_to_async(delivery_url, thread_sensitive=True)(source)
+    secret = await sync_to_async(webhook_secret, thread_sensitive=True)(store)
+    url = await sync_to_async(delivery_url, thread_sensitive=True)(store)
     existing: list[dict[str, Any]] = []
     page = 1
     while True:
@@ -95,7 +95,7 @@ async def ensure_webhooks(source: Source, client: StoreClient) -> WebhookReport:
             break
         page += 1
     ours = {w.get("topic"): w for w in existing if w.get("delivery_url") == url}
-    topics = TOPICS + (SUBSCRIPTION_TOPICS if source.has_subscriptions else ())
+    topics = TOPICS + (SUBSCRIPTION_TOPICS if store.has_subscriptions else ())
     for topic in topics:
         hook = ours.get(topic)
         if hook is None:
@@ -119,17 +119,15 @@ async def ensure_webhooks(source: Source, client: StoreClient) -> WebhookReport:
     return report
 
 
-def ensure_webhooks_sync(source_id: int, **client_options: Any) -> WebhookReport:
+def ensure_webhooks_sync(store_id: int, **client_options: Any) -> WebhookReport:
     from .api import transport_factory
 
-    source = Source.objects.get(pk=source_id)
+    store = Store.objects.get(pk=store_id)
 
     async def run() -> WebhookReport:
-        client = client_for(
-            source, transport=transport_factory(source) if transport_factory else None, **client_options
-        )
+        client = client_for(store, transport=transport_factory(store) if transport_factory else None, **client_options)
         try:
-            return await ensure_webhooks(source, client)
+            return await ensure_webhooks(store, client)
         finally:
             await client.aclose()
 

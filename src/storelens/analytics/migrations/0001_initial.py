@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -43,17 +43,15 @@ class Migration(migrations.Migration):
                 ("refunds_minor", models.BigIntegerField(default=0)),
                 ("items_sold", models.BigIntegerField(default=0)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["source", "basis", "day"], name="rollup_source_basis_day")],
+                "indexes": [models.Index(fields=["store", "basis", "day"], name="rollup_store_basis_day")],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("source", "basis", "day", "currency", "status"), name="rollup_cell_unique"
+                        fields=("store", "basis", "day", "currency", "status"), name="rollup_cell_unique"
                     )
                 ],
             },

@@ -5,8 +5,8 @@ products query. Plain SQL that SQLite and PostgreSQL both read; `IF NOT EXISTS` 
 from django.db import migrations
 
 INDEXES = [
-    ("analytics_order_source_paid", "commerce_order", "source_id, paid_at"),
-    ("analytics_order_source_completed", "commerce_order", "source_id, completed_at"),
+    ("analytics_order_store_paid", "commerce_order", "store_id, paid_at"),
+    ("analytics_order_store_completed", "commerce_order", "store_id, completed_at"),
     ("analytics_lineitem_order_product", "commerce_lineitem", "order_id, product_wc_id"),
 ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0004_workspacereporting"),
         ("commerce", "0001_initial"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -30,14 +30,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["source", "basis"], name="customer_rollup_source_basis")],
+                "indexes": [models.Index(fields=["store", "basis"], name="customer_rollup_store_basis")],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("customer", "basis", "status", "currency"), name="customer_rollup_cell_unique"

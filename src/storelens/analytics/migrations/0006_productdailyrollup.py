@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0005_customerrollup"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -27,18 +27,16 @@ class Migration(migrations.Migration):
                 ("orders", models.BigIntegerField(default=0)),
                 ("product_orders", models.BigIntegerField(default=0)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["source", "basis", "day"], name="product_rollup_basis_day")],
+                "indexes": [models.Index(fields=["store", "basis", "day"], name="product_rollup_basis_day")],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=(
-                            "source",
+                            "store",
                             "basis",
                             "day",
                             "currency",

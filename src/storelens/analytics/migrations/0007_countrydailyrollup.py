@@ -14,14 +14,14 @@ def fill(apps, schema_editor):
         apps.get_model("commerce", "Refund"),
         apps.get_model("analytics", "CountryDailyRollup"),
     )
-    for source in apps.get_model("sources", "Source").objects.all():
-        country_rollups.rebuild(source, models_now)
+    for store in apps.get_model("stores", "Store").objects.all():
+        country_rollups.rebuild(store, models_now)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0006_productdailyrollup"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
         ("commerce", "0002_refund_items_quantity"),  # the fields `rows.ORDER_FIELDS`/`REFUND_FIELDS` read
     ]
 
@@ -46,16 +46,14 @@ class Migration(migrations.Migration):
                 ("refunds_minor", models.BigIntegerField(default=0)),
                 ("items_sold", models.BigIntegerField(default=0)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("source", "basis", "country", "day", "currency", "status"),
+                        fields=("store", "basis", "country", "day", "currency", "status"),
                         name="country_rollup_cell_unique",
                     )
                 ],

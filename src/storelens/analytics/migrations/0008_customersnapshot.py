@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0007_countrydailyrollup"),
         ("commerce", "0001_initial"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -27,9 +27,9 @@ class Migration(migrations.Migration):
                 ("segments", models.JSONField(default=dict)),
                 ("bounds", models.JSONField(default=dict)),
                 (
-                    "source",
+                    "store",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"
                     ),
                 ),
             ],
@@ -54,20 +54,18 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
                 "indexes": [
-                    models.Index(fields=["source", "-net_minor", "customer"], name="customer_standing_rank"),
+                    models.Index(fields=["store", "-net_minor", "customer"], name="customer_standing_rank"),
                     models.Index(
-                        fields=["source", "segment", "-net_minor", "customer"], name="customer_standing_segment"
+                        fields=["store", "segment", "-net_minor", "customer"], name="customer_standing_segment"
                     ),
-                    models.Index(fields=["source", "first_at"], name="customer_standing_first"),
-                    models.Index(fields=["source", "last_at"], name="customer_standing_last"),
+                    models.Index(fields=["store", "first_at"], name="customer_standing_first"),
+                    models.Index(fields=["store", "last_at"], name="customer_standing_last"),
                 ],
             },
         ),

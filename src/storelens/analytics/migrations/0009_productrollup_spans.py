@@ -16,7 +16,7 @@ VALUES = [
     "orders",
     "product_orders",
 ]
-KEYS = ["source_id", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
+KEYS = ["store_id", "basis", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
 
 
 def block_start(day: date, span: int) -> date:
@@ -26,9 +26,9 @@ def block_start(day: date, span: int) -> date:
 
 def add_blocks(apps, schema_editor):
     Rollup = apps.get_model("analytics", "ProductDailyRollup")
-    for source_id in Rollup.objects.values_list("source_id", flat=True).distinct():
+    for store_id in Rollup.objects.values_list("store_id", flat=True).distinct():
         blocks: dict[tuple, list[int]] = {}
-        for row in Rollup.objects.filter(source_id=source_id, span=0).values_list(*KEYS, *VALUES).iterator():
+        for row in Rollup.objects.filter(store_id=store_id, span=0).values_list(*KEYS, *VALUES).iterator():
             _, basis, day, *rest = row[: len(KEYS)]
             for span in range(1, MAX_SPAN + 1):
                 cell = blocks.setdefault((basis, span, block_start(day, span), *rest), [0] * len(VALUES))
@@ -37,7 +37,7 @@ def add_blocks(apps, schema_editor):
         Rollup.objects.bulk_create(
             [
                 Rollup(
-                    source_id=source_id,
+                    store_id=store_id,
                     basis=basis,
                     span=span,
                     day=day,
@@ -74,13 +74,13 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="productdailyrollup",
             constraint=models.UniqueConstraint(
-                fields=("source", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"),
+                fields=("store", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"),
                 name="product_rollup_block_unique",
             ),
         ),
         migrations.AddIndex(
             model_name="productdailyrollup",
-            index=models.Index(fields=["source", "basis", "span", "day"], name="product_rollup_basis_span"),
+            index=models.Index(fields=["store", "basis", "span", "day"], name="product_rollup_basis_span"),
         ),
         migrations.RunPython(add_blocks, drop_blocks),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -31,10 +31,8 @@ class Migration(migrations.Migration):
                 ("deleted_at", models.DateTimeField(blank=True, null=True)),
                 ("synced_at", models.DateTimeField(blank=True, null=True)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -83,10 +81,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -105,10 +101,8 @@ class Migration(migrations.Migration):
                 ("total_minor", models.BigIntegerField(default=0)),
                 ("total_tax_minor", models.BigIntegerField(default=0)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
                 (
                     "order",
@@ -135,10 +129,8 @@ class Migration(migrations.Migration):
                 ("deleted_at", models.DateTimeField(blank=True, null=True)),
                 ("synced_at", models.DateTimeField(blank=True, null=True)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -170,10 +162,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -196,10 +186,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
@@ -238,10 +226,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -269,10 +255,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
         ),
@@ -289,72 +273,68 @@ class Migration(migrations.Migration):
                 ("deleted_at", models.DateTimeField(blank=True, null=True)),
                 ("synced_at", models.DateTimeField(blank=True, null=True)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_coupon_source_wc_id")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_coupon_store_wc_id")],
             },
         ),
         migrations.AddIndex(
             model_name="customer",
-            index=models.Index(fields=["source", "email"], name="commerce_cu_source__679518_idx"),
+            index=models.Index(fields=["store", "email"], name="commerce_cu_store_i_76aef6_idx"),
         ),
         migrations.AddIndex(
             model_name="customer",
-            index=models.Index(fields=["source", "wc_id"], name="commerce_cu_source__50c7bc_idx"),
+            index=models.Index(fields=["store", "wc_id"], name="commerce_cu_store_i_0f21a5_idx"),
         ),
         migrations.AddConstraint(
             model_name="customer",
-            constraint=models.UniqueConstraint(fields=("source", "key"), name="commerce_customer_source_key"),
+            constraint=models.UniqueConstraint(fields=("store", "key"), name="commerce_customer_store_key"),
         ),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "created_at"], name="commerce_or_source__f8b21c_idx"),
+            index=models.Index(fields=["store", "created_at"], name="commerce_or_store_i_1e14b2_idx"),
         ),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "modified_at"], name="commerce_or_source__69bbb9_idx"),
+            index=models.Index(fields=["store", "modified_at"], name="commerce_or_store_i_290d04_idx"),
         ),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "status"], name="commerce_or_source__7594cc_idx"),
+            index=models.Index(fields=["store", "status"], name="commerce_or_store_i_4c1ca6_idx"),
         ),
         migrations.AddConstraint(
             model_name="order",
-            constraint=models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_order_source_wc_id"),
+            constraint=models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_order_store_wc_id"),
         ),
         migrations.AddIndex(
             model_name="lineitem",
-            index=models.Index(fields=["source", "product_wc_id"], name="commerce_li_source__b42dab_idx"),
+            index=models.Index(fields=["store", "product_wc_id"], name="commerce_li_store_i_d04c73_idx"),
         ),
         migrations.AddConstraint(
             model_name="product",
-            constraint=models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_product_source_wc_id"),
+            constraint=models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_product_store_wc_id"),
         ),
         migrations.AddIndex(
             model_name="refund",
-            index=models.Index(fields=["source", "parent_wc_id"], name="commerce_re_source__fa85a6_idx"),
+            index=models.Index(fields=["store", "parent_wc_id"], name="commerce_re_store_i_66fe84_idx"),
         ),
         migrations.AddIndex(
             model_name="refund",
-            index=models.Index(fields=["source", "created_at"], name="commerce_re_source__69e5ac_idx"),
+            index=models.Index(fields=["store", "created_at"], name="commerce_re_store_i_449d00_idx"),
         ),
         migrations.AddConstraint(
             model_name="refund",
-            constraint=models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_refund_source_wc_id"),
+            constraint=models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_refund_store_wc_id"),
         ),
         migrations.AddConstraint(
             model_name="subscription",
-            constraint=models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_subscription_source_wc_id"),
+            constraint=models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_subscription_store_wc_id"),
         ),
         migrations.AddConstraint(
             model_name="variation",
-            constraint=models.UniqueConstraint(fields=("source", "wc_id"), name="commerce_variation_source_wc_id"),
+            constraint=models.UniqueConstraint(fields=("store", "wc_id"), name="commerce_variation_store_wc_id"),
         ),
     ]

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("commerce", "0002_refund_items_quantity"),
         ("analytics", "0001_initial"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [

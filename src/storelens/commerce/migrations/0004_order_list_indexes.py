@@ -55,28 +55,28 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("commerce", "0003_line_amounts_e4"),
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "status", "created_at"], name="order_list_status_created"),
+            index=models.Index(fields=["store", "status", "created_at"], name="order_list_status_created"),
         ),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "total_minor", "id"], name="order_list_total"),
+            index=models.Index(fields=["store", "total_minor", "id"], name="order_list_total"),
         ),
         migrations.AddIndex(
             model_name="order",
-            index=models.Index(fields=["source", "number"], name="order_list_number"),
+            index=models.Index(fields=["store", "number"], name="order_list_number"),
         ),
         migrations.AddIndex(
             model_name="order",
             index=models.Index(
                 condition=models.Q(("deleted_at__isnull", False)),
-                fields=["source", "created_at"],
+                fields=["store", "created_at"],
                 name="order_list_deleted",
             ),
         ),

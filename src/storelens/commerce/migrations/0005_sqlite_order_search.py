@@ -43,7 +43,7 @@ def create(apps, schema_editor):
     from django.db import DatabaseError
 
     schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS order_search_email ON commerce_order (source_id, created_at, billing_email)"
+        "CREATE INDEX IF NOT EXISTS order_search_email ON commerce_order (store_id, created_at, billing_email)"
     )
     try:
         schema_editor.execute(

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("sources", "0001_initial"),
+        ("stores", "0001_initial"),
     ]
 
     operations = [
@@ -21,9 +21,9 @@ class Migration(migrations.Migration):
                 ("expires_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("acquired_at", models.DateTimeField(blank=True, null=True)),
                 (
-                    "source",
+                    "store",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"
                     ),
                 ),
             ],
@@ -57,9 +57,9 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("last_error", models.TextField(blank=True)),
                 (
-                    "source",
+                    "store",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="sync_state", to="sources.source"
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sync_state", to="stores.store"
                     ),
                 ),
             ],
@@ -72,15 +72,13 @@ class Migration(migrations.Migration):
                 ("position", models.DateTimeField()),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
                 "constraints": [
-                    models.UniqueConstraint(fields=("source", "resource"), name="sync_cursor_source_resource")
+                    models.UniqueConstraint(fields=("store", "resource"), name="sync_cursor_store_resource")
                 ],
             },
         ),
@@ -98,15 +96,13 @@ class Migration(migrations.Migration):
                 ("done_offsets", models.JSONField(default=list)),
                 ("done", models.BooleanField(default=False)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
                 "ordering": ("priority", "pk"),
-                "indexes": [models.Index(fields=["source", "resource", "done"], name="sync_import_source__db4e18_idx")],
+                "indexes": [models.Index(fields=["store", "resource", "done"], name="sync_import_store_i_fa30fe_idx")],
             },
         ),
         migrations.CreateModel(
@@ -117,15 +113,13 @@ class Migration(migrations.Migration):
                 ("wc_id", models.BigIntegerField()),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sources.source"
-                    ),
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
                 ),
             ],
             options={
                 "constraints": [
-                    models.UniqueConstraint(fields=("source", "resource", "wc_id"), name="sync_pendingfetch_unique")
+                    models.UniqueConstraint(fields=("store", "resource", "wc_id"), name="sync_pendingfetch_unique")
                 ],
             },
         ),

@@ -100,10 +100,10 @@ class Command(BaseCommand):
                     "sources", "add", fields["url"], "--key", fields["consumer_key"], "--secret",
                     fields["consumer_secret"], "--workspace", workspace.name, stdout=out, stderr=StringIO(),
                 )  # fmt: skip
-                source_id = int(out.getvalue().strip().splitlines()[-1])
+                store_id = int(out.getvalue().strip().splitlines()[-1])
                 started = time.monotonic()
                 self.stderr.write(f"Importing “{name}”…")
-                result = run_sync(source_id, wait_for_lease=True)
+                result = run_sync(store_id, wait_for_lease=True)
                 self.stderr.write(f"  imported in {time.monotonic() - started:.1f} s ({result.stats})")
             url = f"http://{options['host']}:{options['port']}/"
             self.stdout.write(f"\nStorelens demo ready. Sign in at {url}\n  e-mail:   {options['email']}\n"

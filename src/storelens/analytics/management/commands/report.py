@@ -40,26 +40,26 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON (the only format; accepted for clarity).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from storelens.sources.models import Source
+        from storelens.stores.models import Store
 
         if options["all"]:
-            sources = list(Source.objects.order_by("pk"))
+            stores = list(Store.objects.order_by("pk"))
         else:
-            sources = list(Source.objects.filter(pk=options["source"]))
-            if not sources:
+            stores = list(Store.objects.filter(pk=options["source"]))
+            if not stores:
                 raise CommandError(f"No store with id {options['source']}: see `storelens sources list`.")
         currency = options["currency"]
         if options["all"] and not currency:
             # Every store: in their workspace's reporting currency (Settings) when they all belong to one workspace.
-            workspaces = {s.workspace_id for s in sources}
+            workspaces = {s.workspace_id for s in stores}
             if len(workspaces) == 1:
-                currency = reporting_currency(sources[0].workspace)
+                currency = reporting_currency(stores[0].workspace)
         excluded = None
         if options["exclude_statuses"] is not None:
             excluded = [s.strip() for s in options["exclude_statuses"].split(",") if s.strip()]
         try:
             report = build(
-                sources,
+                stores,
                 _day(options["first"]),
                 _day(options["last"]),
                 currency=currency,

@@ -1,6 +1,6 @@
 """`storelens sync ID… | --all [--wait] [--reconcile]`: sync stores now.
 
-With --wait the pass runs in this process (no serve or worker needed), holds the source's lease so it never overlaps
+With --wait the pass runs in this process (no serve or worker needed), holds the store's lease so it never overlaps
 a worker, shows progress, and returns when the copy is exact as of its start (incremental pass + id census).
 Without --wait the passes are queued for the worker.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from storelens.sources.models import Source
+from storelens.stores.models import Store
 from storelens.sync.api import run_sync
 from storelens.sync.models import SyncState
 from storelens.woocommerce.errors import StoreError
@@ -81,47 +81,45 @@ class Command(BaseCommand):
     help = "Sync stores now: `sync ID --wait` runs here and returns when the copy is exact; without --wait it queues."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source_ids", nargs="*", type=int, help="Source ids (see `storelens sources`).")
-        parser.add_argument("--all", action="store_true", help="Every connected source.")
+        parser.add_argument("store_ids", nargs="*", type=int, help="Store ids (see `storelens sources`).")
+        parser.add_argument("--all", action="store_true", help="Every connected store.")
         parser.add_argument("--wait", action="store_true", help="Run in this process and wait until exact.")
         parser.add_argument("--reconcile", action="store_true", help="Also re-read the last 7 days and the catalogue.")
 
-    def handle(self, *args: Any, source_ids: list[int], all: bool, wait: bool, reconcile: bool, **opts: Any) -> None:
+    def handle(self, *args: Any, store_ids: list[int], all: bool, wait: bool, reconcile: bool, **opts: Any) -> None:
         if all:
-            sources = list(Source.objects.exclude(consumer_key_enc="").order_by("pk"))
-        elif source_ids:
-            sources = list(Source.objects.filter(pk__in=source_ids).order_by("pk"))
-            unknown = set(source_ids) - {s.pk for s in sources}
+            stores = list(Store.objects.exclude(consumer_key_enc="").order_by("pk"))
+        elif store_ids:
+            stores = list(Store.objects.filter(pk__in=store_ids).order_by("pk"))
+            unknown = set(store_ids) - {s.pk for s in stores}
             if unknown:
-                raise CommandError(
-                    f"No source with id {', '.join(map(str, sorted(unknown)))}: see `storelens sources`."
-                )
+                raise CommandError(f"No store with id {', '.join(map(str, sorted(unknown)))}: see `storelens sources`.")
         else:
-            raise CommandError("Name the sources to sync (`storelens sync 3`) or use --all.")
-        if not sources:
-            self.stdout.write("No connected sources to sync.")
+            raise CommandError("Name the stores to sync (`storelens sync 3`) or use --all.")
+        if not stores:
+            self.stdout.write("No connected stores to sync.")
             return
         if not wait:
             from storelens.sync.tasks import reconcile as reconcile_task
             from storelens.sync.tasks import sync_now
 
-            for source in sources:
-                (reconcile_task if reconcile else sync_now)(source.pk)
-                self.stdout.write(f"Queued a sync of {source} (id {source.pk}); a worker or `serve` will run it.")
+            for store in stores:
+                (reconcile_task if reconcile else sync_now)(store.pk)
+                self.stdout.write(f"Queued a sync of {store} (id {store.pk}); a worker or `serve` will run it.")
             return
         failed = 0
-        for source in sources:
-            failed += not self._sync_one(source, reconcile)
+        for store in stores:
+            failed += not self._sync_one(store, reconcile)
         if failed:
-            raise CommandError(f"{failed} of {len(sources)} source(s) could not be synced (see above).")
+            raise CommandError(f"{failed} of {len(stores)} store(s) could not be synced (see above).")
 
-    def _sync_one(self, source: Source, reconcile: bool) -> bool:
-        label = f"{source} (id {source.pk})"
+    def _sync_one(self, store: Store, reconcile: bool) -> bool:
+        label = f"{store} (id {store.pk})"
         interactive = sys.stdout.isatty() and self.stdout._out is sys.stdout  # type: ignore[attr-defined]
         progress: Any = RichProgress(label) if interactive else PlainProgress(self.stdout, label)
         started = time.monotonic()
         try:
-            result = run_sync(source.pk, exact=True, reconcile=reconcile, progress=progress, wait_for_lease=True)
+            result = run_sync(store.pk, exact=True, reconcile=reconcile, progress=progress, wait_for_lease=True)
         except StoreError as err:
             progress.close()
             self.stderr.write(f"{label}: {err.message}")

@@ -1,1 +1,0 @@
-"""storelens.sources: see DESIGN.md for what belongs here."""

@@ -1,0 +1,1 @@
+"""storelens.stores: see DESIGN.md for what belongs here."""

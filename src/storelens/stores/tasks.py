@@ -1,0 +1,79 @@
+"""Background jobs of the connect flow.
+
+`verify_keys` runs after the wc-auth callback answered: the store's PHP worker was waiting on that answer, so the
+first real API call with the new keys happens here, never inside the callback request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+from huey.contrib.djhuey import task
+
+from storelens.stores.models import Store
+from storelens.woocommerce.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+
+def set_status_from_error(store: Store, error: StoreError) -> None:
+    from storelens.sync.status import set_status_from_error as set_status  # sync.models imports sources.models
+
+    set_status(store, error)
+
+
+def apply_details(store: Store, details: Any) -> None:
+    """Store what a successful key check revealed. Fields the owner can't have overridden are refreshed."""
+    store.auth_method = str(details.auth_method)
+    if details.permissions:
+        store.key_permissions = details.permissions
+    if details.currency:
+        store.currency = details.currency
+    store.has_refunds_route = details.has_refunds_route
+    store.has_subscriptions = details.has_subscriptions
+    if store.settings_from_store:
+        if details.analytics_date_type in ("date_created", "date_paid", "date_completed"):
+            store.date_basis = details.analytics_date_type.removeprefix("date_")
+        if details.analytics_excluded_statuses is not None:
+            store.excluded_statuses = details.analytics_excluded_statuses
+    store.keys_verified_at = timezone.now()
+
+
+def mark_verified_and_import(store: Store) -> None:
+    """Keys work: clear any problem and start the first import (or catch up on a reconnected source)."""
+    first_time = store.last_sync_at is None
+    store.status = Store.Status.IMPORTING if first_time else Store.Status.CONNECTED
+    store.status_code = store.status_message = store.status_fix = ""
+    store.status_since = timezone.now()
+    store.save()
+    from storelens.sync import tasks as sync_tasks
+
+    if first_time:
+        sync_tasks.start_import(store.pk)
+    else:
+        sync_tasks.sync_now(store.pk)
+
+
+def verify_keys_now(store_id: int) -> bool:
+    """Check the source's keys with real API calls; True when they work. The status says why when not."""
+    store = Store.objects.get(pk=store_id)
+    from storelens.stores import store_access
+
+    try:
+        details = store_access.describe(store)
+    except StoreError as err:
+        log.info("keys of source %s failed verification: %s", store_id, err.code)
+        store.refresh_from_db()
+        set_status_from_error(store, err)
+        return False
+    store.refresh_from_db()
+    apply_details(store, details)
+    mark_verified_and_import(store)
+    return True
+
+
+@task(name="stores.verify_keys")
+def verify_keys(store_id: int) -> bool:
+    return verify_keys_now(store_id)
