@@ -44,7 +44,7 @@ STORELENS_SYNC_INTERVAL = env_int("STORELENS_SYNC_INTERVAL", 300, minimum=30)
 STORELENS_RECONCILE_INTERVAL = env_int("STORELENS_RECONCILE_INTERVAL", 3600, minimum=300)
 STORELENS_STORE_CONCURRENCY = env_int("STORELENS_STORE_CONCURRENCY", 4, minimum=1)
 STORELENS_SYNC_LAG_OVERLAP = env_int("STORELENS_SYNC_LAG_OVERLAP", 600, minimum=0)
-# Named in firewall fixes ("allow requests from …") when set (storelens.health).
+# Named in firewall fixes ("allow requests from …") when set (storelens.doctor).
 STORELENS_EGRESS_IP = egress_ip("STORELENS_EGRESS_IP")
 STORELENS_OPEN_SIGNUP = env_bool("STORELENS_OPEN_SIGNUP", False)
 STORELENS_DATABASE_URL = env_url(
@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "storelens.server",
     "storelens.jobs",
-    "storelens.health",  # connection health: doctor, help pages, attention banner
+    "storelens.doctor",  # connection checks (storelens doctor, Check connection), help pages, attention banner
     "storelens.accounts",
     "storelens.stores",
     "storelens.commerce",
@@ -119,7 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "storelens.dashboard.context.shell",
-                "storelens.health.context.attention",
+                "storelens.doctor.context.attention",
             ],
         },
     },

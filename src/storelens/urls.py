@@ -20,5 +20,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/jobs", jobs_healthz, name="healthz_jobs"),
-    path("help/", include("storelens.health.urls")),
+    path("help/", include("storelens.doctor.urls")),
 ]

@@ -160,9 +160,9 @@ def manual_keys(request: HttpRequest, store_id: int) -> HttpResponse:
 @workspace_required
 @require_POST
 def check(request: HttpRequest, store_id: int) -> HttpResponse:
-    """Check connection: the same checks as `storelens doctor` (storelens.health), recorded on the source's status."""
-    from storelens.health.runner import check_store  # health owns the checks; this view only shows them
-    from storelens.health.templatetags.health import help_url
+    """Check connection: the same checks as `storelens doctor` (storelens.doctor), recorded on the source's status."""
+    from storelens.doctor.runner import check_store  # health owns the checks; this view only shows them
+    from storelens.doctor.templatetags.doctor import help_url
 
     store = _store(request, store_id)
     report = check_store(store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from storelens.health import catalogue  # the one catalogue of problem codes (shared with the doctor)
+from storelens.doctor import catalogue  # the one catalogue of problem codes (shared with the doctor)
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import Blocked, DataError, Misconfigured, NeedsReauth, Retriable, StoreError
 

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from storelens.health import catalogue, runner
+from storelens.doctor import catalogue, runner
 from storelens.stores import store_access
 from storelens.stores.models import Store
 from storelens.sync import api as sync_api

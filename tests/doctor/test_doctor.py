@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from storelens.health import catalogue, runner
+from storelens.doctor import catalogue, runner
 from storelens.stores import store_access
 
 from .fakes import HOME, PUBLIC_URL, Fake, make_fake, storelens_public

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from storelens.health import catalogue
-from storelens.health.checks import Report
-from storelens.health.runner import check_url
+from storelens.doctor import catalogue
+from storelens.doctor.checks import Report
+from storelens.doctor.runner import check_url
 
 
 def help_link(code: str) -> str:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from storelens.health import catalogue
+from storelens.doctor import catalogue
 
 # Words that mean nothing to a store owner unless explained; none belongs in a headline or a message.
 JARGON = re.compile(

@@ -7,8 +7,8 @@ import ssl
 import pytest
 import trustme
 
-from storelens.health import catalogue
-from storelens.health.checks import run_checks
+from storelens.doctor import catalogue
+from storelens.doctor.checks import run_checks
 from tests.woocommerce import waf_pages
 from tests.woocommerce.sockets import json_answer, serve
 

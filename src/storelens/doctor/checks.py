@@ -2,7 +2,7 @@
 
 Every request to a store goes through the store seam (`discover`, `describe_store`, `StoreClient`): its typed errors
 and findings (auth ladder rungs, cached answers, PHP noise) are turned into catalogue problems here. The engine knows
-nothing of Django; `storelens.health.runner` feeds it Storelens's settings.
+nothing of Django; `storelens.doctor.runner` feeds it Storelens's settings.
 
 A check that cannot run (the site did not answer, no keys) is left out of `checked`, so a report never claims what it
 did not look at.

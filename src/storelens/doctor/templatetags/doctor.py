@@ -5,8 +5,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from storelens.health.catalogue import entry_for, problem_code
-from storelens.health.warnings import ShownWarning, shown
+from storelens.doctor.catalogue import entry_for, problem_code
+from storelens.doctor.warnings import ShownWarning, shown
 
 register = template.Library()
 
@@ -16,10 +16,10 @@ def help_url(code: str) -> str:
     """The help page of a problem code, "" when the catalogue has none (templates then show no link)."""
     if not code or entry_for(code) is None:
         return ""
-    return reverse("health:help", kwargs={"code": problem_code(code)})
+    return reverse("doctor:help", kwargs={"code": problem_code(code)})
 
 
 @register.filter
 def shown_warnings(data_warnings: Any) -> list[ShownWarning]:
-    """A source's kept warnings in the owner's words (storelens.health.warnings)."""
+    """A source's kept warnings in the owner's words (storelens.doctor.warnings)."""
     return shown(data_warnings if isinstance(data_warnings, list) else [])

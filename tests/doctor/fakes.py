@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig
-from storelens.health.checks import CheckSettings
+from storelens.doctor.checks import CheckSettings
 from storelens.woocommerce import ClientConfig, Credentials
 
 HOME = "https://127.0.0.1:8443"

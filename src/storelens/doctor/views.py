@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from storelens.health.catalogue import CATALOGUE, entry_for
+from storelens.doctor.catalogue import CATALOGUE, entry_for
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "health/index.html", {"entries": list(CATALOGUE.values())})
+    return render(request, "doctor/index.html", {"entries": list(CATALOGUE.values())})
 
 
 @login_required
@@ -25,4 +25,4 @@ def help_page(request: HttpRequest, code: str) -> HttpResponse:
     if entry is None:
         raise Http404("No help page for this code.")
     egress_ip = getattr(settings, "STORELENS_EGRESS_IP", "") or ""
-    return render(request, "health/help.html", {"entry": entry, "egress_ip": egress_ip})
+    return render(request, "doctor/help.html", {"entry": entry, "egress_ip": egress_ip})

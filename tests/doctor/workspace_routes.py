@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-UNSCOPED = {"health:help": "the code names a help page of the catalogue, not a workspace object"}
+UNSCOPED = {"doctor:help": "the code names a help page of the catalogue, not a workspace object"}

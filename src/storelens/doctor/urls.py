@@ -1,8 +1,8 @@
 from django.urls import path
 
-from storelens.health import views
+from storelens.doctor import views
 
-app_name = "health"
+app_name = "doctor"
 
 urlpatterns = [
     path("", views.index, name="index"),

@@ -54,7 +54,7 @@ def shown(existing: list[Any]) -> list[ShownWarning]:
                 title=entry.title if entry else "",
                 message=entry.message if entry else str(w["message"]),
                 fix=entry.fix if entry else str(w.get("fix", "")),
-                help_url=reverse("health:help", kwargs={"code": entry.code}) if entry else "",
+                help_url=reverse("doctor:help", kwargs={"code": entry.code}) if entry else "",
             )
         )
     return result

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class HealthConfig(AppConfig):
-    name = "storelens.health"
-    label = "health"
-    verbose_name = "Connection health"
