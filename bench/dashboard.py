@@ -176,9 +176,9 @@ def raw_totals(store: Any, first: date, last: date) -> tuple[int, int, int]:
     """(orders, net_sales, refunds) from the raw tables with SQL aggregates: the honest non-rollup way."""
     from django.db.models import F, Sum
 
-    from storelens.analytics.explore import counted_orders, in_range
-    from storelens.analytics.settings import report_settings
-    from storelens.analytics.timezones import range_bounds_utc
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.metrics.timezones import range_bounds_utc
+    from storelens.analytics.reports.counted import counted_orders, in_range
     from storelens.commerce.models import Order, Refund
 
     s = report_settings(store)
@@ -199,9 +199,9 @@ def raw_daily(store: Any, first: date, last: date) -> dict[date, int]:
     """Net sales per local day from raw rows (SQL can't bucket by a DST-aware local day portably: fetch and bucket)."""
     from django.db.models import F
 
-    from storelens.analytics.explore import counted_orders, in_range
-    from storelens.analytics.settings import report_settings
-    from storelens.analytics.timezones import local_day, range_bounds_utc
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.metrics.timezones import local_day, range_bounds_utc
+    from storelens.analytics.reports.counted import counted_orders, in_range
     from storelens.commerce.models import Order, Refund
 
     s = report_settings(store)
@@ -233,10 +233,12 @@ def main() -> None:
     setup_django(data_dir)
     from django.db import connection
 
-    from storelens.analytics import explore, overview, queries
-    from storelens.analytics.report import build, customers
-    from storelens.analytics.rollups import rebuild
-    from storelens.analytics.settings import report_settings
+    from storelens.analytics.metrics.periods import previous_period, series
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.customer_counts import new_and_returning_from_orders
+    from storelens.analytics.reports.home import home
+    from storelens.analytics.reports.summary import build
+    from storelens.analytics.rollups.rebuild import rebuild
 
     today = date.today()
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -249,13 +251,13 @@ def main() -> None:
     print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
     stores = [store]
     first90, last = today - timedelta(days=89), today
-    prev_first, prev_last = explore.previous_period(first90, last)
-    home = overview.home(stores, today)
+    prev_first, prev_last = previous_period(first90, last)
+    home = home(stores, today)
     home_ranges = [(r.first, r.last) for r in (home.today_report, home.mtd, home.last_month_same_days,
                                                home.last_year_same_days, *home.months)]  # fmt: skip
 
     def home_page() -> Any:
-        return overview.home(stores, today)
+        return home(stores, today)
 
     def home_raw() -> Any:
         return [raw_totals(store, f, la) for f, la in home_ranges]
@@ -263,7 +265,7 @@ def main() -> None:
     def sales_page() -> Any:
         current = build(stores, first90, last, with_customers=False)
         previous = build(stores, prev_first, prev_last, with_customers=False)
-        return queries.series(current.daily, first90, last), queries.series(previous.daily, prev_first, prev_last)
+        return series(current.daily, first90, last), series(previous.daily, prev_first, prev_last)
 
     def sales_raw() -> Any:
         return raw_daily(store, first90, last), raw_daily(store, prev_first, prev_last)
@@ -281,7 +283,9 @@ def main() -> None:
         return r.totals, (r.new_customers, r.returning_customers)
 
     def report_customers_raw() -> Any:
-        return raw_totals(store, first30, today), customers(store, report_settings(store), first30, today)
+        return raw_totals(store, first30, today), new_and_returning_from_orders(
+            store, report_settings(store), first30, today
+        )
 
     # Sanity: the page's answer equals the raw answer.
     page_t, raw_t = report_page(), report_raw()

@@ -1,9 +1,9 @@
 """The customers part of `bench/dashboard.py` (run that script; this module only holds the cases).
 
 Customers page. "page" is exactly what the view runs (`dashboard.insights_customers.customers`, minus rendering):
-the stores' customer snapshots combined (`customer_page.overview`: counts, average and median LTV, top 20 % share,
+the stores' customer snapshots combined (`overview`: counts, average and median LTV, top 20 % share,
 segments, the top 20 with their names), the KPI report's rollup totals, and the range's new and returning customers
-(`customer_page.new_and_returning`: new through the standings' first-order index, returning as the range's distinct
+(`new_and_returning`: new through the standings' first-order index, returning as the range's distinct
 customers − new). "raw" computes the same numbers from the orders and refunds: every customer's lifetime figures
 grouped from the raw rows, RFM ranked over them (`customer_values_raw` + `rfm` + `customer_summary`), and new /
 returning from the orders table (`report.customers`). Both are asserted equal before timing, for the default 30-day
@@ -24,26 +24,36 @@ from typing import Any
 
 
 def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callable[..., Any]) -> None:
-    from storelens.analytics import customer_page, customer_snapshot, explore
-    from storelens.analytics.report import build, customers
-    from storelens.analytics.settings import report_settings
+    from storelens.analytics.metrics.customers import customer_summary, rfm
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.customer_counts import new_and_returning, new_and_returning_from_orders
+    from storelens.analytics.reports.customers import (
+        customer_value,
+        customer_values_raw,
+        overview,
+        ranked_standings,
+        standing_value,
+        with_people,
+    )
+    from storelens.analytics.reports.summary import build
+    from storelens.analytics.rollups.snapshots import refresh
     from storelens.commerce.models import Customer
 
     settings = report_settings(store)
 
     def page(first: date, last: date) -> Callable[[], Any]:
         def run() -> Any:
-            summary = customer_page.overview(stores)
-            explore.with_people(summary.top)
+            summary = overview(stores)
+            with_people(summary.top)
             build(stores, first, last, with_customers=False)
-            return summary, customer_page.new_and_returning(stores, first, last)
+            return summary, new_and_returning(stores, first, last)
 
         return run
 
     def raw(first: date, last: date) -> Callable[[], Any]:
         def run() -> Any:
-            summary = explore.customer_summary(explore.rfm(explore.customer_values_raw(store, settings)))
-            return summary, customers(store, settings, first, last)
+            summary = customer_summary(rfm(customer_values_raw(store, settings)))
+            return summary, new_and_returning_from_orders(store, settings, first, last)
 
         return run
 
@@ -55,9 +65,9 @@ def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callabl
     ranges = [("30 d", today - timedelta(days=29), today), ("365 d", today - timedelta(days=364), today)]
     for _, first, last in ranges:
         assert figures(page(first, last)()) == figures(raw(first, last)()), "customers page ≠ raw rows"
-    top = customer_page.overview(stores).top[0]
+    top = overview(stores).top[0]
     customer = Customer.objects.select_related("store").get(pk=top.customer_id)
-    profile = customer_page.customer_value(customer)
+    profile = customer_value(customer)
     assert profile is not None and (profile.net_minor, profile.r, profile.f, profile.m) == (
         top.net_minor,
         top.r,
@@ -71,16 +81,16 @@ def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callabl
         print(f"{'customers, ' + label + ' (snapshot)':<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
 
     def api_page() -> Any:
-        standings = customer_snapshot.ranked_standings(stores)
-        rows = [customer_snapshot.standing_value(r) for r in standings.values()[50:100]]
-        return explore.with_people(rows), standings.count()
+        standings = ranked_standings(stores)
+        rows = [standing_value(r) for r in standings.values()[50:100]]
+        return with_people(rows), standings.count()
 
     for name, fn in [
-        ("customer profile (indexed)", lambda: customer_page.customer_value(customer)),
+        ("customer profile (indexed)", lambda: customer_value(customer)),
         ("customers API, page 2 of 50", api_page),
     ]:
         p50, p95, _ = timed(fn, runs)
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{'–':>12}{'–':>12}")
     t0 = time.perf_counter()
-    customer_snapshot.refresh(store)
+    refresh(store)
     print(f"{'customer snapshot refresh (pass end)':<34}{(time.perf_counter() - t0) * 1000:>10.1f}")

@@ -3,7 +3,7 @@
 Orders list. The list is raw rows by nature, so "raw" here is the same list computed the way the page did before it
 was made fast: with the list's indexes dropped (inside a transaction that is rolled back, so the run keeps them), an
 exact `COUNT(*)` over every order the filter matches and `OFFSET` to reach the page. "page" is what the view runs
-now: `order_list.keyset_page` (a cursor, index-ordered) plus `order_list.order_count` (rollup cells, a capped count
+now: `reports.orders.keyset_page` (a cursor, index-ordered) plus `order_count` (rollup cells, a capped count
 for a search, the page's own rows when it is the whole list). Each sort option, a status filter, a country filter,
 searches (a term nothing matches: the worst case; a part of customers' e-mails; an order number; a term every order
 holds; the raw side also without SQLite's FTS5 customer table and e-mail index), a deep page (the 400th of 50) and
@@ -54,7 +54,8 @@ def without_list_indexes() -> Iterator[None]:
 
 
 def order_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
-    from storelens.analytics import order_list, order_search
+    from storelens.analytics.reports.order_search import plain_filter, search_term
+    from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
     from storelens.commerce.models import Order
 
     first = today - timedelta(days=29)
@@ -63,15 +64,15 @@ def order_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], 
         start = today - timedelta(days=days - 1)
 
         def page() -> Any:
-            qs = order_list.orders_list(stores, start, today, search, statuses, country, sort)
-            keyset = order_list.keyset_page(qs, sort, per_page=PER_PAGE)
-            count = order_list.order_count(stores, start, today, search, statuses, country, keyset)
+            qs = orders_list(stores, start, today, search, statuses, country, sort)
+            keyset = keyset_page(qs, sort, per_page=PER_PAGE)
+            count = order_count(stores, start, today, search, statuses, country, keyset)
             return [o.pk for o in keyset.rows], count
 
         def raw() -> Any:
-            qs = order_list.orders_list(stores, start, today, "", statuses, country, sort)
+            qs = orders_list(stores, start, today, "", statuses, country, sort)
             if search:  # the search as one plain condition (LIKE scans), as the page ran it before
-                qs = qs.filter(order_search.plain_filter(stores, order_search.search_term(search)))
+                qs = qs.filter(plain_filter(stores, search_term(search)))
             return [o.pk for o in qs[:PER_PAGE]], qs.count()
 
         return page, raw
@@ -91,16 +92,16 @@ def order_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], 
     cases.append(("orders 365 d, newest", *case(days=365)))
 
     # The 400th page: 399 cursor hops are walked once up front; OFFSET is what the raw side pays every time.
-    qs = order_list.orders_list(stores, first, today)
+    qs = orders_list(stores, first, today)
     cursor, hops = "", 0
     while hops < 399:  # fewer on a small run: the last page there is
-        following = order_list.keyset_page(qs, "date", after=cursor, per_page=PER_PAGE).next_cursor
+        following = keyset_page(qs, "date", after=cursor, per_page=PER_PAGE).next_cursor
         if not following:
             break
         cursor, hops = following, hops + 1
 
     def deep_page() -> Any:
-        return [o.pk for o in order_list.keyset_page(qs, "date", after=cursor, per_page=PER_PAGE).rows]
+        return [o.pk for o in keyset_page(qs, "date", after=cursor, per_page=PER_PAGE).rows]
 
     def deep_raw() -> Any:
         return [o.pk for o in qs[hops * PER_PAGE : (hops + 1) * PER_PAGE]]
@@ -115,7 +116,6 @@ def order_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], 
 
 def order_absolutes(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any]]]:
     """Pages with no raw twin: one order's page and the 30-day CSV export."""
-    from storelens.analytics import order_list
     from storelens.commerce.models import Order
 
     refunded = Order.objects.filter(store=stores[0], refunds__isnull=False).order_by("-pk").first()
@@ -126,7 +126,9 @@ def order_absolutes(stores: list[Any], today: date) -> list[tuple[str, Callable[
         return order, list(order.line_items.order_by("wc_item_id")), list(order.refunds.order_by("created_at"))
 
     def export() -> int:
-        qs = order_list.orders_list(stores, today - timedelta(days=29), today)
+        from storelens.analytics.reports.orders import orders_list
+
+        qs = orders_list(stores, today - timedelta(days=29), today)
         return sum(1 for o in qs.iterator(chunk_size=2000) if o.total_minor >= 0)
 
     return [("order detail (items, refunds)", detail), ("orders CSV 30 d (all rows)", export)]
@@ -137,11 +139,12 @@ def raw_filtered_daily(store: Any, first: date, last: date, country: str = "", s
     selected through their date indexes."""
     from django.db.models import F
 
-    from storelens.analytics.definitions import ALWAYS_EXCLUDED
-    from storelens.analytics.explore import BASIS_FIELD, counted_orders, in_range
-    from storelens.analytics.settings import report_settings
-    from storelens.analytics.timezones import local_day, range_bounds_utc
+    from storelens.analytics.metrics.orders import DATE_FIELD
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.metrics.timezones import local_day, range_bounds_utc
+    from storelens.analytics.reports.counted import counted_orders, in_range
     from storelens.commerce.models import Order, Refund
+    from storelens.stores.reporting import ALWAYS_EXCLUDED
 
     s = report_settings(store, excluded_statuses=[] if statuses else None)
     out: dict[date, int] = {}
@@ -154,7 +157,7 @@ def raw_filtered_daily(store: Any, first: date, last: date, country: str = "", s
     if statuses:
         wanted = sorted(set(statuses) - ALWAYS_EXCLUDED)
         orders, refunds = orders.filter(status__in=wanted), refunds.filter(order__status__in=wanted)
-    column = BASIS_FIELD[s.date_basis]
+    column = DATE_FIELD[s.date_basis]
     net = F("total_minor") - F("total_tax_minor") - F("shipping_total_minor")
     for when, value in orders.annotate(net=net).values_list(column, "net"):
         d = local_day(when, s.tz)
@@ -167,16 +170,17 @@ def raw_filtered_daily(store: Any, first: date, last: date, country: str = "", s
 
 
 def sales_filter_cases(stores: list[Any], today: date) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
-    from storelens.analytics import explore
-    from storelens.analytics.fx import Rates
-    from storelens.analytics.report import Report, daily_in
-    from storelens.analytics.settings import report_settings
+    from storelens.analytics.metrics.periods import previous_period
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.cells import filtered_daily
+    from storelens.analytics.reports.fx import Rates
+    from storelens.analytics.reports.summary import Report, daily_in
     from storelens.dashboard.insights_sales import countries_with_orders
 
     store = stores[0]
     settings = report_settings(store)
     first = today - timedelta(days=89)
-    prev = explore.previous_period(first, today)
+    prev = previous_period(first, today)
     periods = [(first, today), prev]
 
     def net(daily: dict[date, Any]) -> dict[date, int]:
@@ -184,7 +188,7 @@ def sales_filter_cases(stores: list[Any], today: date) -> list[tuple[str, Callab
 
     def country_page() -> Any:
         countries = countries_with_orders(stores, prev[0], today)
-        return [net(explore.filtered_daily(store, settings, f, la, country="DE")) for f, la in periods], countries
+        return [net(filtered_daily(store, settings, f, la, country="DE")) for f, la in periods], countries
 
     def country_raw() -> Any:
         return [raw_filtered_daily(store, f, la, country="DE") for f, la in periods]

@@ -106,16 +106,16 @@ def figures(lines: list[Any]) -> dict[tuple, tuple]:
 def report(store: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
     from django.db import connection
 
-    from storelens.analytics import product_rollups
-    from storelens.analytics.product_leaderboard import product_leaderboard, product_leaderboard_raw
-    from storelens.analytics.settings import report_settings
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.products import product_leaderboard, product_leaderboard_raw
+    from storelens.analytics.rollups.product_rebuild import rebuild
 
     t0 = time.perf_counter()
     add_variations_and_refund_lines(store)
     add_catalogue(store)
     seeded = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cells = product_rollups.rebuild(store)
+    cells = rebuild(store)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE analytics_productdailyrollup")

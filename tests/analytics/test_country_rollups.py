@@ -13,15 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.country_rollups import country_daily
-from storelens.analytics.definitions import ALWAYS_EXCLUDED, DateBasis, ReportSettings, Totals, contributions
-from storelens.analytics.explore import filtered_daily
+from storelens.analytics.metrics.orders import contributions
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.metrics.timezones import store_timezone
+from storelens.analytics.metrics.types import Totals
 from storelens.analytics.models import CountryDailyRollup
-from storelens.analytics.rollups import rebuild
-from storelens.analytics.rows import raw_rows
-from storelens.analytics.timezones import store_timezone
+from storelens.analytics.reports.cells import country_daily, filtered_daily
+from storelens.analytics.rollups.rebuild import rebuild
+from storelens.analytics.rollups.rows import raw_rows
 from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.stores.models import Store
+from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

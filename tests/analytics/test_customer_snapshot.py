@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics import customer_page, customer_rollups, customer_snapshot
-from storelens.analytics.customer_models import CustomerSnapshot
-from storelens.analytics.explore import customer_summary, customer_values_raw, rfm
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.customers import customer_summary, rfm
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.models import CustomerSnapshot
+from storelens.analytics.reports.customer_counts import new_and_returning
+from storelens.analytics.reports.customers import customer_value, customer_values_raw, overview
+from storelens.analytics.rollups import customers as customer_rollups
+from storelens.analytics.rollups.snapshots import refresh, refresh_if_stale
 from storelens.commerce.models import Customer
 from storelens.commerce.upsert import upsert_orders
 from storelens.stores.models import Store
@@ -49,7 +52,7 @@ def test_a_new_order_of_a_known_customer_moves_their_cells_without_recomputing_t
     upsert_orders(store, [order_payload(8, created="2025-03-20T10:00:00", paid="2025-03-20T10:05:00", email="a@x.org")])
     assert recomputed == []
     monkeypatch.undo()
-    incremental = customer_page.overview([store])
+    incremental = overview([store])
     assert figures(incremental) == figures(raw_summary(store))
     assert incremental.top[0].net_minor == 1000 + 3000 + 6000 + 10000
 
@@ -63,40 +66,41 @@ def test_an_order_leaving_a_customers_last_date_recomputes_that_customer(
     # Order 6 was a@x.org's last; cancelling it leaves the (paid, completed) cell, whose MAX must be re-read.
     upsert_orders(store, [order_payload(6, status="cancelled", created="2025-03-06T10:00:00", email="a@x.org")])
     assert recomputed == [{Customer.objects.get(store=store, email="a@x.org").pk}]
-    assert figures(customer_page.overview([store])) == figures(raw_summary(store))
+    assert figures(overview([store])) == figures(raw_summary(store))
 
 
 def test_the_snapshot_goes_stale_when_customers_move_and_the_end_of_a_pass_refreshes_it(store: Store) -> None:
-    assert customer_snapshot.refresh_if_stale(store) is not None  # none yet: made
-    assert customer_snapshot.refresh_if_stale(store) is None  # nothing moved: left alone
+    assert refresh_if_stale(store) is not None  # none yet: made
+    assert refresh_if_stale(store) is None  # nothing moved: left alone
     upsert_orders(store, [order_payload(9, created="2025-03-21T10:00:00", paid="2025-03-21T10:05:00", email="e@x.org")])
     assert CustomerSnapshot.objects.get(store=store).stale
-    before = customer_page.overview([store])
+    before = overview([store])
     assert before.stale and before.customers == 4  # served as of the last refresh until the pass ends
-    assert customer_snapshot.refresh_if_stale(store) is not None
-    after = customer_page.overview([store])
+    assert refresh_if_stale(store) is not None
+    after = overview([store])
     assert not after.stale and figures(after) == figures(raw_summary(store)) and after.customers == 5
 
 
 def test_new_and_returning_customers_are_exact_whether_the_snapshot_is_fresh_or_stale(store: Store) -> None:
     from datetime import date
 
-    from storelens.analytics.report import customers
+    from storelens.analytics.reports.customer_counts import new_and_returning_from_orders
 
     settings = report_settings(store)
     for first, last in [(date(2025, 3, 3), date(2025, 3, 31)), (date(2025, 3, 2), date(2025, 3, 4))]:
-        expected = customers(store, settings, first, last)
-        customer_snapshot.refresh(store)
-        assert customer_page.new_and_returning([store], first, last) == expected
+        expected = new_and_returning_from_orders(store, settings, first, last)
+        refresh(store)
+        assert new_and_returning([store], first, last) == expected
         CustomerSnapshot.objects.filter(store=store).update(stale=True)
-        assert customer_page.new_and_returning([store], first, last) == expected
-    assert customers(store, settings, date(2025, 3, 3), date(2025, 3, 31)) == (2, 2)  # new c, d; returning a, b
+        assert new_and_returning([store], first, last) == expected
+    # new c, d; returning a, b
+    assert new_and_returning_from_orders(store, settings, date(2025, 3, 3), date(2025, 3, 31)) == (2, 2)
 
 
 def test_a_profile_is_scored_against_every_customer_of_its_store(store: Store) -> None:
     raw = {v.customer_id: v for v in rfm(customer_values_raw(store, report_settings(store)))}
     for customer in Customer.objects.filter(store=store).select_related("store"):
-        value = customer_page.customer_value(customer)
+        value = customer_value(customer)
         assert value is not None
         expected = raw[customer.pk]
         assert (value.net_minor, value.orders, value.r, value.f, value.m, value.segment) == (
@@ -110,7 +114,7 @@ def test_a_profile_is_scored_against_every_customer_of_its_store(store: Store) -
 
 
 def test_changing_how_a_store_counts_recomputes_its_snapshot_when_next_read(store: Store) -> None:
-    customer_snapshot.refresh(store)
+    refresh(store)
     Store.objects.filter(pk=store.pk).update(excluded_statuses=["pending", "failed", "cancelled", "completed"])
     store.refresh_from_db()
-    assert customer_page.overview([store]).customers == 0  # every order here is completed
+    assert overview([store]).customers == 0  # every order here is completed

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storelens.analytics.day_blocks import SPANS, block_start, cover, max_blocks
+from storelens.analytics.metrics.day_blocks import SPANS, block_start, cover, max_blocks
 
 
 @given(first=st.dates(date(1960, 1, 1), date(2040, 1, 1)), length=st.integers(0, 800))

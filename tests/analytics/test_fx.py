@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from storelens.analytics.fx import Rates, UnknownRate, load, read_history
 from storelens.analytics.models import ExchangeRate
+from storelens.analytics.reports.fx import Rates, UnknownRate, load, read_history
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,7 @@ from typing import Any
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.order_list import (
-    SEARCH_COUNT_CAP,
-    SORT_KEYS,
-    keyset_page,
-    order_count,
-    orders_list,
-)
+from storelens.analytics.reports.orders import SEARCH_COUNT_CAP, SORT_KEYS, keyset_page, order_count, orders_list
 from storelens.commerce.upsert import mark_orders_deleted, upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
@@ -101,7 +95,7 @@ def test_a_search_by_number_finds_the_order(store: Store) -> None:
 
 
 def test_a_search_count_stops_at_the_cap(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("storelens.analytics.order_list.SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr("storelens.analytics.reports.orders.SEARCH_COUNT_CAP", 3)
     count = order_count([store], FIRST, LAST, search="example.com")
     assert (count.value, count.exact) == (3, False)
 
@@ -115,7 +109,7 @@ def test_a_malformed_cursor_starts_from_the_first_page(store: Store) -> None:
 def test_a_search_by_customer_name_finds_their_orders(store: Store, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from storelens.commerce.models import Customer, Order
 
-    monkeypatch.setattr("storelens.analytics.order_search.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
+    monkeypatch.setattr("storelens.analytics.reports.order_search.CUSTOMER_MATCH_CAP", cap)  # 0: the subquery path
     Customer.objects.filter(store=store, email="buyer2@example.com").update(first_name="Ada", last_name="Lovelace")
     theirs = set(
         Order.objects.filter(store=store, customer__email="buyer2@example.com", wc_id__lt=90).values_list(

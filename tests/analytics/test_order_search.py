@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Q
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.order_list import keyset_page, order_count, orders_list
-from storelens.analytics.order_search import search_term
+from storelens.analytics.reports.order_search import search_term
+from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
 from storelens.commerce.models import Customer, Order
 from storelens.commerce.upsert import upsert_orders
 from storelens.stores.models import Store
@@ -69,7 +69,7 @@ def test_the_search_finds_exactly_what_a_plain_like_finds(
     store: Store, term: str, cap: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if cap:  # 0: every term counts as common there, so the plain condition answers
-        monkeypatch.setattr(f"storelens.analytics.order_search.{cap}", 0)
+        monkeypatch.setattr(f"storelens.analytics.reports.order_search.{cap}", 0)
     found = [o.wc_id for o in orders_list([store], FIRST, LAST, search=term)]
     assert set(found) == plain_like(store, term) and len(found) == len(set(found))
     assert order_count([store], FIRST, LAST, search=term).value == len(found)

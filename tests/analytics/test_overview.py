@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.overview import forecast_minor, home, shift_months
-from storelens.analytics.report import build
+from storelens.analytics.metrics.periods import shift_months
+from storelens.analytics.reports.home import forecast_minor, home
+from storelens.analytics.reports.summary import build
 from tests.analytics.shops import make_shops
 
 pytestmark = pytest.mark.django_db

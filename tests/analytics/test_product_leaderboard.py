@@ -10,15 +10,16 @@ from typing import Any
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.definitions import DateBasis, ReportSettings
-from storelens.analytics.product_leaderboard import ProductLine, product_leaderboard, product_leaderboard_raw
-from storelens.analytics.product_models import ProductDailyRollup
-from storelens.analytics.range_filters import filtered_daily
-from storelens.analytics.rollups import rebuild
-from storelens.analytics.timezones import store_timezone
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.metrics.timezones import store_timezone
+from storelens.analytics.models import ProductDailyRollup
+from storelens.analytics.reports.cells import filtered_daily
+from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
+from storelens.analytics.rollups.rebuild import rebuild
 from storelens.commerce.catalogue import upsert_products, upsert_variations
 from storelens.commerce.upsert import upsert_orders, upsert_refunds
 from storelens.stores.models import Store
+from storelens.stores.reporting import DateBasis
 from tests.analytics.payloads import money
 
 pytestmark = pytest.mark.django_db

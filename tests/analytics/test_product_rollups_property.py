@@ -14,16 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.definitions import DateBasis, ReportSettings
-from storelens.analytics.product_definitions import ProductLineRow, product_range_totals
-from storelens.analytics.product_leaderboard import ProductLine, product_leaderboard, product_leaderboard_raw
-from storelens.analytics.product_models import ProductDailyRollup
-from storelens.analytics.rollups import rebuild
-from storelens.analytics.rows import raw_rows
-from storelens.analytics.timezones import store_timezone
+from storelens.analytics.metrics.products import ProductLineRow, product_range_totals
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.metrics.timezones import store_timezone
+from storelens.analytics.models import ProductDailyRollup
+from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
+from storelens.analytics.rollups.rebuild import rebuild
+from storelens.analytics.rollups.rows import raw_rows
 from storelens.commerce.models import LineItem, RefundLine
 from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.stores.models import Store
+from storelens.stores.reporting import DateBasis
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 
 from storelens.accounts.models import Workspace
-from storelens.analytics import queries
-from storelens.analytics.definitions import range_totals
-from storelens.analytics.money import decimal_string
-from storelens.analytics.rows import raw_rows
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.ranges import range_totals
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.cells import Totals, daily, totals
+from storelens.analytics.rollups.rows import raw_rows
+from storelens.commerce.money import decimal_string
 from tests.analytics.realstore import DATASET, load_through_upserts, make_store, read
 
 pytestmark = [
@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def as_strings(t: queries.Totals) -> dict[str, str]:
+def as_strings(t: Totals) -> dict[str, str]:
     def money(minor: int) -> str:
         # expected-metrics.json writes zero as "0" and everything else with two decimals.
         return "0" if minor == 0 else decimal_string(minor, "USD")
@@ -46,10 +46,10 @@ def check_basis(store: object, basis: str, orders: list, refunds: list) -> None:
     settings = report_settings(store, date_basis=basis)
     first, last = date.fromisoformat(expected["from"]), date.fromisoformat(expected["to"])
 
-    from_rollups = {d.isoformat(): as_strings(t) for d, t in queries.daily(store, settings, first, last).items()}
+    from_rollups = {d.isoformat(): as_strings(t) for d, t in daily(store, settings, first, last).items()}
     from_rollups = {d: v for d, v in from_rollups.items() if v != {"orders": "0", "net_sales": "0", "refunds": "0"}}
     assert from_rollups == expected["days"]
-    assert as_strings(queries.totals(store, settings, first, last)) == expected["total"]
+    assert as_strings(totals(store, settings, first, last)) == expected["total"]
 
     # The same numbers from the raw rows through the pure definitions (what drill-down and exports use).
     assert as_strings(range_totals(orders, refunds, settings, first, last)) == expected["total"]

@@ -13,8 +13,8 @@ import pytest
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig
 from storelens.accounts.models import Workspace
-from storelens.analytics import queries
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.cells import daily, totals
 from storelens.stores.models import Store
 from storelens.sync import api
 from tests.analytics.realstore import DATASET, read
@@ -57,7 +57,7 @@ def test_imported_real_store_equals_woocommerce_analytics_on_both_bases(dataset_
         expected = read("expected-metrics.json")["bases"][basis]
         settings = report_settings(store, date_basis=basis)
         first, last = date.fromisoformat(expected["from"]), date.fromisoformat(expected["to"])
-        days = {d.isoformat(): as_strings(t) for d, t in queries.daily(store, settings, first, last).items()}
+        days = {d.isoformat(): as_strings(t) for d, t in daily(store, settings, first, last).items()}
         days = {d: v for d, v in days.items() if v != {"orders": "0", "net_sales": "0", "refunds": "0"}}
         assert days == expected["days"], basis
-        assert as_strings(queries.totals(store, settings, first, last)) == expected["total"], basis
+        assert as_strings(totals(store, settings, first, last)) == expected["total"], basis

@@ -1,6 +1,6 @@
-"""New and returning customers of `report.build` (the CLI, the API summary, the KPI tiles): read through the
+"""New and returning customers of `build` (the CLI, the API summary, the KPI tiles): read through the
 Customers page's standings when they count the same orders, and always equal to the orders-table query
-(`report.customers`, the exact definition) — for a range ending today, a past range, a stale snapshot, the
+(`new_and_returning_from_orders`, the exact definition) — for a range ending today, a past range, a stale snapshot, the
 CLI's overrides and two stores."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics import customer_snapshot, report
-from storelens.analytics.customer_models import CustomerSnapshot
-from storelens.analytics.report import build
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.models import CustomerSnapshot
+from storelens.analytics.reports import customer_counts
+from storelens.analytics.reports.customer_counts import new_and_returning_from_orders
+from storelens.analytics.reports.summary import build
+from storelens.analytics.rollups.snapshots import refresh, refresh_if_stale
 from storelens.commerce.upsert import upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
@@ -56,13 +58,13 @@ def stores() -> tuple[Store, Store]:
     )
     upsert_orders(b, [order(21, "a@x.org", 4, hour=15), order(22, "g@x.org", 200, hour=15), order(23, "g@x.org", 6)])
     for store in (a, b):
-        customer_snapshot.refresh(store)
+        refresh(store)
     return a, b
 
 
 def raw(stores: list[Store], first: date, last: date, basis: str | None = None, excluded: Any = None) -> tuple:
     """The orders-table query, per store with the report's settings, summed."""
-    pairs = [report.customers(s, report_settings(s, basis, excluded), first, last) for s in stores]
+    pairs = [new_and_returning_from_orders(s, report_settings(s, basis, excluded), first, last) for s in stores]
     return sum(n for n, _ in pairs), sum(r for _, r in pairs)
 
 
@@ -75,7 +77,7 @@ def no_orders_query(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: Any) -> None:
         raise AssertionError("the orders-table query ran although the standings are current")
 
-    monkeypatch.setattr(report, "customers", fail)
+    monkeypatch.setattr(customer_counts, "new_and_returning_from_orders", fail)
 
 
 LAST_30 = (TODAY - timedelta(days=29), TODAY)
@@ -107,7 +109,7 @@ def test_a_stale_snapshot_is_not_trusted_until_the_pass_end_refreshes_it(stores:
     upsert_orders(a, [order(11, "c@x.org", 1)])  # c comes back; the standings still say c's last order is T-100
     assert CustomerSnapshot.objects.get(store=a).stale
     assert reported([a], *LAST_30) == raw([a], *LAST_30) == (4, 2)
-    customer_snapshot.refresh_if_stale(a)
+    refresh_if_stale(a)
     assert reported([a], *LAST_30) == (4, 2)
 
 

@@ -13,13 +13,13 @@ from django.core.management import call_command
 
 from storelens.accounts.models import Workspace
 from storelens.analytics.models import WorkspaceReporting
-from storelens.analytics.report import build
-from storelens.analytics.reporting import (
+from storelens.analytics.reports.currency import (
     ReportingCurrencyError,
     combined_currency,
     reporting_currency,
     set_reporting_currency,
 )
+from storelens.analytics.reports.summary import build
 from storelens.stores.models import Store
 from tests.analytics.shops import make_shops
 

@@ -13,28 +13,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storelens.accounts.models import Workspace
-from storelens.analytics import customer_page, customer_snapshot, queries
-from storelens.analytics.definitions import (
-    DateBasis,
-    ReportSettings,
-    Totals,
-    new_customers,
-    range_totals,
-    returning_customers,
-)
-from storelens.analytics.explore import (
-    CustomerSummary,
-    CustomerValue,
-    customer_summary,
-    customer_values,
-    customer_values_raw,
-    rfm,
-)
+from storelens.analytics.metrics.customers import CustomerSummary, CustomerValue, customer_summary, rfm
+from storelens.analytics.metrics.ranges import new_and_returning as new_and_returning_definition
+from storelens.analytics.metrics.ranges import range_totals
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.metrics.timezones import store_timezone
+from storelens.analytics.metrics.types import Totals
 from storelens.analytics.models import TOTALS_COLUMNS, CustomerRollup, DailyRollup
-from storelens.analytics.report import customers
-from storelens.analytics.rollups import rebuild
-from storelens.analytics.rows import raw_rows
-from storelens.analytics.timezones import store_timezone
+from storelens.analytics.reports.cells import daily, totals
+from storelens.analytics.reports.customer_counts import new_and_returning, new_and_returning_from_orders
+from storelens.analytics.reports.customers import customer_values_raw, overview
+from storelens.analytics.rollups.rebuild import rebuild
+from storelens.analytics.rollups.rows import raw_rows
+from storelens.analytics.rollups.snapshots import customer_values, refresh
 from storelens.commerce.upsert import (
     mark_orders_deleted,
     mark_refunds_deleted,
@@ -43,6 +34,7 @@ from storelens.commerce.upsert import (
     upsert_refunds,
 )
 from storelens.stores.models import Store
+from storelens.stores.reporting import DateBasis
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -198,17 +190,16 @@ def test_rollups_equal_raw_rows_after_random_writes(
         last = first + timedelta(days=length)
         orders, refunds = raw_rows(store)
 
-        assert queries.totals(store, report, first, last, currency) == range_totals(
+        assert totals(store, report, first, last, currency) == range_totals(
             orders, refunds, report, first, last, currency
         )
-        per_day = queries.daily(store, report, FIRST_DAY, LAST_DAY + timedelta(days=3), currency)
+        per_day = daily(store, report, FIRST_DAY, LAST_DAY + timedelta(days=3), currency)
         for day in (FIRST_DAY + timedelta(days=i) for i in range(15)):
             assert per_day.get(day, Totals()) == range_totals(orders, refunds, report, day, day, currency)
 
         # Customers from the grouped SQL equal the definitions over raw rows.
-        assert customers(store, report, first, last) == (
-            new_customers(orders, refunds, report, first, last),
-            returning_customers(orders, refunds, report, first, last),
+        assert new_and_returning_from_orders(store, report, first, last) == new_and_returning_definition(
+            orders, report, first, last
         )
 
         # Customers' lifetime figures from the customer rollups equal those from raw orders and refunds.
@@ -217,14 +208,11 @@ def test_rollups_equal_raw_rows_after_random_writes(
         # The Customers page from its snapshot (refreshed as at the end of a sync pass) equals the raw computation,
         # and the range's new and returning customers equal the definitions (from the orders while the snapshot is
         # stale, from the standings once it is fresh).
-        expected = (
-            new_customers(orders, refunds, report, first, last),
-            returning_customers(orders, refunds, report, first, last),
-        )
-        assert customer_page.new_and_returning([store], first, last) == expected
-        customer_snapshot.refresh(store)
-        assert customer_page.new_and_returning([store], first, last) == expected
-        assert page_figures(customer_page.overview([store])) == page_figures(
+        expected = new_and_returning_definition(orders, report, first, last)
+        assert new_and_returning([store], first, last) == expected
+        refresh(store)
+        assert new_and_returning([store], first, last) == expected
+        assert page_figures(overview([store])) == page_figures(
             customer_summary(rfm(customer_values_raw(store, report)))
         )
 

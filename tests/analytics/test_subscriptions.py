@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.explore import monthly_minor, subscription_figures
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.subscriptions import monthly_minor
+from storelens.analytics.reports.subscriptions import subscription_figures
 from storelens.commerce.models import Subscription
 from storelens.stores.models import Store
 

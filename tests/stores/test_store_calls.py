@@ -9,6 +9,7 @@ from django.test import Client
 
 from storelens.stores import connect
 from storelens.stores.models import Store
+from storelens.stores.reporting import DateBasis
 from storelens.stores.tasks import verify_keys_now
 
 from .helpers import HOME, a_store
@@ -251,7 +252,7 @@ def test_reconnect_replaces_the_keys_on_the_same_store_and_keeps_history_cursors
     Store.objects.filter(pk=store.pk).update(
         last_sync_at=synced,
         settings_from_store=False,
-        date_basis=Store.DateBasis.CREATED,
+        date_basis=DateBasis.CREATED,
         excluded_statuses=["failed"],
     )
     Cursor.objects.create(store=store, resource="orders", position=synced)

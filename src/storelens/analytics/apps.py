@@ -6,12 +6,17 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self) -> None:
-        # Rollups move inside the sync's page transaction, through the commerce change feed.
-        from storelens.analytics import customer_rollups, rollups
+        """Rollups move inside the sync's page transaction, through the commerce change feed: daily and per-country
+        cells, customers' cells, products' cells. A guest identity merged away (a delete of customers, outside any
+        change feed) moves its orders to the registered customer, whose cells are recomputed."""
+        from django.db.models.signals import pre_delete
+
+        from storelens.analytics.rollups import customers, daily, products
         from storelens.commerce import changes
 
-        changes.register(rollups.on_changes)  # daily and per-country cells
-        changes.register(customer_rollups.on_changes)
-        from storelens.analytics import product_rollups
-
-        changes.register(product_rollups.on_changes)
+        changes.register(daily.on_changes)
+        changes.register(customers.on_changes)
+        changes.register(products.on_changes)
+        pre_delete.connect(
+            customers.on_customer_deleted, sender="commerce.Customer", dispatch_uid="customer_rollups_guest_merged"
+        )

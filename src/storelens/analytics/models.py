@@ -1,15 +1,16 @@
-"""Models of storelens.analytics: daily rollups that answer every page, and the ECB exchange-rate history.
+"""Models of storelens.analytics: the rollups that answer every page (daily, per country, per customer, per
+product), the customer snapshots, the ECB exchange-rate history and the workspace's reporting choices.
 
-A rollup cell is (source, date basis, store-local day, currency, order status). The status stays in the key so the
+A rollup cell is (store, date basis, store-local day, currency, order status). The status stays in the key so the
 owner's excluded statuses are a WHERE clause, not a rebuild; the three bases are all kept so switching basis is
-instant. Cells hold exactly the `definitions.Totals` of the orders and refunds that fall in them.
+instant. Cells hold exactly the `metrics.types.Totals` of the orders and refunds that fall in them.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from storelens.analytics.definitions import Totals
+from storelens.analytics.metrics.types import Totals
 
 
 class RollupCell(models.Model):
@@ -54,7 +55,7 @@ class CountryDailyRollup(RollupCell):
 
     A separate table rather than a country column on `DailyRollup`, so the pages without a country filter keep
     summing the small cells. A refund falls in its order's country (like its currency and status).
-    Kept by `rollups.on_changes` (with the daily cells, from the same moves) in the sync's page transaction;
+    Kept by `rollups.daily.on_changes` (with the daily cells, from the same moves) in the sync's page transaction;
     rebuilt with the daily cells.
     """
 
@@ -109,7 +110,7 @@ class CustomerRollup(models.Model):
     and the API's customers need (LTV, orders, first and last counted order) without grouping every order.
 
     The status stays in the key for the same reason as in `DailyRollup`: excluded statuses are a WHERE clause.
-    Kept by `customer_rollups.on_changes`, which recomputes the customers a page touched from their own rows (a
+    Kept by `rollups.customers.on_changes`, which recomputes the customers a page touched from their own rows (a
     first/last date cannot be kept by adding deltas, and a guest merged into a registered identity moves orders
     without a change of their own).
     """
@@ -135,5 +136,107 @@ class CustomerRollup(models.Model):
         indexes = [models.Index(fields=["store", "basis"], name="customer_rollup_store_basis")]
 
 
-from storelens.analytics.customer_models import CustomerSnapshot, CustomerStanding  # noqa: E402, F401  (registers them)
-from storelens.analytics.product_models import ProductDailyRollup  # noqa: E402, F401  (registers it with the app)
+class CustomerSnapshot(models.Model):
+    """A store's whole-history customer figures (what the Customers page shows above the fold), computed once after
+    a sync pass instead of on every request: grouping every customer and ranking them for RFM took seconds at a
+    million orders.
+
+    Computed for the store's own settings (`settings_key`: date basis and excluded statuses); `stale` is set by
+    the customer-rollup listener when a customer's figures move and cleared by the next refresh, so a page can say
+    its whole-history figures are as of `computed_at`. `bounds` holds the RFM quintile boundaries (the lowest
+    value reaching each score 2–5), so one customer's scores can be found without ranking everyone again.
+    """
+
+    store = models.OneToOneField("stores.Store", on_delete=models.CASCADE, related_name="+")
+    settings_key = models.CharField(max_length=400)
+    computed_at = models.DateTimeField()
+    stale = models.BooleanField(default=False)
+    customers = models.BigIntegerField(default=0)
+    net_total_minor = models.BigIntegerField(default=0)
+    ltv_median_minor = models.BigIntegerField(default=0)
+    top20_net_minor = models.BigIntegerField(default=0)  # Σ lifetime net of the top 20 % customers
+    currencies = models.JSONField(default=list)
+    segments = models.JSONField(default=dict)  # segment name → customers
+    bounds = models.JSONField(default=dict)  # "r"/"f"/"m" → [b2, b3, b4, b5] (None: no customer reaches it)
+
+    workspace_lookup = "store__workspace"
+
+
+class CustomerStanding(models.Model):
+    """One customer's whole-history figures and RFM scores as of their store's `CustomerSnapshot`: the ranked list
+    (page, API, CSV) reads it through the (source, net) index, and a range's new and returning customers are counted
+    through (source, first_at) and (source, last_at) instead of grouping every customer per request."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    customer = models.OneToOneField("commerce.Customer", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    orders = models.BigIntegerField()
+    net_minor = models.BigIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    r = models.SmallIntegerField()
+    f = models.SmallIntegerField()
+    m = models.SmallIntegerField()
+    segment = models.CharField(max_length=40)
+
+    workspace_lookup = "store__workspace"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["store", "-net_minor", "customer"], name="customer_standing_rank"),
+            models.Index(fields=["store", "segment", "-net_minor", "customer"], name="customer_standing_segment"),
+            models.Index(fields=["store", "first_at"], name="customer_standing_first"),
+            models.Index(fields=["store", "last_at"], name="customer_standing_last"),
+        ]
+
+
+class ProductDailyRollup(models.Model):
+    """The per-product daily rollup behind the Products page, its CSV export and `/api/v1/products`.
+
+    One cell per (store, date basis, block of store-local days, currency, order status, product, variation), holding
+    exactly the `metrics.products.ProductTotals` of the order lines and refund lines that fall in it; every day is
+    kept on its own (span 0) and in the aligned blocks of 8, 64 and 256 days holding it (`metrics.day_blocks.SPANS`).
+    As in `DailyRollup`, the status stays in the key so excluded statuses are a WHERE clause, and every basis is kept
+    so switching basis is instant.
+    """
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10)
+    # The cell sums 2**span days from `day` (`day_blocks`): span 0 is the day itself; wider spans let a range be
+    # read from a few blocks instead of a row per day.
+    span = models.PositiveSmallIntegerField(default=0)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=40)
+    product_wc_id = models.BigIntegerField()
+    variation_wc_id = models.BigIntegerField(default=0)
+    net_sales_minor = models.BigIntegerField(default=0)
+    gross_sales_minor = models.BigIntegerField(default=0)
+    units = models.BigIntegerField(default=0)  # sold minus refunded, like WooCommerce's items_sold
+    refunds_minor = models.BigIntegerField(default=0)
+    refunded_units = models.BigIntegerField(default=0)
+    orders = models.BigIntegerField(default=0)  # orders with this (product, variation)
+    product_orders = models.BigIntegerField(default=0)  # orders with this product, once per order over its variations
+
+    workspace_lookup = "store__workspace"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"],
+                name="product_rollup_block_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["store", "basis", "span", "day"], name="product_rollup_basis_span")]
+
+
+PRODUCT_COLUMNS: dict[str, str] = {
+    "net_sales": "net_sales_minor",
+    "gross_sales": "gross_sales_minor",
+    "units": "units",
+    "refunds": "refunds_minor",
+    "refunded_units": "refunded_units",
+    "orders": "orders",
+    "product_orders": "product_orders",
+}
+"""`ProductTotals` field → ProductDailyRollup column."""

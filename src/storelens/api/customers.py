@@ -9,14 +9,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from storelens.accounts.scoping import get_workspace_object_or_404
-from storelens.analytics import customer_page, customer_snapshot, explore
-from storelens.analytics.money import decimal_string
+from storelens.analytics.metrics.customers import CustomerValue
+from storelens.analytics.reports.customers import customer_value, ranked_standings, standing_value, with_people
+from storelens.analytics.rollups.snapshots import current
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     PageNumber,
     _stores,
 )
+from storelens.commerce.money import decimal_string
 
 customers_router = Router(tags=["customers"])
 
@@ -42,7 +44,7 @@ class CustomerPage(Schema):
     results: list[CustomerOut]
 
 
-def _customer_out(v: explore.CustomerValue) -> dict[str, Any]:
+def _customer_out(v: CustomerValue) -> dict[str, Any]:
     return {
         "id": v.customer_id,
         "source_id": v.store_id,
@@ -75,12 +77,12 @@ def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     # Ranked through the customer standings' (store, net) index as of each store's snapshot, a page at a time.
     stores = list(_stores(request, q.source))
     for store in stores:
-        customer_snapshot.current(store)
-    standings = customer_snapshot.ranked_standings(stores, q.segment)
+        current(store)
+    standings = ranked_standings(stores, q.segment)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
-    rows = [customer_snapshot.standing_value(r) for r in standings.values()[(page - 1) * per_page : page * per_page]]
-    results = [_customer_out(v) for v in explore.with_people(rows)]
+    rows = [standing_value(r) for r in standings.values()[(page - 1) * per_page : page * per_page]]
+    results = [_customer_out(v) for v in with_people(rows)]
     return {"count": standings.count(), "page": page, "per_page": per_page, "results": results}
 
 
@@ -95,9 +97,9 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
     from storelens.commerce.models import Customer
 
     customer = get_workspace_object_or_404(request, Customer.objects.select_related("store"), pk=customer_id)
-    value = customer_page.customer_value(customer)
+    value = customer_value(customer)
     if value is not None:
-        return _customer_out(explore.with_people([value])[0])
+        return _customer_out(with_people([value])[0])
     return {
         "id": customer.pk,
         "source_id": customer.store_id,

@@ -8,14 +8,14 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from storelens.analytics import queries
-from storelens.analytics.money import decimal_string
+from storelens.analytics.metrics import periods
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     RangeQuery,
     _report,
 )
+from storelens.commerce.money import decimal_string
 
 metrics_router = Router(tags=["metrics"])
 
@@ -100,6 +100,6 @@ def series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
             shipping=decimal_string(t.shipping, c),
             items_sold=t.items_sold,
         )
-        for d, t in queries.series(report.daily, report.first, report.last, q.grain)
+        for d, t in periods.series(report.daily, report.first, report.last, q.grain)
     ]
     return SeriesOut(currency=c, grain=q.grain, points=points)

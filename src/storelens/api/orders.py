@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from storelens.accounts.scoping import get_workspace_object_or_404
-from storelens.analytics import explore, order_list
-from storelens.analytics.money import decimal_string
+from storelens.analytics.reports.orders import cursor_of, keyset_page, order_count, orders_list
 from storelens.api.range_query import (
     Day,
     ErrorOut,
@@ -20,6 +19,7 @@ from storelens.api.range_query import (
     _range,
     _stores,
 )
+from storelens.commerce.money import decimal_string
 
 orders_router = Router(tags=["orders"])
 
@@ -127,18 +127,18 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     stores = _stores(request, q.source)
     first, last = _range(RangeQuery(date_from=q.date_from, date_to=q.date_to), stores)
     statuses = [s for s in (q.status or "").split(",") if s]
-    qs = explore.orders_list(stores, first, last, q.q, statuses, q.country, q.sort)
+    qs = orders_list(stores, first, last, q.q, statuses, q.country, q.sort)
     per_page = min(max(q.per_page, 1), 500)
     page = max(q.page, 1)
     keyset = None
     if q.after or page == 1:
-        keyset = order_list.keyset_page(qs, q.sort, after=q.after, per_page=per_page)
+        keyset = keyset_page(qs, q.sort, after=q.after, per_page=per_page)
         rows, next_cursor = keyset.rows, keyset.next_cursor
     else:  # ?page=N: an OFFSET, kept for clients that number pages
         rows = list(qs[(page - 1) * per_page : page * per_page + 1])
-        next_cursor = order_list.cursor_of(rows[per_page - 1], q.sort) if len(rows) > per_page else ""
+        next_cursor = cursor_of(rows[per_page - 1], q.sort) if len(rows) > per_page else ""
         rows = rows[:per_page]
-    count = order_list.order_count(stores, first, last, q.q, statuses, q.country, keyset)
+    count = order_count(stores, first, last, q.q, statuses, q.country, keyset)
     return {
         "count": count.value,
         "count_is_exact": count.exact,

@@ -7,9 +7,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from storelens.analytics import explore
-from storelens.analytics.money import decimal_string
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.products import product_leaderboard
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
@@ -18,6 +17,7 @@ from storelens.api.range_query import (
     _range,
     _stores,
 )
+from storelens.commerce.money import decimal_string
 
 products_router = Router(tags=["products"])
 
@@ -52,7 +52,7 @@ def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
     out = []
     for store in stores:
         settings = report_settings(store, q.date_basis, _excluded(q))
-        for p in explore.product_leaderboard(store, settings, first, last, q.by == "variation"):
+        for p in product_leaderboard(store, settings, first, last, q.by == "variation"):
             out.append(
                 {
                     "source_id": store.pk,

@@ -14,10 +14,10 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator, Field
 
 from storelens.accounts.scoping import scoped
-from storelens.analytics.fx import UnknownRate
-from storelens.analytics.report import ReportError, build
-from storelens.analytics.reporting import combined_currency, ecb_currencies
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.currency import combined_currency, ecb_currencies
+from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.summary import ReportError, build
 
 Basis = Literal["created", "paid", "completed"]
 
@@ -70,7 +70,7 @@ def _stores(request: HttpRequest, store_id: int | None) -> list[Any]:
 def _range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
     from django.utils import timezone
 
-    from storelens.analytics.timezones import local_day
+    from storelens.analytics.metrics.timezones import local_day
 
     today = local_day(timezone.now(), report_settings(stores[0]).tz) if stores else timezone.now().date()
     last = q.date_to or today

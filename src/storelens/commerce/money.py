@@ -6,6 +6,10 @@ totals rounded to the store's price decimals, so they fit the currency's minor u
 decimals than its currency has) is rounded half-up and reported. Line amounts (subtotal, total and their taxes) are
 kept unrounded by WooCommerce (`24.793388…` for a tax-inclusive price), so we keep them at the precision we asked for,
 `LINE_DECIMALS` = 4, and round only where a figure is reported; only a line amount finer than that is reported.
+
+The one money module: integer minor units inside, `Decimal` and formatted strings only at the edges (`to_decimal`,
+`decimal_string` for JSON and CSV, `display` for people). The number of decimals is the ISO 4217 exponent as babel
+knows it (JPY 0, USD 2, KWD 3); sums are always taken over integers.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import get_currency_precision
+from babel.numbers import format_currency, get_currency_precision
 
 
 @lru_cache(maxsize=64)
@@ -107,3 +111,27 @@ class LineUnits:
 
     def minor(self, e4: int) -> int:
         return e4_to_minor(e4, self.currency)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """Minor units → Decimal with exactly the currency's decimals (`1999, "USD"` → `Decimal("19.99")`)."""
+    places = exponent_of(currency)
+    return (Decimal(int(minor)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places))
+
+
+def decimal_string(minor: int, currency: str) -> str:
+    """The machine form used in JSON and CSV: `"158759.89"`."""
+    return str(to_decimal(minor, currency))
+
+
+def divide_minor(numerator: int, denominator: int) -> int:
+    """numerator ÷ denominator rounded half away from zero, for averages kept in minor units (AOV, a median of two);
+    0 when there is nothing to divide by."""
+    if denominator == 0:
+        return 0
+    return round_half_away(numerator if denominator > 0 else -numerator, abs(denominator))
+
+
+def display(minor: int, currency: str, locale: str = "en_US") -> str:
+    """What a person reads: `$158,759.89`, `1.234,50 €` in de_DE."""
+    return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import scoped
-from storelens.analytics.definitions import Totals
-from storelens.analytics.money import decimal_string
+from storelens.analytics.metrics.types import Totals
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_scope import PRESETS, Scope
 
 STATUS_CHOICES = ["pending", "failed", "cancelled", "on-hold", "processing", "completed", "refunded"]

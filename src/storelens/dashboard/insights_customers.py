@@ -9,10 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
-from storelens.analytics import customer_page, customer_snapshot, explore
-from storelens.analytics.fx import UnknownRate
-from storelens.analytics.money import decimal_string
-from storelens.analytics.report import ReportError, build
+from storelens.analytics.metrics.customers import RFM_SEGMENTS
+from storelens.analytics.reports.customer_counts import new_and_returning
+from storelens.analytics.reports.customers import customer_value, overview, ranked_standings, with_people
+from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.summary import ReportError, build
+from storelens.analytics.rollups.snapshots import current
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import _base, _no_stores, _one_currency
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
@@ -44,15 +47,13 @@ def customers(request: HttpRequest) -> HttpResponse:
     list_stores, list_note = _one_currency(scope)
     if request.GET.get("format") == "csv":
         return _csv(list_stores, request.GET.get("segment", ""))
-    summary = customer_page.overview(list_stores)
-    explore.with_people(summary.top)
+    summary = overview(list_stores)
+    with_people(summary.top)
     try:
         report = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", _base(request, scope, title="Customers", problem=str(exc)))
-    report.new_customers, report.returning_customers = customer_page.new_and_returning(
-        scope.stores, scope.first, scope.last
-    )
+    report.new_customers, report.returning_customers = new_and_returning(scope.stores, scope.first, scope.last)
     segment_chart = json.dumps(
         {
             "kind": "pie",
@@ -65,7 +66,7 @@ def customers(request: HttpRequest) -> HttpResponse:
         scope,
         summary=summary,
         report=report,
-        segments=[(name, about, summary.segments.get(name, 0)) for name, about in explore.RFM_SEGMENTS],
+        segments=[(name, about, summary.segments.get(name, 0)) for name, about in RFM_SEGMENTS],
         segment_chart=segment_chart,
         mixed_currencies=len(summary.currencies) > 1,
         list_note=list_note,
@@ -77,8 +78,8 @@ def _csv(stores: list[Any], segment: str) -> HttpResponse:
     """Every customer (or one segment's), ranked, as of the stores' snapshots: read in chunks through the rank index
     with the people joined, never held as one list."""
     for store in stores:
-        customer_snapshot.current(store)
-    rows = customer_snapshot.ranked_standings(stores, segment).values_list(
+        current(store)
+    rows = ranked_standings(stores, segment).values_list(
         "customer__first_name",
         "customer__last_name",
         "customer__email",
@@ -121,5 +122,5 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
     customer = get_workspace_object_or_404(request, Customer.objects.select_related("store"), pk=customer_id)
     orders_qs = Order.objects.filter(customer=customer).order_by("-created_at")[:200]
-    context = {"customer": customer, "value": customer_page.customer_value(customer), "orders": orders_qs}
+    context = {"customer": customer, "value": customer_value(customer), "orders": orders_qs}
     return render(request, "insights/customer_detail.html", context)

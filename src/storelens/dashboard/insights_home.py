@@ -11,17 +11,17 @@ from django.views.decorators.http import require_POST
 
 from storelens.accounts.models import Membership
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
-from storelens.analytics import explore
-from storelens.analytics.definitions import DateBasis
-from storelens.analytics.fx import UnknownRate
 from storelens.analytics.models import MonthlyGoal
-from storelens.analytics.money import decimal_string, to_minor
-from storelens.analytics.overview import home as home_figures
-from storelens.analytics.report import ReportError
-from storelens.analytics.reporting import ReportingCurrencyError
-from storelens.analytics.reporting import set_reporting_currency as save_reporting_currency
+from storelens.analytics.reports.activity import activity, latest_ids
+from storelens.analytics.reports.currency import ReportingCurrencyError
+from storelens.analytics.reports.currency import set_reporting_currency as save_reporting_currency
+from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.home import home as home_figures
+from storelens.analytics.reports.summary import ReportError
+from storelens.commerce.money import decimal_string, to_minor
 from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _money_series, _no_stores
 from storelens.dashboard.insights_scope import scope_of
+from storelens.stores.reporting import DateBasis
 
 # --- home --------------------------------------------------------------------------------------------------------
 
@@ -48,14 +48,14 @@ def home(request: HttpRequest) -> HttpResponse:
         [{"name": "Net sales", "data": [decimal_string(r.totals.net_sales, r.currency) for r in figures.months]}],
         kind="bar",
     )
-    ids = explore.latest_ids(scope.stores)
+    ids = latest_ids(scope.stores)
     context = _base(
         request,
         scope,
         home=figures,
         chart=chart,
         months_chart=months_chart,
-        activity=explore.activity(scope.stores),
+        activity=activity(scope.stores),
         live_after=f"{ids[0]}-{ids[1]}",
         goal=goal,
     )

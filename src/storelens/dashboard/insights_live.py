@@ -11,7 +11,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.template.loader import render_to_string
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics import explore
+from storelens.analytics.reports.activity import activity, latest_ids
 from storelens.dashboard.insights_scope import scope_of
 
 LIVE_POLL_SECONDS = 1.0
@@ -22,7 +22,7 @@ async def _live_events(
 ) -> Any:
     """Server-sent events: a new order or refund in our copy is on the page within ~1 s of its write (the page polls
     nothing; this loop reads the newest ids once a second, which also sees writes made by other processes)."""
-    fetch = fetch or sync_to_async(explore.activity)
+    fetch = fetch or sync_to_async(activity)
     render = render or sync_to_async(render_to_string)
     last_order, last_refund = after
     yield "retry: 2000\n\n"
@@ -47,7 +47,7 @@ def live(request: HttpRequest) -> StreamingHttpResponse:
     try:
         o, r = (int(x) for x in (request.GET.get("after") or "0-0").split("-", 1))
     except ValueError:
-        o, r = explore.latest_ids(scope.stores)
+        o, r = latest_ids(scope.stores)
     response = StreamingHttpResponse(
         _live_events(scope.stores, (o, r), request.GET.get("once") == "1"),
         content_type="text/event-stream",

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
-from storelens.analytics import explore, order_list
-from storelens.analytics.money import decimal_string
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.orders import DATE_FIELD
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import _base, _no_stores
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
@@ -34,7 +35,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     statuses = [s for s in request.GET.getlist("status") if s]
     country = request.GET.get("country", "")
     sort = request.GET.get("sort", "date")
-    qs = explore.orders_list(scope.stores, scope.first, scope.last, search, statuses, country, sort)
+    qs = orders_list(scope.stores, scope.first, scope.last, search, statuses, country, sort)
     if request.GET.get("format") == "csv":
         return csv_response(
             f"orders-{scope.first}-{scope.last}.csv",
@@ -70,8 +71,8 @@ def orders(request: HttpRequest) -> HttpResponse:
                 for o in qs.iterator()
             ),
         )
-    page = order_list.keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
-    count = order_list.order_count(scope.stores, scope.first, scope.last, search, statuses, country, page)
+    page = keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
+    count = order_count(scope.stores, scope.first, scope.last, search, statuses, country, page)
     filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
     context = _base(
         request,
@@ -96,7 +97,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
     order = get_workspace_object_or_404(request, Order.objects.select_related("store", "customer"), pk=order_id)
     settings = report_settings(order.store)
-    basis_date = getattr(order, explore.BASIS_FIELD[settings.date_basis])
+    basis_date = getattr(order, DATE_FIELD[settings.date_basis])
     if order.deleted_at is not None:
         not_counted = "it was deleted on the store"
     elif order.status in settings.all_excluded:

@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics import explore
-from storelens.analytics.money import decimal_string
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.products import ProductLine, product_leaderboard
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import _base, _chart, _no_stores, _one_currency
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
@@ -22,10 +22,10 @@ def products(request: HttpRequest) -> HttpResponse:
         return _no_stores(request, "Products")
     by_variation = request.GET.get("by") == "variation"
     sort = request.GET.get("sort", "net")
-    lines: list[explore.ProductLine] = []
+    lines: list[ProductLine] = []
     list_stores, list_note = _one_currency(scope)
     for store in list_stores:
-        lines.extend(explore.product_leaderboard(store, report_settings(store), scope.first, scope.last, by_variation))
+        lines.extend(product_leaderboard(store, report_settings(store), scope.first, scope.last, by_variation))
     key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
     lines.sort(key=key)
     for line in lines:  # a variable product's variations are listed under it, ranked the same way

@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics import explore, queries
-from storelens.analytics.fx import UnknownRate
-from storelens.analytics.money import decimal_string
-from storelens.analytics.report import ReportError, build
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.periods import add_all, previous_period, series
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.cells import filtered_daily
+from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.summary import ReportError, build
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _money_series, _no_stores
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
@@ -39,15 +40,15 @@ def sales(request: HttpRequest) -> HttpResponse:
     statuses = [s for s in request.GET.getlist("status") if s]
     product = request.GET.get("product", "")
     country = (request.GET.get("country") or "").upper()[:2]
-    prev_first, prev_last = explore.previous_period(scope.first, scope.last)
+    prev_first, prev_last = previous_period(scope.first, scope.last)
     try:
         # The page shows no customer counts: skip their raw-row query (seconds at a million orders).
         current = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
         previous = build(scope.stores, prev_first, prev_last, currency=scope.currency, with_customers=False)
         if statuses:
             # Only these statuses (still never the always-excluded ones): recomputed with the status filter.
-            from storelens.analytics.fx import Rates
-            from storelens.analytics.report import Report, daily_in
+            from storelens.analytics.reports.fx import Rates
+            from storelens.analytics.reports.summary import Report, daily_in
 
             for rep in (current, previous):
                 fresh = Report(currency=rep.currency, first=rep.first, last=rep.last, timezone=rep.timezone)
@@ -60,12 +61,12 @@ def sales(request: HttpRequest) -> HttpResponse:
         store = scope.stores[0]
         settings = report_settings(store)
         for rep, (f, last) in ((current, (scope.first, scope.last)), (previous, (prev_first, prev_last))):
-            rep.daily = explore.filtered_daily(
+            rep.daily = filtered_daily(
                 store, settings, f, last, int(product) if product.isdigit() else None, country, statuses
             )
-            rep.totals = queries.add_all(rep.daily.values())
-    points = queries.series(current.daily, scope.first, scope.last, grain)
-    prev_points = queries.series(previous.daily, prev_first, prev_last, grain)
+            rep.totals = add_all(rep.daily.values())
+    points = series(current.daily, scope.first, scope.last, grain)
+    prev_points = series(previous.daily, prev_first, prev_last, grain)
     currency = current.currency
     chart = _chart(
         [d.isoformat() for d, _ in points],

@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from storelens.accounts.scoping import scoped
-from storelens.analytics.overview import month_end, month_start, shift_months
-from storelens.analytics.reporting import combined_currency
-from storelens.analytics.settings import report_settings
-from storelens.analytics.timezones import local_day
+from storelens.analytics.metrics.periods import month_end, month_start, shift_months
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.timezones import local_day
+from storelens.analytics.reports.currency import combined_currency
 
 PRESETS = (
     ("today", "Today"),

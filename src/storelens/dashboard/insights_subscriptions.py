@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics import explore
-from storelens.analytics.money import decimal_string
-from storelens.analytics.settings import report_settings
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.subscriptions import subscription_figures
+from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import _base, _no_stores
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
@@ -25,7 +25,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     rows = []
     for store in scope.stores:
         if Subscription.objects.filter(store=store).exists():
-            rows.append((store, explore.subscription_figures(store, report_settings(store), scope.first, scope.last)))
+            rows.append((store, subscription_figures(store, report_settings(store), scope.first, scope.last)))
     if request.GET.get("format") == "csv":
         return csv_response(
             "subscriptions.csv",

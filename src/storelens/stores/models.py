@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from storelens.accounts.scoping import WorkspaceOwned
+from storelens.stores.reporting import DEFAULT_EXCLUDED, DateBasis
 
 
 def _public_id() -> str:
@@ -24,7 +25,7 @@ def _public_id() -> str:
 
 
 def _default_excluded_statuses() -> list[str]:
-    return ["pending", "failed", "cancelled"]
+    return list(DEFAULT_EXCLUDED)
 
 
 class Store(WorkspaceOwned):
@@ -39,11 +40,6 @@ class Store(WorkspaceOwned):
         MISCONFIGURED = "misconfigured", "Misconfigured"
         PAUSED = "paused", "Paused"
         ERROR = "error", "Error"
-
-    class DateBasis(models.TextChoices):
-        CREATED = "created", "Date created"
-        PAID = "paid", "Date paid"
-        COMPLETED = "completed", "Date completed"
 
     class KeyPermissions(models.TextChoices):
         READ = "read", "Read"

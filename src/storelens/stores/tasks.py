@@ -13,6 +13,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import task
 
 from storelens.stores.models import Store
+from storelens.stores.reporting import DateBasis
 from storelens.woocommerce.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ def apply_details(store: Store, details: Any) -> None:
     store.has_refunds_route = details.has_refunds_route
     store.has_subscriptions = details.has_subscriptions
     if store.settings_from_store:
-        if details.analytics_date_type in ("date_created", "date_paid", "date_completed"):
-            store.date_basis = details.analytics_date_type.removeprefix("date_")
+        basis = DateBasis.from_store_option(details.analytics_date_type)
+        if basis is not None:
+            store.date_basis = basis
         if details.analytics_excluded_statuses is not None:
             store.excluded_statuses = details.analytics_excluded_statuses
     store.keys_verified_at = timezone.now()

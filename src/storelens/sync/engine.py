@@ -67,7 +67,7 @@ class SyncEngine(HistoryImport, IncrementalWindows):
         Store.objects.filter(pk=self.store.pk).update(**fields)
         SyncState.objects.filter(store=self.store).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
         self._record_warnings()
-        from storelens.analytics.customer_snapshot import refresh_if_stale  # whole-history figures, once per pass
+        from storelens.analytics.rollups.snapshots import refresh_if_stale  # whole-history figures, once per pass
 
         refresh_if_stale(self.store)
 

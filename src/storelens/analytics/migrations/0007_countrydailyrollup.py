@@ -1,13 +1,13 @@
 """The per-country daily cells of the Sales page's country filter, filled for the stores already synced (the sync
-keeps them in step from then on). The fill uses today's `country_rollups.rebuild` on the historical models: it reads
-the fields `rows.ORDER_FIELDS` and `REFUND_FIELDS` name, which is why this depends on commerce 0002."""
+keeps them in step from then on). The fill uses today's `rollups.daily.fill_country_cells` on the historical models: it
+reads the fields `rollups.rows.ORDER_FIELDS` and `REFUND_FIELDS` name, which is why this depends on commerce 0002."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from storelens.analytics import country_rollups
+    from storelens.analytics.rollups.daily import fill_country_cells
 
     models_now = (
         apps.get_model("commerce", "Order"),
@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
         apps.get_model("analytics", "CountryDailyRollup"),
     )
     for store in apps.get_model("stores", "Store").objects.all():
-        country_rollups.rebuild(store, models_now)
+        fill_country_cells(store, models_now)
 
 
 class Migration(migrations.Migration):

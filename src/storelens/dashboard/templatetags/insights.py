@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django import template
 
-from storelens.analytics.money import display
-from storelens.analytics.reporting import ecb_currencies, reporting_currency
+from storelens.analytics.reports.currency import ecb_currencies, reporting_currency
+from storelens.commerce.money import display
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def trend(current: int, previous: int) -> str:
 
 @register.simple_tag
 def decimal(minor: int | None, currency: str) -> str:
-    from storelens.analytics.money import decimal_string
+    from storelens.commerce.money import decimal_string
 
     return decimal_string(int(minor or 0), currency or "USD")
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from storelens.analytics.definitions import DateBasis
-from storelens.analytics.fx import UnknownRate
-from storelens.analytics.report import ReportError, build
-from storelens.analytics.reporting import reporting_currency
+from storelens.analytics.reports.currency import reporting_currency
+from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.summary import ReportError, build
+from storelens.stores.reporting import DateBasis
 
 
 def _day(text: str) -> date:

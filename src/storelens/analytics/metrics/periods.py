@@ -1,0 +1,72 @@
+"""Calendar arithmetic of ranges of store-local days: months, the period before a range, and buckets of a series.
+
+Pure (dates and `Totals` in, dates and `Totals` out): the home page, the sales page, the API's series and the CLI
+cut their ranges with these.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from storelens.analytics.metrics.types import Totals
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def shift_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day (31 March − 1 month = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def same_days_of(month_first: date, days: int) -> tuple[date, date]:
+    """The first `days` days of the month starting `month_first` (fewer when that month is shorter)."""
+    return month_first, min(month_first + timedelta(days=days - 1), month_end(month_first))
+
+
+def days_between(first: date, last: date) -> int:
+    return (last - first).days + 1
+
+
+def previous_period(first: date, last: date) -> tuple[date, date]:
+    n = days_between(first, last)
+    return first - timedelta(days=n), first - timedelta(days=1)
+
+
+def bucket(day: date, grain: str) -> date:
+    """The first day of the day's week (Monday) or month, or the day itself."""
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def series(per_day: dict[date, Totals], first: date, last: date, grain: str = "day") -> list[tuple[date, Totals]]:
+    """A gap-free series from `first` to `last` by day, week or month (empty buckets are zero, not missing)."""
+    out: dict[date, Totals] = {}
+    day = first
+    while day <= last:
+        out.setdefault(bucket(day, grain), Totals())
+        day += timedelta(days=1)
+    for day, t in per_day.items():
+        if first <= day <= last:
+            out[bucket(day, grain)].add(t)
+    return sorted(out.items())
+
+
+def add_all(parts: Iterable[Totals]) -> Totals:
+    total = Totals()
+    for part in parts:
+        total.add(part)
+    return total

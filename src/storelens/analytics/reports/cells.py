@@ -1,0 +1,125 @@
+"""Answers from the daily and per-country rollup cells: a range's totals, per day or per currency, and the Sales
+page's per-day totals under a country or product filter.
+
+Every sum is a SQL SUM over integer columns. Excluded statuses and the date basis come from `ReportSettings`; the
+range is whole store-local days, inclusive (rollup days are already local).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from storelens.analytics.metrics.orders import contributions
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.metrics.timezones import range_bounds_utc
+from storelens.analytics.metrics.types import Totals
+from storelens.analytics.models import TOTALS_COLUMNS, CountryDailyRollup, DailyRollup
+from storelens.analytics.reports.counted import in_range
+from storelens.analytics.rollups.rows import ORDER_FIELDS, REFUND_FIELDS, order_row_from_values, refund_row_from_values
+from storelens.stores.reporting import ALWAYS_EXCLUDED
+
+
+def cells(store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> QuerySet:
+    qs = DailyRollup.objects.filter(
+        store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last
+    ).exclude(status__in=sorted(settings.all_excluded))
+    if currency:
+        qs = qs.filter(currency=currency)
+    return qs
+
+
+def sums() -> dict[str, Sum]:
+    """`Totals` field → SUM of its column, for `.aggregate(**sums())` or `.annotate(**sums())` over cells."""
+    return {name: Sum(column) for name, column in TOTALS_COLUMNS.items()}
+
+
+def totals_of(row: dict[str, Any]) -> Totals:
+    """The `Totals` of one row of `sums()` (a SUM over no cell is NULL: zero)."""
+    return Totals(**{name: int(row.get(name) or 0) for name in Totals.names()})
+
+
+def totals(store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> Totals:
+    """The range's totals for one store (all currencies added unconverted when `currency` is None, like WooCommerce)."""
+    return totals_of(cells(store, settings, first, last, currency).aggregate(**sums()))
+
+
+def daily(
+    store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None
+) -> dict[date, Totals]:
+    """Totals per local day with activity (days without any order or refund are absent)."""
+    rows = cells(store, settings, first, last, currency).values("day").annotate(**sums()).order_by("day")
+    return {row["day"]: totals_of(row) for row in rows}
+
+
+def currencies(store: Any, settings: ReportSettings, first: date, last: date) -> dict[str, Totals]:
+    """Totals per currency: what a page shows for a store that sells in several."""
+    rows = cells(store, settings, first, last).values("currency").annotate(**sums()).order_by("currency")
+    return {row["currency"]: totals_of(row) for row in rows}
+
+
+def country_daily(
+    store: Any, settings: ReportSettings, first: date, last: date, country: str, statuses: Sequence[str] = ()
+) -> dict[date, Totals]:
+    """Per local day, the totals of the counted orders billed to `country` and of their refunds (only `statuses`
+    when given, the owner's excluded ones included as the Sales status filter does; the always-excluded ones never).
+    The same days and numbers `filtered_daily` computes from raw rows."""
+    qs = CountryDailyRollup.objects.filter(
+        store=store,
+        basis=settings.date_basis.value,
+        country=country.upper(),
+        day__gte=first,
+        day__lte=last,
+    )
+    if statuses:
+        qs = qs.filter(status__in=sorted(set(statuses) - ALWAYS_EXCLUDED))
+    else:
+        qs = qs.exclude(status__in=sorted(settings.all_excluded))
+    rows = qs.values("day").annotate(**sums()).order_by("day")
+    return {row["day"]: totals_of(row) for row in rows}
+
+
+def filtered_daily(
+    store: Any,
+    settings: ReportSettings,
+    first: date,
+    last: date,
+    product: int | None = None,
+    country: str = "",
+    statuses: Sequence[str] = (),
+) -> dict[date, Any]:
+    """Per-day totals of the orders that sold `product` or are billed to `country`, with their refunds; only
+    `statuses` when given (the owner's excluded ones included, never the always-excluded ones), else the counted ones.
+
+    A country alone is answered by the per-country rollups (`country_daily`). With a product, this reads the
+    matching raw rows and applies the same definitions (`metrics.orders`: whole orders are counted, an order with the
+    product counts with its full net), so the per-product rollup, which holds line figures, cannot answer it. Only
+    rows that can fall in the range are read: the matching orders dated in it on the basis (through the date index),
+    and the refunds made in it with their orders."""
+    if country and not product:
+        return country_daily(store, settings, first, last, country, statuses)
+    from storelens.commerce.models import LineItem, Order, Refund
+
+    qs = Order.objects.filter(store=store)
+    if product:
+        qs = qs.filter(pk__in=LineItem.objects.filter(store=store, product_wc_id=product).values("order_id"))
+    if country:
+        qs = qs.filter(billing_country=country.upper())
+    start, end = range_bounds_utc(first, last, settings.tz)
+    made_in_range = Refund.objects.filter(store=store, created_at__gte=start, created_at__lt=end)
+    parents = set(made_in_range.values_list("parent_wc_id", flat=True))
+    rows = {v["wc_id"]: v for v in qs.filter(in_range(settings, first, last)).values(*ORDER_FIELDS)}
+    if parents - set(rows):
+        rows.update((v["wc_id"], v) for v in qs.filter(wc_id__in=parents - set(rows)).values(*ORDER_FIELDS))
+    orders = [order_row_from_values(v) for v in rows.values()]
+    refunds = [refund_row_from_values(v) for v in made_in_range.values(*REFUND_FIELDS) if v["parent_wc_id"] in rows]
+    out: dict[date, Totals] = {}
+    excluded = settings.all_excluded
+    for c in contributions(orders, refunds, settings.date_basis, settings.tz):
+        wanted = c.status in statuses and c.status not in ALWAYS_EXCLUDED if statuses else c.status not in excluded
+        if first <= c.day <= last and wanted:
+            out.setdefault(c.day, Totals()).add(c.totals)
+    return out

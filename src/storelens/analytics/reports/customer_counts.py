@@ -1,0 +1,94 @@
+"""A range's new and returning customers: the one reader behind the CLI's `storelens report`, the API summary and
+every page (`metrics.ranges.new_and_returning` is the definition it answers).
+
+New = a customer with a counted order in the range whose first counted order ever falls in the range; returning =
+the first one is earlier. A customer is counted per store. Two ways to the same numbers, chosen per store:
+
+- the customer standings (`rollups.snapshots`), when they were counted with exactly the settings asked for, are
+  fresh, and no counted order is dated at or after the range's end (every range ending today): a customer then has an
+  order in the range exactly when their last one is in it, so new = #(first in range) and returning =
+  #(last ≥ start) − #(first ≥ start), two counts on the standings' date indexes;
+- otherwise (a past range, a stale snapshot, a basis or excluded statuses overridden for one report) the orders
+  themselves (`new_and_returning_from_orders`), so the two numbers are always exact, never as of the last pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Min, Q, Subquery
+
+from storelens.analytics.metrics.orders import DATE_FIELD
+from storelens.analytics.metrics.report_settings import ReportSettings, report_settings
+from storelens.analytics.metrics.timezones import range_bounds_utc
+from storelens.analytics.models import CustomerSnapshot, CustomerStanding
+from storelens.analytics.rollups.snapshots import settings_key
+
+
+def new_and_returning(
+    stores: Sequence[Any],
+    first: date,
+    last: date,
+    date_basis: str | None = None,
+    excluded_statuses: Iterable[str] | None = None,
+) -> tuple[int, int]:
+    """(new, returning) customers of the range over these stores, each store with its own settings unless
+    `date_basis` or `excluded_statuses` override them for this report."""
+    excluded = list(excluded_statuses) if excluded_statuses is not None else None
+    new = returning = 0
+    for store in stores:
+        settings = report_settings(store, date_basis, excluded)
+        n, r = _from_standings(store, settings, first, last)
+        if n is None or r is None:
+            n, r = new_and_returning_from_orders(store, settings, first, last)
+        new += n
+        returning += r
+    return new, returning
+
+
+def _from_standings(store: Any, settings: ReportSettings, first: date, last: date) -> tuple[int | None, int | None]:
+    """The two counts from the store's standings, or (None, None) when they cannot answer exactly (module doc)."""
+    if settings_key(settings) != settings_key(report_settings(store)):
+        return None, None
+    start, end = range_bounds_utc(first, last, settings.tz)
+    snapshot = CustomerSnapshot.objects.filter(store=store).first()
+    standings = CustomerStanding.objects.filter(store=store)
+    if (
+        snapshot is None
+        or snapshot.stale
+        or snapshot.settings_key != settings_key(settings)
+        or standings.filter(last_at__gte=end).exists()
+    ):
+        return None, None
+    new = standings.filter(first_at__gte=start, first_at__lt=end).count()
+    return new, standings.filter(last_at__gte=start).count() - standings.filter(first_at__gte=start).count()
+
+
+def new_and_returning_from_orders(store: Any, settings: ReportSettings, first: date, last: date) -> tuple[int, int]:
+    """(new, returning) customers of one store from its orders: the customers active in the range, then each one's
+    first counted order ever (through the customer index). Local days are turned into one UTC interval, so this is
+    exactly `metrics.ranges.new_and_returning`."""
+    from storelens.commerce.models import Order
+
+    column = DATE_FIELD[settings.date_basis]
+    start, end = range_bounds_utc(first, last, settings.tz)
+    in_range = Q(**{f"{column}__gte": start, f"{column}__lt": end})
+    counted = Order.objects.filter(
+        store=store, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
+    ).exclude(status__in=sorted(settings.all_excluded))
+    active = counted.filter(in_range).values("customer_id")
+    rows = (
+        counted.filter(customer_id__in=Subquery(active))
+        .values("customer_id")
+        .annotate(first_at=Min(column), in_range=Count("pk", filter=in_range))
+        .filter(in_range__gt=0)
+    )
+    new = returning = 0
+    for row in rows:
+        if row["first_at"] >= start:
+            new += 1
+        else:
+            returning += 1
+    return new, returning

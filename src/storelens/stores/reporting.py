@@ -1,0 +1,38 @@
+"""How a store's figures are counted, as WooCommerce Analytics words it: the date basis, the statuses excluded by
+default and always, and the order statuses an owner picks from.
+
+The one definition of each: the store model's field choices and defaults, the connect flow reading the store's own
+WooCommerce Analytics options, the metric definitions, the pages' pick-lists, the API's `date_basis` parameter and the
+CLI's `--date-basis` all read them from here. Plain values (Django's `TextChoices` is an `enum`), no database.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DateBasis(models.TextChoices):
+    """Which of an order's dates puts it on a day (WooCommerce's `woocommerce_date_type`, default paid)."""
+
+    CREATED = "created", "Date created"
+    PAID = "paid", "Date paid"
+    COMPLETED = "completed", "Date completed"
+
+    @classmethod
+    def from_store_option(cls, option: object) -> DateBasis | None:
+        """The basis of WooCommerce's `woocommerce_date_type` option (`"date_paid"` → PAID); None when the option is
+        unset or holds something else, so the caller keeps what it has."""
+        if isinstance(option, str) and option.startswith("date_") and option[5:] in cls.values:
+            return cls(option[5:])
+        return None
+
+
+DEFAULT_EXCLUDED: tuple[str, ...] = ("pending", "failed", "cancelled")
+"""WooCommerce's default `woocommerce_excluded_report_order_statuses`: what a store that never chose counts without."""
+
+ALWAYS_EXCLUDED: frozenset[str] = frozenset({"checkout-draft", "trash", "auto-draft"})
+"""Statuses WooCommerce Analytics never counts, whatever the store's excluded-statuses setting says."""
+
+ORDER_STATUSES: tuple[str, ...] = ("completed", "processing", "on-hold", "refunded", "pending", "failed", "cancelled")
+"""WooCommerce's order statuses an owner filters or excludes by, in the order the pages list them (the orders list
+adds "trash": it finds orders, whatever their status)."""
