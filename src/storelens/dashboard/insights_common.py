@@ -14,18 +14,16 @@ from storelens.analytics.metrics.types import Totals
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_scope import PRESETS, Scope
 
-STATUS_CHOICES = ["pending", "failed", "cancelled", "on-hold", "processing", "completed", "refunded"]
 
-
-def _base(request: HttpRequest, scope: Scope, **extra: Any) -> dict[str, Any]:
+def page_context(request: HttpRequest, scope: Scope, **extra: Any) -> dict[str, Any]:
     return {"scope": scope, "presets": PRESETS, "currency": scope.display_currency, **extra}
 
 
-def _no_stores(request: HttpRequest, title: str) -> HttpResponse:
+def no_stores_page(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "insights/no_stores.html", {"title": title})
 
 
-def _one_currency(scope: Scope) -> tuple[list[Any], str]:
+def one_currency(scope: Scope) -> tuple[list[Any], str]:
     """Stores whose lists can be ranked together: all of them when they share a currency, else the first one (lists
     of products and customers are not converted, so mixing € and $ rows would rank apples against pears)."""
     if len({(s.currency or "").upper() for s in scope.stores}) <= 1:
@@ -38,15 +36,16 @@ def _one_currency(scope: Scope) -> tuple[list[Any], str]:
     return [first], note
 
 
-def _chart(x: list[str], series: list[dict[str, Any]], kind: str = "line") -> str:
+def chart_json(x: list[str], series: list[dict[str, Any]], kind: str = "line") -> str:
     return json.dumps({"x": x, "series": series, "kind": kind})
 
 
-def _money_series(points: list[tuple[Any, Totals]], field: str, currency: str) -> list[str]:
+def money_series(points: list[tuple[Any, Totals]], field: str, currency: str) -> list[str]:
     return [decimal_string(getattr(t, field), currency) for _, t in points]
 
 
 def has_stores(request: HttpRequest) -> bool:
+    """Whether the workspace has a store at all (the dashboard shows the analytics home, else the connect page)."""
     from storelens.stores.models import Store
 
     return scoped(request, Store).exists()

@@ -16,7 +16,7 @@ from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.analytics.rollups.snapshots import current
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import _base, _no_stores, _one_currency
+from storelens.dashboard.insights_common import no_stores_page, one_currency, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- customers ---------------------------------------------------------------------------------------------------
@@ -43,8 +43,8 @@ def customers(request: HttpRequest) -> HttpResponse:
     and returning customers through indexes: no request groups or ranks every customer."""
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Customers")
-    list_stores, list_note = _one_currency(scope)
+        return no_stores_page(request, "Customers")
+    list_stores, list_note = one_currency(scope)
     if request.GET.get("format") == "csv":
         return _csv(list_stores, request.GET.get("segment", ""))
     summary = overview(list_stores)
@@ -52,7 +52,9 @@ def customers(request: HttpRequest) -> HttpResponse:
     try:
         report = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
     except (ReportError, UnknownRate) as exc:
-        return render(request, "insights/problem.html", _base(request, scope, title="Customers", problem=str(exc)))
+        return render(
+            request, "insights/problem.html", page_context(request, scope, title="Customers", problem=str(exc))
+        )
     report.new_customers, report.returning_customers = new_and_returning(scope.stores, scope.first, scope.last)
     segment_chart = json.dumps(
         {
@@ -61,7 +63,7 @@ def customers(request: HttpRequest) -> HttpResponse:
             "series": [{"name": "Customers", "data": list(summary.segments.values())}],
         }
     )
-    context = _base(
+    context = page_context(
         request,
         scope,
         summary=summary,

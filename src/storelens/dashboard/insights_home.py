@@ -19,9 +19,9 @@ from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.home import home as home_figures
 from storelens.analytics.reports.summary import ReportError
 from storelens.commerce.money import decimal_string, to_minor
-from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _money_series, _no_stores
+from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
 from storelens.dashboard.insights_scope import scope_of
-from storelens.stores.reporting import DateBasis
+from storelens.stores.reporting import ORDER_STATUSES, DateBasis
 
 # --- home --------------------------------------------------------------------------------------------------------
 
@@ -30,26 +30,28 @@ from storelens.stores.reporting import DateBasis
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Dashboard")
+        return no_stores_page(request, "Dashboard")
     goal = MonthlyGoal.objects.filter(workspace=request.workspace).first()  # type: ignore[attr-defined]
     try:
         figures = home_figures(
             scope.stores, scope.today, scope.currency, goal.amount_minor if goal and goal.currency else None
         )
     except (ReportError, UnknownRate) as exc:
-        return render(request, "insights/problem.html", _base(request, scope, title="Dashboard", problem=str(exc)))
+        return render(
+            request, "insights/problem.html", page_context(request, scope, title="Dashboard", problem=str(exc))
+        )
     points = figures.daily_series()
-    chart = _chart(
+    chart = chart_json(
         [d.isoformat() for d, _ in points],
-        [{"name": "Net sales", "data": _money_series(points, "net_sales", figures.currency), "type": "bar"}],
+        [{"name": "Net sales", "data": money_series(points, "net_sales", figures.currency), "type": "bar"}],
     )
-    months_chart = _chart(
+    months_chart = chart_json(
         [r.first.strftime("%b %Y") for r in figures.months],
         [{"name": "Net sales", "data": [decimal_string(r.totals.net_sales, r.currency) for r in figures.months]}],
         kind="bar",
     )
     ids = latest_ids(scope.stores)
-    context = _base(
+    context = page_context(
         request,
         scope,
         home=figures,
@@ -116,7 +118,7 @@ def store_figures(request: HttpRequest, store_id: int) -> HttpResponse:
     if basis not in {b.value for b in DateBasis}:
         messages.error(request, "Choose the date figures count by: created, paid or completed.")
         return redirect(f"{reverse('insights:sales')}?source={store.pk}")
-    excluded = sorted({s for s in request.POST.getlist("excluded") if s in STATUS_CHOICES})
+    excluded = sorted({s for s in request.POST.getlist("excluded") if s in ORDER_STATUSES})
     store.date_basis = basis
     store.excluded_statuses = excluded
     store.settings_from_store = False

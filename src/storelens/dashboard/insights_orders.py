@@ -12,8 +12,9 @@ from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import _base, _no_stores
+from storelens.dashboard.insights_common import no_stores_page, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
+from storelens.stores.reporting import ORDER_STATUSES
 
 # --- orders ------------------------------------------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ def _page_number(request: HttpRequest) -> int:
 def orders(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Orders")
+        return no_stores_page(request, "Orders")
     search = request.GET.get("q", "")
     statuses = [s for s in request.GET.getlist("status") if s]
     country = request.GET.get("country", "")
@@ -74,7 +75,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     page = keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
     count = order_count(scope.stores, scope.first, scope.last, search, statuses, country, page)
     filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
-    context = _base(
+    context = page_context(
         request,
         scope,
         page=page,
@@ -86,7 +87,7 @@ def orders(request: HttpRequest) -> HttpResponse:
         statuses=statuses,
         country=country,
         sort=sort,
-        status_choices=["completed", "processing", "on-hold", "refunded", "pending", "failed", "cancelled", "trash"],
+        status_choices=[*ORDER_STATUSES, "trash"],  # a list finds orders, whatever their status
     )
     return render(request, "insights/orders.html", context)
 

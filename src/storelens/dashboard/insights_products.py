@@ -9,7 +9,7 @@ from storelens.accounts.scoping import workspace_required
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.products import ProductLine, product_leaderboard
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import _base, _chart, _no_stores, _one_currency
+from storelens.dashboard.insights_common import chart_json, no_stores_page, one_currency, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- products ----------------------------------------------------------------------------------------------------
@@ -19,11 +19,11 @@ from storelens.dashboard.insights_scope import csv_response, scope_of
 def products(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Products")
+        return no_stores_page(request, "Products")
     by_variation = request.GET.get("by") == "variation"
     sort = request.GET.get("sort", "net")
     lines: list[ProductLine] = []
-    list_stores, list_note = _one_currency(scope)
+    list_stores, list_note = one_currency(scope)
     for store in list_stores:
         lines.extend(product_leaderboard(store, report_settings(store), scope.first, scope.last, by_variation))
     key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
@@ -62,12 +62,12 @@ def products(request: HttpRequest) -> HttpResponse:
             ),
         )
     top = sorted(lines, key=lambda p: -p.net_minor)[:10]  # the chart is titled "by net sales" whatever the ranking
-    chart = _chart(
+    chart = chart_json(
         [p.name[:28] for p in reversed(top)],
         [{"name": "Net sales", "data": [decimal_string(p.net_minor, p.currency) for p in reversed(top)]}],
         kind="hbar",
     )
-    context = _base(
+    context = page_context(
         request, scope, lines=lines[:200], by_variation=by_variation, sort=sort, chart=chart, list_note=list_note
     )
     return render(request, "insights/products.html", context)

@@ -15,8 +15,9 @@ from storelens.analytics.reports.cells import filtered_daily
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import STATUS_CHOICES, _base, _chart, _money_series, _no_stores
+from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
+from storelens.stores.reporting import ORDER_STATUSES
 
 # --- sales -------------------------------------------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ def countries_with_orders(stores: list[Any], first: date, last: date) -> list[st
 def sales(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Sales")
+        return no_stores_page(request, "Sales")
     grain = request.GET.get("grain") if request.GET.get("grain") in ("day", "week", "month") else "day"
     statuses = [s for s in request.GET.getlist("status") if s]
     product = request.GET.get("product", "")
@@ -55,7 +56,7 @@ def sales(request: HttpRequest) -> HttpResponse:
                 rep.daily = daily_in(fresh, scope.stores, scope.currency is not None, None, [], Rates(), statuses)
                 rep.totals = fresh.totals
     except (ReportError, UnknownRate) as exc:
-        return render(request, "insights/problem.html", _base(request, scope, title="Sales", problem=str(exc)))
+        return render(request, "insights/problem.html", page_context(request, scope, title="Sales", problem=str(exc)))
     filtered = bool(product.isdigit() or country)
     if filtered and len(scope.stores) == 1:
         store = scope.stores[0]
@@ -68,13 +69,13 @@ def sales(request: HttpRequest) -> HttpResponse:
     points = series(current.daily, scope.first, scope.last, grain)
     prev_points = series(previous.daily, prev_first, prev_last, grain)
     currency = current.currency
-    chart = _chart(
+    chart = chart_json(
         [d.isoformat() for d, _ in points],
         [
-            {"name": "Net sales", "data": _money_series(points, "net_sales", currency), "type": "bar"},
+            {"name": "Net sales", "data": money_series(points, "net_sales", currency), "type": "bar"},
             {
                 "name": "Previous period",
-                "data": _money_series(prev_points[: len(points)], "net_sales", currency),
+                "data": money_series(prev_points[: len(points)], "net_sales", currency),
                 "type": "line",
             },
             {"name": "Orders", "data": [t.orders for _, t in points], "type": "line", "axis": 1},
@@ -117,7 +118,7 @@ def sales(request: HttpRequest) -> HttpResponse:
     from storelens.commerce.models import Product
 
     products = Product.objects.filter(store__in=scope.stores, parent_wc_id=0).order_by("name")[:500]
-    context = _base(
+    context = page_context(
         request,
         scope,
         current=current,
@@ -126,13 +127,13 @@ def sales(request: HttpRequest) -> HttpResponse:
         chart=chart,
         grain=grain,
         statuses=statuses,
-        status_choices=["completed", "processing", "on-hold", "refunded", "pending", "failed", "cancelled"],
+        status_choices=ORDER_STATUSES,
         product=product,
         country=country,
         countries=list(countries),
         products=products,
         filtered_note=filtered and len(scope.stores) != 1,
-        figure_statuses=STATUS_CHOICES,
+        figure_statuses=ORDER_STATUSES,
         figure_settings=report_settings(scope.selected) if scope.selected else None,
         aov=current.aov,
         prev_aov=previous.aov,

@@ -9,7 +9,7 @@ from storelens.accounts.scoping import workspace_required
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.subscriptions import subscription_figures
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import _base, _no_stores
+from storelens.dashboard.insights_common import no_stores_page, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- subscriptions -----------------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ from storelens.dashboard.insights_scope import csv_response, scope_of
 def subscriptions(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
-        return _no_stores(request, "Subscriptions")
+        return no_stores_page(request, "Subscriptions")
     from storelens.commerce.models import Subscription
 
     rows = []
@@ -44,4 +44,4 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                 for s, f in rows
             ),
         )
-    return render(request, "insights/subscriptions.html", _base(request, scope, rows=rows))
+    return render(request, "insights/subscriptions.html", page_context(request, scope, rows=rows))

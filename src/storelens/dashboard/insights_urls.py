@@ -1,21 +1,29 @@
-"""Analytics pages, mounted at the site root by dashboard/urls.py (namespace "insights")."""
+"""Analytics pages, mounted at the site root by dashboard/urls.py (namespace "insights"); one module per page."""
 
 from django.urls import path
 
-from storelens.dashboard import insights
+from storelens.dashboard import (
+    insights_customers,
+    insights_home,
+    insights_live,
+    insights_orders,
+    insights_products,
+    insights_sales,
+    insights_subscriptions,
+)
 
 app_name = "insights"
 
 urlpatterns = [
-    path("goal/", insights.set_goal, name="set_goal"),
-    path("settings/reporting-currency/", insights.set_reporting_currency, name="set_reporting_currency"),
-    path("live/activity/", insights.live, name="live"),
-    path("sales/", insights.sales, name="sales"),
-    path("stores/<int:store_id>/figures/", insights.store_figures, name="store_figures"),
-    path("orders/", insights.orders, name="orders"),
-    path("orders/<int:order_id>/", insights.order_detail, name="order_detail"),
-    path("customers/", insights.customers, name="customers"),
-    path("customers/<int:customer_id>/", insights.customer_detail, name="customer_detail"),
-    path("products/", insights.products, name="products"),
-    path("subscriptions/", insights.subscriptions, name="subscriptions"),
+    path("goal/", insights_home.set_goal, name="set_goal"),
+    path("settings/reporting-currency/", insights_home.set_reporting_currency, name="set_reporting_currency"),
+    path("live/activity/", insights_live.live, name="live"),
+    path("sales/", insights_sales.sales, name="sales"),
+    path("stores/<int:store_id>/figures/", insights_home.store_figures, name="store_figures"),
+    path("orders/", insights_orders.orders, name="orders"),
+    path("orders/<int:order_id>/", insights_orders.order_detail, name="order_detail"),
+    path("customers/", insights_customers.customers, name="customers"),
+    path("customers/<int:customer_id>/", insights_customers.customer_detail, name="customer_detail"),
+    path("products/", insights_products.products, name="products"),
+    path("subscriptions/", insights_subscriptions.subscriptions, name="subscriptions"),
 ]

@@ -12,6 +12,8 @@ from storelens.accounts.models import ApiToken, Membership
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
 from storelens.accounts.signup import no_users_yet
 from storelens.dashboard.context import optional_url
+from storelens.dashboard.insights_common import has_stores
+from storelens.dashboard.insights_home import home as analytics_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,9 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @workspace_required
 def _dashboard(request: HttpRequest) -> HttpResponse:
-    from storelens.dashboard.insights import has_stores
-    from storelens.dashboard.insights import home as analytics_home
-
     if has_stores(request):
         return analytics_home(request)
     context = {"connect_url": optional_url("stores:add") or optional_url("stores:list")}
