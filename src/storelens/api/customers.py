@@ -16,7 +16,7 @@ from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     PageNumber,
-    _stores,
+    stores_of,
 )
 from storelens.commerce.money import decimal_string
 
@@ -71,11 +71,10 @@ class CustomersQuery(Schema):
     "",
     response={200: CustomerPage, 404: ErrorOut, 422: InvalidOut},
     summary="Customers by lifetime value, with RFM segments",
-    operation_id="storelens_api_analytics_list_customers",
 )
 def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     # Ranked through the customer standings' (store, net) index as of each store's snapshot, a page at a time.
-    stores = list(_stores(request, q.source))
+    stores = list(stores_of(request, q.source))
     for store in stores:
         current(store)
     standings = ranked_standings(stores, q.segment)
@@ -90,7 +89,6 @@ def list_customers(request: HttpRequest, q: Query[CustomersQuery]) -> Any:
     "/{customer_id}",
     response={200: CustomerOut, 404: ErrorOut, 422: InvalidOut},
     summary="One customer",
-    operation_id="storelens_api_analytics_get_customer",
 )
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
     # The customer's own rollups, scored against their store's snapshot: indexed reads, whatever the store's size.

@@ -13,7 +13,7 @@ from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     RangeQuery,
-    _report,
+    report_for,
 )
 from storelens.commerce.money import decimal_string
 
@@ -62,14 +62,13 @@ class SeriesOut(Schema):
     "/summary",
     response={200: SummaryOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
     summary="Totals for a range of store-local days (the keys of `storelens report`)",
-    operation_id="storelens_api_analytics_summary",
 )
 def summary(request: HttpRequest, q: Query[RangeQuery]) -> Any:
     """Without `source`: every store of the workspace, converted at each day's ECB rate into `currency` (default: the
     workspace's reporting currency from Settings, else the first store's currency when they differ). Defaults: this
     month to date, each store's date basis and excluded statuses. 409 when an amount's currency has no ECB rate: it
     is never guessed."""
-    data = _report(request, q).as_json()
+    data = report_for(request, q).as_json()
     data["date_from"], data["date_to"] = data.pop("from"), data.pop("to")
     return data
 
@@ -82,10 +81,9 @@ class SeriesQuery(RangeQuery):
     "/series",
     response={200: SeriesOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
     summary="Totals per day, week (from Monday) or month, gap-free",
-    operation_id="storelens_api_analytics_series",
 )
 def series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
-    report = _report(request, q, customers=False)
+    report = report_for(request, q, customers=False)
     c = report.currency
     points = [
         PointOut(

@@ -16,8 +16,8 @@ from storelens.api.range_query import (
     InvalidOut,
     PageNumber,
     RangeQuery,
-    _range,
-    _stores,
+    date_range,
+    stores_of,
 )
 from storelens.commerce.money import decimal_string
 
@@ -121,11 +121,10 @@ class OrdersQuery(Schema):
     "",
     response={200: OrderPage, 404: ErrorOut, 422: InvalidOut},
     summary="Orders created in a range, any status",
-    operation_id="storelens_api_analytics_list_orders",
 )
 def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
-    stores = _stores(request, q.source)
-    first, last = _range(RangeQuery(date_from=q.date_from, date_to=q.date_to), stores)
+    stores = stores_of(request, q.source)
+    first, last = date_range(RangeQuery(date_from=q.date_from, date_to=q.date_to), stores)
     statuses = [s for s in (q.status or "").split(",") if s]
     qs = orders_list(stores, first, last, q.q, statuses, q.country, q.sort)
     per_page = min(max(q.per_page, 1), 500)
@@ -153,7 +152,6 @@ def list_orders(request: HttpRequest, q: Query[OrdersQuery]) -> Any:
     "/{order_id}",
     response={200: OrderDetailOut, 404: ErrorOut, 422: InvalidOut},
     summary="One order",
-    operation_id="storelens_api_analytics_get_order",
 )
 def get_order(request: HttpRequest, order_id: int) -> Any:
     from storelens.commerce.models import Order

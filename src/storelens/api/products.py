@@ -13,9 +13,9 @@ from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
     RangeQuery,
-    _excluded,
-    _range,
-    _stores,
+    date_range,
+    excluded_statuses,
+    stores_of,
 )
 from storelens.commerce.money import decimal_string
 
@@ -44,14 +44,13 @@ class ProductsQuery(RangeQuery):
     "",
     response={200: list[ProductOut], 404: ErrorOut, 422: InvalidOut},
     summary="Products (or variations) by net sales in a range",
-    operation_id="storelens_api_analytics_list_products",
 )
 def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
-    stores = _stores(request, q.source)
-    first, last = _range(q, stores)
+    stores = stores_of(request, q.source)
+    first, last = date_range(q, stores)
     out = []
     for store in stores:
-        settings = report_settings(store, q.date_basis, _excluded(q))
+        settings = report_settings(store, q.date_basis, excluded_statuses(q))
         for p in product_leaderboard(store, settings, first, last, q.by == "variation"):
             out.append(
                 {

@@ -9,17 +9,20 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, Field
 
 from storelens.accounts.scoping import scoped
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.reports.currency import combined_currency, ecb_currencies
 from storelens.analytics.reports.fx import UnknownRate
-from storelens.analytics.reports.summary import ReportError, build
+from storelens.analytics.reports.summary import Report, ReportError, build
+from storelens.stores.reporting import DateBasis
 
-Basis = Literal["created", "paid", "completed"]
+Basis = Literal[tuple(DateBasis.values)]  # type: ignore[valid-type]  # an inline enum in the schema, as before
 
 
 def _iso_day(value: Any) -> Any:
@@ -56,7 +59,8 @@ class InvalidOut(Schema):
     detail: list[dict[str, Any]]
 
 
-def _stores(request: HttpRequest, store_id: int | None) -> list[Any]:
+def stores_of(request: HttpRequest, store_id: int | None) -> list[Any]:
+    """The workspace's stores (all, or the one asked for): another workspace's id answers 404 like a missing one."""
     from storelens.stores.models import Store
 
     qs = scoped(request, Store).order_by("pk")
@@ -67,10 +71,8 @@ def _stores(request: HttpRequest, store_id: int | None) -> list[Any]:
     return list(qs)
 
 
-def _range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
-    from django.utils import timezone
-
-    from storelens.analytics.metrics.timezones import local_day
+def date_range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
+    """The asked days (earlier first), by default this month to date in the first store's zone."""
 
     today = local_day(timezone.now(), report_settings(stores[0]).tz) if stores else timezone.now().date()
     last = q.date_to or today
@@ -78,19 +80,21 @@ def _range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
     return (first, last) if first <= last else (last, first)
 
 
-def _excluded(q: RangeQuery) -> list[str] | None:
+def excluded_statuses(q: RangeQuery) -> list[str] | None:
+    """`exclude_statuses=a,b` as a list, or None: each store's own setting."""
     if q.exclude_statuses is None:
         return None
     return [s.strip() for s in q.exclude_statuses.split(",") if s.strip()]
 
 
-def _report(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Any:
-    stores = _stores(request, q.source)
-    first, last = _range(q, stores)
+def report_for(request: HttpRequest, q: RangeQuery, customers: bool = True) -> Report:
+    """The query's report (`reports.summary.build`); 409 when it cannot be made (the message says what to pass)."""
+    stores = stores_of(request, q.source)
+    first, last = date_range(q, stores)
     currency = q.currency.value if q.currency else None
     if q.source is None:  # every store: the workspace's reporting currency, as the pages do
         currency = combined_currency(getattr(request, "workspace", None), stores, currency)
     try:
-        return build(stores, first, last, currency, q.date_basis, _excluded(q), with_customers=customers)
+        return build(stores, first, last, currency, q.date_basis, excluded_statuses(q), with_customers=customers)
     except (ReportError, UnknownRate) as exc:
         raise HttpError(409, str(exc)) from None

@@ -3,8 +3,8 @@
 ROUTERS: list[tuple[str, str]] = [
     ("/", "storelens.api.me.router"),
     ("/tokens", "storelens.api.tokens.router"),
-    ("/metrics", "storelens.api.analytics.metrics_router"),
-    ("/orders", "storelens.api.analytics.orders_router"),
-    ("/customers", "storelens.api.analytics.customers_router"),
-    ("/products", "storelens.api.analytics.products_router"),
+    ("/metrics", "storelens.api.metrics.metrics_router"),
+    ("/orders", "storelens.api.orders.orders_router"),
+    ("/customers", "storelens.api.customers.customers_router"),
+    ("/products", "storelens.api.products.products_router"),
 ]
