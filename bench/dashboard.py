@@ -236,7 +236,7 @@ def main() -> None:
     from storelens.analytics.metrics.periods import previous_period, series
     from storelens.analytics.metrics.report_settings import report_settings
     from storelens.analytics.reports.customer_counts import new_and_returning_from_orders
-    from storelens.analytics.reports.home import home
+    from storelens.analytics.reports.home import home as home_figures
     from storelens.analytics.reports.summary import build
     from storelens.analytics.rollups.rebuild import rebuild
 
@@ -252,12 +252,12 @@ def main() -> None:
     stores = [store]
     first90, last = today - timedelta(days=89), today
     prev_first, prev_last = previous_period(first90, last)
-    home = home(stores, today)
+    home = home_figures(stores, today)
     home_ranges = [(r.first, r.last) for r in (home.today_report, home.mtd, home.last_month_same_days,
                                                home.last_year_same_days, *home.months)]  # fmt: skip
 
     def home_page() -> Any:
-        return home(stores, today)
+        return home_figures(stores, today)
 
     def home_raw() -> Any:
         return [raw_totals(store, f, la) for f, la in home_ranges]
