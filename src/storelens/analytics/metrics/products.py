@@ -12,14 +12,14 @@ status). So:
 - refunds and refunded units are the refund rows alone, shown positive;
 - gross sales = Σ line `subtotal` (before coupons, excluding tax) of the sold lines, like the order's gross sales.
 
-The counted-order rule, the date basis and local days are those of `definitions` (`order_has_basis_date`, `order_day`,
-`refund_contribution`'s rule for refunds), so a product's numbers add up like the store's.
+The counted-order rule, the date basis and local days are those of `metrics.orders` (`order_has_basis_date`,
+`order_day`, `refund_contribution`'s rule for refunds), so a product's numbers add up like the store's.
 
 Known difference: when an order is set to "Refunded" WooCommerce (9.x, "new full refund data") spreads the refund that
 has no line items over the order's remaining items; we read refunds as the REST API gives them, and a refund without
 line items is not attributed to any product (it still counts in the store's refunds).
 
-Everything here is pure (rows in, integers out); `product_rollups` stores exactly these contributions, so a rollup
+Everything here is pure (rows in, integers out); `rollups.products` stores exactly these contributions, so a rollup
 answer and a raw answer can only drift apart by bookkeeping, which `tests/analytics/test_product_rollups_property.py`
 checks.
 """
@@ -170,7 +170,7 @@ def refund_product_contributions(
     refund: RefundRow, lines: Iterable[ProductLineRow], order: OrderRow | None, basis: DateBasis, tz: tzinfo
 ) -> dict[ProductCell, ProductTotals]:
     """The refund's per-product cells: its own day, its order's currency and status; empty while its order is
-    unknown or can never be counted on this basis (the same rule as `definitions.refund_contribution`)."""
+    unknown or can never be counted on this basis (the same rule as `orders.refund_contribution`)."""
     if refund.deleted or refund.created_at is None or order is None or not order_has_basis_date(order, basis):
         return {}
     day = local_day(refund.created_at, tz)

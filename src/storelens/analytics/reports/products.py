@@ -2,7 +2,7 @@
 
 Read from `ProductDailyRollup`: one grouped query over the cells of the few aligned blocks of days that make up the
 range (`day_blocks.cover`), as few rows for a year as for a month, whatever the history size. The numbers mean
-what `product_definitions` says (WooCommerce Analytics' Products report). `product_leaderboard_raw` computes the same
+what `metrics.products` says (WooCommerce Analytics' Products report). `product_leaderboard_raw` computes the same
 lines from the raw line items and refund lines with SQL aggregates: the benchmark's baseline and a cross-check.
 """
 

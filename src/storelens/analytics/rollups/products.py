@@ -1,7 +1,7 @@
 """Keeping `ProductDailyRollup` in step with the raw rows, inside the sync's page transaction.
 
-The same bookkeeping as `rollups` (read its docstring): the cells move by exactly C(after) − C(before), where C is
-every per-product contribution (`product_definitions`). A refund's cells depend on its order (currency, status, and
+The same bookkeeping as `rollups.daily` (read its docstring): the cells move by exactly C(after) − C(before), where C is
+every per-product contribution (`metrics.products`). A refund's cells depend on its order (currency, status, and
 whether it can be counted), so a changed order also moves its unchanged refunds' lines, and a refund that arrives
 before its order contributes nothing until the order arrives. The change feed carries each order's and refund's lines
 in its states; only the lines of unchanged refunds of changed orders are read from the database.

@@ -1,4 +1,4 @@
-"""Adapters from what the sync stores (models, change-feed states) to the rows `definitions` reads.
+"""Adapters from what the sync stores (models, change-feed states) to the rows `metrics` reads.
 
 Kept apart from the definitions so those stay pure and testable without a database.
 """
