@@ -12,7 +12,7 @@ Defaults follow WooCommerce Analytics (measured on WooCommerce 9.9 and checked a
 
 Everything here is pure: rows in, integer minor units out, no database. The rollups (`analytics.rollups`) store
 exactly the per-row contributions computed here, so a rollup answer and a raw answer cannot drift apart by definition,
-only by bookkeeping (which the property tests in `tests/analytics/test_rollups_property.py` check).
+only by bookkeeping (which the property tests in `tests/analytics/rollups/test_daily_property.py` check).
 
 `types` (rows, totals, contributions), `report_settings` (how a store counts), `orders` (one order or refund),
 `ranges` (a range's metrics), `products`, `customers` (LTV, RFM), `subscriptions`, `periods` (calendar arithmetic),

@@ -20,7 +20,7 @@ has no line items over the order's remaining items; we read refunds as the REST 
 line items is not attributed to any product (it still counts in the store's refunds).
 
 Everything here is pure (rows in, integers out); `rollups.products` stores exactly these contributions, so a rollup
-answer and a raw answer can only drift apart by bookkeeping, which `tests/analytics/test_product_rollups_property.py`
+answer and a raw answer can only drift apart by bookkeeping, which `tests/analytics/rollups/test_products_property.py`
 checks.
 """
 

@@ -4,7 +4,8 @@ rows were seeded straight into the tables.
 It applies exactly `metrics.products` (orders: `order_product_contributions`; refunds, few, through the function
 itself), but sums a store's million orders and three million lines in plain tuples and lists instead of one
 `ProductTotals` per line: the per-line dataclasses made a rebuild at 1M orders take minutes. That the two ways agree
-is checked by the property test (`test_product_rollups_property`: incremental cells == rebuilt cells).
+is checked by the property test (`tests/analytics/rollups/test_products_property.py`: incremental cells ==
+rebuilt cells).
 """
 
 from __future__ import annotations
