@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import F, QuerySet, Sum
 
+from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.models import CustomerRollup
 from storelens.analytics.rollups.snapshots import mark_stale, refresh
 from storelens.stores.reporting import DateBasis
@@ -95,7 +97,7 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
     def contribution(state: OrderState | None) -> tuple | None:
         if state is None or not state.customer_key:
             return None
-        dates = (state.created_at, state.paid_at, state.completed_at)
+        dates = _dates_of(state)
         net = state.total_minor - state.total_tax_minor - state.shipping_total_minor
         return (pk_of.get(state.customer_key, UNKNOWN), state.status, state.currency, dates, net)
 
@@ -133,7 +135,9 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
         mark_stale(store)
 
 
-DATE_COLUMNS = ("created_at", "paid_at", "completed_at")
+BASES = tuple(DateBasis)  # created, paid, completed: the order of DATE_COLUMNS and of an order's dates below
+DATE_COLUMNS = tuple(DATE_FIELD[basis] for basis in BASES)
+_dates_of = attrgetter(*DATE_COLUMNS)  # a change-feed state's dates on each basis (OrderState names them alike)
 AMOUNT_COLUMNS = ("total_minor", "total_tax_minor", "shipping_total_minor")
 
 
@@ -212,19 +216,7 @@ def rebuild(store: Any) -> int:
     return written
 
 
-ORDER_COLUMNS = (
-    "pk",
-    "customer_id",
-    "status",
-    "currency",
-    "created_at",
-    "paid_at",
-    "completed_at",
-    "total_minor",
-    "total_tax_minor",
-    "shipping_total_minor",
-)
-BASES = (DateBasis.CREATED, DateBasis.PAID, DateBasis.COMPLETED)  # in the order of the dates in ORDER_COLUMNS
+ORDER_COLUMNS = ("pk", "customer_id", "status", "currency", *DATE_COLUMNS, *AMOUNT_COLUMNS)
 
 
 def _write(store: Any, ids: list[int] | None) -> int:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from storelens.analytics.metrics.day_blocks import SPANS, block_start
+from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.metrics.products import PRODUCT_TOTALS_NAMES, ProductLineRow, refund_product_contributions
 from storelens.analytics.metrics.timezones import local_day, store_timezone
 from storelens.analytics.metrics.types import OrderRow
@@ -27,7 +28,8 @@ from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
 LINE_COLUMNS = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
 KEY_COLUMNS = ["store_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]
 COLUMNS = [PRODUCT_COLUMNS[n] for n in PRODUCT_TOTALS_NAMES]
-BASES = (DateBasis.CREATED.value, DateBasis.PAID.value, DateBasis.COMPLETED.value)  # as the dates are read below
+DATE_COLUMNS = tuple(DATE_FIELD[basis] for basis in DateBasis)
+BASES = tuple(basis.value for basis in DateBasis)  # created, paid, completed: the order of DATE_COLUMNS
 
 Cells = dict[tuple, list[int]]  # (basis, day, currency, status, product, variation) → values in PRODUCT_TOTALS_NAMES
 
@@ -50,7 +52,7 @@ def rebuild(store: Any, chunk: int = 20000) -> int:
         heads: dict[int, list[tuple]] = {}
         window = Order.objects.filter(store=store, pk__gte=lo, pk__lt=lo + chunk)
         for pk, wc_id, status, currency, created, paid, completed, deleted in window.values_list(
-            "pk", "wc_id", "status", "currency", "created_at", "paid_at", "completed_at", "deleted_at"
+            "pk", "wc_id", "status", "currency", *DATE_COLUMNS, "deleted_at"
         ):
             if wc_id in refunded:
                 parents[wc_id] = OrderRow(
