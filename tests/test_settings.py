@@ -38,36 +38,37 @@ def test_integers_are_checked_against_their_minimum() -> None:
 
 def test_public_url_keeps_scheme_host_and_port_only() -> None:
     assert (
-        config.public_url(environ={"STORELENS_PUBLIC_URL": "https://lens.example.com/"}) == "https://lens.example.com"
+        config.public_url("STORELENS_PUBLIC_URL", environ={"STORELENS_PUBLIC_URL": "https://lens.example.com/"})
+        == "https://lens.example.com"
     )
-    assert config.public_url(environ={}) == ""
+    assert config.public_url("STORELENS_PUBLIC_URL", environ={}) == ""
     with pytest.raises(SettingError, match="no path or query"):
-        config.public_url(environ={"STORELENS_PUBLIC_URL": "https://lens.example.com/app"})
+        config.public_url("STORELENS_PUBLIC_URL", environ={"STORELENS_PUBLIC_URL": "https://lens.example.com/app"})
     with pytest.raises(SettingError, match="must look like http"):
-        config.public_url(environ={"STORELENS_PUBLIC_URL": "lens.example.com"})
+        config.public_url("STORELENS_PUBLIC_URL", environ={"STORELENS_PUBLIC_URL": "lens.example.com"})
 
 
 @pytest.mark.parametrize("value", ["changeme", "django-insecure-abc123def456ghi789jkl012mno345pqr678", "short"])
 def test_known_or_weak_secret_keys_are_refused(value: str) -> None:
     with pytest.raises(SettingError, match="STORELENS_SECRET_KEY"):
-        config.check_secret_key(value)
+        config.check_secret_key(value, "STORELENS_SECRET_KEY")
 
 
 def test_secret_key_is_generated_once_into_the_data_dir_and_reused(tmp_path: Path) -> None:
-    first = config.secret_key(tmp_path, environ={})
+    first = config.secret_key("STORELENS_SECRET_KEY", tmp_path, environ={})
     assert len(first) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-    assert config.secret_key(tmp_path, environ={}) == first
+    assert config.secret_key("STORELENS_SECRET_KEY", tmp_path, environ={}) == first
     explicit = "x" * 10 + Fernet.generate_key().decode()
-    assert config.secret_key(tmp_path, environ={"STORELENS_SECRET_KEY": explicit}) == explicit
+    assert config.secret_key("STORELENS_SECRET_KEY", tmp_path, environ={"STORELENS_SECRET_KEY": explicit}) == explicit
 
 
 def test_encryption_key_is_generated_and_validated(tmp_path: Path) -> None:
-    key = config.encryption_key(tmp_path, environ={})
+    key = config.encryption_key("STORELENS_ENCRYPTION_KEY", tmp_path, environ={})
     Fernet(key.encode())
-    assert config.encryption_key(tmp_path, environ={}) == key
+    assert config.encryption_key("STORELENS_ENCRYPTION_KEY", tmp_path, environ={}) == key
     with pytest.raises(SettingError, match="not a Fernet key"):
-        config.encryption_key(tmp_path, environ={"STORELENS_ENCRYPTION_KEY": "not-a-key"})
+        config.encryption_key("STORELENS_ENCRYPTION_KEY", tmp_path, environ={"STORELENS_ENCRYPTION_KEY": "not-a-key"})
 
 
 def test_storelens_settings_are_django_settings() -> None:

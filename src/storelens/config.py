@@ -1,7 +1,8 @@
-"""Typed readers for Storelens's environment settings.
+"""Typed readers for Storelens's environment settings; `storelens.settings` names every variable it reads with them.
 
 Every setting is read once, at start-up, through these helpers so that a wrong value stops Storelens with a message
-that names the variable and says what to put there, instead of failing later inside a request.
+that names the variable and says what to put there, instead of failing later inside a request. No variable is named
+here: settings.py is the one place that says which STORELENS_* exist (the README test reads its names there).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def env_url(name: str, *, schemes: tuple[str, ...], default: str = "", environ: 
     return raw
 
 
-def public_url(name: str = "STORELENS_PUBLIC_URL", environ: Mapping[str, str] | None = None) -> str:
+def public_url(name: str, environ: Mapping[str, str] | None = None) -> str:
     """The public address without a trailing slash; paths and queries would break callback URLs built from it."""
     raw = env_url(name, schemes=("http", "https"), environ=environ)
     if not raw:
@@ -105,7 +106,7 @@ def public_url(name: str = "STORELENS_PUBLIC_URL", environ: Mapping[str, str] | 
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def egress_ip(name: str = "STORELENS_EGRESS_IP", environ: Mapping[str, str] | None = None) -> str:
+def egress_ip(name: str, environ: Mapping[str, str] | None = None) -> str:
     """The public IP address Storelens's requests to stores come from, named in firewall fixes ("" when unknown)."""
     import ipaddress
 
@@ -121,7 +122,7 @@ def egress_ip(name: str = "STORELENS_EGRESS_IP", environ: Mapping[str, str] | No
         ) from None
 
 
-def data_dir(name: str = "STORELENS_DATA_DIR", environ: Mapping[str, str] | None = None) -> Path:
+def data_dir(name: str, environ: Mapping[str, str] | None = None) -> Path:
     """The directory that holds the SQLite files and generated keys; created when missing."""
     path = Path(env_str(name, "./var", environ) or "./var").expanduser().resolve()
     try:
@@ -136,7 +137,7 @@ def data_dir(name: str = "STORELENS_DATA_DIR", environ: Mapping[str, str] | None
     return path
 
 
-def check_secret_key(value: str, name: str = "STORELENS_SECRET_KEY") -> str:
+def check_secret_key(value: str, name: str) -> str:
     lowered = value.strip().lower()
     if lowered.startswith("django-insecure") or lowered in KNOWN_INSECURE_SECRETS:
         raise SettingError(
@@ -173,20 +174,32 @@ def read_or_create_key_file(path: Path, make: Callable[[], str]) -> str:
     return value
 
 
-def secret_key(directory: Path, environ: Mapping[str, str] | None = None) -> str:
-    configured = env_str("STORELENS_SECRET_KEY", "", environ)
+def env_ports(name: str, environ: Mapping[str, str] | None = None) -> tuple[int, ...]:
+    """Comma-separated port numbers (e.g. 8443,9443); () when unset."""
+    raw = env_list(name, environ)
+    try:
+        return tuple(int(item) for item in raw)
+    except ValueError:
+        raise SettingError(
+            f"{name}={','.join(raw)!r} must be port numbers separated by commas, e.g. 8443,9443."
+        ) from None
+
+
+def secret_key(name: str, directory: Path, environ: Mapping[str, str] | None = None) -> str:
+    """The value of `name`, else a key generated once into the data directory."""
+    configured = env_str(name, "", environ)
     if configured:
-        return check_secret_key(configured)
+        return check_secret_key(configured, name)
     stored = read_or_create_key_file(directory / "secret_key", lambda: secrets.token_urlsafe(50))
     return check_secret_key(stored, name=f"The secret key in {directory / 'secret_key'}")
 
 
-def encryption_key(directory: Path, environ: Mapping[str, str] | None = None) -> str:
-    """The Fernet key that encrypts store credentials at rest."""
+def encryption_key(name: str, directory: Path, environ: Mapping[str, str] | None = None) -> str:
+    """The Fernet key that encrypts store credentials at rest: the value of `name`, else one generated once."""
     from cryptography.fernet import Fernet
 
-    configured = env_str("STORELENS_ENCRYPTION_KEY", "", environ)
-    source = "STORELENS_ENCRYPTION_KEY"
+    configured = env_str(name, "", environ)
+    source = name
     if not configured:
         configured = read_or_create_key_file(directory / "encryption_key", lambda: Fernet.generate_key().decode())
         source = f"The encryption key in {directory / 'encryption_key'}"

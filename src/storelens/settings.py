@@ -22,12 +22,12 @@ from storelens.config import (
     env_bool,
     env_int,
     env_list,
+    env_ports,
     env_str,
     env_url,
     public_url,
     secret_key,
 )
-from storelens.jobs.config import huey_settings
 
 # --- Storelens's own settings (documented in the README) -------------------------------------------------------------
 
@@ -38,7 +38,7 @@ STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", Fals
 STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
 # Extra CA bundle trusted for store HTTPS (a store behind a private CA; tests trust the fake store's CA with it).
 STORELENS_STORE_CA_BUNDLE = env_str("STORELENS_STORE_CA_BUNDLE", "")
-# The sync (storelens.sync.conf): seconds between incremental passes and between reconciliations, requests in flight
+# The sync: seconds between incremental passes and between reconciliations, requests in flight
 # per store, and the lag overlap re-read by every incremental pass.
 STORELENS_SYNC_INTERVAL = env_int("STORELENS_SYNC_INTERVAL", 300, minimum=30)
 STORELENS_RECONCILE_INTERVAL = env_int("STORELENS_RECONCILE_INTERVAL", 3600, minimum=300)
@@ -51,14 +51,16 @@ STORELENS_DATABASE_URL = env_url(
     "STORELENS_DATABASE_URL", schemes=("postgres", "postgresql", "pgsql", "postgis", "sqlite")
 )
 STORELENS_QUEUE_URL = env_url("STORELENS_QUEUE_URL", schemes=("redis", "rediss", "unix", "sqlite"))
-STORELENS_ENCRYPTION_KEY = encryption_key(STORELENS_DATA_DIR)
+STORELENS_ENCRYPTION_KEY = encryption_key("STORELENS_ENCRYPTION_KEY", STORELENS_DATA_DIR)
+# Ports besides 443/80/8080 the stores accept for the wc-auth callback (a plugin extends http_allowed_safe_ports).
+STORELENS_CALLBACK_ALLOWED_PORTS = env_ports("STORELENS_CALLBACK_ALLOWED_PORTS")
 STORELENS_LOGIN_FAILURE_LIMIT = env_int("STORELENS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # Test-suite only: "postgres" runs the suite on PostgreSQL (see the Makefile); empty or "sqlite" keeps SQLite.
 STORELENS_TEST_DATABASE = env_str("STORELENS_TEST_DATABASE", "").lower()
 
 # --- Django ----------------------------------------------------------------------------------------------------------
 
-SECRET_KEY = secret_key(STORELENS_DATA_DIR)
+SECRET_KEY = secret_key("STORELENS_SECRET_KEY", STORELENS_DATA_DIR)
 DEBUG = STORELENS_DEBUG
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *STORELENS_ALLOWED_HOSTS]
@@ -80,7 +82,6 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "storelens.server",
-    "storelens.jobs",
     "storelens.doctor",  # connection checks (storelens doctor, Check connection), help pages, attention banner
     "storelens.accounts",
     "storelens.stores",
@@ -223,6 +224,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+QUEUE_NAME = "storelens"
+
+
+def huey_settings(queue_url: str, data_dir: Path, *, name: str = QUEUE_NAME) -> dict[str, object]:
+    """The `HUEY` setting djhuey builds its queue from: SQLite in the data directory by default; Redis (with task
+    priorities) for `redis://`, `rediss://` and `unix://` URLs."""
+    common: dict[str, object] = {
+        "name": name,
+        "immediate": False,
+        "utc": True,
+        # The in-process consumer of `storelens serve` and `storelens worker` read these.
+        "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "shutdown_timeout": 30},
+    }
+    if not queue_url:
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": str(data_dir / "queue.sqlite3")}
+    scheme = urlsplit(queue_url).scheme
+    if scheme in ("redis", "rediss", "unix"):
+        return {**common, "huey_class": "huey.PriorityRedisHuey", "url": queue_url}
+    if scheme == "sqlite":
+        path = queue_url.removeprefix("sqlite:///").removeprefix("sqlite://")
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": path or str(data_dir / "queue.sqlite3")}
+    raise SettingError(
+        f"STORELENS_QUEUE_URL={queue_url!r} is not supported: use redis://host:6379/0, or unset it to keep the queue "
+        "in SQLite in the data directory."
+    )
+
 
 HUEY = huey_settings(STORELENS_QUEUE_URL, STORELENS_DATA_DIR)
 

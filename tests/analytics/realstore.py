@@ -32,7 +32,7 @@ def make_store(workspace: Any) -> Any:
 
 def load_through_upserts(store: Any, page: int = 100) -> None:
     """Orders (with the trash listing) and refunds in pages, as the import writes them."""
-    from storelens.commerce.upsert import upsert_orders, upsert_refunds
+    from storelens.commerce import upsert_orders, upsert_refunds
 
     orders = read("orders.json") + read("orders-trash.json")
     for i in range(0, len(orders), page):

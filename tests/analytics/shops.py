@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storelens.commerce.upsert import upsert_orders, upsert_refunds
+from storelens.commerce import upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload, refund_payload
 

@@ -13,7 +13,7 @@ from django.apps import apps
 from storelens.accounts.models import Workspace
 from storelens.analytics.models import CountryDailyRollup
 from storelens.analytics.rollups.rebuild import rebuild
-from storelens.commerce.upsert import upsert_orders, upsert_refunds
+from storelens.commerce import upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 

@@ -20,6 +20,7 @@ from storelens.sync import api
 from tests.analytics.realstore import DATASET, read
 from tests.analytics.test_real_store import as_strings
 from tests.sync.conftest import FAST_RETRIES
+from tests.transports import routes
 
 pytestmark = [
     pytest.mark.django_db,
@@ -29,12 +30,11 @@ HOME = "https://lab.test"
 
 
 @pytest.fixture
-def dataset_store() -> Any:
+def dataset_store(monkeypatch: pytest.MonkeyPatch) -> Any:
     app = create_app(FakeStoreConfig(dataset_dir=str(DATASET), home_url=HOME))
     key = app.store.accounts.create_key(1, "Storelens", "read_write")
-    api.transport_factory = lambda store: httpx.ASGITransport(app=app)
-    yield key
-    api.transport_factory = None
+    routes(monkeypatch).table[HOME] = httpx.ASGITransport(app=app)
+    return key
 
 
 def test_imported_real_store_equals_woocommerce_analytics_on_both_bases(dataset_store: Any) -> None:

@@ -31,7 +31,7 @@ PAGES = [
 WRITE_ORDER = """
 import django, os
 django.setup()
-from storelens.commerce.upsert import upsert_orders
+from storelens.commerce import upsert_orders
 from storelens.stores.models import Store
 from django.utils import timezone
 now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.commerce.models import LineItem, Order, Refund, RefundLine
 from storelens.commerce.money import LineUnits, e4_to_minor, minor_to_e4
 
@@ -49,7 +49,7 @@ def vat_order() -> dict[str, Any]:
 
 
 def test_line_amounts_are_kept_at_four_decimals_next_to_their_per_line_rounding(store: Any) -> None:
-    result = upsert.upsert_orders(store, [vat_order()])
+    result = commerce.upsert_orders(store, [vat_order()])
     line = LineItem.objects.filter(order__wc_id=501).order_by("wc_item_id").first()
     assert line is not None
     assert (line.subtotal_e4, line.subtotal_tax_e4, line.total_e4, line.total_tax_e4) == (247934, 52066, 247934, 52066)
@@ -58,7 +58,7 @@ def test_line_amounts_are_kept_at_four_decimals_next_to_their_per_line_rounding(
 
 
 def test_the_orders_subtotal_and_fees_are_the_exact_line_sums_rounded_once(store: Any) -> None:
-    upsert.upsert_orders(store, [vat_order()])
+    commerce.upsert_orders(store, [vat_order()])
     order = Order.objects.get(wc_id=501)
     assert order.subtotal_minor == 4959  # 24.7934 × 2 = 49.5868 → 49.59 (per-line rounding would say 49.58)
     assert order.fee_total_minor == 1  # 0.0050 + 0.0050 = 0.0100 → 0.01 (per line: 0.01 + 0.01 = 0.02)
@@ -67,7 +67,7 @@ def test_the_orders_subtotal_and_fees_are_the_exact_line_sums_rounded_once(store
 def test_a_line_amount_finer_than_four_decimals_is_rounded_and_reported(store: Any) -> None:
     payload = vat_order()
     payload["line_items"][0]["total_tax"] = "5.206611"  # a store that ignored dp=4
-    result = upsert.upsert_orders(store, [payload])
+    result = commerce.upsert_orders(store, [payload])
     assert result.rounded == ["5.206611"]
     assert LineItem.objects.get(wc_item_id=9000).total_tax_e4 == 52066
 
@@ -75,11 +75,11 @@ def test_a_line_amount_finer_than_four_decimals_is_rounded_and_reported(store: A
 def test_an_order_total_finer_than_the_currency_is_still_reported(store: Any) -> None:
     payload = vat_order()
     payload["total"] = "60.0040"  # a store set to more price decimals than its currency has
-    assert upsert.upsert_orders(store, [payload]).rounded == ["60.0040"]
+    assert commerce.upsert_orders(store, [payload]).rounded == ["60.0040"]
 
 
 def test_refund_lines_keep_four_decimals_and_the_refund_sums_per_line_roundings(store: Any) -> None:
-    upsert.upsert_orders(store, [vat_order()])
+    commerce.upsert_orders(store, [vat_order()])
     line = {"subtotal": "-24.7934", "total": "-24.7934", "total_tax": "-5.2066", "quantity": -1, "product_id": 7}
     refund = {
         "id": 601,
@@ -88,7 +88,7 @@ def test_refund_lines_keep_four_decimals_and_the_refund_sums_per_line_roundings(
         "amount": "60.00",
         "line_items": [{"id": 9100, **line}, {"id": 9101, **line}],
     }
-    upsert.upsert_refunds(store, [refund])
+    commerce.upsert_refunds(store, [refund])
     lines = list(RefundLine.objects.order_by("wc_item_id").values_list("total_e4", "total_tax_e4", "total_tax_minor"))
     assert lines == [(-247934, -52066, -521), (-247934, -52066, -521)]
     # WooCommerce rounds each refund line's tax before adding it (update_taxes → round_line_tax): 5.21 + 5.21.

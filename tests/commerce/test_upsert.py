@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from storelens.commerce import changes, upsert
+from storelens import commerce
+from storelens.commerce import changes
 from storelens.commerce.models import Customer, LineItem, Order, Refund, RefundLine
 from storelens.commerce.money import MinorUnits, to_minor
 
@@ -48,7 +49,7 @@ def test_a_value_finer_than_the_currency_is_rounded_half_up_and_reported() -> No
 
 
 def test_an_order_is_stored_exactly_as_the_store_gave_it(store: Any, rich: dict) -> None:
-    upsert.upsert_orders(store, [rich])
+    commerce.upsert_orders(store, [rich])
     order = Order.objects.get(store=store, wc_id=2256)
     assert (order.total_minor, order.total_tax_minor, order.shipping_total_minor) == (21938, 1789, 750)
     assert (order.discount_total_minor, order.fee_total_minor) == (500, 499)
@@ -63,8 +64,8 @@ def test_an_order_is_stored_exactly_as_the_store_gave_it(store: Any, rich: dict)
 
 
 def test_writing_the_same_order_twice_changes_nothing_and_emits_once(store: Any, rich: dict, feed: list) -> None:
-    upsert.upsert_orders(store, [rich])
-    upsert.upsert_orders(store, [copy.deepcopy(rich)])
+    commerce.upsert_orders(store, [rich])
+    commerce.upsert_orders(store, [copy.deepcopy(rich)])
     assert Order.objects.filter(store=store).count() == 1
     assert LineItem.objects.filter(store=store).count() == len(rich["line_items"])
     assert len(feed) == 1
@@ -73,17 +74,17 @@ def test_writing_the_same_order_twice_changes_nothing_and_emits_once(store: Any,
 
 
 def test_a_status_change_reaches_listeners_with_old_and_new_state(store: Any, rich: dict, feed: list) -> None:
-    upsert.upsert_orders(store, [rich])
-    upsert.upsert_orders(store, [{**rich, "status": "refunded"}])
+    commerce.upsert_orders(store, [rich])
+    commerce.upsert_orders(store, [{**rich, "status": "refunded"}])
     change = feed[-1][0][0]
     assert (change.old.status, change.new.status) == ("completed", "refunded")
 
 
 def test_a_refund_arriving_before_its_order_is_linked_when_the_order_comes(store: Any, rich: dict) -> None:
     refund = capture_body("orders/order-refund-single.json")
-    upsert.upsert_refunds(store, [refund], parent_wc_id=2256)
+    commerce.upsert_refunds(store, [refund], parent_wc_id=2256)
     assert Refund.objects.get(wc_id=2257).order is None
-    result = upsert.upsert_orders(store, [rich])
+    result = commerce.upsert_orders(store, [rich])
     stored = Refund.objects.get(wc_id=2257)
     assert stored.order.wc_id == 2256 and stored.amount_minor == 4763 and stored.currency == "USD"
     assert result.refunds_missing == set()
@@ -93,31 +94,31 @@ def test_a_refund_arriving_before_its_order_is_linked_when_the_order_comes(store
 
 
 def test_an_order_listing_a_refund_we_lack_asks_for_it(store: Any, rich: dict) -> None:
-    assert upsert.upsert_orders(store, [rich]).refunds_missing == {2256}
+    assert commerce.upsert_orders(store, [rich]).refunds_missing == {2256}
 
 
 def test_a_refund_the_order_no_longer_lists_is_marked_deleted(store: Any, rich: dict, feed: list) -> None:
     refund = capture_body("orders/order-refund-single.json")
-    upsert.upsert_orders(store, [rich])
-    upsert.upsert_refunds(store, [refund], parent_wc_id=2256)
-    upsert.upsert_orders(store, [{**rich, "refunds": []}])
+    commerce.upsert_orders(store, [rich])
+    commerce.upsert_refunds(store, [refund], parent_wc_id=2256)
+    commerce.upsert_orders(store, [{**rich, "refunds": []}])
     assert Refund.objects.get(wc_id=2257).deleted_at is not None
     assert feed[-1][1][0].new is None
 
 
 def test_a_guest_email_that_registers_becomes_one_identity(store: Any, rich: dict) -> None:
     guest = {**rich, "id": 9001, "customer_id": 0, "billing": {**rich["billing"], "email": "Olga@Example.com"}}
-    upsert.upsert_orders(store, [guest])
+    commerce.upsert_orders(store, [guest])
     assert Order.objects.get(wc_id=9001).customer.key == "email:olga@example.com"
-    upsert.upsert_customers(store, [{"id": 87, "email": "olga@example.com", "first_name": "Olga", "billing": {}}])
+    commerce.upsert_customers(store, [{"id": 87, "email": "olga@example.com", "first_name": "Olga", "billing": {}}])
     assert not Customer.objects.filter(key="email:olga@example.com").exists()
     assert Order.objects.get(wc_id=9001).customer.key == "wc:87"
 
 
 def test_a_hard_deleted_order_stays_visible_but_leaves_the_feed(store: Any, rich: dict, feed: list) -> None:
-    upsert.upsert_orders(store, [rich])
-    assert upsert.mark_orders_deleted(store, [2256]) == 1
+    commerce.upsert_orders(store, [rich])
+    assert commerce.mark_orders_deleted(store, [2256]) == 1
     order = Order.objects.get(wc_id=2256)
     assert order.deleted_at is not None and not order.counts
     assert feed[-1][0][0].new is None
-    assert upsert.mark_orders_deleted(store, [2256]) == 0
+    assert commerce.mark_orders_deleted(store, [2256]) == 0

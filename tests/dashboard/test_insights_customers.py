@@ -9,8 +9,8 @@ import pytest
 
 from storelens.accounts.models import Workspace
 from storelens.analytics.rollups.snapshots import refresh_if_stale
+from storelens.commerce import upsert_orders
 from storelens.commerce.models import Customer
-from storelens.commerce.upsert import upsert_orders
 from tests.analytics.payloads import order_payload
 from tests.analytics.shops import make_shops
 

@@ -11,8 +11,8 @@ import pytest
 
 from storelens.accounts.models import Workspace
 from storelens.analytics.models import MonthlyGoal
+from storelens.commerce import upsert_orders
 from storelens.commerce.models import Customer, Order
-from storelens.commerce.upsert import upsert_orders
 from tests.analytics.payloads import order_payload
 from tests.analytics.shops import make_shops
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from storelens.accounts.models import Workspace
-from storelens.commerce.upsert import upsert_orders
+from storelens.commerce import upsert_orders
 from tests.analytics.payloads import order_payload
 from tests.analytics.shops import make_shops
 

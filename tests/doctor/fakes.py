@@ -15,7 +15,8 @@ from starlette.routing import Route
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig
 from storelens.doctor.checks import CheckSettings
-from storelens.woocommerce import ClientConfig, Credentials
+from storelens.woocommerce.auth import Credentials
+from storelens.woocommerce.client import ClientConfig
 
 HOME = "https://127.0.0.1:8443"
 PUBLIC_URL = "https://127.0.0.1"  # Storelens on the store's host, port 443: WordPress's rules allow it

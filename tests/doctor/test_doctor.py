@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from storelens.doctor import catalogue, runner
-from storelens.stores import store_access
+from storelens.stores import problems
+from tests.transports import routes
 
 from .fakes import HOME, PUBLIC_URL, Fake, make_fake, storelens_public
 
@@ -22,12 +22,12 @@ def doctor_env(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     settings.STORELENS_ALLOW_PRIVATE_STORES = True
     settings.STORELENS_PUBLIC_URL = PUBLIC_URL
     settings.STORELENS_EGRESS_IP = ""
-    monkeypatch.setattr(runner, "CALLBACK_TRANSPORT", storelens_public())
+    routes(monkeypatch).table[PUBLIC_URL] = storelens_public()
     yield
 
 
 def doctor(fake: Fake, *args: str, keys: bool = True, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
-    monkeypatch.setattr(store_access, "TRANSPORT", fake.transport)
+    routes(monkeypatch).default = fake.transport
     out = io.StringIO()
     extra = ["--key", fake.key.consumer_key, "--secret", fake.key.consumer_secret] if keys else []
     try:
@@ -85,7 +85,7 @@ def test_doctor_names_each_modes_problem_in_words_with_its_help_page(
     mode: str, code: str, exit_code: int, doctor_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     status, out = doctor(make_fake({mode}), monkeypatch=monkeypatch)
-    entry = catalogue.CATALOGUE[code]
+    entry = problems.CATALOGUE[code]
     assert ("ERROR" if exit_code else "WARNING") in out
     assert entry.title in out and f"[{code}]" in out
     assert "What to do:" in out

@@ -8,17 +8,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from storelens.doctor import catalogue, runner
-from storelens.stores import store_access
+from storelens.stores import problems
 from storelens.stores.models import Store
 from storelens.sync import api as sync_api
 from storelens.woocommerce.errors import StoreError
 from storelens.woocommerce.retry import RetryPolicy
+from tests.transports import routes
 
 from .fakes import HOME, PUBLIC_URL, Fake, make_fake, storelens_public
 
@@ -47,9 +46,9 @@ def fake(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake]:
     settings.STORELENS_ALLOW_PRIVATE_STORES = True
     settings.STORELENS_PUBLIC_URL = PUBLIC_URL
     fake = make_fake(orders=40)
-    monkeypatch.setattr(store_access, "TRANSPORT", fake.transport)
-    monkeypatch.setattr(runner, "CALLBACK_TRANSPORT", storelens_public())
-    monkeypatch.setattr(sync_api, "transport_factory", lambda store: httpx.ASGITransport(app=fake.app))
+    table = routes(monkeypatch)
+    table.table[PUBLIC_URL] = storelens_public()
+    table.default = fake.transport
     yield fake
 
 
@@ -197,7 +196,7 @@ def test_a_sync_blocked_by_a_firewall_names_the_vendor_and_the_address_to_allow(
 
 def test_help_pages_exist_for_every_code_and_unknown_codes_are_404(signed_in: Client) -> None:
     index = text(signed_in.get("/help/"))
-    for code, entry in catalogue.CATALOGUE.items():
+    for code, entry in problems.CATALOGUE.items():
         assert f'href="/help/{code}/"' in index
         page = text(signed_in.get(f"/help/{code}/"))
         assert entry.title in page and entry.fix in page
@@ -232,22 +231,22 @@ def test_warnings_stay_on_the_store_page_with_help_until_a_check_finds_them_gone
     page = text(signed_in.get(f"/sources/{store.pk}/"))
     assert "Worth fixing on your store" in page
     for code in ("auth_header_stripped", "php_notices"):
-        assert catalogue.CATALOGUE[code].title in page and f'href="/help/{code}/"' in page
+        assert problems.CATALOGUE[code].title in page and f'href="/help/{code}/"' in page
     assert "Some amounts were rounded." in page
     assert "STORELENS_PUBLIC_URL" not in page  # about Storelens's own address, not the store
     check(signed_in, store)  # once the working way to send keys is remembered, the next check still finds it
     page = text(signed_in.get(f"/sources/{store.pk}/"))
-    assert catalogue.CATALOGUE["auth_header_stripped"].title in page
+    assert problems.CATALOGUE["auth_header_stripped"].title in page
 
     fake.store.config.set_modes({"php-notices"})  # the host passed the Authorization header on
     check(signed_in, store)
     page = text(signed_in.get(f"/sources/{store.pk}/"))
-    assert catalogue.CATALOGUE["auth_header_stripped"].title not in page
-    assert catalogue.CATALOGUE["php_notices"].title in page and "Some amounts were rounded." in page
+    assert problems.CATALOGUE["auth_header_stripped"].title not in page
+    assert problems.CATALOGUE["php_notices"].title in page and "Some amounts were rounded." in page
 
     fake.store.config.set_modes({"waf-cloudflare"})  # a failed check saw nothing: the warnings stay
     check(signed_in, store)
-    assert catalogue.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{store.pk}/"))
+    assert problems.CATALOGUE["php_notices"].title in text(signed_in.get(f"/sources/{store.pk}/"))
 
 
 def test_back_from_the_store_without_keys_names_a_cached_approval_screen_among_the_causes(

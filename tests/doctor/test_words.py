@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from storelens.doctor import catalogue
+from storelens.stores import problems
 
 # Words that mean nothing to a store owner unless explained; none belongs in a headline or a message.
 JARGON = re.compile(
@@ -22,11 +22,11 @@ ISSUE_CODES = {
 
 
 def test_the_catalogue_holds_exactly_the_codes_of_the_issue() -> None:
-    assert set(catalogue.CATALOGUE) == ISSUE_CODES
+    assert set(problems.CATALOGUE) == ISSUE_CODES
 
 
-@pytest.mark.parametrize("entry", list(catalogue.CATALOGUE.values()), ids=lambda e: e.code)
-def test_each_problem_reads_as_headline_what_happened_and_what_to_do(entry: catalogue.Entry) -> None:
+@pytest.mark.parametrize("entry", list(problems.CATALOGUE.values()), ids=lambda e: e.code)
+def test_each_problem_reads_as_headline_what_happened_and_what_to_do(entry: problems.Entry) -> None:
     assert len(entry.title) <= 60 and "_" not in entry.title and not entry.title.endswith(".")
     for sentence in (entry.message, entry.fix, *entry.help, *entry.steps):
         assert sentence[0].isupper() or sentence[0] in "“/", sentence
@@ -34,14 +34,14 @@ def test_each_problem_reads_as_headline_what_happened_and_what_to_do(entry: cata
         assert "`" not in sentence, sentence  # no code formatting shown as raw backticks
     for text in (entry.title, entry.message):
         assert not JARGON.search(text), text
-    assert entry.severity in (catalogue.ERROR, catalogue.WARNING)
+    assert entry.severity in (problems.ERROR, problems.WARNING)
     assert entry.help and entry.steps, "every help page explains and gives steps"
-    if entry.severity == catalogue.ERROR:
+    if entry.severity == problems.ERROR:
         assert entry.status or entry.code == "callback_unreachable", "an error the sync meets must set a status"
 
 
 def test_the_three_woocommerce_errors_of_a_failed_key_delivery_are_quoted_on_its_help_page() -> None:
-    page = " ".join(catalogue.CATALOGUE["callback_unreachable"].help)
+    page = " ".join(problems.CATALOGUE["callback_unreachable"].help)
     for words in (
         "Error: An error occurred in the request and at the time were unable to send the consumer data.",
         "Error: A valid URL was not provided..",
@@ -51,7 +51,7 @@ def test_the_three_woocommerce_errors_of_a_failed_key_delivery_are_quoted_on_its
 
 
 def test_a_firewall_fix_names_the_egress_address_once() -> None:
-    message, fix = catalogue.words_for("waf_challenge", vendor="Sucuri", egress_ip="198.51.100.7")
+    message, fix = problems.words_for("waf_challenge", vendor="Sucuri", egress_ip="198.51.100.7")
     assert "Sucuri" in message and fix.count("198.51.100.7") == 1
-    assert catalogue.waf_allow_address(fix, "198.51.100.7") == fix
-    assert catalogue.words_for("waf_challenge")[1] == catalogue.CATALOGUE["waf_challenge"].fix
+    assert problems.waf_allow_address(fix, "198.51.100.7") == fix
+    assert problems.words_for("waf_challenge")[1] == problems.CATALOGUE["waf_challenge"].fix

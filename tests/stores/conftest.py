@@ -13,7 +13,7 @@ from huey.contrib.djhuey import HUEY
 
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig
-from storelens.stores import store_access
+from tests.transports import routes
 
 from .helpers import HOME
 
@@ -22,7 +22,7 @@ from .helpers import HOME
 def fake_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The FakeStore behind an in-process app at https://shop.example.com (set its modes to misbehave)."""
     app = create_app(FakeStoreConfig(home_url=HOME, site_name="Example Shop", orders=12, months=2, seed=5))
-    monkeypatch.setattr(store_access, "TRANSPORT", httpx.ASGITransport(app=app))
+    routes(monkeypatch).default = httpx.ASGITransport(app=app)
     yield app.store
 
 

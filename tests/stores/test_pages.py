@@ -200,9 +200,9 @@ def test_connect_uses_the_query_form_when_the_store_does_not_route_wc_auth_paths
     """Stale rewrite rules: /wc-auth/v1/authorize is the theme's 404, `/?wc-auth-version=1&…` still works."""
     import httpx
 
-    from storelens.stores import store_access
+    from tests.transports import routes
 
-    app = store_access.TRANSPORT.app  # type: ignore[union-attr]
+    app = routes(monkeypatch).default.app  # type: ignore[union-attr]
 
     async def stale_rewrites(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/wc-auth/"):
@@ -211,7 +211,7 @@ def test_connect_uses_the_query_form_when_the_store_does_not_route_wc_auth_paths
             return
         await app(scope, receive, send)
 
-    monkeypatch.setattr(store_access, "TRANSPORT", httpx.ASGITransport(app=stale_rewrites))
+    routes(monkeypatch).default = httpx.ASGITransport(app=stale_rewrites)
     store = a_store(alice.workspaces().first())
     answer = post_form(signed_in, f"/sources/{store.pk}/", f"/sources/{store.pk}/connect/")
     target = urlsplit(answer["Location"])

@@ -189,13 +189,13 @@ def _connected_store(alice: Any, fake_store: Any, permissions: str = "read_write
 
 
 def _make_webhook(store: Store, delivery_url: str) -> None:
-    from storelens.stores import store_access
+    from storelens.stores import client as store_client
 
     async def go() -> None:
-        async with store_access.keyed_client(store) as client:
+        async with store_client.client_for(store) as client:
             await client.post("/wc/v3/webhooks", json={"topic": "order.updated", "delivery_url": delivery_url})
 
-    store_access.run(go)
+    store_client.run(go)
 
 
 def test_remove_deletes_only_storelens_webhooks_on_the_store_and_reports_it(

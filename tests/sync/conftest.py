@@ -11,8 +11,9 @@ import pytest
 
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig, Faults
-from storelens.sync import api
+from storelens.stores import client
 from storelens.woocommerce.retry import RetryPolicy
+from tests.transports import origin
 
 HOME = "https://shop.test"
 
@@ -60,18 +61,22 @@ def make_store(workspace: Any, fake: Fake, **fields: Any) -> Any:
     return store
 
 
+class FakesByHome(dict[str, Fake]):
+    """home URL → the fake store answering it, read by the one test hook (`tests.transports`)."""
+
+    def __call__(self, url: str) -> httpx.AsyncBaseTransport | None:
+        for home, fake in self.items():
+            if origin(home) == origin(url):
+                return httpx.ASGITransport(app=fake.app)
+        return None
+
+
 @pytest.fixture
-def serve_in_process() -> Iterator[dict[str, Fake]]:
-    """Route every client built by the sync to the fake store registered for its source's home URL."""
-    fakes: dict[str, Fake] = {}
-
-    def factory(store: Any) -> httpx.AsyncBaseTransport:
-        fake = fakes[store.home_url]
-        return httpx.ASGITransport(app=fake.app)
-
-    api.transport_factory = factory
+def serve_in_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Fake]]:
+    """Route every store request (sync, webhooks, connect) to the fake store registered for the store's home URL."""
+    fakes = FakesByHome()
+    monkeypatch.setattr(client, "TEST_TRANSPORT", fakes)
     yield fakes
-    api.transport_factory = None
 
 
 def ten_percent_faults() -> Faults:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from storelens.stores.models import Store
+from storelens.stores.status import clear_status
 from storelens.sync.api import run_sync
-from storelens.sync.status import clear_status
+from storelens.sync.models import import_unfinished
 from storelens.woocommerce.errors import StoreError
 
 from .conftest import FAST_RETRIES, HOME, make_fake, make_store
@@ -62,7 +63,7 @@ def test_a_cleared_problem_during_an_unfinished_import_returns_to_importing_not_
     fake_and_store: tuple[Any, Any],
 ) -> None:
     """The store goes into maintenance after the first page is written; a health check that later finds it fine
-    clears the problem (clear_status, as `health.runner.check_source` does), but the import is not done yet."""
+    clears the problem (clear_status, as `doctor.runner.check_store` does), but the import is not done yet."""
     fake, store = fake_and_store
 
     def maintenance_after_first_page(state: Any) -> None:
@@ -74,7 +75,7 @@ def test_a_cleared_problem_during_an_unfinished_import_returns_to_importing_not_
     failed = Store.objects.get(pk=store.pk)
     assert failed.status == Store.Status.UNREACHABLE
     fake.store.config.set_modes(set())
-    assert clear_status(failed).status == Store.Status.IMPORTING
+    assert clear_status(failed, import_unfinished=import_unfinished(failed)).status == Store.Status.IMPORTING
     assert Store.objects.get(pk=store.pk).status == Store.Status.IMPORTING
     run_sync(store.pk, client_options=FAST_RETRIES)  # the import finishes: now it is connected
     assert Store.objects.get(pk=store.pk).status == Store.Status.CONNECTED

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
+from storelens.woocommerce.addresses import RestRoot
 from storelens.woocommerce.auth import AuthMethod, Credentials, Outcome
 from storelens.woocommerce.client import USER_AGENT, ClientConfig, StoreClient
 from storelens.woocommerce.errors import Blocked, DataError, Misconfigured, NeedsReauth, NotFound, Retriable
 from storelens.woocommerce.retry import RetryPolicy
-from storelens.woocommerce.urls import RestRoot
 
 from . import captures, waf_pages
 from .conftest import FakeSleep

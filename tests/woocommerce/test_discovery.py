@@ -13,9 +13,10 @@ import pytest
 
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient
-from storelens.woocommerce.discovery import describe_store, discover, find_api_root
+from storelens.woocommerce.discovery import discover, find_api_root
 from storelens.woocommerce.errors import Blocked, Misconfigured, NeedsReauth, Retriable
 from storelens.woocommerce.retry import RetryPolicy
+from storelens.woocommerce.store_details import describe_store
 
 from . import captures, waf_pages
 from .conftest import FakeSleep

@@ -14,22 +14,13 @@ import pytest
 
 from fakestore.app import create_app
 from fakestore.config import FakeStoreConfig
-from storelens.woocommerce import (
-    AuthMethod,
-    Blocked,
-    ClientConfig,
-    Credentials,
-    Misconfigured,
-    NeedsReauth,
-    NotFound,
-    Retriable,
-    RetryPolicy,
-    StoreClient,
-    describe_store,
-    discover,
-    gmt_filter,
-    parse_gmt,
-)
+from storelens.woocommerce.auth import AuthMethod, Credentials
+from storelens.woocommerce.client import ClientConfig, StoreClient
+from storelens.woocommerce.dates import gmt_filter, parse_gmt
+from storelens.woocommerce.discovery import discover
+from storelens.woocommerce.errors import Blocked, Misconfigured, NeedsReauth, NotFound, Retriable
+from storelens.woocommerce.retry import RetryPolicy
+from storelens.woocommerce.store_details import describe_store
 
 from .conftest import FakeSleep
 

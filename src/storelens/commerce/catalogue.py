@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from storelens.woocommerce.dates import parse_gmt
 
-from .bulk import mark_deleted_except as _mark_deleted_except
+from .bulk import mark_deleted_except
 from .models import Coupon, Customer, Product, Subscription, Variation
 from .money import MinorUnits, parse_decimal
-from .payloads import _dedupe, _int, _str
+from .payloads import as_int, as_str, dedupe
 
 
 def _upsert_by_wc_id(model: Any, objs: list, update_fields: list[str]) -> int:
@@ -34,19 +34,21 @@ def _price_minor(store: Any, price: Any) -> int | None:
 def upsert_products(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     objs = []
-    for p in _dedupe(payloads):
+    for p in dedupe(payloads):
         price = p.get("price")
         objs.append(
             Product(
                 store=store,
-                wc_id=_int(p["id"]),
-                parent_wc_id=_int(p.get("parent_id")),
-                name=_str(p.get("name"), 400),
-                sku=_str(p.get("sku"), 200),
-                type=_str(p.get("type"), 40),
-                status=_str(p.get("status"), 40),
+                wc_id=as_int(p["id"]),
+                parent_wc_id=as_int(p.get("parent_id")),
+                name=as_str(p.get("name"), 400),
+                sku=as_str(p.get("sku"), 200),
+                type=as_str(p.get("type"), 40),
+                status=as_str(p.get("status"), 40),
                 price_minor=_price_minor(store, price),
-                categories=[{"id": _int(c.get("id")), "name": _str(c.get("name"))} for c in p.get("categories") or []],
+                categories=[
+                    {"id": as_int(c.get("id")), "name": as_str(c.get("name"))} for c in p.get("categories") or []
+                ],
                 modified_at=parse_gmt(p.get("date_modified_gmt")),
                 raw=p,
                 deleted_at=None,
@@ -76,16 +78,16 @@ def upsert_variations(store: Any, product_wc_id: int, payloads: Iterable[dict], 
     now = now or timezone.now()
     product = Product.objects.filter(store=store, wc_id=product_wc_id).first()
     objs = []
-    for p in _dedupe(payloads):
+    for p in dedupe(payloads):
         price = p.get("price")
         objs.append(
             Variation(
                 store=store,
-                wc_id=_int(p["id"]),
+                wc_id=as_int(p["id"]),
                 product=product,
-                product_wc_id=_int(p.get("parent_id")) or product_wc_id,
-                sku=_str(p.get("sku"), 200),
-                status=_str(p.get("status"), 40),
+                product_wc_id=as_int(p.get("parent_id")) or product_wc_id,
+                sku=as_str(p.get("sku"), 200),
+                status=as_str(p.get("status"), 40),
                 price_minor=_price_minor(store, price),
                 attributes=p.get("attributes") or [],
                 raw=p,
@@ -114,16 +116,16 @@ def upsert_coupons(store: Any, payloads: Iterable[dict], *, now: datetime | None
     objs = [
         Coupon(
             store=store,
-            wc_id=_int(p["id"]),
-            code=_str(p.get("code"), 200).lower(),
-            discount_type=_str(p.get("discount_type"), 40),
+            wc_id=as_int(p["id"]),
+            code=as_str(p.get("code"), 200).lower(),
+            discount_type=as_str(p.get("discount_type"), 40),
             amount=parse_decimal(p.get("amount")),
-            status=_str(p.get("status"), 40),
+            status=as_str(p.get("status"), 40),
             raw=p,
             deleted_at=None,
             synced_at=now,
         )
-        for p in _dedupe(payloads)
+        for p in dedupe(payloads)
     ]
     return _upsert_by_wc_id(
         Coupon, objs, ["code", "discount_type", "amount", "status", "raw", "deleted_at", "synced_at"]
@@ -132,20 +134,20 @@ def upsert_coupons(store: Any, payloads: Iterable[dict], *, now: datetime | None
 
 def upsert_subscriptions(store: Any, payloads: Iterable[dict], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    items = _dedupe(payloads)
-    customer_ids = {_int(p.get("customer_id")) for p in items if _int(p.get("customer_id")) > 0}
+    items = dedupe(payloads)
+    customer_ids = {as_int(p.get("customer_id")) for p in items if as_int(p.get("customer_id")) > 0}
     customers = {c.wc_id: c for c in Customer.objects.filter(store=store, wc_id__in=customer_ids, is_registered=True)}
     objs = []
     for p in items:
-        currency = _str(p.get("currency")).upper()[:3]
+        currency = as_str(p.get("currency")).upper()[:3]
         objs.append(
             Subscription(
                 store=store,
-                wc_id=_int(p["id"]),
-                parent_wc_id=_int(p.get("parent_id")),
-                status=_str(p.get("status"), 40),
-                billing_period=_str(p.get("billing_period"), 20),
-                billing_interval=_int(p.get("billing_interval")) or 1,
+                wc_id=as_int(p["id"]),
+                parent_wc_id=as_int(p.get("parent_id")),
+                status=as_str(p.get("status"), 40),
+                billing_period=as_str(p.get("billing_period"), 20),
+                billing_interval=as_int(p.get("billing_interval")) or 1,
                 total_minor=MinorUnits(currency)(p.get("total")),
                 currency=currency,
                 created_at=parse_gmt(p.get("date_created_gmt")),
@@ -154,8 +156,8 @@ def upsert_subscriptions(store: Any, payloads: Iterable[dict], *, now: datetime 
                 next_payment_at=parse_gmt(p.get("next_payment_date_gmt")),
                 end_at=parse_gmt(p.get("end_date_gmt")),
                 cancelled_at=parse_gmt(p.get("cancelled_date_gmt")),
-                customer=customers.get(_int(p.get("customer_id"))),
-                wc_customer_id=_int(p.get("customer_id")),
+                customer=customers.get(as_int(p.get("customer_id"))),
+                wc_customer_id=as_int(p.get("customer_id")),
                 raw=p,
                 deleted_at=None,
                 synced_at=now,
@@ -188,4 +190,4 @@ def upsert_subscriptions(store: Any, payloads: Iterable[dict], *, now: datetime 
 
 def mark_missing_deleted(model: Any, store: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full listing of products/coupons/subscriptions: rows the store no longer has."""
-    return _mark_deleted_except(model.objects.filter(store=store), keep_wc_ids, now or timezone.now())
+    return mark_deleted_except(model.objects.filter(store=store), keep_wc_ids, now or timezone.now())

@@ -13,9 +13,9 @@ from django.utils import timezone
 from storelens.woocommerce.dates import parse_gmt
 
 from . import bulk
-from .bulk import mark_deleted_except as _mark_deleted_except
+from .bulk import mark_deleted_except
 from .models import Customer, Order, Subscription
-from .payloads import _dedupe, _int, _str, email_key, wc_key
+from .payloads import as_int, as_str, dedupe, email_key, wc_key
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Identity:
     key: str
 
 
-def _resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
+def resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
     """The identity of each order (by wc id): registered by customer id, guests by lowercased billing e-mail,
     a guest e-mail belonging to a registered customer resolving to that customer."""
     registered_ids = {f["wc_customer_id"] for f, _ in parsed if f["wc_customer_id"] > 0}
@@ -57,8 +57,8 @@ def _resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int,
                 "wc_id": wc_id,
                 "is_registered": wc_id is not None,
                 "email": f["billing_email"],
-                "first_name": _str(billing.get("first_name"), 200),
-                "last_name": _str(billing.get("last_name"), 200),
+                "first_name": as_str(billing.get("first_name"), 200),
+                "last_name": as_str(billing.get("last_name"), 200),
                 "country": f["billing_country"],
                 "role": "",
                 "orders_count": 0,
@@ -111,20 +111,20 @@ def upsert_customers(store: Any, payloads: Iterable[dict], *, now: datetime | No
     """Registered customers from `/customers?role=all`; their guest identities (same e-mail) merge into them."""
     now = now or timezone.now()
     rows = []
-    for p in _dedupe(payloads):
+    for p in dedupe(payloads):
         billing = p.get("billing") or {}
         rows.append(
             {
                 "store_id": store.pk,
-                "key": wc_key(_int(p["id"])),
-                "wc_id": _int(p["id"]),
-                "email": _str(p.get("email")).strip().lower()[:254],
-                "first_name": _str(p.get("first_name"), 200),
-                "last_name": _str(p.get("last_name"), 200),
-                "country": _str(billing.get("country"), 2).upper(),
+                "key": wc_key(as_int(p["id"])),
+                "wc_id": as_int(p["id"]),
+                "email": as_str(p.get("email")).strip().lower()[:254],
+                "first_name": as_str(p.get("first_name"), 200),
+                "last_name": as_str(p.get("last_name"), 200),
+                "country": as_str(billing.get("country"), 2).upper(),
                 "created_at": parse_gmt(p.get("date_created_gmt")),
                 "is_registered": True,
-                "role": _str(p.get("role"), 64),
+                "role": as_str(p.get("role"), 64),
                 "raw": p,
                 "deleted_at": None,
                 "synced_at": now,
@@ -144,6 +144,6 @@ def upsert_customers(store: Any, payloads: Iterable[dict], *, now: datetime | No
 
 def mark_customers_deleted(store: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
     """After a full customer scan: registered customers the store no longer has (WordPress deletes users outright)."""
-    return _mark_deleted_except(
+    return mark_deleted_except(
         Customer.objects.filter(store=store, is_registered=True), keep_wc_ids, now or timezone.now()
     )

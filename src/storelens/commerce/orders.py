@@ -15,11 +15,11 @@ from storelens.woocommerce.dates import parse_gmt
 
 from . import bulk, changes
 from .changes import LineSummary, OrderChange, OrderState, RefundChange
-from .customers import _resolve_customers
+from .customers import resolve_customers
 from .models import LineItem, Order, Refund
 from .money import LineUnits, MinorUnits, parse_decimal
-from .payloads import _dedupe, _int, _str
-from .refunds import _refund_states, upsert_refunds
+from .payloads import as_int, as_str, dedupe
+from .refunds import refund_states, upsert_refunds
 
 ORDER_FIELDS = [
     "parent_wc_id",
@@ -71,7 +71,7 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
     WooCommerce's `wc_order_product_lookup`); the order's `subtotal_minor` and `fee_total_minor` are the exact line
     sums rounded once for the order, so unrounded lines cannot drift them by a cent per line.
     """
-    currency = _str(payload.get("currency")).upper()[:3]
+    currency = as_str(payload.get("currency")).upper()[:3]
     minor = MinorUnits(currency)
     line_units = LineUnits(currency)
     billing = payload.get("billing") or {}
@@ -81,11 +81,11 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         total, total_tax = line_units(item.get("total")), line_units(item.get("total_tax"))
         lines.append(
             {
-                "wc_item_id": _int(item.get("id")),
-                "product_wc_id": _int(item.get("product_id")),
-                "variation_wc_id": _int(item.get("variation_id")),
-                "name": _str(item.get("name"), 400),
-                "sku": _str(item.get("sku"), 200),
+                "wc_item_id": as_int(item.get("id")),
+                "product_wc_id": as_int(item.get("product_id")),
+                "variation_wc_id": as_int(item.get("variation_id")),
+                "name": as_str(item.get("name"), 400),
+                "sku": as_str(item.get("sku"), 200),
                 "quantity": parse_decimal(item.get("quantity")),
                 "subtotal_minor": line_units.minor(subtotal),
                 "subtotal_tax_minor": line_units.minor(subtotal_tax),
@@ -99,10 +99,10 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         )
     fees_e4 = sum(line_units(fee.get("total")) for fee in payload.get("fee_lines") or [])
     fields = {
-        "wc_id": _int(payload.get("id")),
-        "parent_wc_id": _int(payload.get("parent_id")),
-        "number": _str(payload.get("number"), 64),
-        "status": _str(payload.get("status"), 40),
+        "wc_id": as_int(payload.get("id")),
+        "parent_wc_id": as_int(payload.get("parent_id")),
+        "number": as_str(payload.get("number"), 64),
+        "status": as_str(payload.get("status"), 40),
         "currency": currency,
         "created_at": parse_gmt(payload.get("date_created_gmt")),
         "modified_at": parse_gmt(payload.get("date_modified_gmt")),
@@ -117,15 +117,15 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         "fee_total_minor": line_units.minor(fees_e4),
         "subtotal_minor": line_units.minor(sum(line["subtotal_e4"] for line in lines)),
         "items_count": int(sum((line["quantity"] for line in lines), Decimal(0))),
-        "wc_customer_id": _int(payload.get("customer_id")),
-        "billing_email": _str(billing.get("email")).strip().lower()[:254],
-        "billing_country": _str(billing.get("country"), 2).upper(),
-        "payment_method": _str(payload.get("payment_method"), 100),
-        "payment_method_title": _str(payload.get("payment_method_title"), 200),
-        "created_via": _str(payload.get("created_via"), 64),
-        "coupon_codes": [_str(c.get("code")).lower() for c in payload.get("coupon_lines") or []],
+        "wc_customer_id": as_int(payload.get("customer_id")),
+        "billing_email": as_str(billing.get("email")).strip().lower()[:254],
+        "billing_country": as_str(billing.get("country"), 2).upper(),
+        "payment_method": as_str(payload.get("payment_method"), 100),
+        "payment_method_title": as_str(payload.get("payment_method_title"), 200),
+        "created_via": as_str(payload.get("created_via"), 64),
+        "coupon_codes": [as_str(c.get("code")).lower() for c in payload.get("coupon_lines") or []],
         "prices_include_tax": bool(payload.get("prices_include_tax")),
-        "refund_ids": sorted(_int(r.get("id")) for r in payload.get("refunds") or [] if _int(r.get("id"))),
+        "refund_ids": sorted(as_int(r.get("id")) for r in payload.get("refunds") or [] if as_int(r.get("id"))),
     }
     return fields, lines, [*minor.rounded, *line_units.rounded]
 
@@ -208,7 +208,7 @@ def upsert_orders(store: Any, payloads: Iterable[dict], *, now: datetime | None 
     """Insert or update orders (and replace their line items) from store payloads; emits the change feed."""
     now = now or timezone.now()
     result = OrderUpsertResult()
-    items = _dedupe(payloads)
+    items = dedupe(payloads)
     if not items:
         return result
     parsed: list[tuple[dict, dict]] = []
@@ -220,7 +220,7 @@ def upsert_orders(store: Any, payloads: Iterable[dict], *, now: datetime | None 
         if len(result.rounded) < 3:
             result.rounded.extend(rounded[: 3 - len(result.rounded)])
     before = current_order_states(store, lines_of)
-    customers = _resolve_customers(store, parsed)
+    customers = resolve_customers(store, parsed)
     rows = []
     for fields, payload in parsed:
         customer = customers.get(fields["wc_id"])
@@ -284,7 +284,7 @@ def _reconcile_order_refunds(
         elif r["order_id"] != pks.get(parent) or r["currency"] != currency_of[parent]:
             relink.append(r["wc_id"])
     if gone:
-        states = _refund_states(Refund.objects.filter(pk__in=gone))
+        states = refund_states(Refund.objects.filter(pk__in=gone))
         Refund.objects.filter(pk__in=gone).update(deleted_at=now)
         refund_changes.extend(RefundChange(store.pk, wc, old, None) for wc, old in states.items())
     if relink:
@@ -307,11 +307,11 @@ def mark_orders_deleted(store: Any, wc_ids: Iterable[int], *, now: datetime | No
         return 0
     Order.objects.filter(store=store, wc_id__in=live).update(deleted_at=now)
     refund_qs = Refund.objects.filter(store=store, parent_wc_id__in=live, deleted_at__isnull=True)
-    refund_states = _refund_states(refund_qs)
+    refunds_before = refund_states(refund_qs)
     refund_qs.update(deleted_at=now)
     changes.emit(
         store,
         [OrderChange(store.pk, wc, before[wc][1], None) for wc in live],
-        [RefundChange(store.pk, wc, old, None) for wc, old in refund_states.items()],
+        [RefundChange(store.pk, wc, old, None) for wc, old in refunds_before.items()],
     )
     return len(live)

@@ -15,7 +15,7 @@ from . import bulk, changes
 from .changes import LineSummary, RefundChange, RefundState
 from .models import Order, Refund, RefundLine
 from .money import LineUnits, MinorUnits, parse_decimal
-from .payloads import _dedupe, _int, _str
+from .payloads import as_int, as_str, dedupe
 
 
 def _refund_state_of(fields: dict[str, Any], lines: Iterable[dict[str, Any]]) -> RefundState:
@@ -45,7 +45,7 @@ def _refund_state_of(fields: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
 _LINE_FIELDS = ("wc_item_id", "product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
 
 
-def _refund_states(queryset: Any) -> dict[int, RefundState]:
+def refund_states(queryset: Any) -> dict[int, RefundState]:
     rows = list(
         queryset.filter(deleted_at__isnull=True).values(
             "pk",
@@ -90,10 +90,10 @@ def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[
         subtotal, total, total_tax = units(item.get("subtotal")), units(item.get("total")), units(item.get("total_tax"))
         lines.append(
             {
-                "wc_item_id": _int(item.get("id")),
-                "refunded_item_id": _int(_meta(item, "_refunded_item_id")) or None,
-                "product_wc_id": _int(item.get("product_id")),
-                "variation_wc_id": _int(item.get("variation_id")),
+                "wc_item_id": as_int(item.get("id")),
+                "refunded_item_id": as_int(_meta(item, "_refunded_item_id")) or None,
+                "product_wc_id": as_int(item.get("product_id")),
+                "variation_wc_id": as_int(item.get("variation_id")),
                 "quantity": parse_decimal(item.get("quantity")),
                 "subtotal_minor": units.minor(subtotal),
                 "total_minor": units.minor(total),
@@ -107,12 +107,12 @@ def parse_refund(payload: dict, currency: str, parent_wc_id: int) -> tuple[dict[
     fees = payload.get("fee_lines") or []
     taxed = [*(payload.get("line_items") or []), *shipping, *fees]
     fields = {
-        "wc_id": _int(payload.get("id")),
-        "parent_wc_id": _int(payload.get("parent_id")) or parent_wc_id,
+        "wc_id": as_int(payload.get("id")),
+        "parent_wc_id": as_int(payload.get("parent_id")) or parent_wc_id,
         "created_at": parse_gmt(payload.get("date_created_gmt")),
         "amount_minor": minor(payload.get("amount")),
         "currency": currency,
-        "reason": _str(payload.get("reason")),
+        "reason": as_str(payload.get("reason")),
         # Refund lines carry negative amounts; the refund's own figures are positive like its `amount`.
         "refunded_tax_minor": -sum(line_minor(i.get("total_tax")) for i in taxed),
         "refunded_shipping_minor": -sum(line_minor(i.get("total")) for i in shipping),
@@ -151,22 +151,22 @@ def upsert_refunds(
 ) -> list[RefundChange]:
     """Insert or update refunds (from `/refunds`, which has `parent_id`, or per order with `parent_wc_id`)."""
     now = now or timezone.now()
-    items = _dedupe(payloads)
+    items = dedupe(payloads)
     if not items:
         return []
-    parents = {_int(p.get("parent_id")) or parent_wc_id for p in items}
+    parents = {as_int(p.get("parent_id")) or parent_wc_id for p in items}
     orders = {
         r["wc_id"]: r for r in Order.objects.filter(store=store, wc_id__in=parents).values("wc_id", "pk", "currency")
     }
     parsed = []
     for payload in items:
-        parent = _int(payload.get("parent_id")) or parent_wc_id
+        parent = as_int(payload.get("parent_id")) or parent_wc_id
         order = orders.get(parent)
         currency = order["currency"] if order else (store.currency or "USD")
         fields, lines = parse_refund(payload, currency, parent)
         parsed.append((fields, lines, payload, order["pk"] if order else None))
     ids = [f["wc_id"] for f, *_ in parsed]
-    before = _refund_states(Refund.objects.filter(store=store, wc_id__in=ids))
+    before = refund_states(Refund.objects.filter(store=store, wc_id__in=ids))
     existing = list(Refund.objects.filter(store=store, wc_id__in=ids).values_list("pk", flat=True))
     bulk.upsert_rows(
         Refund,
@@ -207,7 +207,7 @@ def upsert_refunds(
 def mark_refunds_deleted(store: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     qs = Refund.objects.filter(store=store, wc_id__in=list(wc_ids), deleted_at__isnull=True)
-    states = _refund_states(qs)
+    states = refund_states(qs)
     count = qs.update(deleted_at=now)
     changes.emit(store, [], [RefundChange(store.pk, wc, old, None) for wc, old in states.items()])
     return count

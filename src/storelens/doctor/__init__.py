@@ -1,2 +1,2 @@
-"""Connection health: the catalogue of store problems (code → words, fix, help page), the checks `storelens doctor`
-and the Check connection button run, the help pages, and the banner shown while a store needs attention."""
+"""The doctor: the checks `storelens doctor` and the Check connection button run, the help page of each problem
+code, and the banner shown while a store needs attention. The problem catalogue itself belongs to `stores.problems`."""

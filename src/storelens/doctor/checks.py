@@ -20,15 +20,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from storelens.stores import problems
 from storelens.stores.callback_rules import CallbackProblem, callback_problem, gethostbyname
+from storelens.stores.problems import ERROR, WARNING
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_cache
-from storelens.woocommerce.discovery import SiteInfo, StoreDetails, describe_store, discover
+from storelens.woocommerce.discovery import SiteInfo, discover
 from storelens.woocommerce.errors import StoreError, StoreWarning
 from storelens.woocommerce.retry import RetryPolicy, Sleep
-
-from . import catalogue
-from .catalogue import ERROR, WARNING
+from storelens.woocommerce.store_details import StoreDetails, describe_store
 
 SLOW_SECONDS = 5.0  # median time of a page of 100 orders above which a store is `slow`
 SPEED_SAMPLES = 3  # pages timed
@@ -91,23 +91,23 @@ class CheckSettings:
 
 
 def problem_from_error(err: StoreError, egress_ip: str = "") -> Problem:
-    code = catalogue.problem_code(err.code)
-    entry = catalogue.entry_for(err.code)
-    message, fix = catalogue.words_for(err.code, err.message, err.fix, vendor=err.vendor, egress_ip=egress_ip)
+    code = problems.problem_code(err.code)
+    entry = problems.entry_for(err.code)
+    message, fix = problems.words_for(err.code, err.message, err.fix, vendor=err.vendor, egress_ip=egress_ip)
     return Problem(code, entry.severity if entry else ERROR, message, fix)
 
 
 def problem_from_warning(warning: StoreWarning) -> Problem:
     """Warnings carry no specifics (unlike errors: host, vendor, status), so the catalogue's owner words win."""
-    entry = catalogue.entry_for(warning.code)
+    entry = problems.entry_for(warning.code)
     if entry is None:
         return Problem(warning.code, WARNING, warning.message, warning.fix)
     return Problem(warning.code, entry.severity, entry.message, entry.fix)
 
 
 def catalogue_problem(code: str, message: str = "", fix: str = "", severity: str | None = None) -> Problem:
-    entry = catalogue.CATALOGUE[code]
-    words = catalogue.words_for(code, message, fix)
+    entry = problems.CATALOGUE[code]
+    words = problems.words_for(code, message, fix)
     return Problem(code, severity or entry.severity, *words)
 
 
@@ -248,7 +248,7 @@ async def _check_webhooks(report: Report, client: StoreClient, settings: CheckSe
     disabled = [h for h in ours if h.get("status") == "disabled"]
     if disabled:
         topics = ", ".join(sorted(str(h.get("topic", "")) for h in disabled))
-        entry = catalogue.CATALOGUE["webhooks_disabled"]
+        entry = problems.CATALOGUE["webhooks_disabled"]
         report.add(catalogue_problem("webhooks_disabled", f"{entry.message} Disabled: {topics}."))
     return True
 
@@ -298,11 +298,11 @@ def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
         )
         return message, fix
     if problem.code == "public_url_not_https":
-        said = catalogue.WC_NOT_SSL
+        said = problems.WC_NOT_SSL
     elif problem.code == "public_url_unresolvable":
-        said = catalogue.WC_SEND_FAILED
+        said = problems.WC_SEND_FAILED
     else:
-        said = catalogue.WC_INVALID_URL
+        said = problems.WC_INVALID_URL
     return f"{problem.message} Your store would show “{said}”", fix
 
 
@@ -332,7 +332,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
         if err.code == "tls_error":
             message = (
                 f"Storelens's certificate at {host} is not one WordPress trusts: "
-                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{catalogue.WC_CURL_60} …”."
+                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{problems.WC_CURL_60} …”."
             )
             fix = (
                 "Whoever runs Storelens: use a certificate from a public authority (for example Let's Encrypt) for "
@@ -341,7 +341,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
         else:
             message = (
                 f"Storelens's public address {public} did not answer: {err.message.rstrip('.')}. Your store "
-                f"would show “{catalogue.WC_SEND_FAILED}”"
+                f"would show “{problems.WC_SEND_FAILED}”"
             )
         report.add(catalogue_problem("callback_unreachable", message, fix))
         return
@@ -350,7 +350,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
             catalogue_problem(
                 "callback_unreachable",
                 f"Storelens's public address {public} answered HTTP {resp.status_code} instead of 200, so your store "
-                f"would show “{catalogue.WC_SEND_FAILED}”",
+                f"would show “{problems.WC_SEND_FAILED}”",
                 fix,
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from storelens.stores.models import Store
-from storelens.stores.presenting import PROBLEM_STATUSES, STATUS_LABELS
+from storelens.stores.status import PROBLEM_STATUSES, STATUS_LABELS
 
 
 def attention(request: HttpRequest) -> dict[str, object]:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from storelens.doctor.catalogue import CATALOGUE, entry_for
+from storelens.stores.problems import CATALOGUE, entry_for
 
 
 @login_required

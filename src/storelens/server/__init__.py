@@ -1,1 +1,1 @@
-"""Running Storelens: the `serve` and `version` commands, the health check, and the in-process job consumer."""
+"""Running Storelens: `serve`, `worker` and `version`, the health checks, the job queue, and the demo."""

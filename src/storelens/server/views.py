@@ -21,7 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _round_trip(timeout: float) -> str | None:
-    from storelens.jobs.tasks import ping
+    from storelens.server.tasks import ping
 
     return ping().get(blocking=True, timeout=timeout)
 

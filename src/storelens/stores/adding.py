@@ -7,8 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from storelens.stores import client
 from storelens.stores.models import Store
 from storelens.woocommerce.discovery import SiteInfo
+from storelens.woocommerce.store_details import StoreDetails
 
 
 def apply_site(store: Store, site: SiteInfo) -> None:
@@ -45,3 +47,16 @@ def save_manual_keys(store: Store, key: str, secret: str, details: Any) -> None:
     store.keys_received_at = timezone.now()
     apply_details(store, details)
     mark_verified_and_import(store)
+
+
+def add_with_keys(workspace: Any, url: str, key: str, secret: str) -> tuple[Store, StoreDetails]:
+    """Discover the store at `url`, check the key with real requests, save it and start the first import.
+
+    The store is created only once the key works; raises the seam's typed `StoreError` when it does not.
+    """
+
+    site = client.discover_site(url)
+    details = client.describe_with_keys(site, key.strip(), secret.strip())
+    store = existing_store(workspace, site) or create_store(workspace, url, site)
+    save_manual_keys(store, key.strip(), secret.strip(), details)
+    return store, details

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from storelens.stores import conf
 from storelens.stores.callback_rules import CallbackProblem, callback_problem
 from storelens.stores.models import ConnectAttempt, Store
 
@@ -39,7 +38,7 @@ def callback_problem_for(store: Store) -> CallbackProblem | None:
     return callback_problem(
         settings.STORELENS_PUBLIC_URL,
         store.home_url,
-        extra_ports=conf.callback_allowed_ports(),
+        extra_ports=settings.STORELENS_CALLBACK_ALLOWED_PORTS,
     )
 
 

@@ -1,7 +1,7 @@
 """A connected store as the user sees it, and the pending wc-auth connection that creates one.
 
 Keys are stored encrypted (storelens.crypto) so a copied database file is not a copied store; the status fields carry
-the one problem the user must fix, in plain words, set by `storelens.sync.status` from the client's typed errors.
+the one problem the user must fix, in plain words, set by `storelens.stores.status` from the client's typed errors.
 """
 
 from __future__ import annotations

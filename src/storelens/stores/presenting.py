@@ -12,38 +12,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from storelens.stores import connect
+from storelens.stores import connect, hooks
 from storelens.stores.models import ConnectAttempt, Store
+from storelens.stores.status import PROBLEM_STATUSES, STATUS_LABELS, STATUS_TONE
 
-# The words the data sources page uses for each status (the model's labels are shorter, for the API).
-STATUS_LABELS = {
-    Store.Status.CONNECTING: "Connecting",
-    Store.Status.IMPORTING: "Importing",
-    Store.Status.CONNECTED: "Connected",
-    Store.Status.NEEDS_REAUTH: "Needs re-authorization",
-    Store.Status.AUTH_FAILED: "Auth failed",
-    Store.Status.BLOCKED: "Blocked by firewall",
-    Store.Status.UNREACHABLE: "Unreachable",
-    Store.Status.MISCONFIGURED: "Needs a fix on the store",
-    Store.Status.PAUSED: "Paused",
-    Store.Status.ERROR: "Error",
-}
-STATUS_TONE = {
-    Store.Status.CONNECTING: "pending",
-    Store.Status.IMPORTING: "pending",
-    Store.Status.CONNECTED: "good",
-    Store.Status.PAUSED: "muted",
-}
-PROBLEM_STATUSES = frozenset(
-    {
-        Store.Status.NEEDS_REAUTH,
-        Store.Status.AUTH_FAILED,
-        Store.Status.BLOCKED,
-        Store.Status.UNREACHABLE,
-        Store.Status.MISCONFIGURED,
-        Store.Status.ERROR,
-    }
-)
 REVOKE_OLD_KEY = (
     "Your previous key still works until you revoke it: on your store go to WooCommerce → Settings → Advanced → "
     "REST API, where it is listed as “Storelens - API (date)” with an older date, and click Revoke."
@@ -64,14 +36,9 @@ class Progress:
 
 
 def import_progress(store: Store) -> Progress | None:
-    """Orders imported so far, from the sync's progress row."""
-    from storelens.sync.models import SyncState  # sync.models imports sources.models
-
-    row = SyncState.objects.filter(store=store).first()
-    if row is None:
-        return None
-    step = row.get_phase_display() if row.phase != SyncState.Phase.IDLE else ""
-    return Progress(row.orders_done, row.orders_total, step)
+    """Orders imported so far, as the sync reports them."""
+    reported = hooks.import_progress(store)
+    return Progress(*reported) if reported is not None else None
 
 
 def phase_of(store: Store, returned: str | None, attempt: ConnectAttempt | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storelens.stores import client
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import StoreError
 
@@ -41,20 +42,19 @@ def delete_webhooks(store: Store) -> tuple[int, str]:
     """(deleted, problem): Storelens's webhooks deleted from the store, and why not all of them when it failed."""
     if not store.consumer_key_enc:
         return 0, ""
-    from storelens.stores import store_access
 
     async def go() -> int:
         deleted = 0
-        async with store_access.keyed_client(store) as client:
-            hooks = await client.fetch_all("/wc/v3/webhooks", {"status": "all"})
+        async with client.client_for(store) as store_client:
+            hooks = await store_client.fetch_all("/wc/v3/webhooks", {"status": "all"})
             for hook in hooks:
                 if isinstance(hook, dict) and store.public_id in str(hook.get("delivery_url", "")):
-                    await client.delete(f"/wc/v3/webhooks/{int(hook['id'])}", {"force": "true"})
+                    await store_client.delete(f"/wc/v3/webhooks/{int(hook['id'])}", {"force": "true"})
                     deleted += 1
         return deleted
 
     try:
-        return store_access.run(go), ""
+        return client.run(go), ""
     except StoreError as err:
         return 0, f"Could not delete Storelens's webhooks on the store: {err.message} {WEBHOOKS_BY_HAND}"
 

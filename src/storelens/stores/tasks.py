@@ -12,17 +12,13 @@ from typing import Any
 from django.utils import timezone
 from huey.contrib.djhuey import task
 
+from storelens.stores import client, hooks
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.status import set_status_from_error
 from storelens.woocommerce.errors import StoreError
 
 log = logging.getLogger(__name__)
-
-
-def set_status_from_error(store: Store, error: StoreError) -> None:
-    from storelens.sync.status import set_status_from_error as set_status  # sync.models imports sources.models
-
-    set_status(store, error)
 
 
 def apply_details(store: Store, details: Any) -> None:
@@ -50,21 +46,18 @@ def mark_verified_and_import(store: Store) -> None:
     store.status_code = store.status_message = store.status_fix = ""
     store.status_since = timezone.now()
     store.save()
-    from storelens.sync import tasks as sync_tasks
-
     if first_time:
-        sync_tasks.start_import(store.pk)
+        hooks.start_import(store.pk)
     else:
-        sync_tasks.sync_now(store.pk)
+        hooks.sync_now(store.pk)
 
 
 def verify_keys_now(store_id: int) -> bool:
     """Check the source's keys with real API calls; True when they work. The status says why when not."""
     store = Store.objects.get(pk=store_id)
-    from storelens.stores import store_access
 
     try:
-        details = store_access.describe(store)
+        details = client.describe(store)
     except StoreError as err:
         log.info("keys of source %s failed verification: %s", store_id, err.code)
         store.refresh_from_db()

@@ -20,12 +20,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
-from storelens.stores import adding, connect, store_access
+from storelens.stores import adding, client, connect, hooks
 from storelens.stores.forms import AddStoreForm, ConnectForm, ManualKeysForm
 from storelens.stores.models import Store
 from storelens.stores.presenting import card_context
 from storelens.stores.removal import remove_store
 from storelens.stores.tasks import verify_keys
+from storelens.stores.templatetags.stores_extras import help_url
 from storelens.woocommerce.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def add(request: HttpRequest) -> HttpResponse:
         return render(request, "stores/list.html", _list_context(request, add_form=form, focus_add=True), status=400)
     entered = form.cleaned_data["url"]
     try:
-        site = store_access.discover_site(entered)
+        site = client.discover_site(entered)
     except StoreError as err:
         context = _list_context(request, add_form=form, focus_add=True, add_error=err)
         return render(request, "stores/list.html", context, status=400)
@@ -113,7 +114,7 @@ def start_connect(request: HttpRequest, store_id: int) -> HttpResponse:
     if problem is not None:
         messages.error(request, f"{problem.message} {problem.fix}")
         return redirect("stores:detail", store_id=store.pk)
-    query_form = not store_access.wc_auth_path_served(store.home_url)
+    query_form = not client.wc_auth_path_served(store.home_url)
     _, token = connect.start(store, request.user, scope)
     target = connect.authorize_url(store, token, scope, _return_url(request, store), query_form=query_form)
     return HttpResponseRedirect(target)
@@ -142,8 +143,8 @@ def manual_keys(request: HttpRequest, store_id: int) -> HttpResponse:
     if form.is_valid():
         key, secret = form.cleaned_data["consumer_key"], form.cleaned_data["consumer_secret"]
         try:
-            site = store_access.discover_site(store.home_url)
-            details = store_access.describe_with_keys(site, key, secret)
+            site = client.discover_site(store.home_url)
+            details = client.describe_with_keys(site, key, secret)
         except StoreError as err:
             error = err
         else:
@@ -161,11 +162,8 @@ def manual_keys(request: HttpRequest, store_id: int) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest, store_id: int) -> HttpResponse:
     """Check connection: the same checks as `storelens doctor` (storelens.doctor), recorded on the source's status."""
-    from storelens.doctor.runner import check_store  # health owns the checks; this view only shows them
-    from storelens.doctor.templatetags.doctor import help_url
-
     store = _store(request, store_id)
-    report = check_store(store)
+    report = hooks.check_store(store)  # the doctor owns the checks; this view only shows them
     kept = {w.get("code") for w in store.data_warnings if isinstance(w, dict)}
     for problem in report.problems:
         if problem.severity == "warning" and problem.code in kept:
@@ -190,9 +188,7 @@ def sync_now(request: HttpRequest, store_id: int) -> HttpResponse:
     if not store.keys_verified_at:
         messages.error(request, "Connect the store first: Storelens has no working keys for it yet.")
         return redirect("stores:detail", store_id=store.pk)
-    from storelens.sync import tasks as sync_tasks
-
-    sync_tasks.sync_now(store.pk)
+    hooks.sync_now(store.pk)
     messages.success(request, "Sync started.")
     return redirect("stores:detail", store_id=store.pk)
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from asgiref.sync import async_to_sync, sync_to_async
 
 from storelens.stores.client import client_for
@@ -28,10 +26,6 @@ class SyncResult:
     ran: bool
     stats: PassStats | None = None
     skipped_because: str = ""
-
-
-# Tests (and benchmarks) that serve the fake store in-process set a transport factory here.
-transport_factory: Callable[[Store], httpx.AsyncBaseTransport | None] | None = None
 
 
 def run_sync(
@@ -69,8 +63,7 @@ async def _run(
     progress: ProgressCallback | None,
     client_options: dict[str, Any],
 ) -> PassStats:
-    transport = transport_factory(store) if transport_factory else None
-    client = client_for(store, transport=transport, **client_options)
+    client = client_for(store, **client_options)
     engine = SyncEngine(store, client, progress=progress)
     renew = sync_to_async(lease.renew, thread_sensitive=True)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.commerce.models import Coupon, Product, Subscription, Variation
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import DataError, NotFound
@@ -43,26 +43,26 @@ class CataloguePass(EngineCore):
                 self._stream(
                     "/wc/v3/customers",
                     {"role": "all", **ordered},
-                    lambda rows: upsert.upsert_customers(self.store, rows),
+                    lambda rows: commerce.upsert_customers(self.store, rows),
                 ),
                 self._has_subscriptions(),  # asked alongside the customers' pages, not after them
             )
             if orders_written is not None:
                 await orders_written.wait()
-            await db(lambda: upsert.mark_customers_deleted(self.store, customer_ids, now=now))()
+            await db(lambda: commerce.mark_customers_deleted(self.store, customer_ids, now=now))()
             if has_subscriptions:  # after customers: subscriptions link to them
                 subscription_ids = await self._stream(
                     "/wc/v3/subscriptions",
                     {"status": "any", "dp": 4, **ordered},
-                    lambda rows: upsert.upsert_subscriptions(self.store, rows, now=now),
+                    lambda rows: commerce.upsert_subscriptions(self.store, rows, now=now),
                 )
-                await db(lambda: upsert.mark_missing_deleted(Subscription, self.store, subscription_ids, now=now))()
+                await db(lambda: commerce.mark_missing_deleted(Subscription, self.store, subscription_ids, now=now))()
 
         async def products_then_variations() -> None:
             variable: list[int] = []
 
             def write_products(rows: list) -> None:
-                upsert.upsert_products(self.store, rows, now=now)
+                commerce.upsert_products(self.store, rows, now=now)
                 variable.extend(variable_product_ids(rows))
 
             listed = await all_of(
@@ -70,14 +70,14 @@ class CataloguePass(EngineCore):
                 self._stream("/wc/v3/products", {"status": "trash", **ordered}, write_products),
             )
             product_ids = set().union(*listed)
-            await db(lambda: upsert.mark_missing_deleted(Product, self.store, product_ids, now=now))()
+            await db(lambda: commerce.mark_missing_deleted(Product, self.store, product_ids, now=now))()
             await self._sync_variations(variable)
 
         async def coupons() -> None:
             coupon_ids = await self._stream(
-                "/wc/v3/coupons", ordered, lambda rows: upsert.upsert_coupons(self.store, rows, now=now)
+                "/wc/v3/coupons", ordered, lambda rows: commerce.upsert_coupons(self.store, rows, now=now)
             )
-            await db(lambda: upsert.mark_missing_deleted(Coupon, self.store, coupon_ids, now=now))()
+            await db(lambda: commerce.mark_missing_deleted(Coupon, self.store, coupon_ids, now=now))()
 
         # Independent listings: concurrently (the client's cap still bounds the requests in flight), so the
         # catalogue costs the longest listing's round trips rather than the sum of them all.
@@ -97,7 +97,7 @@ class CataloguePass(EngineCore):
         def write() -> None:
             with transaction.atomic():
                 for pid, rows in zip(pids, listings, strict=True):
-                    upsert.upsert_variations(self.store, pid, rows, now=self.now)
+                    commerce.upsert_variations(self.store, pid, rows, now=self.now)
                     listed = {int(r["id"]) for r in rows}
                     Variation.objects.filter(store=self.store, product_wc_id=pid, deleted_at__isnull=True).exclude(
                         wc_id__in=listed

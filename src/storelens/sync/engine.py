@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from storelens.stores.models import Store
+from storelens.stores.status import clear_status, set_status_from_error
 from storelens.woocommerce.errors import StoreError
 
 from .history import HistoryImport
@@ -74,8 +75,6 @@ class SyncEngine(HistoryImport, IncrementalWindows):
     async def run(self, *, reconcile: bool = False, exact: bool = False) -> PassStats:
         """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
         census (the copy is then exact as of `now`); `reconcile` the full reconciliation."""
-        from .status import clear_status, set_status_from_error
-
         try:
             state = await db(lambda: SyncState.objects.get_or_create(store=self.store)[0])()
             if state.import_completed_at is None:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
 from .catalogue import CataloguePass
@@ -98,7 +98,7 @@ class HistoryImport(RefundFetches, CataloguePass):
             if orders:
                 missing = self._upsert_orders(orders)
             if refunds:
-                self.stats.refunds += len(upsert.upsert_refunds(self.store, refunds, now=self.now))
+                self.stats.refunds += len(commerce.upsert_refunds(self.store, refunds, now=self.now))
             recount = False
             for window, _, _, total in fresh:
                 if window.total is None:

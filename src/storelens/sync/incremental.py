@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
@@ -90,12 +90,12 @@ class IncrementalWindows(Reconciliation):
     def _write_products(self, rows: list) -> set[int]:
         """Returns the variable products among them (their variations are re-read)."""
         with transaction.atomic():
-            upsert.upsert_products(self.store, rows, now=self.now)
+            commerce.upsert_products(self.store, rows, now=self.now)
         return variable_product_ids(rows)
 
     def _write_coupons(self, rows: list) -> set[int]:
         with transaction.atomic():
-            upsert.upsert_coupons(self.store, rows, now=self.now)
+            commerce.upsert_coupons(self.store, rows, now=self.now)
         return set()
 
     async def _modified_window(

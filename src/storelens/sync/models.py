@@ -123,3 +123,19 @@ class PendingFetch(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "resource", "wc_id"], name="sync_pendingfetch_unique")]
+
+
+def import_unfinished(store: Store) -> bool:
+    """Has the history import begun and not finished? (A check that clears a problem then leaves it "importing".)"""
+    return SyncState.objects.filter(
+        store=store, import_started_at__isnull=False, import_completed_at__isnull=True
+    ).exists()
+
+
+def import_progress(store: Store) -> tuple[int, int | None, str] | None:
+    """(orders done, orders total, the step under way) from the store's progress row; None before any sync."""
+    row = SyncState.objects.filter(store=store).first()
+    if row is None:
+        return None
+    step = str(row.get_phase_display()) if row.phase != SyncState.Phase.IDLE else ""
+    return row.orders_done, row.orders_total, step

@@ -12,15 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.errors import Retriable
 
-from . import conf
 from .models import SyncState
 
 log = logging.getLogger("storelens.sync.engine")  # the name log settings and readers know the pass by
@@ -71,7 +71,7 @@ class EngineCore:
         self.client = client
         self.progress = progress
         self.now = (now or timezone.now()).replace(microsecond=0)
-        self.lag = lag if lag is not None else timedelta(seconds=conf.lag_overlap_seconds())
+        self.lag = lag if lag is not None else timedelta(seconds=settings.STORELENS_SYNC_LAG_OVERLAP)
         self.concurrency = max(1, client.config.concurrency)
         self.stats = PassStats()
         self._rounded: list[str] = []
@@ -171,7 +171,7 @@ class EngineCore:
     def _upsert_orders(self, rows: list) -> set[int]:
         """Orders written inside the caller's transaction, counted, their first rounded amounts kept for the pass's
         warning; returns the orders listing refunds we lack."""
-        result = upsert.upsert_orders(self.store, rows)
+        result = commerce.upsert_orders(self.store, rows)
         self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
         self.stats.orders += result.written
         return result.refunds_missing

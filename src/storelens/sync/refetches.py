@@ -6,7 +6,7 @@ import asyncio
 
 from django.db import transaction
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.commerce.models import Coupon, Customer, Product, Variation
 from storelens.woocommerce.errors import NotFound
 
@@ -38,7 +38,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
                 rows = await self._listing(route, {"include": ",".join(map(str, sorted(ids))), "status": "any"})
                 rows += await self._listing(route, {"include": ",".join(map(str, sorted(ids))), "status": "trash"})
                 model = Product if resource == "product" else Coupon
-                writer = upsert.upsert_products if resource == "product" else upsert.upsert_coupons
+                writer = commerce.upsert_products if resource == "product" else commerce.upsert_coupons
                 await db(lambda rows=rows, writer=writer: writer(self.store, rows, now=self.now))()
                 gone = ids - {int(r["id"]) for r in rows}
                 parents: set[int] = set()
@@ -62,7 +62,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
 
             def write_customers() -> None:
                 with transaction.atomic():
-                    upsert.upsert_customers(self.store, rows, now=self.now)
+                    commerce.upsert_customers(self.store, rows, now=self.now)
                     if gone:  # WordPress deletes users outright
                         Customer.objects.filter(
                             store=self.store, is_registered=True, wc_id__in=gone, deleted_at__isnull=True
@@ -75,7 +75,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
                 "/wc/v3/subscriptions",
                 {"include": ",".join(map(str, sorted(subscriptions))), "status": "any", "dp": 4},
             )
-            await db(lambda: upsert.upsert_subscriptions(self.store, rows, now=self.now))()
+            await db(lambda: commerce.upsert_subscriptions(self.store, rows, now=self.now))()
         done = [p.pk for p in pending]
         await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
 
@@ -121,7 +121,7 @@ class PendingRefetches(RefundFetches, CataloguePass):
         def write() -> set[int]:
             with transaction.atomic():
                 missing = self._write_orders(rows) if rows else set()
-                self.stats.deleted += upsert.mark_orders_deleted(self.store, gone, now=self.now)
+                self.stats.deleted += commerce.mark_orders_deleted(self.store, gone, now=self.now)
                 return missing
 
         missing = await db(write)()

@@ -7,7 +7,7 @@ import asyncio
 
 from django.db import transaction
 
-from storelens.commerce import upsert
+from storelens import commerce
 from storelens.commerce.models import Order, Refund
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import NotFound
@@ -65,7 +65,7 @@ class RefundFetches(EngineCore):
 
         def write(order_id: int, items: list) -> None:
             with transaction.atomic():
-                changes = upsert.upsert_refunds(self.store, items, parent_wc_id=order_id, now=self.now)
+                changes = commerce.upsert_refunds(self.store, items, parent_wc_id=order_id, now=self.now)
                 self.stats.refunds += len(changes)
                 listed = {c.wc_id for c in changes}
                 stale = (
@@ -73,7 +73,7 @@ class RefundFetches(EngineCore):
                     .exclude(wc_id__in=listed)
                     .values_list("wc_id", flat=True)
                 )
-                upsert.mark_refunds_deleted(self.store, list(stale), now=self.now)
+                commerce.mark_refunds_deleted(self.store, list(stale), now=self.now)
 
         for result in asyncio.as_completed([one(i) for i in sorted(order_ids)]):
             got = await result

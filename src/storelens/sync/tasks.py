@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
@@ -13,7 +14,6 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import StoreError
 
-from . import conf
 from .api import run_sync
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,11 @@ def schedule_passes() -> list[int]:
     a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it."""
     enqueued = []
     for store in Store.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")):
-        interval = store.sync_interval or conf.sync_interval()
-        if _due(store, store.last_reconcile_at, conf.reconcile_interval()) and store.last_sync_at is not None:
+        interval = store.sync_interval or settings.STORELENS_SYNC_INTERVAL
+        if (
+            _due(store, store.last_reconcile_at, settings.STORELENS_RECONCILE_INTERVAL)
+            and store.last_sync_at is not None
+        ):
             reconcile.schedule(args=(store.pk,), delay=0)
             enqueued.append(store.pk)
         elif _due(store, store.last_sync_at, interval):

@@ -120,12 +120,10 @@ async def ensure_webhooks(store: Store, client: StoreClient) -> WebhookReport:
 
 
 def ensure_webhooks_sync(store_id: int, **client_options: Any) -> WebhookReport:
-    from .api import transport_factory
-
     store = Store.objects.get(pk=store_id)
 
     async def run() -> WebhookReport:
-        client = client_for(store, transport=transport_factory(store) if transport_factory else None, **client_options)
+        client = client_for(store, **client_options)
         try:
             return await ensure_webhooks(store, client)
         finally:

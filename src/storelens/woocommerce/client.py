@@ -26,6 +26,7 @@ from storelens import __version__
 
 from . import oauth
 from . import redaction as _redaction  # noqa: F401  (importing it keeps keys out of httpx's request logs)
+from .addresses import RestRoot, build_query, format_param
 from .answers import StoreResponse, proves_auth, read_answer, served_from_cache
 from .auth import (
     AuthAttempt,
@@ -51,7 +52,6 @@ from .guard import GuardedTransport
 from .paging import Page, PageSizer
 from .retry import RetryPolicy, Sleep, real_sleep
 from .transport_errors import transport_error
-from .urls import RestRoot, build_query, format_param
 
 __all__ = [
     "USER_AGENT",

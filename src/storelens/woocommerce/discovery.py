@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
+from .addresses import RestRoot, candidate_urls
 from .auth import error_body
 from .body import classify_non_json, detect_firewall, is_maintenance, maintenance_error, parse_json_lenient
 from .client import ClientConfig, StoreClient
@@ -36,10 +37,8 @@ from .errors import (
     plain_permalinks_warning,
 )
 from .retry import Sleep
-from .store_details import StoreDetails, describe_store
-from .urls import RestRoot, candidate_urls
 
-__all__ = ["SiteInfo", "StoreDetails", "describe_store", "discover", "find_api_root"]
+__all__ = ["SiteInfo", "discover", "find_api_root"]
 
 MAX_REDIRECTS = 5
 _API_LINK = re.compile(r"<([^>]+)>\s*;\s*rel=\"?https://api\.w\.org/\"?", re.I)

@@ -17,7 +17,7 @@ from storelens.analytics.reports import customer_counts
 from storelens.analytics.reports.customer_counts import new_and_returning_from_orders
 from storelens.analytics.reports.summary import build
 from storelens.analytics.rollups.snapshots import refresh, refresh_if_stale
-from storelens.commerce.upsert import upsert_orders
+from storelens.commerce import upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 

@@ -13,8 +13,8 @@ from django.db.models import Q
 from storelens.accounts.models import Workspace
 from storelens.analytics.reports.order_search import search_term
 from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
+from storelens.commerce import upsert_orders
 from storelens.commerce.models import Customer, Order
-from storelens.commerce.upsert import upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 

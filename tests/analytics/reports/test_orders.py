@@ -11,7 +11,7 @@ import pytest
 
 from storelens.accounts.models import Workspace
 from storelens.analytics.reports.orders import SEARCH_COUNT_CAP, SORT_KEYS, keyset_page, order_count, orders_list
-from storelens.commerce.upsert import mark_orders_deleted, upsert_orders
+from storelens.commerce import mark_orders_deleted, upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 

@@ -16,8 +16,8 @@ from storelens.analytics.models import ProductDailyRollup
 from storelens.analytics.reports.cells import filtered_daily
 from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
 from storelens.analytics.rollups.rebuild import rebuild
+from storelens.commerce import upsert_orders, upsert_refunds
 from storelens.commerce.catalogue import upsert_products, upsert_variations
-from storelens.commerce.upsert import upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
 from tests.analytics.payloads import money

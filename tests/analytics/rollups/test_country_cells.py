@@ -21,7 +21,7 @@ from storelens.analytics.models import CountryDailyRollup
 from storelens.analytics.reports.cells import country_daily, filtered_daily
 from storelens.analytics.rollups.rebuild import rebuild
 from storelens.analytics.rollups.rows import raw_rows
-from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
+from storelens.commerce import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
 

@@ -26,7 +26,7 @@ from storelens.analytics.reports.customers import customer_values_raw, overview
 from storelens.analytics.rollups.rebuild import rebuild
 from storelens.analytics.rollups.rows import raw_rows
 from storelens.analytics.rollups.snapshots import customer_values, refresh
-from storelens.commerce.upsert import (
+from storelens.commerce import (
     mark_orders_deleted,
     mark_refunds_deleted,
     upsert_customers,

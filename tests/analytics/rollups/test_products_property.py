@@ -21,8 +21,8 @@ from storelens.analytics.models import ProductDailyRollup
 from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
 from storelens.analytics.rollups.rebuild import rebuild
 from storelens.analytics.rollups.rows import raw_rows
+from storelens.commerce import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.commerce.models import LineItem, RefundLine
-from storelens.commerce.upsert import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
 

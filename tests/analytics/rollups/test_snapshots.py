@@ -15,8 +15,8 @@ from storelens.analytics.reports.customer_counts import new_and_returning
 from storelens.analytics.reports.customers import customer_value, customer_values_raw, overview
 from storelens.analytics.rollups import customers as customer_rollups
 from storelens.analytics.rollups.snapshots import refresh, refresh_if_stale
+from storelens.commerce import upsert_orders
 from storelens.commerce.models import Customer
-from storelens.commerce.upsert import upsert_orders
 from storelens.stores.models import Store
 from tests.analytics.payloads import order_payload
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from storelens.doctor import catalogue
 from storelens.doctor.checks import Report
 from storelens.doctor.runner import check_url
+from storelens.stores import problems
 
 
 def help_link(code: str) -> str:
@@ -24,8 +24,8 @@ def as_text(report: Report) -> str:
     if not report.problems:
         lines.append("No problems found.")
     for problem in report.problems:
-        entry = catalogue.entry_for(problem.code)
-        mark = "ERROR" if problem.severity == catalogue.ERROR else "WARNING"
+        entry = problems.entry_for(problem.code)
+        mark = "ERROR" if problem.severity == problems.ERROR else "WARNING"
         title = entry.title if entry else problem.code
         lines += [
             "",

@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
         consumer = None
         if not options["no_consumer"]:
-            from storelens.jobs.consumer import queue_description, start_in_process
+            from storelens.server.queue import queue_description, start_in_process
 
             consumer = start_in_process(options["workers"])
             self.stdout.write(f"Job consumer: {consumer.workers} threads on the {queue_description()} queue.")

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from storelens.accounts.models import Workspace
-from storelens.stores import adding, connect, store_access
+from storelens.stores import adding, client, connect
 from storelens.stores.models import Store
-from storelens.stores.presenting import PROBLEM_STATUSES, STATUS_LABELS
 from storelens.stores.removal import remove_store
+from storelens.stores.status import PROBLEM_STATUSES, STATUS_LABELS
 from storelens.woocommerce.errors import StoreError
 
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
 
     def _discover(self, url: str) -> Any:
         try:
-            return store_access.discover_site(url)
+            return client.discover_site(url)
         except StoreError as err:
             raise _store_error(err) from None
 
@@ -85,15 +85,12 @@ class Command(BaseCommand):
         form = ManualKeysForm({"consumer_key": key, "consumer_secret": secret})
         if not form.is_valid():
             raise CommandError(" ".join(str(e) for errors in form.errors.values() for e in errors))
-        site = self._discover(url)
         try:
-            details = store_access.describe_with_keys(site, key.strip(), secret.strip())
+            store, details = adding.add_with_keys(ws, url, key, secret)
         except StoreError as err:
             raise _store_error(err) from None
-        store = adding.existing_store(ws, site) or adding.create_store(ws, url, site)
-        adding.save_manual_keys(store, key.strip(), secret.strip(), details)
         access = "read and write" if details.permissions == "read_write" else (details.permissions or "unknown")
-        self.stderr.write(f"Added {store} ({site.home_url}) with {access} access; the first import has started.")
+        self.stderr.write(f"Added {store} ({store.home_url}) with {access} access; the first import has started.")
         if details.permissions == "read":
             self.stderr.write("The key is read-only: no webhooks, Storelens polls the store for changes.")
         self.stdout.write(str(store.pk))
@@ -115,7 +112,7 @@ class Command(BaseCommand):
                 f"{problem.message}\nWhat to do: {problem.fix.replace('below', '(storelens sources add URL --key …)')}"
             )
         scope = "read" if read_only else "read_write"
-        query_form = not store_access.wc_auth_path_served(store.home_url)
+        query_form = not client.wc_auth_path_served(store.home_url)
         attempt, token = connect.start(store, None, scope)
         return_url = settings.STORELENS_PUBLIC_URL + reverse("stores:detail", kwargs={"store_id": store.pk})
         self.stderr.write(f"Open this address in a browser where you can log in to {site.home_url} as an admin:")

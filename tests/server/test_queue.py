@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from storelens.config import SettingError
-from storelens.jobs.config import build_huey, huey_settings
-from storelens.jobs.consumer import InProcessConsumer
+from storelens.server.queue import InProcessConsumer, build_huey
+from storelens.settings import huey_settings
 
 
 def test_queue_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_a_job_runs_through_the_real_redis(redis_url: str, tmp_path: Path) -> No
 
 
 def test_tests_run_jobs_immediately() -> None:
-    from storelens.jobs.tasks import ping
+    from storelens.server.tasks import ping
 
     assert ping().get() == "pong"
 

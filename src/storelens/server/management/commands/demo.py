@@ -1,5 +1,9 @@
 """`storelens demo`: two fake WooCommerce stores (USD and EUR) with two years of history, connected, imported and
-served, so a newcomer sees a full Storelens in about a minute without a store of their own."""
+served, so a newcomer sees a full Storelens in about a minute without a store of their own.
+
+The fake stores run as `storelens fakestore serve` children (their "ready" line is the fake store's documented
+start-up protocol); connecting and importing call `stores.adding` and the sync directly, as the pages do.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +66,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from storelens.accounts.models import User, Workspace
+        from storelens.stores.adding import add_with_keys
         from storelens.sync.api import run_sync
+        from storelens.woocommerce.errors import StoreError
 
         cert_root = Path(tempfile.mkdtemp(prefix="storelens-demo-"))
         children: list[subprocess.Popen[str]] = []
@@ -93,17 +99,15 @@ class Command(BaseCommand):
             workspace = Workspace.objects.filter(name="Demo").first() or Workspace.create_with_owner("Demo", user)
 
             for name, fields in stores:
-                from io import StringIO
-
-                out = StringIO()
-                call_command(
-                    "sources", "add", fields["url"], "--key", fields["consumer_key"], "--secret",
-                    fields["consumer_secret"], "--workspace", workspace.name, stdout=out, stderr=StringIO(),
-                )  # fmt: skip
-                store_id = int(out.getvalue().strip().splitlines()[-1])
+                try:
+                    store, _ = add_with_keys(
+                        workspace, fields["url"], fields["consumer_key"], fields["consumer_secret"]
+                    )
+                except StoreError as err:
+                    raise CommandError(f"Could not connect the fake store {name!r}: {err.message} {err.fix}") from err
                 started = time.monotonic()
                 self.stderr.write(f"Importing “{name}”…")
-                result = run_sync(store_id, wait_for_lease=True)
+                result = run_sync(store.pk, wait_for_lease=True)
                 self.stderr.write(f"  imported in {time.monotonic() - started:.1f} s ({result.stats})")
             url = f"http://{options['host']}:{options['port']}/"
             self.stdout.write(f"\nStorelens demo ready. Sign in at {url}\n  e-mail:   {options['email']}\n"

@@ -1,4 +1,4 @@
-"""Jobs of the job system itself."""
+"""Jobs of the job queue itself."""
 
 from huey.contrib.djhuey import task
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from storelens.woocommerce.addresses import RestRoot, build_query, candidate_urls, normalize_store_url
 from storelens.woocommerce.errors import Misconfigured
-from storelens.woocommerce.urls import RestRoot, build_query, candidate_urls, normalize_store_url
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_query_is_encoded_the_way_php_decodes_it() -> None:
 def test_datetimes_must_go_through_gmt_filter() -> None:
     from datetime import UTC, datetime
 
-    from storelens.woocommerce.urls import format_param
+    from storelens.woocommerce.addresses import format_param
 
     with pytest.raises(TypeError, match="gmt_filter"):
         format_param(datetime(2026, 1, 1, tzinfo=UTC))

@@ -1,4 +1,9 @@
-"""Huey consumers: threads inside `storelens serve`, or a standalone `storelens worker`."""
+"""The job queue (Huey): consumers as threads inside `storelens serve` or a standalone `storelens worker`.
+
+Apps define tasks in their own `tasks.py` with `huey.contrib.djhuey`'s decorators; djhuey finds them in every installed
+app. The queue lives in SQLite in the data directory, or in Redis with `STORELENS_QUEUE_URL=redis://…` (the `HUEY`
+setting is built in settings.py). Tests run tasks immediately (see tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from huey.consumer import Consumer
 
-logger = logging.getLogger("storelens.jobs")
+logger = logging.getLogger("storelens.server.queue")
 
 
 class InProcessConsumer(Consumer):
@@ -46,3 +51,11 @@ def start_in_process(workers: int | None = None) -> InProcessConsumer:
     consumer = InProcessConsumer(HUEY, **consumer_options(workers=workers, worker_type="thread"))
     consumer.start()
     return consumer
+
+
+def build_huey(config: dict[str, Any]) -> Any:
+    """A Huey instance from a `HUEY`-shaped dict, the same way djhuey builds it (used by tests and tools)."""
+    from huey.utils import load_class
+
+    options = {key: value for key, value in config.items() if key not in ("name", "huey_class", "consumer")}
+    return load_class(config["huey_class"])(config["name"], **options)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from storelens.jobs.consumer import consumer_options, discover_tasks, queue_description
+from storelens.server.queue import consumer_options, discover_tasks, queue_description
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 """Every store problem Storelens can name: its stable code, how serious it is, what it means for the owner, the one
 thing to do, and the help page that explains it in plain words.
 
-One catalogue for everyone: `storelens doctor`, the Check connection button and the sync's status mapping
-(`storelens.sync.status`) read it, so a problem reads the same wherever the owner meets it. The store seam's errors
-carry their own, more specific message and fix (e.g. the firewall's vendor): those win, the catalogue fills gaps
-and adds the help page. No Django here: the doctor's engine and the sync both import it.
+One catalogue for everyone: `storelens doctor`, the Check connection button, the help pages and the status mapping
+(`stores.status`) read it, so a problem reads the same wherever the owner meets it. The store seam's errors carry
+their own, more specific message and fix (e.g. the firewall's vendor): those win, the catalogue fills gaps and adds
+the help page. No Django here: the doctor's engine imports it too.
 """
 
 from __future__ import annotations
