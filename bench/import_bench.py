@@ -108,14 +108,14 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
         from storelens.accounts.models import Workspace
         from storelens.commerce.models import Order
         from storelens.stores.models import Store
-        from storelens.sync import engine
+        from storelens.sync import passes
         from storelens.sync.api import run_sync
 
         store = Store(workspace=Workspace.objects.create(name="Bench"), home_url=url, currency="USD")
         store.set_keys(key, secret)
         store.save()
         requests = {"n": 0}
-        original = engine.SyncEngine.__init__
+        original = passes.Pass.__init__
 
         started: dict[int, float] = {}
         answered: list[float] = []  # seconds from sending a request to the store's response headers
@@ -130,14 +130,14 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
                 answered.append(time.perf_counter() - begun)
                 timeline.append((begun, time.perf_counter(), str(response.request.url.path)))  # type: ignore[attr-defined]
 
-        def counting_init(self: engine.SyncEngine, *args: object, **kwargs: object) -> None:
+        def counting_init(self: passes.Pass, *args: object, **kwargs: object) -> None:
             original(self, *args, **kwargs)  # type: ignore[arg-type]
             requests["client"] = self.client  # type: ignore[assignment]
             hooks = self.client._http.event_hooks
             hooks["request"].append(on_request)
             hooks["response"].append(on_response)
 
-        engine.SyncEngine.__init__ = counting_init  # type: ignore[method-assign]
+        passes.Pass.__init__ = counting_init  # type: ignore[method-assign]
         load_before = round(os.getloadavg()[0], 1)
         store_cpu0 = process_cpu(shop.pid)
         cpu0 = time.process_time()

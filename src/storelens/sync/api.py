@@ -17,7 +17,8 @@ from storelens.stores.client import client_for
 from storelens.stores.models import Store
 
 from . import lease
-from .engine import PassStats, ProgressCallback, SyncEngine
+from .engine import run_pass
+from .passes import Pass, PassStats, ProgressCallback
 
 
 @dataclass
@@ -64,7 +65,7 @@ async def _run(
     client_options: dict[str, Any],
 ) -> PassStats:
     client = client_for(store, **client_options)
-    engine = SyncEngine(store, client, progress=progress)
+    sync_pass = Pass(store, client, progress=progress)
     renew = sync_to_async(lease.renew, thread_sensitive=True)
 
     async def keep_lease() -> None:
@@ -75,7 +76,7 @@ async def _run(
                 raise lease.LeaseHeld(store.pk, lease.holder_of(store.pk))
 
     keeper = asyncio.create_task(keep_lease())
-    work = asyncio.create_task(engine.run(reconcile=reconcile, exact=exact))
+    work = asyncio.create_task(run_pass(sync_pass, reconcile=reconcile, exact=exact))
     try:
         done, _ = await asyncio.wait({keeper, work}, return_when=asyncio.FIRST_COMPLETED)
         if keeper in done:

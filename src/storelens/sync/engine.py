@@ -1,4 +1,5 @@
-"""The sync engine: history import, incremental windows, pending re-fetches and reconciliation for one source.
+"""The sync engine: one pass over one store = history import (until done), incremental windows, pending
+re-fetches, and the census or full reconciliation; then the store's status says how it went.
 
 Fetching is async (httpx, up to the store's concurrency cap); every database write goes through ONE writer (the
 thread that called `async_to_sync`, via `sync_to_async(thread_sensitive=True)`), so SQLite keeps a single writer and
@@ -16,101 +17,67 @@ from storelens.stores.models import Store
 from storelens.stores.status import clear_status, set_status_from_error
 from storelens.woocommerce.errors import StoreError
 
-from .history import HistoryImport
-from .incremental import IncrementalWindows
+from . import history, incremental, reconciliation, refetches
 from .models import SyncState
-from .pass_core import (
-    CATALOGUE_RESOURCES,
-    CENSUS_FIELDS,
-    ONE_SECOND,
-    ORDER_PARAMS,
-    PER_PAGE,
-    RECENT_DAYS,
-    REREAD_DAYS,
-    WINDOW_DAYS,
-    PassStats,
-    ProgressCallback,
-    all_of,
-    db,
-    utc,
-)
+from .passes import Pass, PassStats, db
 
 
-class SyncEngine(HistoryImport, IncrementalWindows):
-    """One pass over one source. `now` is the pass's horizon: the copy is exact as of it when the pass returns."""
-
-    def _record_warnings(self) -> None:
-        if not self._rounded and "php_notices" not in self.client.warnings:
-            return
-        store = Store.objects.get(pk=self.store.pk)
-        warnings = [w for w in store.data_warnings if isinstance(w, dict)]
-        codes = {w.get("code") for w in warnings}
-        if self._rounded and "rounded_amounts" not in codes:
-            warnings.append(
-                {
-                    "code": "rounded_amounts",
-                    "message": (
-                        "Some amounts had more decimals than Storelens keeps (e.g. "
-                        f"{self._rounded[0]}): order totals are kept in the currency's minor unit and line amounts "
-                        "to 4 decimals (the dp=4 the sync asks for), so these were rounded half-up."
-                    ),
-                }
-            )
-        for code, warning in self.client.warnings.items():
-            if code not in codes:
-                warnings.append(warning.as_dict())
-        Store.objects.filter(pk=self.store.pk).update(data_warnings=warnings)
-
-    def _finish_pass(self, *, reconciled: bool) -> None:
-        fields: dict[str, Any] = {"last_sync_at": self.now}
-        if self.client.auth_method and self.client.auth_method != self.store.auth_method:
-            fields["auth_method"] = str(self.client.auth_method)
-        Store.objects.filter(pk=self.store.pk).update(**fields)
-        SyncState.objects.filter(store=self.store).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
-        self._record_warnings()
-        from storelens.analytics.rollups.snapshots import refresh_if_stale  # whole-history figures, once per pass
-
-        refresh_if_stale(self.store)
-
-    async def run(self, *, reconcile: bool = False, exact: bool = False) -> PassStats:
-        """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
-        census (the copy is then exact as of `now`); `reconcile` the full reconciliation."""
-        try:
-            state = await db(lambda: SyncState.objects.get_or_create(store=self.store)[0])()
-            if state.import_completed_at is None:
-                await db(lambda: Store.objects.filter(pk=self.store.pk).update(status=Store.Status.IMPORTING))()
-                await self.import_history()
-            await self.incremental()
-            await self.drain_pending()
-            if reconcile:
-                await self.reconcile()
-            elif exact:
-                await self.census()
-            await db(self._finish_pass)(reconciled=reconcile)
-            store = await db(lambda: Store.objects.get(pk=self.store.pk))()
-            await db(clear_status)(store)
-        except StoreError as err:
-            store = await db(lambda: Store.objects.get(pk=self.store.pk))()
-            await db(set_status_from_error)(store, err)
-            message = str(err)
-            await db(lambda: SyncState.objects.filter(store=self.store).update(last_error=message))()
-            raise
-        return self.stats
+def _record_warnings(p: Pass) -> None:
+    if not p.rounded and "php_notices" not in p.client.warnings:
+        return
+    store = Store.objects.get(pk=p.store.pk)
+    warnings = [w for w in store.data_warnings if isinstance(w, dict)]
+    codes = {w.get("code") for w in warnings}
+    if p.rounded and "rounded_amounts" not in codes:
+        warnings.append(
+            {
+                "code": "rounded_amounts",
+                "message": (
+                    "Some amounts had more decimals than Storelens keeps (e.g. "
+                    f"{p.rounded[0]}): order totals are kept in the currency's minor unit and line amounts "
+                    "to 4 decimals (the dp=4 the sync asks for), so these were rounded half-up."
+                ),
+            }
+        )
+    for code, warning in p.client.warnings.items():
+        if code not in codes:
+            warnings.append(warning.as_dict())
+    Store.objects.filter(pk=p.store.pk).update(data_warnings=warnings)
 
 
-__all__ = [
-    "CATALOGUE_RESOURCES",
-    "CENSUS_FIELDS",
-    "ONE_SECOND",
-    "ORDER_PARAMS",
-    "PER_PAGE",
-    "RECENT_DAYS",
-    "REREAD_DAYS",
-    "WINDOW_DAYS",
-    "PassStats",
-    "ProgressCallback",
-    "SyncEngine",
-    "all_of",
-    "db",
-    "utc",
-]
+def _finish_pass(p: Pass, *, reconciled: bool) -> None:
+    fields: dict[str, Any] = {"last_sync_at": p.now}
+    if p.client.auth_method and p.client.auth_method != p.store.auth_method:
+        fields["auth_method"] = str(p.client.auth_method)
+    Store.objects.filter(pk=p.store.pk).update(**fields)
+    SyncState.objects.filter(store=p.store).update(phase=SyncState.Phase.IDLE, updated_at=timezone.now())
+    _record_warnings(p)
+    from storelens.analytics.rollups.snapshots import refresh_if_stale  # whole-history figures, once per pass
+
+    refresh_if_stale(p.store)
+
+
+async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> PassStats:
+    """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
+    census (the copy is then exact as of `now`); `reconcile` the full reconciliation."""
+    try:
+        state = await db(lambda: SyncState.objects.get_or_create(store=p.store)[0])()
+        if state.import_completed_at is None:
+            await db(lambda: Store.objects.filter(pk=p.store.pk).update(status=Store.Status.IMPORTING))()
+            await history.import_history(p)
+        await incremental.incremental(p)
+        await refetches.drain_pending(p)
+        if reconcile:
+            await reconciliation.reconcile(p)
+        elif exact:
+            await reconciliation.census(p)
+        await db(_finish_pass)(p, reconciled=reconcile)
+        store = await db(lambda: Store.objects.get(pk=p.store.pk))()
+        await db(clear_status)(store)
+    except StoreError as err:
+        store = await db(lambda: Store.objects.get(pk=p.store.pk))()
+        await db(set_status_from_error)(store, err)
+        message = str(err)
+        await db(lambda: SyncState.objects.filter(store=p.store).update(last_error=message))()
+        raise
+    return p.stats

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -12,123 +13,128 @@ from storelens import commerce
 from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
+from . import catalogue, reconciliation, refund_fetches
 from .catalogue import variable_product_ids
 from .models import Cursor, SyncState
-from .pass_core import (
+from .passes import (
     CATALOGUE_RESOURCES,
     ONE_SECOND,
     ORDER_PARAMS,
     PER_PAGE,
+    Pass,
     all_of,
     db,
 )
-from .reconciliation import Reconciliation
 
 
-class IncrementalWindows(Reconciliation):
-    async def incremental(self) -> None:
-        await all_of(self.incremental_orders(), self.incremental_catalogue())
+async def incremental(p: Pass) -> None:
+    await all_of(incremental_orders(p), incremental_catalogue(p))
 
-    async def incremental_orders(self) -> None:
-        """Orders modified since the cursor (minus the lag overlap), in windows of at most 100 rows."""
-        cursor = await db(lambda: Cursor.objects.filter(store=self.store, resource="orders").first())()
-        if cursor is None:
-            return
-        await db(self._set_phase)(SyncState.Phase.INCREMENTAL)
-        start = cursor.position - self.lag
-        end = self.now + ONE_SECOND
-        missing: set[int] = set()
-        legacy = False
-        for result in await all_of(
-            *(
-                self._modified_window(
-                    "/wc/v3/orders", {"status": status, **ORDER_PARAMS}, start, end, self._write_orders
-                )
-                for status in ("any", "trash")
+
+async def incremental_orders(p: Pass) -> None:
+    """Orders modified since the cursor (minus the lag overlap), in windows of at most 100 rows."""
+    cursor = await db(lambda: Cursor.objects.filter(store=p.store, resource="orders").first())()
+    if cursor is None:
+        return
+    await db(p.set_phase)(SyncState.Phase.INCREMENTAL)
+    start = cursor.position - p.lag
+    end = p.now + ONE_SECOND
+    missing: set[int] = set()
+    legacy = False
+    for result in await all_of(
+        *(
+            _modified_window(p, "/wc/v3/orders", {"status": status, **ORDER_PARAMS}, start, end, p.write_orders)
+            for status in ("any", "trash")
+        )
+    ):
+        if result is None:
+            legacy = True
+            break
+        missing |= result
+    if legacy:
+        # The store ignores modified_after (WooCommerce < 5.8): the census below finds what changed.
+        await db(lambda: Store.objects.filter(pk=p.store.pk).update(legacy_woocommerce=True))()
+        p.store.legacy_woocommerce = True
+        await reconciliation.census(p)
+    await refund_fetches.fetch_order_refunds(p, missing | await db(refund_fetches.orders_lacking_refunds)(p))
+    await db(lambda: Cursor.objects.filter(pk=cursor.pk).update(position=max(cursor.position, p.now)))()
+
+
+async def incremental_catalogue(p: Pass) -> None:
+    """Products (with the variations of changed variable products) and coupons modified since their cursors, on
+    the same windows as orders. Trashed coupons and hard-deleted products/coupons are not listed by these
+    filters: webhooks and the hourly reconciliation's full scans find them. Customers have no modified filter in
+    WooCommerce: they are re-read by the reconciliation's full scan only."""
+    if p.store.legacy_woocommerce:
+        return  # modified_after is ignored: the reconciliation's full scans keep the catalogue exact
+    cursors = await db(
+        lambda: {c.resource: c for c in Cursor.objects.filter(store=p.store, resource__in=CATALOGUE_RESOURCES)}
+    )()
+    end = p.now + ONE_SECOND
+    if "products" in cursors:
+        start = cursors["products"].position - p.lag
+        windows = [
+            _modified_window(
+                p, "/wc/v3/products", {"status": status}, start, end, lambda rows: _write_products(p, rows)
             )
-        ):
-            if result is None:
-                legacy = True
-                break
-            missing |= result
-        if legacy:
-            # The store ignores modified_after (WooCommerce < 5.8): the census below finds what changed.
-            await db(lambda: Store.objects.filter(pk=self.store.pk).update(legacy_woocommerce=True))()
-            self.store.legacy_woocommerce = True
-            await self.census()
-        await self.fetch_order_refunds(missing | await db(self._orders_lacking_refunds)())
-        await db(lambda: Cursor.objects.filter(pk=cursor.pk).update(position=max(cursor.position, self.now)))()
+            for status in ("any", "trash")
+        ]
+    else:
+        windows = []
+    if "coupons" in cursors:
+        start = cursors["coupons"].position - p.lag
+        windows.append(_modified_window(p, "/wc/v3/coupons", {}, start, end, partial(_write_coupons, p)))
+    found = await all_of(*windows)
+    if any(f is None for f in found):
+        return  # the store ignored modified_after (legacy): nothing to advance
+    await catalogue.sync_variations(p, set().union(*found))  # coupons contribute no ids
+    await db(catalogue.advance_cursors)(p, list(cursors))
 
-    async def incremental_catalogue(self) -> None:
-        """Products (with the variations of changed variable products) and coupons modified since their cursors, on
-        the same windows as orders. Trashed coupons and hard-deleted products/coupons are not listed by these
-        filters: webhooks and the hourly reconciliation's full scans find them. Customers have no modified filter in
-        WooCommerce: they are re-read by the reconciliation's full scan only."""
-        if self.store.legacy_woocommerce:
-            return  # modified_after is ignored: the reconciliation's full scans keep the catalogue exact
-        cursors = await db(
-            lambda: {c.resource: c for c in Cursor.objects.filter(store=self.store, resource__in=CATALOGUE_RESOURCES)}
-        )()
-        end = self.now + ONE_SECOND
-        if "products" in cursors:
-            start = cursors["products"].position - self.lag
-            windows = [
-                self._modified_window("/wc/v3/products", {"status": status}, start, end, self._write_products)
-                for status in ("any", "trash")
-            ]
-        else:
-            windows = []
-        if "coupons" in cursors:
-            start = cursors["coupons"].position - self.lag
-            windows.append(self._modified_window("/wc/v3/coupons", {}, start, end, self._write_coupons))
-        found = await all_of(*windows)
-        if any(f is None for f in found):
-            return  # the store ignored modified_after (legacy): nothing to advance
-        await self._sync_variations(set().union(*found))  # coupons contribute no ids
-        await db(self._advance_cursors)(list(cursors))
 
-    def _write_products(self, rows: list) -> set[int]:
-        """Returns the variable products among them (their variations are re-read)."""
-        with transaction.atomic():
-            commerce.upsert_products(self.store, rows, now=self.now)
-        return variable_product_ids(rows)
+def _write_products(p: Pass, rows: list) -> set[int]:
+    """Returns the variable products among them (their variations are re-read)."""
+    with transaction.atomic():
+        commerce.upsert_products(p.store, rows, now=p.now)
+    return variable_product_ids(rows)
 
-    def _write_coupons(self, rows: list) -> set[int]:
-        with transaction.atomic():
-            commerce.upsert_coupons(self.store, rows, now=self.now)
-        return set()
 
-    async def _modified_window(
-        self,
-        route: str,
-        base: dict[str, Any],
-        start: datetime,
-        end: datetime,
-        write: Callable[[list], set[int]],
-    ) -> set[int] | None:
-        """Write the rows of `route` modified in (start, end), splitting windows of more than a page; returns what
-        `write` returns for them, or None when the store ignored the filter (legacy)."""
-        params = {
-            **base,
-            "orderby": "modified",
-            "order": "asc",
-            **gmt_filter(modified_after=start - ONE_SECOND, modified_before=end),
-        }
-        items, total = await self._page(route, params, 0)
-        for row in items:
-            modified = parse_gmt(row.get("date_modified_gmt"))
-            if modified is not None and modified < start - ONE_SECOND:
-                return None
-        if total > PER_PAGE and end - start > timedelta(seconds=2):
-            middle = start + (end - start) / 2
-            middle = middle.replace(microsecond=0)
-            low = await self._modified_window(route, base, start, middle + ONE_SECOND, write)
-            high = await self._modified_window(route, base, middle, end, write)
-            if low is None or high is None:
-                return None
-            return low | high
-        rows = list(items)
-        for offset in range(PER_PAGE, total, PER_PAGE):
-            more, _ = await self._page(route, params, offset)
-            rows.extend(more)
-        return await db(write)(rows)
+def _write_coupons(p: Pass, rows: list) -> set[int]:
+    with transaction.atomic():
+        commerce.upsert_coupons(p.store, rows, now=p.now)
+    return set()
+
+
+async def _modified_window(
+    p: Pass,
+    route: str,
+    base: dict[str, Any],
+    start: datetime,
+    end: datetime,
+    write: Callable[[list], set[int]],
+) -> set[int] | None:
+    """Write the rows of `route` modified in (start, end), splitting windows of more than a page; returns what
+    `write` returns for them, or None when the store ignored the filter (legacy)."""
+    params = {
+        **base,
+        "orderby": "modified",
+        "order": "asc",
+        **gmt_filter(modified_after=start - ONE_SECOND, modified_before=end),
+    }
+    items, total = await p.page(route, params, 0)
+    for row in items:
+        modified = parse_gmt(row.get("date_modified_gmt"))
+        if modified is not None and modified < start - ONE_SECOND:
+            return None
+    if total > PER_PAGE and end - start > timedelta(seconds=2):
+        middle = start + (end - start) / 2
+        middle = middle.replace(microsecond=0)
+        low = await _modified_window(p, route, base, start, middle + ONE_SECOND, write)
+        high = await _modified_window(p, route, base, middle, end, write)
+        if low is None or high is None:
+            return None
+        return low | high
+    rows = list(items)
+    for offset in range(PER_PAGE, total, PER_PAGE):
+        more, _ = await p.page(route, params, offset)
+        rows.extend(more)
+    return await db(write)(rows)

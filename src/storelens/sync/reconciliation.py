@@ -9,65 +9,67 @@ from storelens.commerce.models import Order
 from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
+from . import catalogue, refetches, refund_fetches
 from .models import SyncState
-from .pass_core import (
+from .passes import (
     CENSUS_FIELDS,
     ONE_SECOND,
     ORDER_PARAMS,
     REREAD_DAYS,
+    Pass,
     db,
 )
-from .refetches import PendingRefetches
 
 
-class Reconciliation(PendingRefetches):
-    async def census(self) -> None:
-        """Every order id with its modified date and status, diffed with our copy: hard deletes, trash, and any
-        change we missed are fixed by re-reading exactly those orders."""
-        await db(self._set_phase)(SyncState.Phase.RECONCILING)
-        remote: dict[int, tuple[datetime | None, str]] = {}
-        for status in ("any", "trash"):
-            rows = await self._listing(
-                "/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS}
+async def census(p: Pass) -> None:
+    """Every order id with its modified date and status, diffed with our copy: hard deletes, trash, and any
+    change we missed are fixed by re-reading exactly those orders."""
+    await db(p.set_phase)(SyncState.Phase.RECONCILING)
+    remote: dict[int, tuple[datetime | None, str]] = {}
+    for status in ("any", "trash"):
+        rows = await p.listing(
+            "/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS}
+        )
+        for row in rows:
+            remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
+
+    def local() -> dict[int, tuple[datetime | None, str, bool]]:
+        return {
+            wc: (modified, status, deleted is not None)
+            for wc, modified, status, deleted in Order.objects.filter(store=p.store).values_list(
+                "wc_id", "modified_at", "status", "deleted_at"
             )
-            for row in rows:
-                remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
-
-        def local() -> dict[int, tuple[datetime | None, str, bool]]:
-            return {
-                wc: (modified, status, deleted is not None)
-                for wc, modified, status, deleted in Order.objects.filter(store=self.store).values_list(
-                    "wc_id", "modified_at", "status", "deleted_at"
-                )
-            }
-
-        ours = await db(local)()
-        suspects = set()
-        for wc_id, (modified, status) in remote.items():
-            mine = ours.get(wc_id)
-            if mine is None or mine[2] or mine[0] != modified or mine[1] != status:
-                suspects.add(wc_id)
-        # Ours but not listed: deleted, or skipped by a listing that shifted under concurrent writes. Re-reading
-        # by id tells them apart (a missing id is gone for good).
-        suspects |= {wc for wc, (_, _, deleted) in ours.items() if not deleted and wc not in remote}
-        if suspects:
-            await self.refetch_orders(suspects)
-
-    async def reread_recent(self, days: int = REREAD_DAYS) -> None:
-        """Re-read the last `days` by creation date: catches edits that did not move date_modified."""
-        params = {
-            "status": "any",
-            "orderby": "id",
-            "order": "asc",
-            **ORDER_PARAMS,
-            **gmt_filter(after=self.now - timedelta(days=days), before=self.now + ONE_SECOND),
         }
-        rows = await self._listing("/wc/v3/orders", params)
-        missing = await db(self._write_orders)(rows)
-        await self.fetch_order_refunds(missing)
 
-    async def reconcile(self) -> None:
-        await self.census()
-        await self.reread_recent()
-        await self.sync_catalogue()
-        await db(lambda: Store.objects.filter(pk=self.store.pk).update(last_reconcile_at=self.now))()
+    ours = await db(local)()
+    suspects = set()
+    for wc_id, (modified, status) in remote.items():
+        mine = ours.get(wc_id)
+        if mine is None or mine[2] or mine[0] != modified or mine[1] != status:
+            suspects.add(wc_id)
+    # Ours but not listed: deleted, or skipped by a listing that shifted under concurrent writes. Re-reading
+    # by id tells them apart (a missing id is gone for good).
+    suspects |= {wc for wc, (_, _, deleted) in ours.items() if not deleted and wc not in remote}
+    if suspects:
+        await refetches.refetch_orders(p, suspects)
+
+
+async def reread_recent(p: Pass, days: int = REREAD_DAYS) -> None:
+    """Re-read the last `days` by creation date: catches edits that did not move date_modified."""
+    params = {
+        "status": "any",
+        "orderby": "id",
+        "order": "asc",
+        **ORDER_PARAMS,
+        **gmt_filter(after=p.now - timedelta(days=days), before=p.now + ONE_SECOND),
+    }
+    rows = await p.listing("/wc/v3/orders", params)
+    missing = await db(p.write_orders)(rows)
+    await refund_fetches.fetch_order_refunds(p, missing)
+
+
+async def reconcile(p: Pass) -> None:
+    await census(p)
+    await reread_recent(p)
+    await catalogue.sync_catalogue(p)
+    await db(lambda: Store.objects.filter(pk=p.store.pk).update(last_reconcile_at=p.now))()

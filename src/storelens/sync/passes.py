@@ -1,5 +1,9 @@
-"""The shared part of a sync pass: its constants, the single database writer, paging with re-reads in smaller
-pages, streaming listings, progress and the orders writer every pass uses."""
+"""A sync pass as one object: the store, its client, the pass's horizon (`now`) and counters, with what every step
+shares (paging with re-reads in smaller pages, streaming listings, progress, the orders writer); and the constants.
+
+The steps (`history`, `incremental`, `refetches`, `refund_fetches`, `catalogue`, `reconciliation`) are plain
+functions that take the `Pass`; `engine.run_pass` strings them together.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +59,8 @@ class PassStats:
     warnings: list[str] = field(default_factory=list)
 
 
-class EngineCore:
-    """The state and helpers every part of a pass shares."""
+class Pass:
+    """One pass over one store. `now` is the pass's horizon: the copy is exact as of it when the pass returns."""
 
     def __init__(
         self,
@@ -74,11 +78,9 @@ class EngineCore:
         self.lag = lag if lag is not None else timedelta(seconds=settings.STORELENS_SYNC_LAG_OVERLAP)
         self.concurrency = max(1, client.config.concurrency)
         self.stats = PassStats()
-        self._rounded: list[str] = []
+        self.rounded: list[str] = []  # the first amounts rounded on the way in, for the store's warning
 
-    # ------------------------------------------------------------------------------------------- helpers
-
-    async def _page(self, route: str, params: dict[str, Any], offset: int, size: int = PER_PAGE) -> tuple[list, int]:
+    async def page(self, route: str, params: dict[str, Any], offset: int, size: int = PER_PAGE) -> tuple[list, int]:
         """The rows at [offset, offset+size) and X-WP-Total; a page that keeps failing is re-read in smaller pages."""
         try:
             page = await self.client.get_page(route, params, page=offset // size + 1, per_page=size)
@@ -92,18 +94,18 @@ class EngineCore:
             items: list = []
             total = 0
             for sub_offset in range(offset, offset + size, sub):
-                part, total = await self._page(route, params, sub_offset, sub)
+                part, total = await self.page(route, params, sub_offset, sub)
                 items.extend(part)
                 if not part:
                     break
             return items, total
 
-    async def _notify(self) -> None:
+    async def notify(self) -> None:
         if self.progress is not None:
             state = await db(lambda: SyncState.objects.get(store=self.store))()
             self.progress(state)
 
-    def _set_phase(self, phase: str, *, orders_total: int | None = None, reset: bool = False) -> None:
+    def set_phase(self, phase: str, *, orders_total: int | None = None, reset: bool = False) -> None:
         state, _ = SyncState.objects.get_or_create(store=self.store)
         state.phase = phase
         state.updated_at = timezone.now()
@@ -115,20 +117,18 @@ class EngineCore:
             state.orders_total = orders_total
         state.save()
 
-    # ----------------------------------------------------------------------------------------- catalogue
-
-    async def _listing(self, route: str, params: dict[str, Any]) -> list:
+    async def listing(self, route: str, params: dict[str, Any]) -> list:
         """Every row of a listing: page 1 for the total, the rest concurrently."""
-        first, total = await self._page(route, params, 0)
+        first, total = await self.page(route, params, 0)
         if total <= PER_PAGE:
             return first
-        rest = await asyncio.gather(*(self._page(route, params, off) for off in range(PER_PAGE, total, PER_PAGE)))
+        rest = await asyncio.gather(*(self.page(route, params, off) for off in range(PER_PAGE, total, PER_PAGE)))
         rows = list(first)
         for items, _ in rest:
             rows.extend(items)
         return rows
 
-    async def _stream(self, route: str, params: dict[str, Any], write: Callable[[list], Any]) -> set[int]:
+    async def stream(self, route: str, params: dict[str, Any], write: Callable[[list], Any]) -> set[int]:
         """Every row of a listing, written page by page as it arrives (memory stays flat however big the listing);
         returns the ids seen."""
         seen: set[int] = set()
@@ -137,14 +137,14 @@ class EngineCore:
             with transaction.atomic():
                 write(rows)
 
-        first, total = await self._page(route, params, 0)
+        first, total = await self.page(route, params, 0)
         offsets = iter(range(PER_PAGE, total, PER_PAGE))
         ahead: deque[asyncio.Future[tuple[list, int]]] = deque()
 
         def fetch_next() -> None:
             offset = next(offsets, None)
             if offset is not None:
-                ahead.append(asyncio.ensure_future(self._page(route, params, offset)))
+                ahead.append(asyncio.ensure_future(self.page(route, params, offset)))
 
         # A sliding window of pages in flight, written in listing order as they arrive: the next fetch starts
         # before a page is written, so neither the writes nor the slowest page of a batch stall the others.
@@ -164,15 +164,15 @@ class EngineCore:
             await asyncio.gather(*ahead, return_exceptions=True)
         return seen
 
-    def _write_orders(self, rows: list) -> set[int]:
+    def write_orders(self, rows: list) -> set[int]:
         with transaction.atomic():
-            return self._upsert_orders(rows)
+            return self.upsert_orders(rows)
 
-    def _upsert_orders(self, rows: list) -> set[int]:
+    def upsert_orders(self, rows: list) -> set[int]:
         """Orders written inside the caller's transaction, counted, their first rounded amounts kept for the pass's
         warning; returns the orders listing refunds we lack."""
         result = commerce.upsert_orders(self.store, rows)
-        self._rounded.extend(result.rounded[: max(0, 3 - len(self._rounded))])
+        self.rounded.extend(result.rounded[: max(0, 3 - len(self.rounded))])
         self.stats.orders += result.written
         return result.refunds_missing
 
