@@ -24,6 +24,7 @@ EVERY_CHECK = [
     "permissions",
     "authorization_header",
     "https_proxy",
+    "analytics_settings",
     "woocommerce_version",
     "caching",
     "webhooks",

@@ -250,7 +250,8 @@ def test_reconnect_replaces_the_keys_on_the_same_source_and_keeps_history_cursor
     synced = timezone.now()
     Source.objects.filter(pk=source.pk).update(
         last_sync_at=synced,
-        settings_from_store=False,
+        date_basis_origin=Source.SettingOrigin.OWNER,
+        excluded_statuses_origin=Source.SettingOrigin.OWNER,
         date_basis=Source.DateBasis.CREATED,
         excluded_statuses=["failed"],
     )

@@ -109,6 +109,7 @@ def set_reporting_currency(request: HttpRequest) -> HttpResponse:
 def store_figures(request: HttpRequest, source_id: int) -> HttpResponse:
     """The owner's choice of date basis and excluded statuses for one store (replacing the store's own WooCommerce
     Analytics settings). Rollups keep every basis and status, so figures change at once, with no rebuild."""
+    from storelens.sources.figure_settings import set_by_owner
     from storelens.sources.models import Source
 
     source = get_workspace_object_or_404(request, Source, pk=source_id)
@@ -117,10 +118,7 @@ def store_figures(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.error(request, "Choose the date figures count by: created, paid or completed.")
         return redirect(f"{reverse('insights:sales')}?source={source.pk}")
     excluded = sorted({s for s in request.POST.getlist("excluded") if s in STATUS_CHOICES})
-    source.date_basis = basis
-    source.excluded_statuses = excluded
-    source.settings_from_store = False
-    source.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
+    set_by_owner(source, date_basis=basis, excluded=excluded)
     messages.success(
         request, f"{source}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
     )

@@ -31,9 +31,22 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/home.html", context)
 
 
+def _figure_stores(request: HttpRequest) -> list[dict[str, object]]:
+    """Each connected store's figure settings, with where each came from (an assumed one says so)."""
+    from storelens.sources import figure_settings
+    from storelens.sources.models import Source
+
+    sources = scoped(request, Source).filter(keys_verified_at__isnull=False)
+    return [{"source": s, "figures": figure_settings.shown_all(s)} for s in sources]
+
+
 def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object]:
+    from storelens.sources.figure_settings import STATUS_CHOICES
+
     workspace = request.workspace  # type: ignore[attr-defined]
     return {
+        "figure_stores": _figure_stores(request),
+        "figure_statuses": STATUS_CHOICES,
         "workspace_form": WorkspaceForm(initial={"name": workspace.name}),
         "token_form": NewTokenForm(),
         "tokens": scoped(request, ApiToken).select_related("user"),

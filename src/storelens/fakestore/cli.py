@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--https", action="store_true", help="serve TLS with a fresh certificate (its CA is printed)")
     serve.add_argument("--cert-dir", help="where --https writes ca.pem and server.pem (default: a new temp dir)")
     serve.add_argument("--site-name", default="Fake Store")
+    serve.add_argument(
+        "--environment-type",
+        choices=("production", "staging", "development", "local"),
+        default="production",
+        help="wp_get_environment_type(); outside production wc-admin/options refuses the excluded statuses",
+    )
     data = serve.add_argument_group("data")
     data.add_argument("--orders", type=int, default=FakeStoreConfig.orders, help="orders to generate")
     data.add_argument("--seed", type=int, default=FakeStoreConfig.seed)
@@ -111,6 +117,7 @@ def config_from_args(args: argparse.Namespace, home_url: str) -> FakeStoreConfig
     config = FakeStoreConfig(
         home_url=home_url,
         site_name=args.site_name,
+        environment_type=args.environment_type,
         currency=args.currency,
         timezone=args.timezone,
         seed=args.seed,

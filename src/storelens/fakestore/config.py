@@ -61,6 +61,12 @@ class FakeStoreConfig:
     # wc-admin/options: None means unset, which the API reports as `false`.
     analytics_date_type: str | None = None
     analytics_excluded_statuses: list[str] | None = None
+    # wp_get_environment_type(): outside "production" WooCommerce 11's wc-admin/options refuses options off its
+    # allow-list (such as the excluded statuses) with 403 woocommerce_rest_cannot_view for the whole request.
+    environment_type: str = "production"
+    # /wc/v3/settings/* refuses the keys (403) while orders still read: with a non-production environment type the
+    # store then tells neither route its excluded statuses, and Storelens must assume them.
+    settings_api_refused: bool = False
     dataset_dir: str | None = None  # serve a recorded store instead of generated data
     # Generated history ends at midnight UTC of this date (YYYY-MM-DD); None = today, so data are always recent.
     # Pin it in tests that compare two stores built on different days.

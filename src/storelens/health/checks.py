@@ -21,6 +21,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from storelens.sources.callback_rules import CallbackProblem, callback_problem, gethostbyname
+from storelens.woocommerce.analytics_settings import (
+    DATE_TYPE,
+    DEFAULT_EXCLUDED_STATUSES,
+    EXCLUDED_STATUSES,
+    AnalyticsSettings,
+    Origin,
+)
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_cache
 from storelens.woocommerce.discovery import SiteInfo, StoreDetails, describe_store, discover
@@ -42,6 +49,7 @@ class Problem:
     severity: str
     message: str
     fix: str
+    title: str = ""  # for a problem the catalogue has no entry for (its entry's title wins)
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
@@ -180,6 +188,10 @@ async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSett
         report.add(problem_from_warning(warning))
     if details.permissions == "read":
         report.add(catalogue_problem("keys_read_only"))
+    report.checked.append("analytics_settings")
+    assumed = analytics_settings_problem(details.analytics)
+    if assumed is not None:
+        report.add(assumed)
     report.checked.append("woocommerce_version")
     if details.supports_modified_after is False or await _older_than_5_8(client):
         report.add(catalogue_problem("legacy_woocommerce"))
@@ -189,6 +201,35 @@ async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSett
         report.checked.append("webhooks")
     if await _check_speed(report, client, settings):
         report.checked.append("speed")
+
+
+def analytics_settings_problem(analytics: AnalyticsSettings) -> Problem | None:
+    """A WooCommerce Analytics setting the store would not tell: figures count by WooCommerce's default for it, which
+    the owner must know (a store counting by creation date would otherwise be reported by paid date)."""
+    unknown = [r for r in analytics.readings if not r.known]
+    if not unknown:
+        return None
+    names = {DATE_TYPE: "the date its reports count orders by", EXCLUDED_STATUSES: "the order statuses it excludes"}
+    defaults = {DATE_TYPE: "date paid", EXCLUDED_STATUSES: ", ".join(DEFAULT_EXCLUDED_STATUSES)}
+    env = analytics.environment_type
+    parts = []
+    for r in unknown:
+        why = f"refused: HTTP {r.status} {r.code}" if r.origin is Origin.REFUSED else f"no answer: {r.code}"
+        parts.append(f"{names[r.option]} ({why}), so Storelens assumes WooCommerce's default ({defaults[r.option]})")
+    message = "Your store would not tell " + "; nor ".join(parts) + "."
+    if env and env != "production":
+        message += (
+            f" Its WordPress environment type is “{env}”: WooCommerce then answers only a few options to the REST API."
+        )
+    fix = (
+        "If your WooCommerce Analytics settings (WooCommerce → Settings → Analytics) differ, set them in Storelens on "
+        "the store's page (Data sources → your store → How figures are counted) or under Settings."
+    )
+    if env and env != "production":
+        fix += " If this is your live store, set WP_ENVIRONMENT_TYPE to 'production' in wp-config.php."
+    return Problem(
+        "analytics_settings_assumed", WARNING, message, fix, title="Storelens assumes some of your Analytics settings"
+    )
 
 
 async def _older_than_5_8(client: StoreClient) -> bool:

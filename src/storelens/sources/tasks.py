@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from huey.contrib.djhuey import task
 
+from storelens.sources import figure_settings
 from storelens.sources.models import Source
 from storelens.woocommerce.errors import StoreError
 
@@ -25,7 +26,7 @@ def set_status_from_error(source: Source, error: StoreError) -> None:
 
 
 def apply_details(source: Source, details: Any) -> None:
-    """Store what a successful key check revealed. Fields the owner can't have overridden are refreshed."""
+    """Store what a successful key check revealed. Settings the owner set in Storelens stay as the owner set them."""
     source.auth_method = str(details.auth_method)
     if details.permissions:
         source.key_permissions = details.permissions
@@ -33,11 +34,8 @@ def apply_details(source: Source, details: Any) -> None:
         source.currency = details.currency
     source.has_refunds_route = details.has_refunds_route
     source.has_subscriptions = details.has_subscriptions
-    if source.settings_from_store:
-        if details.analytics_date_type in ("date_created", "date_paid", "date_completed"):
-            source.date_basis = details.analytics_date_type.removeprefix("date_")
-        if details.analytics_excluded_statuses is not None:
-            source.excluded_statuses = details.analytics_excluded_statuses
+    # Each Analytics setting with where it came from; the owner's own choice is kept (figure_settings).
+    figure_settings.record_store_reading(source, details.analytics)
     source.keys_verified_at = timezone.now()
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:source_id>/keys/", views.manual_keys, name="keys"),
     path("<int:source_id>/check/", views.check, name="check"),
     path("<int:source_id>/sync/", views.sync_now, name="sync_now"),
+    path("<int:source_id>/figures/", views.figure_setting, name="figure_setting"),
     path("<int:source_id>/remove/", views.remove, name="remove"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
-from storelens.sources import adding, connect, store_access
+from storelens.sources import adding, connect, figure_settings, store_access
 from storelens.sources.forms import AddStoreForm, ConnectForm, ManualKeysForm
 from storelens.sources.models import Source
 from storelens.sources.presenting import card_context
@@ -78,8 +78,15 @@ def detail(request: HttpRequest, source_id: int) -> HttpResponse:
     """The source's page; also WooCommerce's return_url (`?success=1|0&user_id=<token>`)."""
     source = _source(request, source_id)
     context = card_context(request, source)
-    context.update(connect_form=ConnectForm(), keys_form=ManualKeysForm())
+    context.update(connect_form=ConnectForm(), keys_form=ManualKeysForm(), **_figures_context(source))
     return render(request, "sources/detail.html", context)
+
+
+def _figures_context(source: Source) -> dict[str, Any]:
+    return {
+        "figures": figure_settings.shown_all(source),
+        "figure_statuses": figure_settings.STATUS_CHOICES,
+    }
 
 
 @workspace_required
@@ -154,6 +161,7 @@ def manual_keys(request: HttpRequest, source_id: int) -> HttpResponse:
             return redirect("sources:detail", source_id=source.pk)
     context = card_context(request, source)
     context.update(connect_form=ConnectForm(), keys_form=form, keys_error=error, open_keys=True)
+    context.update(_figures_context(source))
     return render(request, "sources/detail.html", context, status=400)
 
 
@@ -170,6 +178,8 @@ def check(request: HttpRequest, source_id: int) -> HttpResponse:
     for problem in report.problems:
         if problem.severity == "warning" and problem.code in kept:
             continue  # listed under "Worth fixing on your store" on the page, with its help link
+        if problem.code == "analytics_settings_assumed":
+            continue  # "How figures are counted" on the page says it, and what the owner chose instead
         link = help_url(problem.code)
         more = format_html(' <a href="{}">More help</a>', link) if link else ""
         add = messages.error if problem.severity == "error" else messages.warning
@@ -195,6 +205,49 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
     sync_tasks.sync_now(source.pk)
     messages.success(request, "Sync started.")
     return redirect("sources:detail", source_id=source.pk)
+
+
+def _back(request: HttpRequest, source: Source) -> HttpResponse:
+    """Back to the page the form was on: the store's page, or the workspace Settings page."""
+    if request.POST.get("next") == "settings":
+        return redirect(reverse("dashboard:settings") + f"#figures-{source.pk}")
+    return redirect(reverse("sources:detail", kwargs={"source_id": source.pk}) + "#figures")
+
+
+@workspace_required
+@require_POST
+def figure_setting(request: HttpRequest, source_id: int) -> HttpResponse:
+    """Set one figure setting (date basis or excluded statuses) by hand, or hand it back to the store's own."""
+    source = _source(request, source_id)
+    setting = request.POST.get("setting", "")
+    if setting not in figure_settings.SETTINGS:
+        messages.error(request, "Choose which setting to change: the date orders count by, or the excluded statuses.")
+        return _back(request, source)
+    if request.POST.get("action") == "store":
+        figure_settings.use_store_setting(source, setting)
+        now = figure_settings.shown(source, setting)
+        messages.success(request, f"{source}: {now.label.lower()} {now.value_words}, {now.origin_words}.")
+        return _back(request, source)
+    if setting == "date_basis":
+        basis = request.POST.get("date_basis", "")
+        if basis not in figure_settings.BASIS_WORDS:
+            messages.error(request, "Choose the date orders count by: created, paid or completed.")
+            return _back(request, source)
+        figure_settings.set_by_owner(source, date_basis=basis)
+    else:
+        chosen = request.POST.getlist("excluded")
+        unknown = [s for s in chosen if s not in figure_settings.STATUS_CHOICES]
+        if unknown:
+            messages.error(request, f"Unknown order status: {', '.join(unknown)}.")
+            return _back(request, source)
+        figure_settings.set_by_owner(source, excluded=chosen)
+    now = figure_settings.shown(source, setting)
+    messages.success(
+        request,
+        f"{source}: {now.label.lower()} {now.value_words}. Every figure uses it from now on; your store's own setting "
+        "is not followed until you choose “Use the store's setting”.",
+    )
+    return _back(request, source)
 
 
 @workspace_required

@@ -181,6 +181,10 @@ ENDPOINTS: list[Endpoint] = [
         f"/wc/v3/webhooks/{ID}", _item(resources.get_webhook, resources.update_webhook, resources.delete_webhook), _wc
     ),
     Endpoint("/wc/v3/settings/general", {"GET": Method(site.settings_general, "list")}, _wc),
+    Endpoint("/wc/v3/settings/wc_admin", {"GET": Method(site.settings_wc_admin, "list")}, _wc),
+    Endpoint(
+        r"/wc/v3/settings/wc_admin/(?P<setting_id>[\w-]+)", {"GET": Method(site.settings_wc_admin_item, "view")}, _wc
+    ),
     Endpoint("/wc/v3/system_status", {"GET": Method(site.system_status, "view")}, _wc),
     Endpoint("/wc/v3/reports/orders/totals", {"GET": Method(site.orders_totals, "list")}, _wc),
     Endpoint("/wc-admin/options", {"GET": Method(site.wc_admin_options, "view")}, _wc, ["GET", "POST"]),

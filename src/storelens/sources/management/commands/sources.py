@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from storelens.accounts.models import Workspace
-from storelens.sources import adding, connect, store_access
+from storelens.sources import adding, connect, figure_settings, store_access
 from storelens.sources.models import Source
 from storelens.sources.presenting import PROBLEM_STATUSES, STATUS_LABELS
 from storelens.sources.removal import remove_source
@@ -167,6 +167,7 @@ class Command(BaseCommand):
             "status_message": source.status_message,
             "last_sync": timezone.localtime(source.last_sync_at).isoformat() if source.last_sync_at else None,
             "orders": _orders(source),
+            "figure_settings": figure_settings.as_json(source),
         }
 
     def handle_remove(self, id: int, yes: bool, **_: Any) -> None:
