@@ -156,7 +156,7 @@ def test_the_owners_choice_wins_over_later_reads_until_handed_back_to_the_store(
     assert source.excluded_statuses == sorted(chosen) and origins(source) == ("store", "owner")
     assert "Every figure uses it from now on" in page
     assert "set by you here; your store's own setting is not followed" in page
-    assert "Use the store's setting (pending, failed, cancelled (assumed))" in page
+    assert "Use the store's setting: pending, failed, cancelled (assumed)" in page
 
     page = check(signed_in, source)  # a later read does not undo the owner's choice
     assert source.excluded_statuses == sorted(chosen) and origins(source) == ("store", "owner")
