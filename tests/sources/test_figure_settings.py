@@ -115,6 +115,8 @@ def test_a_staging_store_refusing_its_excluded_statuses_shows_them_assumed_on_th
     assert 'data-setting="excluded_statuses" data-origin="assumed"' in page
     settings_page = text(signed_in.get("/settings/"))
     assert f"{source.name}: how figures are counted" in settings_page and ASSUMED_EXCLUDED in settings_page
+    sales = text(signed_in.get(f"/sales/?source={source.pk}"))
+    assert "Partly assumed: your store would not tell one of its WooCommerce Analytics settings" in sales
     record = source.store_settings["excluded_statuses"]
     assert (record["answer"], record["status"], record["environment_type"]) == ("refused", 403, "staging")
 

@@ -64,8 +64,8 @@ class FakeStoreConfig:
     # wp_get_environment_type(): outside "production" WooCommerce 11's wc-admin/options refuses options off its
     # allow-list (such as the excluded statuses) with 403 woocommerce_rest_cannot_view for the whole request.
     environment_type: str = "production"
-    # /wc/v3/settings/* refuses the keys (403) while orders still read: with a non-production environment type the
-    # store then tells neither route its excluded statuses, and Storelens must assume them.
+    # /wc/v3/settings/wc_admin refuses the keys (403) while orders still read: with a non-production environment type
+    # the store then tells neither route its excluded statuses, and Storelens must assume them.
     settings_api_refused: bool = False
     dataset_dir: str | None = None  # serve a recorded store instead of generated data
     # Generated history ends at midnight UTC of this date (YYYY-MM-DD); None = today, so data are always recent.

@@ -146,7 +146,6 @@ def wc_index(req: RestRequest, q: ListQuery) -> Reply:
 
 
 def settings_general(req: RestRequest, q: ListQuery) -> Reply:
-    _settings_api_allowed(req)
     data = []
     for setting in req.store.settings_general:
         item = dict(setting)
@@ -302,8 +301,8 @@ def _setting_view(req: RestRequest, setting: dict[str, Any], group: str) -> dict
 
 
 def _settings_api_allowed(req: RestRequest) -> None:
-    """`settings_api_refused`: the settings API refuses this store's keys as its own permission check does (403
-    woocommerce_rest_cannot_view), while orders still read: a security plugin guarding /wc/v3/settings."""
+    """`settings_api_refused`: the `wc_admin` settings group refuses this store's keys as the settings API's own
+    permission check does (403 woocommerce_rest_cannot_view), while orders and the general settings still read."""
     if req.store.config.settings_api_refused:
         raise RestError(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
 
