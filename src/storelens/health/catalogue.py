@@ -194,14 +194,15 @@ _ENTRIES = (
         WARNING,
         "Your web server drops the part of each request that carries Storelens's key (the Authorization header), so "
         "Storelens has to put the key in the address instead, where it can end up in server logs.",
-        "Ask your hosting company to “pass the Authorization header to PHP” for your site (on Apache servers: "
-        "CGIPassAuth On). It is a one-line change for them.",
+        "Ask your hosting company to “pass the Authorization header to PHP” for your site (Apache: CGIPassAuth On; "
+        "nginx: fastcgi_param HTTP_AUTHORIZATION $http_authorization;). It is a one-line change for them.",
         help=(
             "Storelens works anyway, but the keys travel in a less private way. It is a one-line change for your host.",
         ),
         steps=(
             "Send your host this message: “Please pass the HTTP Authorization header to PHP for my site "
-            "(CGIPassAuth On, or the HTTP_AUTHORIZATION rewrite rule in .htaccess).”",
+            "(on Apache: CGIPassAuth On, or the HTTP_AUTHORIZATION rewrite rule in .htaccess; on nginx: "
+            "fastcgi_param HTTP_AUTHORIZATION $http_authorization; in the PHP location).”",
             "Click Check connection in Storelens: this warning disappears when it works.",
         ),
     ),

@@ -33,6 +33,7 @@ from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_
 from storelens.woocommerce.discovery import SiteInfo, StoreDetails, describe_store, discover
 from storelens.woocommerce.errors import StoreError, StoreWarning
 from storelens.woocommerce.retry import RetryPolicy, Sleep
+from storelens.woocommerce.urls import RestRoot
 
 from . import catalogue
 from .catalogue import ERROR, WARNING
@@ -135,24 +136,30 @@ async def run_checks(
         config = dataclasses.replace(config, retry=quick)
     report = Report(url=url)
     report.checked.append("site")
+    restricted: StoreError | None = None
     try:
         site = await discover(
             url, transport=settings.transport, allow_private=config.allow_private, config=config, sleep=settings.sleep
         )
     except StoreError as err:
-        report.failure = err
-        report.add(problem_from_error(err, settings.egress_ip))
-        await _check_callback(report, settings, url)
-        return report
-    report.site = site
-    report.checked += ["permalinks", "php_notices"]
-    for warning in site.warnings:
-        report.add(problem_from_warning(warning))
-    if site.supports_modified_after is False:
-        report.add(catalogue_problem("legacy_woocommerce"))
+        root = _root_refusing_visitors(err) if credentials is not None else None
+        if root is None:
+            report.failure = err
+            report.add(problem_from_error(err, settings.egress_ip))
+            await _check_callback(report, settings, url)
+            return report
+        restricted, home, rest_root = err, _home_of(root), root
+    else:
+        report.site = site
+        home, rest_root = site.home_url, site.rest_root
+        report.checked += ["permalinks", "php_notices"]
+        for warning in site.warnings:
+            report.add(problem_from_warning(warning))
+        if site.supports_modified_after is False:
+            report.add(catalogue_problem("legacy_woocommerce"))
     client = StoreClient(
-        site.home_url,
-        rest_root=site.rest_root,
+        home,
+        rest_root=rest_root,
         credentials=credentials,
         auth_method=auth_method or None,
         config=config,
@@ -166,8 +173,47 @@ async def run_checks(
             await _keyed_checks(report, client, settings)
         for warning in client.warnings.values():
             report.add(problem_from_warning(warning))
-    await _check_callback(report, settings, site.home_url)
+    if restricted is not None:
+        _report_rest_restricted(report, restricted, settings)
+    await _check_callback(report, settings, home)
     return report
+
+
+# --- a REST API hidden from visitors ---------------------------------------------------------------------------------
+
+REST_RESTRICTED_MESSAGE = (
+    "A security plugin on your store hides its REST API from visitors. Storelens's key still gets through, so syncing "
+    "works, but Storelens cannot add or reconnect the store (Connect Store reads the API as a visitor first)."
+)
+REST_RESTRICTED_FIX = (
+    "In your security plugin (for example Disable REST API, Solid Security, WP Cerber, Perfmatters) allow the REST API "
+    "for /wp-json/wc/ routes and the /wp-json/ index, then click Check connection."
+)
+
+
+def _root_refusing_visitors(err: StoreError) -> RestRoot | None:
+    """The REST root that answered WordPress's own JSON refusal to a visitor (a plugin's `rest_authentication_errors`
+    filter), when that is why discovery stopped. Such plugins let logged-in users through and WooCommerce logs a key
+    in, so the keyed checks can still run there (measured on WordPress 7.1 + WooCommerce 11.0.1: /wp-json/ answers a
+    visitor 401 rest_cannot_access while keyed /wp-json/wc/v3/orders answers 200)."""
+    if err.code != "rest_disabled" or not err.wc_code or not err.url:
+        return None
+    return RestRoot.from_link(err.url)
+
+
+def _home_of(root: RestRoot) -> str:
+    return root.base.rstrip("/") if root.plain else root.base.rstrip("/").removesuffix("/wp-json")
+
+
+def _report_rest_restricted(report: Report, refused: StoreError, settings: CheckSettings) -> None:
+    """Keys that work make the hidden API a warning (syncing goes on); else it is the error that stops Storelens."""
+    if report.details is not None:
+        problem = catalogue_problem("rest_disabled", REST_RESTRICTED_MESSAGE, REST_RESTRICTED_FIX, WARNING)
+        report.problems.insert(0, problem)
+        return
+    report.problems = [p for p in report.problems if p.code != "rest_disabled"]
+    report.problems.insert(0, problem_from_error(refused, settings.egress_ip))
+    report.failure = report.failure or refused
 
 
 # --- keyed checks ----------------------------------------------------------------------------------------------------
