@@ -49,6 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--timezone", default=FakeStoreConfig.timezone)
     data.add_argument("--subscriptions", action="store_true", help="WooCommerce Subscriptions data and routes")
     data.add_argument("--dataset", help="serve a recorded store (JSON files as in woocommerce/dataset/)")
+    data.add_argument(
+        "--tax-profile",
+        choices=("us", "eu"),
+        default=FakeStoreConfig.tax_profile,
+        help="eu: prices inclusive of VAT (DE/AT/FR, reduced rates), unrounded line amounts; use with --currency EUR",
+    )
+    data.add_argument(
+        "--shared-email-guests",
+        type=float,
+        default=FakeStoreConfig.shared_email_guests,
+        help="share of customers with a guest order using their e-mail next to their first order (0: none)",
+    )
+    data.add_argument(
+        "--mixed-case-emails",
+        type=float,
+        default=FakeStoreConfig.mixed_case_emails,
+        help="share of e-mails typed in mixed case (accounts, borrowed and repeat guest e-mails; 0: none)",
+    )
     keys = serve.add_argument_group("keys and users")
     keys.add_argument("--consumer-key", help="pre-install this REST key (ck_…), with --consumer-secret")
     keys.add_argument("--consumer-secret", help="its secret (cs_…)")
@@ -124,6 +142,9 @@ def config_from_args(args: argparse.Namespace, home_url: str) -> FakeStoreConfig
         orders=args.orders,
         months=args.months,
         subscriptions=args.subscriptions,
+        tax_profile=args.tax_profile,
+        shared_email_guests=args.shared_email_guests,
+        mixed_case_emails=args.mixed_case_emails,
         admin_user=args.admin_user,
         admin_password=args.admin_password,
         ca_file=args.ca_file,
