@@ -10,6 +10,7 @@ and adds the help page. No Django here: the doctor's engine and the sync both im
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 ERROR = "error"
 WARNING = "warning"
@@ -19,6 +20,9 @@ UNREACHABLE = "unreachable"
 MISCONFIGURED = "misconfigured"
 BLOCKED = "blocked"
 NEEDS_REAUTH = "needs_reauth"
+SYNC_ERROR = "error"  # Source.Status.ERROR
+
+SYNC_FAILED = "sync_failed"  # an unexpected error in a sync pass (storelens.sync.failures): a bug in Storelens
 
 # WooCommerce's own words when it cannot post keys to Storelens (FINDINGS §1; the double period is WordPress's).
 WC_SEND_FAILED = "Error: An error occurred in the request and at the time were unable to send the consumer data."
@@ -383,6 +387,34 @@ _ENTRIES = (
             "key into Storelens under “Use keys you create on your store”.",
         ),
     ),
+    Entry(
+        SYNC_FAILED,
+        "Storelens hit a bug while syncing your store",
+        ERROR,
+        "Storelens stopped on an unexpected error of its own while copying your store's data. This is a bug in "
+        "Storelens, not a problem with your store or its settings.",
+        "Storelens tries again by itself a few times. If it keeps failing, send the support detail shown with the "
+        "error to whoever runs your Storelens, who can report it to the Storelens project with it.",
+        SYNC_ERROR,
+        help=(
+            "While copying your store's orders, customers or products, Storelens met something its code did not "
+            "expect and stopped that sync. Nothing was half-written: each page of data is saved whole or not at all, "
+            "and the next sync continues from the last saved page.",
+            "Storelens retries automatically, waiting longer each time (2, 4, 8 and 16 minutes), and stops after 5 "
+            "failed attempts so that it does not keep loading your store for nothing. After that it tries again when "
+            "you click Sync now or Check connection, when you reconnect the store, once an hour when your store "
+            "reports a change, and after Storelens is upgraded.",
+            "The support detail names the version of Storelens, the sync, the error and where in Storelens it "
+            "happened. It holds no keys or passwords.",
+        ),
+        steps=(
+            "Copy the support detail from the store's page in Storelens (the command line shows it too: storelens "
+            "sources list --json).",
+            "Send it to whoever runs your Storelens; they find the full error in Storelens's log under the same "
+            "pass id and can report it to the Storelens project.",
+            "Once Storelens is fixed or upgraded, click Sync now: the import continues where it stopped.",
+        ),
+    ),
 )
 
 CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}
@@ -421,3 +453,29 @@ def words_for(
     if entry is not None and entry.status == NEEDS_REAUTH and code == "keys_invalid" and "Reconnect Store" not in fix:
         fix = f"{fix} {entry.fix}".strip()
     return message, fix
+
+
+def sync_failed_words(
+    *, doing: str, failed_at: datetime, attempt: int, max_attempts: int, retry_at: datetime | None
+) -> tuple[str, str]:
+    """(message, fix) of a `sync_failed` status: what failed and when, and what happens next (the entry's words with
+    the pass's facts, so the page, `sources list` and the help page say the same)."""
+    entry = CATALOGUE[SYNC_FAILED]
+    message = f"{doing} failed on {_utc(failed_at)}. {entry.message}"
+    if retry_at is not None:
+        when = f"Storelens will try again by itself at {_utc(retry_at, date=retry_at.date() != failed_at.date())}"
+        fix = (
+            f"{when} (attempt {attempt + 1} of {max_attempts}). If it keeps failing, send the support detail to "
+            "whoever runs your Storelens, who can report it to the Storelens project with it."
+        )
+    else:
+        fix = (
+            f"Storelens stopped retrying after {attempt} failed attempts in a row. Click Sync now to try again (Check "
+            "connection, reconnecting the store and upgrading Storelens also do). If it keeps failing, send the "
+            "support detail to whoever runs your Storelens, who can report it to the Storelens project with it."
+        )
+    return message, fix
+
+
+def _utc(when: datetime, *, date: bool = True) -> str:
+    return when.strftime("%d %b %Y at %H:%M UTC" if date else "%H:%M UTC")

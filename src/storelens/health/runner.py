@@ -14,7 +14,7 @@ from storelens.sources.models import Source
 from storelens.sources.presenting import PROBLEM_STATUSES
 from storelens.woocommerce.auth import Credentials
 
-from . import warnings
+from . import catalogue, warnings
 from .checks import CheckSettings, Report, run_checks
 
 # Tests only: what answers at STORELENS_PUBLIC_URL (None: a real, verified HTTPS request).
@@ -64,6 +64,12 @@ def check_source(source: Source, **overrides: Any) -> Report:
     source.save()
     if report.failure is not None:
         set_status_from_error(source, report.failure)
+    elif source.status_code == catalogue.SYNC_FAILED:
+        # The store answers, but the problem was a bug in a sync pass: only a pass can tell whether it is gone, so
+        # Check connection starts one (re-arming the retries) instead of clearing the status over a dead import.
+        from storelens.sync import tasks as sync_tasks
+
+        sync_tasks.sync_now(source.pk)
     elif source.status in PROBLEM_STATUSES:
         # The cause went away: back to where the source was before it (working keys, or still to connect).
         clear_status(source, Source.Status.CONNECTED if report.details is not None else Source.Status.CONNECTING)

@@ -104,9 +104,13 @@ def card_context(request: HttpRequest, source: Source, *, compact: bool = False)
     progress = import_progress(source) if source.status == Source.Status.IMPORTING else None
     # Only the "ready" card offers Connect Store; the check may resolve a host name, so it isn't run on every poll.
     problem = None if compact or source.plain_permalinks or phase != "ready" else connect.callback_problem_for(source)
+    from storelens.sync import failures  # sync.models imports sources.models
+
+    failure = failures.failure_of(source)  # a bug in a sync pass: its support detail and next attempt
     return {
         "source": source,
-        "status_label": STATUS_LABELS.get(source.status, source.status),
+        "failure": failure,
+        "status_label": "Sync failed" if failure else STATUS_LABELS.get(source.status, source.status),
         "status_tone": STATUS_TONE.get(source.status, "bad"),
         "phase": phase,
         "returned": returned,

@@ -17,8 +17,9 @@ from asgiref.sync import async_to_sync, sync_to_async
 
 from storelens.sources.client import client_for
 from storelens.sources.models import Source
+from storelens.woocommerce.errors import StoreError
 
-from . import lease
+from . import failures, lease
 from .engine import PassStats, ProgressCallback, SyncEngine
 
 
@@ -53,10 +54,18 @@ def run_sync(
         import time
 
         time.sleep(1)
+    pass_id = failures.new_pass_id()
     try:
         source = Source.objects.get(pk=source_id)
         stats = async_to_sync(_run)(source, holder, exact, reconcile, progress, client_options or {})
         return SyncResult(source_id, ran=True, stats=stats)
+    except (StoreError, lease.LeaseHeld, Source.DoesNotExist):
+        raise  # the store's problems are its status already (`status`); a lost lease is another pass's turn
+    except Exception as err:
+        # Not the store: a bug in Storelens. The status says so, with a detail to copy, instead of "Importing", and
+        # automatic passes back off (`failures`).
+        failures.record(source_id, err, pass_id)
+        raise
     finally:
         lease.release(source_id, holder)
 

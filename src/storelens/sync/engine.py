@@ -74,6 +74,7 @@ class SyncEngine(HistoryImport, IncrementalWindows):
     async def run(self, *, reconcile: bool = False, exact: bool = False) -> PassStats:
         """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
         census (the copy is then exact as of `now`); `reconcile` the full reconciliation."""
+        from . import failures
         from .status import clear_status, set_status_from_error
 
         try:
@@ -88,8 +89,9 @@ class SyncEngine(HistoryImport, IncrementalWindows):
             elif exact:
                 await self.census()
             await db(self._finish_pass)(reconciled=reconcile)
+            await db(failures.clear)(self.source.pk)
             source = await db(lambda: Source.objects.get(pk=self.source.pk))()
-            await db(clear_status)(source)
+            await db(clear_status)(source, after_pass=True)
         except StoreError as err:
             source = await db(lambda: Source.objects.get(pk=self.source.pk))()
             await db(set_status_from_error)(source, err)

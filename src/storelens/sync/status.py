@@ -52,9 +52,13 @@ def set_status_from_error(source: Source, error: StoreError) -> Source:
     return source
 
 
-def clear_status(source: Source, status: str = Source.Status.CONNECTED) -> Source:
+def clear_status(source: Source, status: str = Source.Status.CONNECTED, *, after_pass: bool = False) -> Source:
     """After a successful pass or check: the problem is gone. A history import that has begun and not finished keeps
-    the source "importing" (a health check during an import must not make it look complete)."""
+    the source "importing" (a health check during an import must not make it look complete). An unexpected error of
+    a pass (`failures`) is cleared only by a pass that succeeds: a store that answers a check says nothing about the
+    bug, and clearing it would show "Importing" over a dead import."""
+    if source.status_code == catalogue.SYNC_FAILED and not after_pass:
+        return source
     if status == Source.Status.CONNECTED and import_unfinished(source):
         status = Source.Status.IMPORTING
     if (source.status, source.status_code, source.status_message, source.status_fix) == (status, "", "", ""):

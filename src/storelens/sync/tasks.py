@@ -13,8 +13,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from storelens.sources.models import Source
 from storelens.woocommerce.errors import StoreError
 
-from . import conf
+from . import conf, failures
 from .api import run_sync
+from .models import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,17 @@ def _pass(source_id: int, *, exact: bool = False, reconcile: bool = False) -> st
         return f"failed: {err.code}"
     except Source.DoesNotExist:
         return "gone"
+    except Exception as err:
+        # Recorded on the source (status, detail, back-off) and logged by `run_sync`; not re-raised: the job queue
+        # would only log it again, and when to retry is the back-off's to decide.
+        return f"failed: {failures.CODE} ({type(err).__name__})"
     return "done" if result.ran else f"skipped: lease held by {result.skipped_because}"
+
+
+def _automatic(source_id: int, *, webhook: bool = False) -> bool:
+    """A pass nobody asked for runs only when the failure back-off allows it (`failures`)."""
+    state = SyncState.objects.filter(source_id=source_id).first()
+    return failures.automatic_pass_allowed(state, webhook=webhook)
 
 
 @db_task()
@@ -39,6 +50,7 @@ def start_import(source_id: int) -> str:
     register webhooks (read_write keys) so changes arrive between passes."""
     from .webhooks import ensure_webhooks_sync
 
+    failures.rearm(source_id)  # new keys (connect, reconnect): a new series of attempts
     outcome = _pass(source_id, exact=True)
     if outcome == "done":
         try:
@@ -50,13 +62,18 @@ def start_import(source_id: int) -> str:
 
 @db_task()
 def sync_now(source_id: int) -> str:
-    """Sync now: incremental pass + id census, so the copy is exact as of the click."""
+    """Sync now: incremental pass + id census, so the copy is exact as of the click. Asked for by the owner (or by
+    Check connection, or a reconnect), so it runs whatever the failure back-off says, and re-arms it."""
+    failures.rearm(source_id)
     return _pass(source_id, exact=True)
 
 
 @db_task()
 def refetch(source_id: int) -> str:
-    """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it."""
+    """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it (after a failure,
+    only when the back-off allows: the fetch stays queued for the next pass)."""
+    if not _automatic(source_id, webhook=True):
+        return "deferred: failure back-off"
     return _pass(source_id)
 
 
@@ -69,7 +86,11 @@ def schedule_passes() -> list[int]:
     """Every minute: enqueue an incremental pass for sources due (STORELENS_SYNC_INTERVAL or their own interval),
     a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it."""
     enqueued = []
-    for source in Source.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")):
+    sources = list(Source.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")))
+    failing = {s.source_id: s for s in SyncState.objects.filter(source__in=sources, failures__gt=0)}
+    for source in sources:
+        if not failures.automatic_pass_allowed(failing.get(source.pk)):
+            continue  # backing off after unexpected errors, or stopped until something changes
         interval = source.sync_interval or conf.sync_interval()
         if _due(source, source.last_reconcile_at, conf.reconcile_interval()) and source.last_sync_at is not None:
             reconcile.schedule(args=(source.pk,), delay=0)

@@ -15,6 +15,7 @@ from storelens.sources import adding, connect, figure_settings, store_access
 from storelens.sources.models import Source
 from storelens.sources.presenting import PROBLEM_STATUSES, STATUS_LABELS
 from storelens.sources.removal import remove_source
+from storelens.sync import failures as sync_failures
 from storelens.woocommerce.errors import StoreError
 
 
@@ -164,7 +165,12 @@ class Command(BaseCommand):
             "workspace": source.workspace.name,
             "status": source.status,
             "status_label": STATUS_LABELS.get(source.status, source.status),
+            "status_code": source.status_code,
             "status_message": source.status_message,
+            "status_fix": source.status_fix,
+            "status_since": source.status_since.isoformat() if source.status_since else None,
+            # A bug in a sync pass (storelens.sync.failures): the support detail and the retry schedule, else null.
+            "sync_failure": sync_failures.as_json(source),
             "last_sync": timezone.localtime(source.last_sync_at).isoformat() if source.last_sync_at else None,
             "orders": _orders(source),
             "figure_settings": figure_settings.as_json(source),

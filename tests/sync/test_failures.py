@@ -1,0 +1,168 @@
+"""An unexpected error in a sync pass (a bug in Storelens, not a store problem) becomes the store's visible status
+with a support detail; automatic passes back off and stop after 5 attempts; a fix and a new pass clear it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from storelens.sources import store_access
+from storelens.sources.models import Source
+from storelens.sync import failures
+from storelens.sync.api import run_sync
+from storelens.sync.models import SyncState
+from storelens.sync.tasks import refetch, schedule_passes, sync_now
+
+from .conftest import FAST_RETRIES, HOME, make_fake, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broken(workspace: Any, serve_in_process: dict) -> tuple[Any, Any, int]:
+    """A store whose newest order carries `"billing": "Array"` (a plugin that printed a PHP array as text): our
+    parser expects an object there and raises AttributeError, which no store error covers."""
+    fake = make_fake(120, seed=31)
+    serve_in_process[HOME] = fake
+    order_id = fake.store.orders.ids[-1]
+    fake.store.orders.materialize(order_id)["billing"] = "Array"
+    return fake, make_source(workspace, fake), order_id
+
+
+def fail_once(source: Any) -> tuple[Source, SyncState]:
+    with pytest.raises(AttributeError):
+        run_sync(source.pk, client_options=FAST_RETRIES)
+    return Source.objects.get(pk=source.pk), SyncState.objects.get(source=source)
+
+
+def repair(fake: Any, order_id: int) -> None:
+    record = fake.store.orders.materialize(order_id)
+    record["billing"] = {**fake.store.orders.get(fake.store.orders.ids[0])["billing"], "email": "fixed@example.com"}
+
+
+def test_an_unexpected_error_in_the_import_is_the_stores_status_with_a_support_detail(
+    broken: tuple[Any, Any, int], client: Any, alice: Any
+) -> None:
+    _, source, _ = broken
+    failed, state = fail_once(source)
+    assert (failed.status, failed.status_code) == (Source.Status.ERROR, "sync_failed")
+    assert failed.status_message.startswith("Importing history failed on ")
+    assert "bug in Storelens" in failed.status_message
+    assert "try again by itself at" in failed.status_fix and "(attempt 2 of 5)" in failed.status_fix
+    assert "send the support detail" in failed.status_fix
+    detail = state.failure_detail
+    assert "builtins.AttributeError: 'str' object has no attribute 'get'" in detail
+    assert "storelens/commerce/" in detail and " · pass " in detail and " · trace " in detail
+    consumer_key, consumer_secret = source.keys()
+    assert consumer_key not in detail and consumer_secret not in detail
+    assert state.failures == 1 and state.retry_at == state.failed_at + timedelta(minutes=2)
+
+    out = StringIO()
+    call_command("sources", "list", "--json", stdout=out)
+    (row,) = [r for r in json.loads(out.getvalue()) if r["id"] == source.pk]
+    assert (row["status"], row["status_code"]) == ("error", "sync_failed")
+    assert row["status_message"] == failed.status_message and row["status_fix"] == failed.status_fix
+    assert row["sync_failure"]["detail"] == detail and row["sync_failure"]["attempts"] == 1
+    assert row["sync_failure"]["retry_at"] == state.retry_at.isoformat()
+
+    Source.objects.filter(pk=source.pk).update(workspace=alice.workspaces().first())
+    client.force_login(alice)
+    page = client.get(f"/sources/{source.pk}/").content.decode()
+    assert "Sync failed" in page and detail in page.replace("&#x27;", "'")
+    pills = re.findall(r'class="status-pill [a-z]*">([^<]*)<', page)
+    assert pills and "Importing" not in pills and "Sync failed" in pills
+
+
+def test_automatic_passes_back_off_then_stop_after_five_attempts_until_something_changes(
+    broken: tuple[Any, Any, int],
+) -> None:
+    _, source, _ = broken
+    fail_once(source)
+    delays = []
+    for _ in range(6):
+        state = SyncState.objects.get(source=source)
+        if state.retry_at is None:
+            break
+        delays.append(state.retry_at - state.failed_at)
+        assert schedule_passes.call_local() == []  # not due yet
+        assert refetch.call_local(source.pk) == "deferred: failure back-off"  # a webhook waits too
+        SyncState.objects.filter(source=source).update(retry_at=timezone.now() - timedelta(seconds=1))
+        assert schedule_passes.call_local() == [source.pk]  # the pass runs inline in tests, and fails again
+    assert delays == [timedelta(minutes=m) for m in (2, 4, 8, 16)]
+    state = SyncState.objects.get(source=source)
+    assert state.failures == 5 and state.retry_at is None
+    assert "stopped retrying after 5 failed attempts" in Source.objects.get(pk=source.pk).status_fix
+    # Stopped: a day later the scheduler still leaves it alone; a webhook re-arms one attempt an hour at most.
+    SyncState.objects.filter(source=source).update(failed_at=timezone.now() - timedelta(minutes=30))
+    assert schedule_passes.call_local() == []
+    assert refetch.call_local(source.pk) == "deferred: failure back-off"
+    SyncState.objects.filter(source=source).update(failed_at=timezone.now() - timedelta(days=1))
+    assert schedule_passes.call_local() == []
+    assert refetch.call_local(source.pk) == "failed: sync_failed (AttributeError)"
+    assert SyncState.objects.get(source=source).failures == 6
+    # An upgrade of Storelens: a failure recorded under another version holds no automatic pass back.
+    SyncState.objects.filter(source=source).update(failed_version="0.0.1")
+    assert schedule_passes.call_local() == [source.pk]
+    state = SyncState.objects.get(source=source)
+    assert state.failures == 1 and state.retry_at == state.failed_at + timedelta(minutes=2)
+
+
+def test_sync_now_after_the_fix_clears_the_failure(broken: tuple[Any, Any, int]) -> None:
+    fake, source, order_id = broken
+    fail_once(source)
+    assert sync_now.call_local(source.pk) == "failed: sync_failed (AttributeError)"  # asked for: runs, re-armed
+    assert SyncState.objects.get(source=source).failures == 1
+    repair(fake, order_id)
+    assert sync_now.call_local(source.pk) == "done"
+    healed = Source.objects.get(pk=source.pk)
+    assert (healed.status, healed.status_code, healed.status_message, healed.status_fix) == ("connected", "", "", "")
+    state = SyncState.objects.get(source=source)
+    assert (state.failures, state.retry_at, state.failure_detail) == (0, None, "")
+    assert state.import_completed_at is not None
+
+
+def test_check_connection_does_not_hide_the_failure_and_starts_a_pass_that_clears_it_once_fixed(
+    broken: tuple[Any, Any, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storelens.health.runner import check_source
+
+    fake, source, order_id = broken
+    monkeypatch.setattr(store_access, "TRANSPORT", httpx.ASGITransport(app=fake.app))
+    failed, _ = fail_once(source)
+    check_source(failed)  # the store answers every check; the pass it starts fails again
+    still = Source.objects.get(pk=source.pk)
+    assert (still.status, still.status_code) == (Source.Status.ERROR, "sync_failed")
+    repair(fake, order_id)
+    check_source(still)
+    assert Source.objects.get(pk=source.pk).status == Source.Status.CONNECTED
+
+
+def test_the_support_detail_names_the_error_without_secrets() -> None:
+    try:
+        raise ValueError(
+            "GET https://shop.test/wp-json/wc/v3/orders?consumer_key=ck_" + "a" * 40 + "&consumer_secret=x1"
+        )
+    except ValueError as err:
+        detail = failures.support_detail(err, "abcd1234", timezone.now())
+    assert "builtins.ValueError: GET https://shop.test/wp-json/wc/v3/orders?consumer_key=[redacted]" in detail
+    assert "ck_aaaa" not in detail and "x1" not in detail and "pass abcd1234" in detail
+
+
+def test_storelens_sync_wait_says_what_failed_what_to_do_and_the_detail(broken: tuple[Any, Any, int]) -> None:
+    from django.core.management.base import CommandError
+
+    _, source, _ = broken
+    err = StringIO()
+    with pytest.raises(CommandError, match="could not be synced"):
+        call_command("sync", str(source.pk), "--wait", stdout=StringIO(), stderr=err)
+    text = err.getvalue()
+    assert "Importing history failed on" in text and "What to do: Storelens will try again by itself" in text
+    assert "Support detail: Storelens " in text and "AttributeError" in text
