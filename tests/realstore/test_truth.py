@@ -128,7 +128,7 @@ def test_refund_falls_on_its_own_day_with_negative_sales_and_positive_refunds() 
         orders=1, net_sales=10000, total_sales=12400, taxes=1900, shipping=500, items_sold=2
     )
     assert t.daily[date(2026, 1, 3)] == DayTotals(
-        net_sales=-2000, total_sales=-2380, taxes=-380, refunds=2380, items_sold=-1
+        net_sales=-2000, total_sales=-2380, taxes=-380, refunds=2380, refund_amounts=2380, items_sold=-1
     )
     assert as_report_json(t.total, "EUR") == {
         "orders": 1,
@@ -137,8 +137,37 @@ def test_refund_falls_on_its_own_day_with_negative_sales_and_positive_refunds() 
         "taxes": "15.20",
         "shipping": "5.00",
         "refunds": "23.80",
+        "refund_amounts": "23.80",
         "items_sold": 1,
     }
+
+
+def test_a_full_type_refund_after_a_partial_one_counts_as_woocommerce_analytics_counts_it() -> None:
+    """Measured: the last refund of an order (`_refund_type` full) carries the order's whole net, tax and shipping
+    although its amount is only the rest; WooCommerce's `refunds` then exceeds what was paid back."""
+    rows = [
+        order(1, "refunded", "2026-05-01 10:00", "2026-05-01 10:00", net="57.46", tax="0", ship="6.90"),
+        refund(2, 1, "2026-05-03 10:00", net="-10.92", items=-1),
+        StatsRow(
+            3,
+            1,
+            datetime(2026, 5, 5),
+            datetime(2026, 5, 5),
+            datetime(2026, 5, 5),
+            "refunded",
+            -3,
+            Decimal("-53.44"),
+            Decimal(0),
+            Decimal("-6.9"),
+            Decimal("-57.46"),
+        ),
+    ]
+    t = compute(rows, {1: "refunded"}, Settings(excluded_statuses=frozenset()))
+    assert (t.total.refund_amounts, t.total.refunds) == (6436, 7528)
+    assert t.total.net_sales == 5746 - 1092 - 5746  # what Analytics' net revenue shows: below zero
+    # A refund whose net is not negative (only a negative fee given back) is no refund to WooCommerce's column.
+    odd = compute([rows[0], refund(4, 1, "2026-05-06 10:00", net="0.5")], {1: "refunded"}, Settings())
+    assert odd.total.refunds == 0 and odd.total.refund_amounts == -50
 
 
 def test_range_bounds_are_local_days_both_included() -> None:

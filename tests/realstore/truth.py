@@ -20,6 +20,17 @@ Two things come from the orders table (`wc_orders`), not from `wc_order_stats`, 
 - nothing else: dates (`date_created`, `date_paid`, `date_completed` are the store's local wall clock in
   `wc_order_stats`; a refund's `date_paid` is its `date_created`) and money come from `wc_order_stats`.
 
+What `wc_order_stats` says about refunds, measured on WooCommerce 11.0.1 (the seed's `refunds_by_kind` has each case):
+- a refund with lines: `tax_total`/`shipping_total` are the refund's own (negative) line sums, `net_total` =
+  total − tax − shipping, `num_items_sold` = Σ refunded quantities (negative);
+- an amount-only partial refund: tax and shipping 0, net = −amount, items 0;
+- a refund WooCommerce marks `_refund_type = full` (it fully refunds the order: an amount-only "refund everything",
+  the automatic refund of an order set to Refunded, or the *last* of several refunds) takes the **order's** tax,
+  shipping, net and items, negated, whatever the refund's lines say. For a last refund after a partial one that
+  counts the earlier part twice: net + tax + shipping ≠ total_sales on that row (seed case `partial_then_rest`).
+`refunds` here is WooCommerce's own column, ABS(Σ net + tax + shipping) over rows with negative net;
+`refund_amounts` is Σ of the refunds' amounts (−total_sales). They differ only on such rows.
+
 Money in `wc_order_stats` is a MariaDB DOUBLE (`net_total` = total − tax − shipping computed in PHP floats, with
 binary noise): each row is rounded half-up to the currency's minor unit before summing, as Storelens stores minor
 units per order.
@@ -86,6 +97,7 @@ class DayTotals:
     taxes: int = 0
     shipping: int = 0
     refunds: int = 0
+    refund_amounts: int = 0
     items_sold: int = 0
 
     def add(self, other: DayTotals) -> None:
@@ -152,19 +164,17 @@ def basis_date(row: StatsRow, basis: str) -> datetime | None:
 
 
 def row_totals(row: StatsRow, currency: str) -> DayTotals:
-    """What one row adds: an order adds itself; a refund adds its negative sales and its amount to refunds.
-
-    A refund's `refunds` is −total_sales (its amount): WooCommerce's own `refunds` column
-    (`ABS(SUM(net_total + tax_total + shipping_total))` over rows with negative `net_total`) is the same number for
-    every refund whose net is negative.
-    """
+    """What one row adds: an order adds itself; a refund adds its negative sales, WooCommerce's `refunds`
+    (−(net + tax + shipping) when its net is negative, as Analytics sums them) and its amount (−total_sales)."""
+    net, tax, shipping = (minor(v, currency) for v in (row.net_total, row.tax_total, row.shipping_total))
     return DayTotals(
         orders=0 if row.is_refund else 1,
-        net_sales=minor(row.net_total, currency),
+        net_sales=net,
         total_sales=minor(row.total_sales, currency),
-        taxes=minor(row.tax_total, currency),
-        shipping=minor(row.shipping_total, currency),
-        refunds=-minor(row.total_sales, currency) if row.is_refund else 0,
+        taxes=tax,
+        shipping=shipping,
+        refunds=-(net + tax + shipping) if row.is_refund and row.net_total < 0 else 0,
+        refund_amounts=-minor(row.total_sales, currency) if row.is_refund else 0,
         items_sold=row.num_items_sold,
     )
 
@@ -215,6 +225,7 @@ def as_report_json(totals: DayTotals, currency: str) -> dict[str, Any]:
         "taxes": money(totals.taxes),
         "shipping": money(totals.shipping),
         "refunds": money(totals.refunds),
+        "refund_amounts": money(totals.refund_amounts),
         "items_sold": totals.items_sold,
     }
 
