@@ -7,7 +7,7 @@
 
 declare(strict_types=1);
 
-const STORELENS_SEED_GENERIC_ORDERS = 200;
+const STORELENS_SEED_GENERIC_ORDERS = 170;
 
 /** Guests: unique, returning, in mixed case, with non-ASCII names. */
 function storelens_seed_guest( int $n ): array {
