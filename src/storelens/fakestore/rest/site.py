@@ -9,6 +9,7 @@ from typing import Any
 
 from ..books import CODE
 from ..clock import gmt_offset_hours
+from ..serializers import filter_fields, parse_fields
 from ..vocabulary import CURRENCY_ENTITIES, WC_VERSION
 from .http import Reply, RestError, RestRequest
 from .params import ListQuery
@@ -185,6 +186,8 @@ def system_status(req: RestRequest, q: ListQuery) -> Reply:
     else:
         env["version"] = WC_VERSION
     env["wp_environment_type"] = store.config.environment_type
+    # WooCommerce 11 reports a failed loopback request's response code as "" (9.9 captured `false`).
+    env["remote_post_response"] = env["remote_get_response"] = ""
     if store.subscriptions is not None:
         data.setdefault("active_plugins", []).append(
             {
@@ -198,7 +201,31 @@ def system_status(req: RestRequest, q: ListQuery) -> Reply:
                 "network_activated": False,
             }
         )
-    return Reply(200, data)
+    return Reply(200, filter_fields(data, parse_fields(q.fields)))  # `_fields=environment`: that section alone
+
+
+def currencies_current(req: RestRequest, q: ListQuery) -> Reply:
+    """/data/currencies/current: the store currency as WC_REST_Data_Currencies_Controller shows it."""
+    code = req.store.config.currency
+    label = next(
+        (
+            str(s.get("options", {}).get(code, ""))
+            for s in req.store.settings_general
+            if s.get("id") == "woocommerce_currency"
+        ),
+        "",
+    )
+    name = label.split(" (", 1)[0] if label else code  # "Euro (&euro;) — EUR"
+    data = {
+        "code": code,
+        "name": name,
+        "symbol": CURRENCY_ENTITIES.get(code, code),
+        "_links": {
+            "self": [{"href": req.view.rest(f"wc/v3/data/currencies/{code}"), "targetHints": {"allow": ["GET"]}}],
+            "collection": [{"href": req.view.rest("wc/v3/data/currencies")}],
+        },
+    }
+    return Reply(200, filter_fields(data, parse_fields(q.fields)))
 
 
 def orders_totals(req: RestRequest, q: ListQuery) -> Reply:
