@@ -166,3 +166,18 @@ def test_storelens_sync_wait_says_what_failed_what_to_do_and_the_detail(broken: 
     text = err.getvalue()
     assert "Importing history failed on" in text and "What to do: Storelens will try again by itself" in text
     assert "Support detail: Storelens " in text and "AttributeError" in text
+
+
+def test_a_failure_that_cannot_be_recorded_still_raises_the_passs_own_error(
+    broken: tuple[Any, Any, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the database is what failed, recording the status fails too: the pass's own error is what surfaces."""
+    from django.db import OperationalError
+
+    def database_gone(*_: Any, **__: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    _, source, _ = broken
+    monkeypatch.setattr(failures, "record", database_gone)
+    with pytest.raises(AttributeError):
+        run_sync(source.pk, client_options=FAST_RETRIES)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ class SyncResult:
     stats: PassStats | None = None
     skipped_because: str = ""
 
+
+log = logging.getLogger(__name__)
 
 # Tests (and benchmarks) that serve the fake store in-process set a transport factory here.
 transport_factory: Callable[[Source], httpx.AsyncBaseTransport | None] | None = None
@@ -64,7 +67,10 @@ def run_sync(
     except Exception as err:
         # Not the store: a bug in Storelens. The status says so, with a detail to copy, instead of "Importing", and
         # automatic passes back off (`failures`).
-        failures.record(source_id, err, pass_id)
+        try:
+            failures.record(source_id, err, pass_id)
+        except Exception:  # the database itself may be what failed: never hide the pass's own error behind it
+            log.exception("sync pass %s of source %s: could not record its failure", pass_id, source_id)
         raise
     finally:
         lease.release(source_id, holder)
