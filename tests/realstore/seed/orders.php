@@ -31,15 +31,19 @@ function storelens_seed_shipping( string $cost ): WC_Order_Item_Shipping {
 	return $item;
 }
 
-/** Sets the dates a status implies (paid, completed) at $ts unless already set, then the status, then saves. */
-function storelens_seed_set_status( WC_Order $order, string $status, int $ts ): void {
-	if ( in_array( $status, array( 'processing', 'completed' ), true ) && ! $order->get_date_paid( 'edit' ) ) {
-		$order->set_date_paid( $ts );
-	}
-	if ( 'completed' === $status && ! $order->get_date_completed( 'edit' ) ) {
-		$order->set_date_completed( $ts );
-	}
+/**
+ * Sets the status, then the dates it implies (paid, completed: the planned ones, else $ts), then saves. In that
+ * order because WC_Order::set_status() stamps date_completed with time() on every move to completed, even when the
+ * date was set (its maybe_set_date_paid() keeps a date already set).
+ */
+function storelens_seed_set_status( WC_Order $order, string $status, int $ts, ?int $paid = null, ?int $completed = null ): void {
 	$order->set_status( $status );
+	if ( in_array( $status, array( 'processing', 'completed' ), true ) ) {
+		$order->set_date_paid( $paid ?? ( $order->get_date_paid( 'edit' ) ? $order->get_date_paid( 'edit' )->getTimestamp() : $ts ) );
+	}
+	if ( 'completed' === $status ) {
+		$order->set_date_completed( $completed ?? $ts );
+	}
 	$order->save();
 }
 
@@ -86,13 +90,7 @@ function storelens_seed_order( array $ctx, array $spec ): WC_Order {
 	$order->set_payment_method( 'bacs' );
 	$order->set_payment_method_title( 'Direct bank transfer' );
 	$order->set_date_created( $spec['created'] );
-	if ( $spec['paid'] ) {
-		$order->set_date_paid( $spec['paid'] );
-	}
-	if ( $spec['completed'] ) {
-		$order->set_date_completed( $spec['completed'] );
-	}
-	storelens_seed_set_status( $order, $spec['status'], $spec['created'] );
+	storelens_seed_set_status( $order, $spec['status'], $spec['created'], $spec['paid'], $spec['completed'] );
 	storelens_seed_lap( 'first save', $clock );
 	foreach ( $spec['history'] as list( $status, $after ) ) {
 		storelens_seed_set_status( $order, $status, $spec['created'] + $after );
