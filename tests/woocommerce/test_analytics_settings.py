@@ -131,3 +131,18 @@ async def test_a_store_that_does_not_answer_leaves_the_setting_unknown_as_unreac
     async with fake.client(fake_sleep) as client:
         reading = await read_option(client, DATE_TYPE)
     assert (reading.origin, reading.code, reading.status) == (Origin.UNREACHABLE, "server_error", 500)
+
+
+async def test_the_fakes_wc_admin_setting_has_the_shape_woocommerce_11_answers() -> None:
+    """Keys in order as measured on WooCommerce 11.0.1 (GET /wc/v3/settings/wc_admin/<id> on the EU store)."""
+    fake = make_fake(orders=5, environment_type="staging", **SAVED)
+    async with httpx.AsyncClient(transport=fake.transport, base_url=fake.home) as http:
+        answer = await http.get(
+            f"/wp-json/wc/v3/settings/wc_admin/{EXCLUDED_STATUSES}",
+            auth=(fake.key.consumer_key, fake.key.consumer_secret),
+        )
+    body = answer.json()
+    assert answer.status_code == 200
+    assert list(body) == ["id", "label", "description", "default", "type", "options", "value", "group_id", "_links"]
+    assert list(body["options"])[-1] == "checkout-draft" and body["default"] == ["pending", "cancelled", "failed"]
+    assert body["_links"]["self"][0]["targetHints"] == {"allow": ["GET", "POST", "PUT", "PATCH"]}

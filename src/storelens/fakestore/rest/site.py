@@ -277,7 +277,7 @@ def wc_admin_options(req: RestRequest, q: ListQuery) -> Reply:
 def _wc_admin_settings(req: RestRequest) -> list[dict[str, Any]]:
     r"""The `wc_admin` settings group (Internal\Admin\Settings::add_settings): saved value, else the default."""
     options = _analytics_options(req)
-    statuses = {slug: label for slug, label in ORDER_STATUS_NAMES if slug != "checkout-draft"}
+    statuses = dict(ORDER_STATUS_NAMES)  # measured on WooCommerce 11.0.1: every status, checkout-draft as "Draft"
     excluded = options["woocommerce_excluded_report_order_statuses"]
     date_type = options["woocommerce_date_type"]
     return [
@@ -285,8 +285,8 @@ def _wc_admin_settings(req: RestRequest) -> list[dict[str, Any]]:
             "id": "woocommerce_excluded_report_order_statuses",
             "label": "Excluded report order statuses",
             "description": "Statuses that should not be included when calculating report totals.",
-            "type": "multiselect",
             "default": ANALYTICS_STATUSES_DEFAULT,
+            "type": "multiselect",
             "options": statuses,
             "value": excluded if excluded is not False else ANALYTICS_STATUSES_DEFAULT,
         },
@@ -294,8 +294,8 @@ def _wc_admin_settings(req: RestRequest) -> list[dict[str, Any]]:
             "id": "woocommerce_actionable_order_statuses",
             "label": "Actionable order statuses",
             "description": "Statuses that require extra action on behalf of the store admin.",
-            "type": "multiselect",
             "default": ["processing", "on-hold"],
+            "type": "multiselect",
             "options": statuses,
             "value": ["processing", "on-hold"],
         },
@@ -303,8 +303,8 @@ def _wc_admin_settings(req: RestRequest) -> list[dict[str, Any]]:
             "id": "woocommerce_default_date_range",
             "label": "Default Date Range",
             "description": "Default Date Range",
-            "type": "text",
             "default": "period=month&compare=previous_year",
+            "type": "text",
             "value": "period=month&compare=previous_year",
         },
         {
@@ -319,9 +319,15 @@ def _wc_admin_settings(req: RestRequest) -> list[dict[str, Any]]:
 
 
 def _setting_view(req: RestRequest, setting: dict[str, Any], group: str) -> dict[str, Any]:
-    out = {**setting, "group_id": group, "tip": ""}
+    """As WooCommerce 11.0.1 answers it (measured): the setting's keys, then group_id and links."""
+    out = {**setting, "group_id": group}
     out["_links"] = {
-        "self": [{"href": req.view.rest(f"wc/v3/settings/{group}/{setting['id']}")}],
+        "self": [
+            {
+                "href": req.view.rest(f"wc/v3/settings/{group}/{setting['id']}"),
+                "targetHints": {"allow": ["GET", "POST", "PUT", "PATCH"]},
+            }
+        ],
         "collection": [{"href": req.view.rest(f"wc/v3/settings/{group}")}],
     }
     return out
