@@ -34,12 +34,13 @@ function storelens_seed_shipping( string $cost ): WC_Order_Item_Shipping {
 /**
  * Sets the status, then the dates it implies (paid, completed: the planned ones, else $ts), then saves. In that
  * order because WC_Order::set_status() stamps date_completed with time() on every move to completed, even when the
- * date was set (its maybe_set_date_paid() keeps a date already set).
+ * date was set, and date_paid with time() when it was unset.
  */
 function storelens_seed_set_status( WC_Order $order, string $status, int $ts, ?int $paid = null, ?int $completed = null ): void {
+	$paid_before = $order->get_date_paid( 'edit' ); // read first: set_status() stamps time() when it is unset
 	$order->set_status( $status );
 	if ( in_array( $status, array( 'processing', 'completed' ), true ) ) {
-		$order->set_date_paid( $paid ?? ( $order->get_date_paid( 'edit' ) ? $order->get_date_paid( 'edit' )->getTimestamp() : $ts ) );
+		$order->set_date_paid( $paid ?? ( $paid_before ? $paid_before->getTimestamp() : $ts ) );
 	}
 	if ( 'completed' === $status ) {
 		$order->set_date_completed( $completed ?? $ts );
