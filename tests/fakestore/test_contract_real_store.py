@@ -43,6 +43,12 @@ DELIBERATE: list[tuple[str, str, str]] = [
         "(the 100-order pages compare it)",
     ),
     (
+        "system status environment",
+        r"^\$\.environment\.remote_(post|get)_response: real \['(bool|string)'\]",
+        'the cached result of WooCommerce\'s loopback test: false or "" depending on whether it ran (both seen on '
+        "11.0.1 stores); Storelens reads environment.version only",
+    ),
+    (
         "settings general",
         r"^\$\[\]\.options: keys",
         "country and state lists grow with each WooCommerce release; Storelens reads woocommerce_currency's value",

@@ -319,6 +319,10 @@ async def serve(request: Request, store: FakeStore, route: str) -> Response:
         with store.lock:
             reply = spec.handler(req, q, *args.values())
     except RestError as err:
+        if err.status in (401, 403):
+            # rest_send_allow_header lists the methods whose permission callback passes for this request: a method
+            # refused here is not allowed (WooCommerce 11's wc-admin/options refusing an option answers no Allow).
+            allow = [m for m in allow if m != method]
         return render(req, err.status, err.body(), logged_in=logged_in, allow=allow, api_root=root)
     return render(req, reply.status, reply.data, headers=reply.headers, logged_in=logged_in, allow=allow, api_root=root)
 

@@ -186,8 +186,6 @@ def system_status(req: RestRequest, q: ListQuery) -> Reply:
     else:
         env["version"] = WC_VERSION
     env["wp_environment_type"] = store.config.environment_type
-    # WooCommerce 11 reports a failed loopback request's response code as "" (9.9 captured `false`).
-    env["remote_post_response"] = env["remote_get_response"] = ""
     if store.subscriptions is not None:
         data.setdefault("active_plugins", []).append(
             {
