@@ -81,8 +81,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     the first one to ask for a store may build it (install and seed, minutes on a busy machine), hence their timeout.
     """
     for item in items:
-        if REAL_STORE_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.realstore)
+        if REAL_STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("realstore"):
+            if not item.get_closest_marker("realstore"):
+                item.add_marker(pytest.mark.realstore)
             if not item.get_closest_marker("timeout"):
                 item.add_marker(pytest.mark.timeout(REAL_STORE_TIMEOUT))
     if not POSTGRES_PASS:

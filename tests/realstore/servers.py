@@ -7,10 +7,13 @@ socket between the two and `logs/`. nginx passes `$http_host` (with the port) as
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import getpass
 import grp
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -20,6 +23,14 @@ from pathlib import Path
 PHP_FPM = "php-fpm8.2"
 NGINX = "nginx"
 PHP_CLI = "php"
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies, even by SIGKILL (Linux prctl), so a killed
+    run leaves no nginx or php-fpm behind holding its address."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ServerUnavailable(RuntimeError):
@@ -137,7 +148,12 @@ class WebServer:
         with (self.logs / f"{name}.out").open("ab") as out:
             self.processes.append(
                 subprocess.Popen(
-                    command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.run_dir
+                    command,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    cwd=self.run_dir,
+                    preexec_fn=_die_with_parent,
                 )
             )
 

@@ -1,10 +1,10 @@
 """`RealStore`: one running WordPress + WooCommerce, and `start_real_store(profile)` which brings it up.
 
 Bring-up, in order: check the programs and MariaDB; reserve 127.0.0.X and a free port; make a CA and the store's
-certificate; create a fresh database; put the WordPress tree in a temporary folder (from the cache, or unpacked from
-the shared archives); write wp-config.php; start php-fpm and nginx; then either load the cached dump or install
-WordPress, activate WooCommerce, apply the profile, seed (`seed/seed.php <profile>`) and run the queue, and cache
-that; finally set this run's admin password and REST keys and take a snapshot for `restore()`.
+certificate; create a fresh database; unpack the shared archives into a temporary folder (plus, from the cache, the
+files the build wrote into wp-content); write wp-config.php; start php-fpm and nginx; then either load the cached
+dump or build (build.py: install, activate WooCommerce, apply the profile, seed, run the queue) and cache that;
+finally set this run's admin password and REST keys and take a snapshot for `restore()`.
 """
 
 from __future__ import annotations
@@ -25,13 +25,10 @@ import httpx
 import trustme
 
 from tests.realstore import cache, mariadb, servers, tls, vendor
+from tests.realstore.build import ADMIN_USER, build
 from tests.realstore.network import CALLBACK_PORT, LoopbackHost, free_port, reserve_loopback_host
-from tests.realstore.profiles import PROFILES, Profile
+from tests.realstore.profiles import PROFILES
 from tests.realstore.wordpress import PHP_DIR, PhpRunner, install_mu_plugins, write_wp_config
-
-SEED_DIR = Path(__file__).resolve().parent / "seed"
-ADMIN_USER = "admin"
-ADMIN_EMAIL = "admin@example.com"
 
 
 class StoreUnavailable(RuntimeError):
@@ -182,14 +179,6 @@ def check_available() -> None:
         raise StoreUnavailable(str(error)) from error
 
 
-def seed_script() -> Path | None:
-    """`seed/seed.php` (the realistic seed), unless absent or STORELENS_REALSTORE_SEED=minimal asks for 3 orders."""
-    script = SEED_DIR / "seed.php"
-    if os.environ.get("STORELENS_REALSTORE_SEED") == "minimal":
-        return None
-    return script if script.is_file() else None
-
-
 def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealStore:
     """Bring up a store of this profile ("us" or "eu"); call `stop()` when done. Raises StoreUnavailable."""
     profile = PROFILES[profile_name]
@@ -203,8 +192,9 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
 
     check_available()
     drop_stale_databases()
+    remove_stale_run_dirs()
     lap("checks")
-    run_dir = Path(tempfile.mkdtemp(prefix=f"realstore-{profile.name}-"))
+    run_dir = Path(tempfile.mkdtemp(prefix=f"realstore-{profile.name}-{os.getpid()}-"))
     loopback = reserve_loopback_host()
     database: mariadb.Database | None = None
     web: servers.WebServer | None = None
@@ -222,10 +212,9 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
         cache_key = cache.key(profile.name)
         entry = cache.lookup(cache_key) if use_cache else None
         wp_root = run_dir / "wordpress"
+        vendor.unpack(run_dir)
         if entry:
-            cache.copy_tree(entry / cache.TREE, wp_root)
-        else:
-            vendor.unpack(run_dir)
+            cache.restore_content(entry, wp_root)
         lap("tree")
         write_wp_config(
             wp_root,
@@ -292,30 +281,25 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
         raise
 
 
-def build(profile: Profile, runner: PhpRunner, timings: dict[str, float], lap: Any) -> None:
-    """Install WordPress, activate WooCommerce, apply the profile, seed and let the queue settle."""
-    install_password = secrets.token_urlsafe(12)  # replaced by per_run.php on every run
-    runner.run_file(PHP_DIR / "install.php", profile.title, ADMIN_USER, ADMIN_EMAIL, install_password, installing=True)
-    lap("install WordPress")
-    runner.run_file(PHP_DIR / "activate.php", timeout=300)
-    lap("activate WooCommerce")
-    runner.run_file(PHP_DIR / "configure.php", input=json.dumps(profile.configuration()))
-    lap("configure")
-    script = seed_script()
-    if script:
-        runner.run_file(script, profile.name, timeout=900)
-    else:
-        runner.run_file(PHP_DIR / "seed_minimal.php", profile.name)
-    lap("seed")
-    runner.run_file(PHP_DIR / "run_queue.php", timeout=900)
-    lap("queue")
-
-
 def warm_up(url: str, ca_bundle: Path) -> None:
     """One request through nginx and php-fpm, so a broken web setup fails the bring-up, not the first test."""
     response = httpx.get(url + "/wp-json/", verify=ssl.create_default_context(cafile=str(ca_bundle)), timeout=120)
     if response.status_code != 200:
         raise RuntimeError(f"the store answers {response.status_code} on /wp-json/:\n{response.text[:2000]}")
+
+
+def remove_stale_run_dirs() -> None:
+    """Delete run folders (`realstore-<profile>-<pid>-…` in the temporary directory) of runs that are gone."""
+    for path in Path(tempfile.gettempdir()).glob("realstore-*-*-*"):
+        match = re.match(r"^realstore-[a-z]+-(\d+)-", path.name)
+        if not match or not path.is_dir():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            pass
 
 
 def drop_stale_databases() -> None:

@@ -29,6 +29,10 @@ KNOWN_UPSTREAM_NOTICES = (
 )
 
 
+# The stores are asked for through getfixturevalue, which pytest cannot see when collecting: mark the module.
+pytestmark = pytest.mark.realstore
+
+
 @pytest.fixture(params=["us", "eu"])
 def store(request: pytest.FixtureRequest) -> RealStore:
     return request.getfixturevalue(f"real_store_{request.param}")
