@@ -7,12 +7,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
+PROFILE ?= us
+# What the real WordPress + WooCommerce store of the tests needs (tests/realstore), from Debian.
+REALSTORE_PACKAGES := nginx-light php8.2-fpm php8.2-cli php8.2-mysql php8.2-curl php8.2-xml php8.2-mbstring \
+	php8.2-intl php8.2-zip php8.2-gd php8.2-bcmath mariadb-client
 
-.PHONY: run test lint test-sqlite test-postgres services-check chromium clean help
+.PHONY: run test lint test-sqlite test-postgres services-check chromium realstore-packages realstore clean help
 
 help:
 	@echo "make run    install Storelens into .venv, migrate, serve it at http://$(HOST):$(PORT)"
-	@echo "make test   install the test dependencies (and Chromium), lint, run the suite on SQLite then PostgreSQL"
+	@echo "make test   install the test dependencies (Chromium, php-fpm, nginx), lint, run the suite on SQLite then PostgreSQL"
+	@echo "make realstore PROFILE=us|eu   keep one real WordPress + WooCommerce store running (URL, login, REST keys)"
 
 # --- the virtualenv ---------------------------------------------------------------------------------------------------
 
@@ -57,17 +62,35 @@ chromium:
 		echo "!! Install it with: sudo apt-get install chromium"; \
 	fi
 
+# Debian's php-fpm, nginx and the MariaDB client for the real store; installed with apt when root, as Chromium is.
+realstore-packages:
+	@missing=""; for package in $(REALSTORE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing for the real WordPress store:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "!! Missing for the real WordPress store:$$missing; we are not root: real-store tests will be skipped."; \
+		echo "!! Install them with: sudo apt-get install$$missing"; \
+	fi
+
+# One real store kept running by hand (Ctrl-C stops it and drops its database).
+realstore: $(VENV)/.installed-test realstore-packages
+	$(BIN)/python -m tests.realstore --profile $(PROFILE)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test-sqlite: $(VENV)/.installed-test chromium
+test-sqlite: $(VENV)/.installed-test chromium realstore-packages
 	@echo "== pytest on SQLite =="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The PostgreSQL pass reruns only the tests that touch the database (see pytest_collection_modifyitems in
 # tests/conftest.py), each run in its own test database, so parallel runs never clash.
-test-postgres: $(VENV)/.installed-test
+test-postgres: $(VENV)/.installed-test realstore-packages
 	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		echo "== pytest on PostgreSQL (127.0.0.1:5432) =="; \
 		STORELENS_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS); \

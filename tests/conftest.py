@@ -31,6 +31,14 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
+from tests.realstore.fixtures import (  # noqa: F401 - fixtures, registered by import
+    REAL_STORE_FIXTURES,
+    real_store_eu,
+    real_store_us,
+    restored_real_store_eu,
+    restored_real_store_us,
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_DIR = REPO_ROOT / "var" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +57,7 @@ DB_FIXTURES = frozenset(
 )
 POSTGRES_PASS = os.environ.get("STORELENS_TEST_DATABASE", "").lower() == "postgres"
 REQUIRE_SERVICES = os.environ.get("STORELENS_REQUIRE_SERVICES", "") == "1"
+REAL_STORE_TIMEOUT = 1200  # seconds: a cold real store (install + seed) inside the first test that asks for it
 
 # Tasks run inline in tests: a job's effect is visible when the call returns, no consumer needed.
 HUEY.immediate = True
@@ -66,7 +75,17 @@ settings.PASSWORD_HASHERS = ["tests.conftest.QuickArgon2PasswordHasher", *settin
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass keep only tests that touch the database; the rest already ran on the SQLite pass."""
+    """On the PostgreSQL pass keep only tests that touch the database; the rest already ran on the SQLite pass.
+
+    Tests on a real WordPress store are marked `realstore` and kept on both passes (they drive Storelens's database);
+    the first one to ask for a store may build it (install and seed, minutes on a busy machine), hence their timeout.
+    """
+    for item in items:
+        if REAL_STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("realstore"):
+            if not item.get_closest_marker("realstore"):
+                item.add_marker(pytest.mark.realstore)
+            if not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(REAL_STORE_TIMEOUT))
     if not POSTGRES_PASS:
         for item in items:
             if item.get_closest_marker("postgres"):
@@ -76,7 +95,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
         uses_db = (
-            uses_db or item.get_closest_marker("postgres") or "storelens_server" in getattr(item, "fixturenames", ())
+            uses_db
+            or item.get_closest_marker("postgres")
+            or item.get_closest_marker("realstore")
+            or "storelens_server" in getattr(item, "fixturenames", ())
         )
         (keep if uses_db else drop).append(item)
     if drop:
@@ -302,17 +324,27 @@ def migrated_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 def start_storelens_server(
     tmp_path_factory: pytest.TempPathFactory, migrated_database: str
 ) -> Iterator[Callable[..., LiveServer]]:
-    """`start_storelens_server(tls=False, args=(), **env)`: start a real server; stopped at the end of the test.
+    """`start_storelens_server(tls=False, args=(), host=, port=, ca=, **env)`: a real server, stopped after the test.
 
     `args` are extra `storelens serve` options (e.g. `("--no-consumer",)`); `env` extra environment variables.
 
     On the PostgreSQL pass the server gets its own fresh PostgreSQL database; otherwise SQLite in its data directory.
-    With `tls=True` it serves HTTPS with a certificate from a throw-away CA (`server.ca_file`) for 127.0.0.1/localhost.
+    With `tls=True` it serves HTTPS with a certificate for `host` (and localhost) from `ca` (a trustme CA; a throw-away
+    one by default), whose PEM is `server.ca_file`. `host`/`port` default to 127.0.0.1 and a free port; a real store's
+    callback needs `host=store.host, port=8080, ca=store.ca` (see tests/realstore).
     """
     servers: list[LiveServer] = []
     databases: list[str] = []
 
-    def start(tls: bool = False, args: tuple[str, ...] = (), timeout: float = 60.0, **extra_env: str) -> LiveServer:
+    def start(
+        tls: bool = False,
+        args: tuple[str, ...] = (),
+        timeout: float = 60.0,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        ca: Any = None,
+        **extra_env: str,
+    ) -> LiveServer:
         data_dir = tmp_path_factory.mktemp("storelens-data")
         env = server_env(data_dir, **extra_env)
         if POSTGRES_PASS:
@@ -322,14 +354,14 @@ def start_storelens_server(
             env["STORELENS_DATABASE_URL"] = _postgres_url(name)
         else:
             shutil.copy(migrated_database, data_dir / "storelens.sqlite3")
-        port = free_port()
-        command = [sys.executable, "-m", "storelens", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+        port = port or free_port()
+        command = [sys.executable, "-m", "storelens", "serve", "--host", host, "--port", str(port), *args]
         ca_file = None
         if tls:
             import trustme
 
-            ca = trustme.CA()
-            cert = ca.issue_cert("127.0.0.1", "localhost")
+            ca = ca or trustme.CA()
+            cert = ca.issue_cert(host, "localhost")
             ca_file = data_dir / "test-ca.pem"
             ca.cert_pem.write_to_path(str(ca_file))
             cert.private_key_pem.write_to_path(str(data_dir / "tls-key.pem"))
@@ -341,7 +373,7 @@ def start_storelens_server(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(data_dir)
         )
         scheme = "https" if tls else "http"
-        server = LiveServer(f"{scheme}://127.0.0.1:{port}", data_dir, env, process, ca_file)
+        server = LiveServer(f"{scheme}://{host}:{port}", data_dir, env, process, ca_file)
         servers.append(server)
         ready: queue.Queue[bool] = queue.Queue()
 

@@ -39,6 +39,9 @@ Data
     same store (``history_end`` None means "ends today", so pin it when two runs on different days must agree).
     Orders are index columns plus a lazy, deterministic build from (seed, id) and an overlay of writes
     (``books.Book``): 100k orders take about 2 s and 60 MB. ``dataset_dir`` serves the recorded lab store instead.
+    What a real store showed (issue 11) is on by default: guests using registered customers' e-mails next to those
+    customers' first orders and e-mails in mixed case (``shared_email_guests``, ``mixed_case_emails``; 0 turns them
+    off); ``tax_profile="eu"`` makes an EU store (prices inclusive of VAT, unrounded 4-decimal line amounts).
 
 Layout: ``store`` (state and reads; ``StoreError`` lives in ``errors``), the writes by what they change
 (``order_writes``, ``order_lines``, ``refund_writes``, ``customer_writes``, ``catalog_writes``,

@@ -14,7 +14,8 @@ All bodies are JSON.
                                             timeout_rate, reset_rate, rate_limit_rate, retry_after_s, timeout_s;
                                             plus "seed" to reseed the fault RNG
     PUT    /__fakestore/config              webhook_delay_s, analytics_date_type, analytics_excluded_statuses,
-                                            http_allowed_safe_ports, ca_file
+                                            environment_type, settings_api_refused, http_allowed_safe_ports,
+                                            ca_file
     GET    /__fakestore/keys                every key, with consumer key and secret
     POST   /__fakestore/keys                {"user_id": 1, "app_name": "...", "permissions": "read_write",
                                             "consumer_key"?: "ck_...", "consumer_secret"?: "cs_..."} -> 201
@@ -204,6 +205,12 @@ def _faults_dict(faults: Any) -> dict[str, Any]:
     return {name: getattr(faults, name) for name in FAULT_FIELDS}
 
 
+def _environment_type(value: Any) -> str:
+    if value not in ("production", "staging", "development", "local"):
+        raise AdminError(400, f"environment_type is one of production, staging, development, local; got {value!r}")
+    return str(value)
+
+
 async def _config(request: Request, store: Any) -> Response:
     config = store.config
     body = await _json(request)
@@ -211,6 +218,8 @@ async def _config(request: Request, store: Any) -> Response:
         "webhook_delay_s": float,
         "analytics_date_type": lambda v: v,
         "analytics_excluded_statuses": lambda v: v,
+        "environment_type": _environment_type,
+        "settings_api_refused": bool,
         "http_allowed_safe_ports": lambda v: tuple(int(p) for p in v),
         "ca_file": lambda v: v,
     }

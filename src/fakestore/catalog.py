@@ -300,6 +300,7 @@ def _variation_record(
         "shipping_class": "",
         "shipping_class_id": 0,
         "image": None,
+        "gallery_image_ids": [],  # WooCommerce 11 (not in 9.9): a variation's own gallery
         "attributes": [
             {"id": ATTRIBUTE_IDS.get(a, 0), "name": a, "slug": f"pa_{slugify(a)}", "option": o} for a, o in options
         ],

@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--https", action="store_true", help="serve TLS with a fresh certificate (its CA is printed)")
     serve.add_argument("--cert-dir", help="where --https writes ca.pem and server.pem (default: a new temp dir)")
     serve.add_argument("--site-name", default="Fake Store")
+    serve.add_argument(
+        "--environment-type",
+        choices=("production", "staging", "development", "local"),
+        default="production",
+        help="wp_get_environment_type(); outside production wc-admin/options refuses the excluded statuses",
+    )
     data = serve.add_argument_group("data")
     data.add_argument("--orders", type=int, default=FakeStoreConfig.orders, help="orders to generate")
     data.add_argument("--seed", type=int, default=FakeStoreConfig.seed)
@@ -43,6 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--timezone", default=FakeStoreConfig.timezone)
     data.add_argument("--subscriptions", action="store_true", help="WooCommerce Subscriptions data and routes")
     data.add_argument("--dataset", help="serve a recorded store (JSON files as in woocommerce/dataset/)")
+    data.add_argument(
+        "--tax-profile",
+        choices=("us", "eu"),
+        default=FakeStoreConfig.tax_profile,
+        help="eu: prices inclusive of VAT (DE/AT/FR, reduced rates), unrounded line amounts; use with --currency EUR",
+    )
+    data.add_argument(
+        "--shared-email-guests",
+        type=float,
+        default=FakeStoreConfig.shared_email_guests,
+        help="share of customers with a guest order using their e-mail next to their first order (0: none)",
+    )
+    data.add_argument(
+        "--mixed-case-emails",
+        type=float,
+        default=FakeStoreConfig.mixed_case_emails,
+        help="share of e-mails typed in mixed case (accounts, borrowed and repeat guest e-mails; 0: none)",
+    )
     keys = serve.add_argument_group("keys and users")
     keys.add_argument("--consumer-key", help="pre-install this REST key (ck_…), with --consumer-secret")
     keys.add_argument("--consumer-secret", help="its secret (cs_…)")
@@ -111,12 +135,16 @@ def config_from_args(args: argparse.Namespace, home_url: str) -> FakeStoreConfig
     config = FakeStoreConfig(
         home_url=home_url,
         site_name=args.site_name,
+        environment_type=args.environment_type,
         currency=args.currency,
         timezone=args.timezone,
         seed=args.seed,
         orders=args.orders,
         months=args.months,
         subscriptions=args.subscriptions,
+        tax_profile=args.tax_profile,
+        shared_email_guests=args.shared_email_guests,
+        mixed_case_emails=args.mixed_case_emails,
         admin_user=args.admin_user,
         admin_password=args.admin_password,
         ca_file=args.ca_file,

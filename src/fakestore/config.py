@@ -61,7 +61,25 @@ class FakeStoreConfig:
     # wc-admin/options: None means unset, which the API reports as `false`.
     analytics_date_type: str | None = None
     analytics_excluded_statuses: list[str] | None = None
+    # wp_get_environment_type(): outside "production" WooCommerce 11's wc-admin/options refuses options off its
+    # allow-list (such as the excluded statuses) with 403 woocommerce_rest_cannot_view for the whole request.
+    environment_type: str = "production"
+    # /wc/v3/settings/wc_admin refuses the keys (403) while orders still read: with a non-production environment type
+    # the store then tells neither route its excluded statuses, and Storelens must assume them.
+    settings_api_refused: bool = False
     dataset_dir: str | None = None  # serve a recorded store instead of generated data
+    # Shapes of real stores' buyers (issue 11), drawn from their own RNG so the rest of the data stays as it was:
+    # the share of registered customers with a guest order using their e-mail right next to the first of their
+    # orders a sync reads (alternately just before their oldest and just after their newest, so in the same page),
+    # and the share of e-mails typed in mixed case (customers' accounts, the guest orders borrowing them, and repeat
+    # guests writing their e-mail in another case). 0 turns a shape off.
+    shared_email_guests: float = 0.1
+    mixed_case_emails: float = 0.1
+    # "us": prices exclusive of tax, US sales taxes, mostly US buyers. "eu" (an EU store, issue 11): prices entered
+    # inclusive of VAT (Germany 19 % and 7 %, Austria 20 % and 10 %, France 20 % and 5.5 %; every fourth product
+    # at the reduced rate), mostly German buyers; line amounts are then unrounded (4 decimals with dp=4), as
+    # WooCommerce keeps them. Pair it with currency="EUR" and timezone="Europe/Berlin".
+    tax_profile: str = "us"
     # Generated history ends at midnight UTC of this date (YYYY-MM-DD); None = today, so data are always recent.
     # Pin it in tests that compare two stores built on different days.
     history_end: str | None = None

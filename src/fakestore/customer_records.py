@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .books import Book
-from .people import customer_person, gravatar
+from .people import Person, case_variant, customer_person, gravatar
 
 CUSTOMER_ADDRESS_KEYS = (
     "first_name",
@@ -26,12 +28,27 @@ class CustomerRecords:
     seed: int
     customer_serial_base: int
     customer_paying: bytearray
+    mixed_case_customers: dict[int, int]  # customer id -> `case_variant` of the e-mail their account was opened with
+    tax_profile: str  # "eu": the buyers live mostly in Germany and Austria
+
+    @property
+    def region(self) -> str:
+        return "eu" if self.tax_profile == "eu" else "us"
+
+    def customer_person_of(self, customer_id: int) -> tuple[Person, str]:
+        """A registered customer's person and username, the e-mail as they typed it (its case kept, as WordPress
+        keeps `user_email` and WooCommerce the billing e-mail)."""
+        p, username = customer_person(self.seed, customer_id, customer_id - self.customer_serial_base, self.region)
+        variant = self.mixed_case_customers.get(customer_id)
+        if variant is not None:
+            p = replace(p, email=case_variant(p.email, variant))
+        return p, username
 
     def build_customer(self, customer_id: int, pos: int, book: Book) -> dict:
         created, modified = book.created[pos], book.modified[pos]
         if customer_id == 1:
             return admin_customer(created)
-        p, username = customer_person(self.seed, customer_id, customer_id - self.customer_serial_base)
+        p, username = self.customer_person_of(customer_id)
         paying = customer_id < len(self.customer_paying) and bool(self.customer_paying[customer_id])
         return {
             "id": customer_id,

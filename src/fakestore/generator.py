@@ -34,6 +34,8 @@ from .vocabulary import (
     USABLE_COUPONS,
 )
 
+TAX_PROFILES = ("us", "eu")
+
 
 def history_end_ts(history_end: str | None) -> int:
     """Midnight UTC that closes the generated history: the given date, else today (so data stay in the past)."""
@@ -70,14 +72,22 @@ def generate(
     currency: str = "USD",
     subscriptions: bool = False,
     history_end: int,
+    shared_email_guests: float = 0.0,
+    mixed_case_emails: float = 0.0,
+    tax_profile: str = "us",
 ) -> Generated:
     """The whole store's index; nothing here depends on the clock except through `history_end`."""
+    if tax_profile not in TAX_PROFILES:
+        raise ValueError(f"unknown tax profile {tax_profile!r}; known: {', '.join(TAX_PROFILES)}")
     rng = random.Random(seed)
     end = history_end
     start = end - int(months * 30.44 * DAY)
     catalog = build_catalog(first_id=10, created=start - 14 * DAY, home_url="")
     next_id = catalog.next_id
-    factory = OrderFactory(seed=seed, currency=currency, catalog=catalog)
+    factory = OrderFactory(seed=seed, currency=currency, catalog=catalog, tax_profile=tax_profile)
+    for pid, product in catalog.products.items():  # the products the `eu` profile sells at the reduced rate
+        if factory.tax_class_of(pid):
+            product["tax_class"] = factory.tax_class_of(pid)
 
     coupon_book = Book(builder=lambda cid, pos: factory.build_coupon(cid, pos, coupon_book), cache_size=16)
     for _ in COUPONS:
@@ -178,6 +188,8 @@ def generate(
             for s in specs:
                 refund_book.append(s.id, "completed", s.created, s.created, oid)
 
+    _shape_emails(random.Random(seed * 7_777 + 3), order_book, factory, shared_email_guests, mixed_case_emails)
+
     subscription_book: Book | None = None
     if subscriptions:
         subscription_book = Book(
@@ -213,6 +225,54 @@ def generate(
         history_end=end,
         factory=factory,
     )
+
+
+def _shape_emails(
+    rng: random.Random, book: Book, factory: OrderFactory, shared_email_guests: float, mixed_case_emails: float
+) -> None:
+    """E-mails as real buyers type them, drawn from an RNG of their own so that every other column stays as it was:
+
+    - accounts opened with a mixed-case e-mail (a share `mixed_case_emails` of the customers);
+    - a guest order with a registered customer's e-mail right next to the first order of that customer a sync
+      reads (a share `shared_email_guests` of the customers with orders, at least one): alternately just before
+      their oldest order (read first by passes that go oldest first) and just after their newest (read first by the
+      history import, newest window first), so the guest identity meets the registered one being created in the
+      same page; every other pair in another case than the account's;
+    - repeat guests typing their e-mail in another case (a share of the guest orders, at least one).
+    """
+    n_customers = len(factory.customer_paying) - 2
+    for cid in range(2, n_customers + 2):
+        if rng.random() < mixed_case_emails:
+            factory.mixed_case_customers[cid] = rng.randrange(3)
+    first_pos: dict[int, int] = {}
+    last_pos: dict[int, int] = {}
+    for p, owner in enumerate(book.owner):
+        if owner:
+            first_pos.setdefault(owner, p)
+            last_pos[owner] = p
+    ends = set(first_pos.values()) | set(last_pos.values())
+    if shared_email_guests > 0 and first_pos:
+        chosen = rng.sample(sorted(first_pos), max(1, round(shared_email_guests * len(first_pos))))
+        for k, cid in enumerate(sorted(chosen, key=first_pos.__getitem__)):
+            q = first_pos[cid] - 1 if k % 2 == 0 else last_pos[cid] + 1
+            if not 0 <= q < len(book) or q in ends or q in factory.borrowed_email:
+                continue
+            account = factory.mixed_case_customers.get(cid, -1)
+            variant = (account + 1) % 3 if (k // 2) % 2 == 0 else account
+            book.owner[q] = 0
+            factory.borrowed_email[q] = (cid, 0, variant)
+    if mixed_case_emails > 0:
+        guests = [p for p, owner in enumerate(book.owner) if not owner and p not in factory.borrowed_email]
+        repeats = max(1, round(mixed_case_emails * 0.2 * len(guests))) if len(guests) > 1 else 0
+        for i in sorted(rng.sample(range(1, len(guests)), min(repeats, len(guests) - 1))):
+            earlier = [p for p in guests[max(0, i - 20) : i] if p not in factory.borrowed_email]
+            if earlier:
+                factory.borrowed_email[guests[i]] = (0, book.ids[rng.choice(earlier)], rng.randrange(3))
+    # Orders that changed hands: whether a customer has paid is read again from the orders they keep.
+    factory.customer_paying[:] = bytearray(len(factory.customer_paying))
+    for p, owner in enumerate(book.owner):
+        if owner and STATUSES[book.status[p]] in PAID_STATUSES:
+            factory.customer_paying[owner] = 1
 
 
 def new_order_key() -> str:

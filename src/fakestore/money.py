@@ -66,5 +66,11 @@ def tax_of(amount: Decimal, rate_percent: Decimal) -> Decimal:
     return round_dp(amount * rate_percent / 100, 6)
 
 
+def inclusive_tax(gross: Decimal, rate_percent: Decimal) -> Decimal:
+    """The tax inside a gross (tax-inclusive) amount, `WC_Tax::calc_inclusive_tax`: gross − gross ÷ (1 + rate), kept
+    to 6 decimals like every unrounded tax."""
+    return round_dp(gross - gross / (1 + rate_percent / 100), 6)
+
+
 def cents(value: object) -> int:
     return int(round_dp(d(value), 2) * 100)

@@ -9,15 +9,19 @@ from __future__ import annotations
 import random
 import string
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .books import STATUSES, Book
 from .catalog import Catalog, Sellable
 from .customer_records import CustomerRecords
 from .money import ZERO, d, fmt, number, round_dp, tax_of, trim
-from .people import customer_person, guest_person
+from .people import Person, case_variant, guest_person
 from .pricing import (
+    EU_TAX_RATES,
+    RATE_BY_ID,
+    REDUCED,
+    TAX_RATES,
     TaxRate,
     apply_totals,
     coupon_line,
@@ -70,6 +74,13 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
     refund_specs: dict[int, list[RefundSpec]] = field(default_factory=dict)
     customer_serial_base: int = 2
     customer_paying: bytearray = field(default_factory=bytearray)
+    mixed_case_customers: dict[int, int] = field(default_factory=dict)
+    # guest order position -> (registered customer id, or 0 and a guest order id, whose e-mail it uses; the
+    # `case_variant` it is typed in, -1 as it is): a registered customer checking out as a guest, a repeat guest
+    borrowed_email: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    # The tax profile (`FakeStoreConfig.tax_profile`): "us" prices exclusive of US sales taxes, mostly US buyers;
+    # "eu" prices inclusive of VAT (DE/AT/FR with reduced rates for some products), mostly German buyers.
+    tax_profile: str = "us"
     subscription_parent: dict[int, tuple[int, str, int]] = field(
         default_factory=dict
     )  # id -> (parent, status, created)
@@ -89,7 +100,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
             for p in range(len(self.coupon)):
                 if self.coupon[p] == index and self.orders.status[p] != 10:
                     owner = self.orders.owner[p]
-                    used_by.append(str(owner) if owner else guest_person(self.seed, self.orders.ids[p]).email)
+                    used_by.append(str(owner) if owner else self.order_person(self.orders.ids[p], p).email)
         return {
             "id": coupon_id,
             "code": code,
@@ -152,10 +163,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
         flags = self.flags[pos]
         currency = other_currency(self.currency) if flags & 1 else self.currency
         pm_id, pm_title, _, _ = PAYMENT_METHODS[(flags >> 1) & 7]
-        if customer_id:
-            person, _ = customer_person(self.seed, customer_id, customer_id - self.customer_serial_base)
-        else:
-            person = guest_person(self.seed, order_id)
+        person = self.order_person(order_id, pos)
         via = rng.choices(CREATED_VIA, weights=VIA_WEIGHTS)[0][0]
         if built_as == "checkout-draft":
             via = "store-api"
@@ -174,10 +182,10 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
         coupon = self._coupon(coupon_index) if coupon_index >= 0 else None
         line_discounts = discounts(subtotals, quantities, coupon) if coupon else [ZERO] * n_lines
         all_virtual = all(s.virtual for s in picks)
-        if all_virtual:
-            rate = rate_for(person.country, person.state)
-        else:
-            rate = rate_for(person.ship_country, person.ship_state)
+        country, state = (person.country, person.state) if all_virtual else (person.ship_country, person.ship_state)
+        rates = EU_TAX_RATES if self.tax_profile == "eu" else TAX_RATES
+        rate = rate_for(country, state, "", rates)  # shipping and fees: the standard rate
+        inclusive = self.tax_profile == "eu"
         lines = []
         for k, (s, q, sub, disc) in enumerate(zip(picks, quantities, subtotals, line_discounts, strict=True)):
             lines.append(
@@ -193,8 +201,9 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
                     sku=s.sku,
                     parent_name=s.parent_name,
                     attributes=s.attributes,
-                    rate=rate,
+                    rate=rate_for(country, state, self.tax_class_of(s.product_id), rates),
                     reduced_stock=built_as in PAID_STATUSES and rng.random() < 0.5,
+                    prices_include_tax=inclusive,
                 )
             )
             next_item += 1
@@ -202,7 +211,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
 
         shipping = []
         if not all_virtual:
-            if person.ship_country != "US":
+            if person.ship_country != ("DE" if self.tax_profile == "eu" else "US"):
                 shipping.append(
                     shipping_line(next_item, "flat_rate", "International flat rate", "3", Decimal("15.00"), rate)
                 )
@@ -224,7 +233,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
             "status": status,
             "currency": currency,
             "version": WC_VERSION,
-            "prices_include_tax": False,
+            "prices_include_tax": inclusive,
             "date_created": created,
             "date_modified": modified,
             "discount_total": "0.00",
@@ -291,7 +300,12 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
         }
         tax_item = next_item
         next_item += 1
-        if coupon is not None:
+        if coupon is not None and inclusive:  # the discount net of tax, and its tax, as the lines have them
+            disc = round_dp(sum((d(li["subtotal"]) - d(li["total"]) for li in lines), ZERO))
+            disc_tax = sum((round_dp(d(li["subtotal_tax"])) - round_dp(d(li["total_tax"])) for li in lines), ZERO)
+            order["coupon_lines"] = [coupon_line(next_item, meta_base + 950, coupon, disc, disc_tax)]
+            next_item += 1
+        elif coupon is not None:
             disc = sum(line_discounts, ZERO)
             disc_tax = sum((tax_of(x, rate.percent) for x in line_discounts), ZERO) if rate else ZERO
             order["coupon_lines"] = [coupon_line(next_item, meta_base + 950, coupon, disc, round_dp(disc_tax))]
@@ -303,6 +317,27 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
         ]
         self._last = (order_id, order, refunds)
         return order, refunds
+
+    def tax_class_of(self, product_id: int) -> str:
+        """The `eu` profile sells some products at the reduced rate (books, food): every fourth product."""
+        return REDUCED if self.tax_profile == "eu" and product_id % 4 == 0 else ""
+
+    def order_person(self, order_id: int, pos: int) -> Person:
+        """Who placed the order at this position: its customer, a guest of its own, or a guest using the e-mail
+        (and addresses) of a registered customer or of an earlier guest, possibly typed in another case."""
+        assert self.orders is not None
+        customer_id = self.orders.owner[pos]
+        if customer_id:
+            return self.customer_person_of(customer_id)[0]
+        borrowed = self.borrowed_email.get(pos)
+        if borrowed is None:
+            return guest_person(self.seed, order_id, self.region)
+        customer_id, guest_order, variant = borrowed
+        if customer_id:
+            base = self.customer_person_of(customer_id)[0]
+        else:
+            base = guest_person(self.seed, guest_order, self.region)
+        return base if variant < 0 else replace(base, email=case_variant(base.email.lower(), variant))
 
     def _coupon(self, index: int) -> dict:
         code, ctype, amount, free_ship = COUPONS[index]
@@ -324,6 +359,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
                 base["reason"] = rng.choice(FULL_REFUND_REASONS)
             elif spec.kind == "item" and order["line_items"]:
                 line = rng.choice(order["line_items"])
+                rate = RATE_BY_ID[line["taxes"][0]["id"]] if line["taxes"] else None  # the line's own rate
                 unit = round_dp(d(line["total"]) / line["quantity"])
                 tax_unrounded = tax_of(unit, rate.percent) if rate and line["taxes"] else ZERO
                 tax = round_dp(tax_unrounded)

@@ -104,6 +104,20 @@ ADDRESSES: list[tuple[str, str, str, str, int]] = [
     ("CA", "ON", "Toronto", "M5H 2N2", 2),
 ]
 _ADDRESS_WEIGHTS = [a[4] for a in ADDRESSES]
+# An EU store's buyers (the `eu` tax profile): mostly German, some Austrian and French, a few from elsewhere.
+EU_ADDRESSES: list[tuple[str, str, str, str, int]] = [
+    ("DE", "", "Berlin", "10115", 12),
+    ("DE", "", "München", "80331", 7),
+    ("DE", "", "Hamburg", "20095", 6),
+    ("DE", "", "Köln", "50667", 4),
+    ("AT", "", "Wien", "1010", 6),
+    ("AT", "", "Graz", "8010", 2),
+    ("FR", "", "Paris", "75001", 3),
+    ("NL", "", "Amsterdam", "1012 JS", 2),
+    ("US", "NY", "New York", "10001", 1),
+    ("CH", "", "Zürich", "8001", 1),
+]
+_EU_ADDRESS_WEIGHTS = [a[4] for a in EU_ADDRESSES]
 
 
 def ascii_fold(text: str) -> str:
@@ -130,16 +144,17 @@ class Person:
     ship_phone: str
 
 
-def _address(rng: random.Random) -> tuple[str, str, str, str, str]:
-    country, state, city, postcode, _ = rng.choices(ADDRESSES, weights=_ADDRESS_WEIGHTS)[0]
+def _address(rng: random.Random, region: str = "us") -> tuple[str, str, str, str, str]:
+    table, weights = (EU_ADDRESSES, _EU_ADDRESS_WEIGHTS) if region == "eu" else (ADDRESSES, _ADDRESS_WEIGHTS)
+    country, state, city, postcode, _ = rng.choices(table, weights=weights)[0]
     return country, state, city, postcode, f"{rng.randint(1, 9999)} {rng.choice(STREETS)}"
 
 
-def person(rng: random.Random, first: str, last: str, email: str) -> Person:
-    country, state, city, postcode, street = _address(rng)
+def person(rng: random.Random, first: str, last: str, email: str, region: str = "us") -> Person:
+    country, state, city, postcode, street = _address(rng, region)
     phone = f"+1-555-{rng.randint(0, 9999):04d}"
     if rng.random() < 0.2:
-        s_country, s_state, s_city, s_postcode, s_street = _address(rng)
+        s_country, s_state, s_city, s_postcode, s_street = _address(rng, region)
         s_phone = f"+1-555-{rng.randint(0, 9999):04d}"
     else:
         s_country, s_state, s_city, s_postcode, s_street, s_phone = country, state, city, postcode, street, phone
@@ -173,18 +188,29 @@ def customer_identity(seed: int, customer_id: int, serial: int) -> tuple[str, st
 
 
 @lru_cache(maxsize=65536)
-def customer_person(seed: int, customer_id: int, serial: int) -> tuple[Person, str]:
+def customer_person(seed: int, customer_id: int, serial: int, region: str = "us") -> tuple[Person, str]:
     """Cached: a customer's orders all carry the same addresses (callers must not mutate the Person)."""
     first, last, username = customer_identity(seed, customer_id, serial)
     rng = random.Random(seed * 104_729 + customer_id)
-    return person(rng, first, last, f"{username}@example.com"), username
+    return person(rng, first, last, f"{username}@example.com", region), username
 
 
-def guest_person(seed: int, order_id: int) -> Person:
+def guest_person(seed: int, order_id: int, region: str = "us") -> Person:
     rng = random.Random(seed * 15_485_863 + order_id)
     first, last = rng.choice(FIRST + [s[0] for s in SPECIAL_NAMES]), rng.choice(LAST + [s[1] for s in SPECIAL_NAMES])
     email = f"{ascii_fold(first)}.{ascii_fold(last)}.{rng.randint(1000, 9999)}@guest.example.com"
-    return person(rng, first, last, email)
+    return person(rng, first, last, email, region)
+
+
+def case_variant(email: str, variant: int) -> str:
+    """The same address typed in another case (WordPress and WooCommerce keep e-mails as typed): 0 capitalises each
+    part, 1 shouts the domain, 2 shouts it all."""
+    local, _, domain = email.partition("@")
+    if variant % 3 == 0:
+        return ".".join(p[:1].upper() + p[1:] for p in local.split(".")) + "@" + domain.capitalize()
+    if variant % 3 == 1:
+        return f"{local}@{domain.upper()}"
+    return email.upper()
 
 
 def gravatar(email: str) -> str:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import ZERO, d, fmt, number, round_dp, tax_of, trim
+from .money import ZERO, d, fmt, inclusive_tax, number, round_dp, tax_of, trim
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class TaxRate:
     percent: Decimal
     label: str
     code: str
+    tax_class: str = ""  # "" is WooCommerce's standard class
 
 
 TAX_RATES: list[TaxRate] = [
@@ -31,12 +32,23 @@ TAX_RATES: list[TaxRate] = [
     TaxRate(4, "DE", "", Decimal("19"), "MwSt", "DE-MWST-1"),
     TaxRate(5, "JP", "", Decimal("10"), "消費税", "JP-消費税-1"),
 ]
-RATE_BY_ID = {r.id: r for r in TAX_RATES}
+# The `eu` tax profile: German VAT with its reduced rate, and a second country's (Austria), plus France, as a store
+# selling across borders (one-stop shop) sets them up; prices are entered inclusive of these rates.
+REDUCED = "reduced-rate"
+EU_TAX_RATES: list[TaxRate] = [
+    TaxRate(4, "DE", "", Decimal("19"), "MwSt", "DE-MWST-1"),
+    TaxRate(6, "DE", "", Decimal("7"), "MwSt. 7 %", "DE-MWST. 7 %-2", REDUCED),
+    TaxRate(7, "AT", "", Decimal("20"), "USt", "AT-UST-1"),
+    TaxRate(8, "AT", "", Decimal("10"), "USt. 10 %", "AT-UST. 10 %-2", REDUCED),
+    TaxRate(9, "FR", "", Decimal("20"), "TVA", "FR-TVA-1"),
+    TaxRate(10, "FR", "", Decimal("5.5"), "TVA 5,5 %", "FR-TVA 5,5 %-2", REDUCED),
+]
+RATE_BY_ID = {r.id: r for r in [*TAX_RATES, *EU_TAX_RATES]}
 
 
-def rate_for(country: str, state: str) -> TaxRate | None:
-    for rate in TAX_RATES:
-        if rate.country == country and (not rate.state or rate.state == state):
+def rate_for(country: str, state: str, tax_class: str = "", rates: list[TaxRate] | None = None) -> TaxRate | None:
+    for rate in TAX_RATES if rates is None else rates:
+        if rate.country == country and (not rate.state or rate.state == state) and rate.tax_class == tax_class:
             return rate
     return None
 
@@ -47,6 +59,32 @@ def line_taxes(subtotal: Decimal, total: Decimal, rate: TaxRate | None) -> tuple
         return "0.00", "0.00", []
     sub_tax, tot_tax = tax_of(subtotal, rate.percent), tax_of(total, rate.percent)
     return fmt(sub_tax), fmt(tot_tax), [{"id": rate.id, "total": trim(tot_tax), "subtotal": trim(sub_tax)}]
+
+
+def inclusive_line(gross_subtotal: Decimal, gross_total: Decimal, rate: TaxRate | None) -> tuple[dict, Decimal]:
+    """The money fields of a line whose prices include tax, the way WooCommerce keeps them, and its net total.
+
+    WooCommerce takes the tax out of the gross price (`WC_Tax::calc_inclusive_tax`: price − price ÷ (1 + rate),
+    kept to 6 decimals) and stores the line's subtotal and total net of it *unrounded* (19.99 at 19 % → 16.798319),
+    with the taxes unrounded too. The REST API prints them with `dp` decimals: "16.80" by default, "16.7983" with
+    dp=4 (the serializer applies it to such orders at every dp)."""
+    if rate is None:
+        return {
+            "subtotal": fmt(gross_subtotal, 6),
+            "subtotal_tax": "0.00",
+            "total": fmt(gross_total, 6),
+            "total_tax": "0.00",
+            "taxes": [],
+        }, gross_total
+    sub_tax, tot_tax = inclusive_tax(gross_subtotal, rate.percent), inclusive_tax(gross_total, rate.percent)
+    net_total = gross_total - tot_tax
+    return {
+        "subtotal": fmt(gross_subtotal - sub_tax, 6),
+        "subtotal_tax": fmt(sub_tax, 6),
+        "total": fmt(net_total, 6),
+        "total_tax": fmt(tot_tax, 6),
+        "taxes": [{"id": rate.id, "total": trim(tot_tax), "subtotal": trim(sub_tax)}],
+    }, net_total
 
 
 def shipping_taxes(total: Decimal, rate: TaxRate | None) -> tuple[str, list[dict]]:
@@ -71,8 +109,15 @@ def line_item(
     attributes: list[tuple[str, str]] | None,
     rate: TaxRate | None,
     reduced_stock: bool = False,
+    prices_include_tax: bool = False,
 ) -> dict:
+    """One line item; with `prices_include_tax` the subtotal and total given are gross (see `inclusive_line`)."""
     sub_tax, tot_tax, taxes = line_taxes(subtotal, total, rate)
+    money = {"subtotal": fmt(subtotal), "subtotal_tax": sub_tax, "total": fmt(total), "total_tax": tot_tax}
+    if prices_include_tax:
+        inclusive, total = inclusive_line(subtotal, total, rate)
+        taxes = inclusive.pop("taxes")
+        money = inclusive
     meta: list[dict] = []
     for i, (attr, option) in enumerate(attributes or []):
         meta.append(
@@ -100,11 +145,8 @@ def line_item(
         "product_id": product_id,
         "variation_id": variation_id,
         "quantity": quantity,
-        "tax_class": "",
-        "subtotal": fmt(subtotal),
-        "subtotal_tax": sub_tax,
-        "total": fmt(total),
-        "total_tax": tot_tax,
+        "tax_class": rate.tax_class if rate is not None else "",
+        **money,
         "taxes": taxes,
         "meta_data": meta,
         "sku": sku,
@@ -169,10 +211,12 @@ def apply_totals(order: dict, next_item_id: int = 0) -> None:
     A tax line that did not exist yet gets the item id `next_item_id` (then the following ones).
     """
     lines, ships, fees = order["line_items"], order["shipping_lines"], order["fee_lines"]
+    # Line totals are summed as kept (unrounded on a tax-inclusive store) and the order's totals rounded once;
+    # taxes are rounded per line, as the tax lines are (WooCommerce rounds tax per line unless told otherwise).
     items_total = sum((d(li["total"]) for li in lines), ZERO)
     items_subtotal = sum((d(li["subtotal"]) for li in lines), ZERO)
-    line_tax = sum((d(li["total_tax"]) for li in lines), ZERO)
-    line_sub_tax = sum((d(li["subtotal_tax"]) for li in lines), ZERO)
+    line_tax = sum((round_dp(d(li["total_tax"])) for li in lines), ZERO)
+    line_sub_tax = sum((round_dp(d(li["subtotal_tax"])) for li in lines), ZERO)
     fee_total = sum((d(f["total"]) for f in fees), ZERO)
     fee_tax = sum((d(f["total_tax"]) for f in fees), ZERO)
     ship_total = sum((d(s["total"]) for s in ships), ZERO)

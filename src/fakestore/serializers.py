@@ -86,7 +86,7 @@ def _apply_dp(out: dict, dp: int) -> None:
 
 def order(record: dict, view: View, *, resource: str = "orders") -> dict:
     out = dated(record, view)
-    if view.dp != 2:
+    if view.dp != 2 or record.get("prices_include_tax"):  # a tax-inclusive order keeps its lines unrounded
         _apply_dp(out, view.dp)
     oid = record["id"]
     links: dict = {

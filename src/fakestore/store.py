@@ -83,6 +83,9 @@ class FakeStore(OrderWrites, RefundWrites, CustomerWrites, CatalogWrites, Webhoo
             currency=c.currency,
             subscriptions=c.subscriptions,
             history_end=gen.history_end_ts(getattr(c, "history_end", None)),
+            shared_email_guests=c.shared_email_guests,
+            mixed_case_emails=c.mixed_case_emails,
+            tax_profile=c.tax_profile,
         )
         self.factory: gen.OrderFactory | None = g.factory
         self.products = Book()

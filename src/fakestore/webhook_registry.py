@@ -119,7 +119,7 @@ class WebhookRegistry:
         with self.lock:
             record = self.webhooks.get(webhook_id)
             if record is None:
-                raise StoreError(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
+                raise StoreError(400, "woocommerce_rest_shop_webhook_invalid_id", "ID is invalid.")
             if "topic" in changes and changes["topic"] is not None:
                 topic = str(changes["topic"])
                 if not self._valid_topic(topic):
@@ -154,7 +154,7 @@ class WebhookRegistry:
         with self.lock:
             record = self.webhooks.pop(webhook_id, None)
             if record is None:
-                raise StoreError(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
+                raise StoreError(404, "woocommerce_rest_shop_webhook_invalid_id", "Invalid ID.")
             return record
 
     def _valid_topic(self, topic: str) -> bool:

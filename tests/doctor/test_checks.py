@@ -8,7 +8,7 @@ import pytest
 import trustme
 
 from storelens.doctor.checks import run_checks
-from storelens.stores import problems
+from storelens.stores import callback_rules
 from tests.woocommerce import waf_pages
 from tests.woocommerce.sockets import json_answer, serve
 
@@ -24,6 +24,7 @@ EVERY_CHECK = [
     "permissions",
     "authorization_header",
     "https_proxy",
+    "analytics_settings",
     "woocommerce_version",
     "caching",
     "webhooks",
@@ -188,9 +189,9 @@ async def test_a_self_signed_store_certificate_is_a_tls_error() -> None:
     ("public_url", "words", "severity"),
     [
         ("", "STORELENS_PUBLIC_URL is not set", "warning"),
-        ("http://203.0.113.10", problems.WC_NOT_SSL, "error"),
-        ("https://203.0.113.10:9443", problems.WC_INVALID_URL, "error"),
-        ("https://192.168.1.20", problems.WC_INVALID_URL, "error"),
+        ("http://203.0.113.10", callback_rules.WC_NOT_SSL, "error"),
+        ("https://203.0.113.10:9443", callback_rules.WC_INVALID_URL, "error"),
+        ("https://192.168.1.20", callback_rules.WC_INVALID_URL, "error"),
     ],
 )
 async def test_a_public_url_wordpress_refuses_is_callback_unreachable_in_woocommerces_words(
@@ -209,7 +210,7 @@ async def test_a_public_url_that_answers_anything_but_200_cannot_receive_keys() 
     report = await run_checks(HOME, fake.credentials, check_settings(fake, callback_transport=storelens_public(502)))
     (problem,) = report.problems
     assert problem.code == "callback_unreachable"
-    assert problems.WC_SEND_FAILED in problem.message and "HTTP 502" in problem.message
+    assert callback_rules.WC_SEND_FAILED in problem.message and "HTTP 502" in problem.message
 
 
 async def test_a_public_url_nothing_listens_on_cannot_receive_keys() -> None:
@@ -219,7 +220,7 @@ async def test_a_public_url_nothing_listens_on_cannot_receive_keys() -> None:
     settings = check_settings(fake, public_url=f"https://127.0.0.1:{port}", callback_transport=None)
     report = await run_checks(fake.home, fake.credentials, settings)
     (problem,) = report.problems
-    assert problem.code == "callback_unreachable" and problems.WC_SEND_FAILED in problem.message
+    assert problem.code == "callback_unreachable" and callback_rules.WC_SEND_FAILED in problem.message
 
 
 async def test_a_public_url_with_a_certificate_wordpress_does_not_trust_is_curl_error_60() -> None:
@@ -231,7 +232,7 @@ async def test_a_public_url_with_a_certificate_wordpress_does_not_trust_is_curl_
         settings = check_settings(fake, public_url=f"https://127.0.0.1:{port}", callback_transport=None)
         report = await run_checks(fake.home, fake.credentials, settings)
     (problem,) = report.problems
-    assert problem.code == "callback_unreachable" and problems.WC_CURL_60 in problem.message
+    assert problem.code == "callback_unreachable" and callback_rules.WC_CURL_60 in problem.message
 
 
 async def test_the_same_public_url_with_a_trusted_certificate_is_fine() -> None:
@@ -254,4 +255,4 @@ async def test_a_public_url_whose_name_does_not_resolve_cannot_receive_keys() ->
     report = await run_checks(HOME, fake.credentials, settings)
     (problem,) = report.problems
     assert problem.code == "callback_unreachable" and "does not resolve" in problem.message
-    assert problems.WC_SEND_FAILED in problem.message
+    assert callback_rules.WC_SEND_FAILED in problem.message

@@ -18,6 +18,7 @@ ISSUE_CODES = {
     "plain_permalinks", "waf_challenge", "auth_header_stripped", "proxy_no_ssl", "caching", "php_notices",
     "maintenance", "slow", "keys_invalid", "keys_read_only", "permission_denied", "webhooks_disabled",
     "callback_unreachable",
+    "sync_failed",  # issue 11: an unexpected error in a sync pass (a bug in Storelens) is a status too
 }  # fmt: skip
 
 

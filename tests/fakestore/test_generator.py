@@ -189,3 +189,74 @@ def test_generation_keeps_only_index_columns_until_an_order_is_read() -> None:
     assert big.orders.overlay == {}
     big.order_json(big.orders.ids[123])
     assert big.orders.overlay == {}  # built on demand, cached, never stored
+
+
+def test_guests_use_registered_customers_emails_next_to_their_first_orders_in_another_case() -> None:
+    """Issue 11's first import died on such a page: a guest order with the e-mail of a customer whose first order
+    (the first a sync reads: their oldest, or their newest for the history import) is right next to it."""
+    store = make_store(orders=1500, seed=5, months=12)
+    book = store.orders
+    positions: dict[int, list[int]] = {}
+    for p in range(len(book)):
+        positions.setdefault(book.owner[p], []).append(p)
+    before = after = cased = 0
+    for pos, (cid, guest_order, _) in store.factory.borrowed_email.items():
+        order = store.order_json(book.ids[pos])
+        assert order["customer_id"] == 0
+        if not cid:  # a repeat guest, typing the e-mail of an earlier guest order in another case
+            earlier = store.order_json(guest_order)["billing"]["email"]
+            assert order["billing"]["email"].lower() == earlier.lower() and guest_order < book.ids[pos]
+            continue
+        account = store.customers.get(cid)["email"]
+        assert order["billing"]["email"].lower() == account.lower()
+        cased += order["billing"]["email"] != account
+        before += pos == positions[cid][0] - 1
+        after += pos == positions[cid][-1] + 1
+    assert before and after and cased
+    accounts = [store.customers.get(c)["email"] for c in store.customers.ids if store.customers.get(c)]
+    assert any(e != e.lower() for e in accounts)  # accounts opened with a mixed-case e-mail
+
+
+def test_the_email_shapes_are_configurable_and_leave_the_rest_of_the_store_alone() -> None:
+    plain = make_store(orders=600, seed=8, months=12, shared_email_guests=0, mixed_case_emails=0)
+    shaped = make_store(orders=600, seed=8, months=12)
+    assert not plain.factory.borrowed_email and not plain.factory.mixed_case_customers
+    assert shaped.factory.borrowed_email
+    assert list(plain.orders.created) == list(shaped.orders.created)
+    assert list(plain.orders.status) == list(shaped.orders.status)
+    untouched = [i for p, i in enumerate(shaped.orders.ids) if p not in shaped.factory.borrowed_email][:50]
+    for oid in untouched:
+        a, b = plain.order_json(oid), shaped.order_json(oid)
+        assert a["line_items"] == b["line_items"] and a["total"] == b["total"]
+
+
+def test_an_eu_store_prices_include_tax_and_keeps_line_amounts_unrounded() -> None:
+    """The `eu` profile: VAT included in the prices (19 % and 7 % in Germany, Austria's and France's rates too),
+    line amounts net of it kept unrounded (4 decimals at dp=4, 2 at the default), taxes unrounded strings."""
+    store = make_store(orders=400, seed=9, months=6, tax_profile="eu", currency="EUR", timezone="Europe/Berlin")
+    rates: set[int] = set()
+    four = 0
+    for oid in store.orders.ids:
+        if not store.orders.exists(oid):
+            continue
+        o4, o2 = store.order_json(oid, store.view(dp=4)), store.order_json(oid)
+        assert o4["prices_include_tax"] is True and len(o2["total"].split(".")[1]) == 2
+        for li4, li2 in zip(o4["line_items"], o2["line_items"], strict=True):
+            assert all(len(li4[k].split(".")[1]) == 4 and len(li2[k].split(".")[1]) == 2 for k in ("total", "subtotal"))
+            four += li4["total"][-2:] != "00"
+            for tax in li4["taxes"]:
+                rates.add(tax["id"])
+                gross = D(li4["total"]) + D(tax["total"])  # the price the buyer saw, tax included: whole cents
+                assert abs(gross - gross.quantize(D("0.01"))) <= D("0.0001")  # (the line printed to 4 decimals)
+            if li4["tax_class"] == "reduced-rate":
+                assert all(t["id"] in (6, 8, 10) for t in li4["taxes"])
+        o6 = store.order_json(oid, store.view(dp=6))  # the lines as kept: the order's total is rounded once
+        assert D(o6["total"]) == (
+            sum((D(li["total"]) for li in o6["line_items"]), D("0"))
+            + sum((D(li["total_tax"]).quantize(D("0.01"), "ROUND_HALF_UP") for li in o6["line_items"]), D("0"))
+            + sum((D(s["total"]) + D(s["total_tax"]) for s in o6["shipping_lines"] + o6["fee_lines"]), D("0"))
+        ).quantize(D("0.01"), "ROUND_HALF_UP")
+    assert four > 100  # most lines carry 3rd and 4th decimals
+    assert {4, 6} <= rates and rates & {7, 8}  # German standard and reduced, and Austrian rates
+    products = [store.products.get(p) for p in store.products.ids]
+    assert any(p["tax_class"] == "reduced-rate" for p in products if p)

@@ -251,7 +251,8 @@ def test_reconnect_replaces_the_keys_on_the_same_store_and_keeps_history_cursors
     synced = timezone.now()
     Store.objects.filter(pk=store.pk).update(
         last_sync_at=synced,
-        settings_from_store=False,
+        date_basis_origin=Store.SettingOrigin.OWNER,
+        excluded_statuses_origin=Store.SettingOrigin.OWNER,
         date_basis=DateBasis.CREATED,
         excluded_statuses=["failed"],
     )

@@ -161,9 +161,18 @@ def assert_copy_equals_store(store: Any, shop: Any) -> None:
         .values_list("email", flat=True)
     )
     assert got_guests == guest_emails
+    # A guest order with a registered customer's e-mail (in any case) belongs to that customer: the lowest id, as the
+    # merge picks.
+    customer_of_email: dict[str, int] = {}
+    for cid in sorted(registered):
+        customer_of_email.setdefault((store.customers.get(cid).get("email") or "").strip().lower(), cid)
     for wc_id, payload in expected.items():
         if payload["customer_id"]:
             assert rows[wc_id]["customer__wc_id"] == payload["customer_id"], f"order {wc_id} customer"
+        else:
+            email = (payload["billing"].get("email") or "").strip().lower()
+            want = customer_of_email.get(email) if email else None
+            assert rows[wc_id]["customer__wc_id"] == want, f"guest order {wc_id} ({email}) customer"
 
 
 def assert_catalogue_equals_store(store: Any, shop: Any) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from storelens.woocommerce.analytics_settings import Origin
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient
 from storelens.woocommerce.discovery import discover, find_api_root
@@ -301,7 +302,7 @@ def keyed_store() -> MiniStore:
         if path.endswith("/subscriptions/statuses"):
             return no_route()
         if path.endswith("/wc-admin/options"):
-            return json_response({"woocommerce_date_type": False, "woocommerce_excluded_report_order_statuses": False})
+            return json_response({query["options"]: False})
         if path.endswith("/wc/v3/webhooks") and request.method == "POST":
             body = json.loads(request.content or b"{}")
             assert body == {}, "the permission probe must never send a valid webhook"
@@ -326,7 +327,7 @@ async def test_describe_store_with_read_write_keys(fake_sleep: FakeSleep) -> Non
     assert details.permissions == "read_write"
     assert details.currency == "USD"
     assert details.has_refunds_route is True and details.has_subscriptions is False
-    assert details.analytics_date_type is None and details.analytics_excluded_statuses is None
+    assert [r.origin for r in details.analytics.readings] == [Origin.UNSET, Origin.UNSET]
 
 
 async def test_describe_store_detects_a_read_only_key(fake_sleep: FakeSleep) -> None:
@@ -339,23 +340,25 @@ async def test_describe_store_reads_analytics_settings_when_set(fake_sleep: Fake
     store = keyed_store()
     base = store.handler
     assert base is not None
+    asked: list[str] = []
 
     def with_options(request: httpx.Request, query: dict[str, str]) -> httpx.Response:
         if request.url.path.endswith("/wc-admin/options"):
-            assert query["options"] == "woocommerce_date_type,woocommerce_excluded_report_order_statuses"
-            return json_response(
-                {
-                    "woocommerce_date_type": "date_created",
-                    "woocommerce_excluded_report_order_statuses": ["pending", "failed", "cancelled"],
-                }
-            )
+            asked.append(query["options"])
+            values = {
+                "woocommerce_date_type": "date_created",
+                "woocommerce_excluded_report_order_statuses": ["pending", "failed", "cancelled", "on-hold"],
+            }
+            return json_response({query["options"]: values[query["options"]]})
         return base(request, query)
 
     store.handler = with_options
     async with keyed_client(store, Credentials(CK, CS), fake_sleep) as client:
         details = await describe_store(client)
-    assert details.analytics_date_type == "date_created"
-    assert details.analytics_excluded_statuses == ["pending", "failed", "cancelled"]
+    assert asked == ["woocommerce_date_type", "woocommerce_excluded_report_order_statuses"]  # one option a request
+    assert details.analytics.date_type.value == "date_created"
+    assert details.analytics.excluded_statuses.value == ("pending", "failed", "cancelled", "on-hold")
+    assert {r.origin for r in details.analytics.readings} == {Origin.READ}
 
 
 async def test_describe_store_with_revoked_keys_needs_reauth(fake_sleep: FakeSleep) -> None:

@@ -183,7 +183,7 @@ def variation_as_product(var: dict, parent: dict, view: Any) -> dict:
     # Product-only fields a variation lacks come from its parent, as WC_Product_Variation reads them there
     # (categories, tags, shipping flags, catalogue visibility); the variation's own fields win.
     out = dict(parent)
-    own = {k: v for k, v in var.items() if k not in ("attributes", "image", "name")}
+    own = {k: v for k, v in var.items() if k not in ("attributes", "image", "name", "gallery_image_ids")}
     out.update(own)
     options = [a.get("option", "") for a in var.get("attributes") or []]
     out.update(
@@ -326,10 +326,17 @@ def list_webhooks(req: RestRequest, q: ListQuery) -> Reply:
     return Reply(200, data, pagination(req, "wc/v3/webhooks", q, total, len(data)))
 
 
-def _webhook(req: RestRequest, webhook_id: str):
+# WC_REST_Webhooks_V1_Controller words for an unknown id, which differ by method (measured on WooCommerce 11.0.1).
+WEBHOOK_INVALID_ID = "woocommerce_rest_shop_webhook_invalid_id"
+# The create route's `required` arguments, in the schema's order: the router answers rest_missing_callback_param for
+# them before permissions, which is what Storelens's permission probe (an empty POST) meets.
+WEBHOOK_REQUIRED = ("topic", "delivery_url")
+
+
+def _webhook(req: RestRequest, webhook_id: str, status: int = 404, message: str = "ID is invalid."):
     hook = req.store.webhooks.get(int(webhook_id))
     if hook is None:
-        raise RestError(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
+        raise RestError(status, WEBHOOK_INVALID_ID, message)
     return hook
 
 
@@ -351,7 +358,7 @@ def create_webhook(req: RestRequest, q: ListQuery) -> Reply:
 
 
 def update_webhook(req: RestRequest, q: ListQuery, webhook_id: str) -> Reply:
-    _webhook(req, webhook_id)
+    _webhook(req, webhook_id, status=400)
     try:
         hook = req.store.update_webhook(int(webhook_id), dict(req.body or {}))
     except StoreError as err:
@@ -360,8 +367,8 @@ def update_webhook(req: RestRequest, q: ListQuery, webhook_id: str) -> Reply:
 
 
 def delete_webhook(req: RestRequest, q: ListQuery, webhook_id: str) -> Reply:
-    _webhook(req, webhook_id)
-    if bool_value(req.param("force")) is not True:
+    if bool_value(req.param("force")) is not True:  # asked before the webhook is looked up
         raise RestError(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.")
+    _webhook(req, webhook_id, message="Invalid ID.")
     hook = req.store.delete_webhook(int(webhook_id))
     return Reply(200, webhook_view(hook.as_rest(), req.view))

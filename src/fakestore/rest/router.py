@@ -43,6 +43,7 @@ class Method:
     handler: Handler
     permission: str | None  # None: public; else a PERMISSION_ERRORS key
     spec: ListSpec | None = None  # collection parameters to validate
+    required: tuple[str, ...] = ()  # arguments WordPress requires before any permission check (its `required`)
 
 
 @dataclass
@@ -173,7 +174,7 @@ ENDPOINTS: list[Endpoint] = [
         "/wc/v3/webhooks",
         {
             "GET": Method(resources.list_webhooks, "list", resources.WEBHOOK_LIST),
-            "POST": Method(resources.create_webhook, "create"),
+            "POST": Method(resources.create_webhook, "create", required=resources.WEBHOOK_REQUIRED),
         },
         _wc,
     ),
@@ -181,9 +182,14 @@ ENDPOINTS: list[Endpoint] = [
         f"/wc/v3/webhooks/{ID}", _item(resources.get_webhook, resources.update_webhook, resources.delete_webhook), _wc
     ),
     Endpoint("/wc/v3/settings/general", {"GET": Method(site.settings_general, "list")}, _wc),
+    Endpoint("/wc/v3/data/currencies/current", {"GET": Method(site.currencies_current, "view")}, _wc),
+    Endpoint("/wc/v3/settings/wc_admin", {"GET": Method(site.settings_wc_admin, "list")}, _wc),
+    Endpoint(
+        r"/wc/v3/settings/wc_admin/(?P<setting_id>[\w-]+)", {"GET": Method(site.settings_wc_admin_item, "view")}, _wc
+    ),
     Endpoint("/wc/v3/system_status", {"GET": Method(site.system_status, "view")}, _wc),
     Endpoint("/wc/v3/reports/orders/totals", {"GET": Method(site.orders_totals, "list")}, _wc),
-    Endpoint("/wc-admin/options", {"GET": Method(site.wc_admin_options, "view")}, _wc, ["GET", "POST"]),
+    Endpoint("/wc-admin/options", {"GET": Method(site.wc_admin_options, "view")}, _wc),  # Allow: GET (WC 11)
 ]
 
 
@@ -302,12 +308,21 @@ async def serve(request: Request, store: FakeStore, route: str) -> Response:
     )
     try:
         q = parse_list(req, spec.spec) if spec.spec is not None else _basic_query(req)
+        missing = [name for name in spec.required if req.param(name) is None]
+        if missing:
+            # WP_REST_Request::has_valid_params, before permissions: even a visitor's empty POST hears about them.
+            names = ", ".join(missing)
+            raise RestError(400, "rest_missing_callback_param", f"Missing parameter(s): {names}", {"params": missing})
         if spec.permission is not None and not can_manage:
             code, message = PERMISSION_ERRORS[spec.permission]
             raise RestError(403 if logged_in else 401, code, message)
         with store.lock:
             reply = spec.handler(req, q, *args.values())
     except RestError as err:
+        if err.status in (401, 403):
+            # rest_send_allow_header lists the methods whose permission callback passes for this request: a method
+            # refused here is not allowed (WooCommerce 11's wc-admin/options refusing an option answers no Allow).
+            allow = [m for m in allow if m != method]
         return render(req, err.status, err.body(), logged_in=logged_in, allow=allow, api_root=root)
     return render(req, reply.status, reply.data, headers=reply.headers, logged_in=logged_in, allow=allow, api_root=root)
 

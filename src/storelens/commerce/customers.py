@@ -26,49 +26,39 @@ class Identity:
 
 def resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, Identity | None]:
     """The identity of each order (by wc id): registered by customer id, guests by lowercased billing e-mail,
-    a guest e-mail belonging to a registered customer resolving to that customer."""
+    a guest e-mail belonging to a registered customer resolving to that customer.
+
+    Resolved after this batch's writes and merges, never before: a guest e-mail can belong to a registered customer
+    whose first order is in this same batch (before or after the guest order), and a guest identity from an earlier
+    page is merged away once that customer exists. Such a guest order points at the registered customer (the lowest
+    id with that e-mail, as `merge_guests_into_registered` picks) and no guest identity is created for it only to be
+    deleted; an order pointing at a merged-away row would break the page's foreign key at commit."""
     registered_ids = {f["wc_customer_id"] for f, _ in parsed if f["wc_customer_id"] > 0}
     guest_emails = {f["billing_email"] for f, _ in parsed if f["wc_customer_id"] <= 0 and f["billing_email"]}
     keys = {wc_key(i) for i in registered_ids} | {email_key(e) for e in guest_emails}
     known = dict(Customer.objects.filter(store=store, key__in=keys).values_list("key", "pk"))
-    registered_by_email: dict[str, Identity] = {}
-    if guest_emails:
-        for email, pk, key in (
-            Customer.objects.filter(store=store, is_registered=True, email__in=guest_emails)
-            .order_by("pk")
-            .values_list("email", "pk", "key")
-        ):
-            registered_by_email.setdefault(email, Identity(pk, key))
     to_create: dict[str, dict[str, Any]] = {}
+    for f, payload in parsed:  # registered identities first: their e-mails decide which guests need one
+        key = wc_key(f["wc_customer_id"])
+        if f["wc_customer_id"] > 0 and key not in known and key not in to_create:
+            to_create[key] = _identity_row(store, key, f["wc_customer_id"], f, payload)
+    new_registered_emails = {c["email"] for c in to_create.values() if c["email"]}
+    registered_by_email = _registered_by_email(store, guest_emails)
     for f, payload in parsed:
-        billing = payload.get("billing") or {}
-        if f["wc_customer_id"] > 0:
-            key = wc_key(f["wc_customer_id"])
-            wc_id: int | None = f["wc_customer_id"]
-        elif f["billing_email"] and f["billing_email"] not in registered_by_email:
-            key = email_key(f["billing_email"])
-            wc_id = None
-        else:
+        email = f["billing_email"]
+        if f["wc_customer_id"] > 0 or not email or email in registered_by_email or email in new_registered_emails:
             continue
+        key = email_key(email)
         if key not in known and key not in to_create:
-            to_create[key] = {
-                "store_id": store.pk,
-                "key": key,
-                "wc_id": wc_id,
-                "is_registered": wc_id is not None,
-                "email": f["billing_email"],
-                "first_name": as_str(billing.get("first_name"), 200),
-                "last_name": as_str(billing.get("last_name"), 200),
-                "country": f["billing_country"],
-                "role": "",
-                "orders_count": 0,
-            }
+            to_create[key] = _identity_row(store, key, None, f, payload)
     if to_create:
         bulk.upsert_rows(Customer, list(to_create.values()), conflict=["store", "key"], update=[])
         known.update(Customer.objects.filter(store=store, key__in=list(to_create)).values_list("key", "pk"))
-        registered_emails = {c["email"] for c in to_create.values() if c["is_registered"] and c["email"]}
-        if registered_emails:
-            merge_guests_into_registered(store, registered_emails)
+    if new_registered_emails:
+        if merge_guests_into_registered(store, new_registered_emails):  # guest identities of earlier pages
+            known = dict(Customer.objects.filter(store=store, key__in=[*keys, *to_create]).values_list("key", "pk"))
+        if new_registered_emails & guest_emails:
+            registered_by_email = _registered_by_email(store, guest_emails)
     result: dict[int, Identity | None] = {}
     for f, _ in parsed:
         if f["wc_customer_id"] > 0:
@@ -82,6 +72,36 @@ def resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, 
         else:
             result[f["wc_id"]] = None
     return result
+
+
+def _registered_by_email(store: Any, emails: set[str]) -> dict[str, Identity]:
+    """The registered customer each of these e-mails belongs to: the lowest id, as the merge picks."""
+    found: dict[str, Identity] = {}
+    if emails:
+        for email, pk, key in (
+            Customer.objects.filter(store=store, is_registered=True, email__in=emails)
+            .order_by("pk")
+            .values_list("email", "pk", "key")
+        ):
+            found.setdefault(email, Identity(pk, key))
+    return found
+
+
+def _identity_row(store: Any, key: str, wc_id: int | None, f: dict, payload: dict) -> dict[str, Any]:
+    """A new identity named by an order: its e-mail, name and country are the order's billing ones."""
+    billing = payload.get("billing") or {}
+    return {
+        "store_id": store.pk,
+        "key": key,
+        "wc_id": wc_id,
+        "is_registered": wc_id is not None,
+        "email": f["billing_email"],
+        "first_name": as_str(billing.get("first_name"), 200),
+        "last_name": as_str(billing.get("last_name"), 200),
+        "country": f["billing_country"],
+        "role": "",
+        "orders_count": 0,
+    }
 
 
 def merge_guests_into_registered(store: Any, emails: Iterable[str]) -> int:

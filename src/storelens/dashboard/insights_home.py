@@ -111,6 +111,7 @@ def set_reporting_currency(request: HttpRequest) -> HttpResponse:
 def store_figures(request: HttpRequest, store_id: int) -> HttpResponse:
     """The owner's choice of date basis and excluded statuses for one store (replacing the store's own WooCommerce
     Analytics settings). Rollups keep every basis and status, so figures change at once, with no rebuild."""
+    from storelens.stores.figure_settings import set_by_owner
     from storelens.stores.models import Store
 
     store = get_workspace_object_or_404(request, Store, pk=store_id)
@@ -119,10 +120,7 @@ def store_figures(request: HttpRequest, store_id: int) -> HttpResponse:
         messages.error(request, "Choose the date figures count by: created, paid or completed.")
         return redirect(f"{reverse('insights:sales')}?source={store.pk}")
     excluded = sorted({s for s in request.POST.getlist("excluded") if s in ORDER_STATUSES})
-    store.date_basis = basis
-    store.excluded_statuses = excluded
-    store.settings_from_store = False
-    store.save(update_fields=["date_basis", "excluded_statuses", "settings_from_store"])
+    set_by_owner(store, date_basis=basis, excluded=excluded)
     messages.success(
         request, f"{store}: figures now count by {basis} date, excluding {', '.join(excluded) or 'no status'}."
     )

@@ -14,6 +14,9 @@ from storelens.accounts.signup import no_users_yet
 from storelens.dashboard.context import optional_url
 from storelens.dashboard.insights_common import has_stores
 from storelens.dashboard.insights_home import home as analytics_home
+from storelens.stores import figure_settings
+from storelens.stores.models import Store
+from storelens.stores.reporting import ORDER_STATUSES
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,9 +33,17 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/home.html", context)
 
 
+def _figure_stores(request: HttpRequest) -> list[dict[str, object]]:
+    """Each connected store's figure settings, with where each came from (an assumed one says so)."""
+    stores = scoped(request, Store).filter(keys_verified_at__isnull=False)
+    return [{"store": s, "figures": figure_settings.shown_all(s)} for s in stores]
+
+
 def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object]:
     workspace = request.workspace  # type: ignore[attr-defined]
     return {
+        "figure_stores": _figure_stores(request),
+        "figure_statuses": ORDER_STATUSES,
         "workspace_form": WorkspaceForm(initial={"name": workspace.name}),
         "token_form": NewTokenForm(),
         "tokens": scoped(request, ApiToken).select_related("user"),

@@ -20,9 +20,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from storelens.stores import problems
+from storelens.stores import callback_rules, problems
 from storelens.stores.callback_rules import CallbackProblem, callback_problem, gethostbyname
 from storelens.stores.problems import ERROR, WARNING
+from storelens.woocommerce.addresses import RestRoot
+from storelens.woocommerce.analytics_settings import (
+    DATE_TYPE,
+    DEFAULT_EXCLUDED_STATUSES,
+    EXCLUDED_STATUSES,
+    AnalyticsSettings,
+    Origin,
+)
 from storelens.woocommerce.auth import AuthMethod, Credentials
 from storelens.woocommerce.client import ClientConfig, StoreClient, served_from_cache
 from storelens.woocommerce.discovery import SiteInfo, discover
@@ -42,6 +50,7 @@ class Problem:
     severity: str
     message: str
     fix: str
+    title: str = ""  # for a problem the catalogue has no entry for (its entry's title wins)
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
@@ -127,24 +136,30 @@ async def run_checks(
         config = dataclasses.replace(config, retry=quick)
     report = Report(url=url)
     report.checked.append("site")
+    restricted: StoreError | None = None
     try:
         site = await discover(
             url, transport=settings.transport, allow_private=config.allow_private, config=config, sleep=settings.sleep
         )
     except StoreError as err:
-        report.failure = err
-        report.add(problem_from_error(err, settings.egress_ip))
-        await _check_callback(report, settings, url)
-        return report
-    report.site = site
-    report.checked += ["permalinks", "php_notices"]
-    for warning in site.warnings:
-        report.add(problem_from_warning(warning))
-    if site.supports_modified_after is False:
-        report.add(catalogue_problem("legacy_woocommerce"))
+        root = _root_refusing_visitors(err) if credentials is not None else None
+        if root is None:
+            report.failure = err
+            report.add(problem_from_error(err, settings.egress_ip))
+            await _check_callback(report, settings, url)
+            return report
+        restricted, home, rest_root = err, _home_of(root), root
+    else:
+        report.site = site
+        home, rest_root = site.home_url, site.rest_root
+        report.checked += ["permalinks", "php_notices"]
+        for warning in site.warnings:
+            report.add(problem_from_warning(warning))
+        if site.supports_modified_after is False:
+            report.add(catalogue_problem("legacy_woocommerce"))
     client = StoreClient(
-        site.home_url,
-        rest_root=site.rest_root,
+        home,
+        rest_root=rest_root,
         credentials=credentials,
         auth_method=auth_method or None,
         config=config,
@@ -158,8 +173,47 @@ async def run_checks(
             await _keyed_checks(report, client, settings)
         for warning in client.warnings.values():
             report.add(problem_from_warning(warning))
-    await _check_callback(report, settings, site.home_url)
+    if restricted is not None:
+        _report_rest_restricted(report, restricted, settings)
+    await _check_callback(report, settings, home)
     return report
+
+
+# --- a REST API hidden from visitors ---------------------------------------------------------------------------------
+
+REST_RESTRICTED_MESSAGE = (
+    "A security plugin on your store hides its REST API from visitors. Storelens's key still gets through, so syncing "
+    "works, but Storelens cannot add or reconnect the store (Connect Store reads the API as a visitor first)."
+)
+REST_RESTRICTED_FIX = (
+    "In your security plugin (for example Disable REST API, Solid Security, WP Cerber, Perfmatters) allow the REST API "
+    "for /wp-json/wc/ routes and the /wp-json/ index, then click Check connection."
+)
+
+
+def _root_refusing_visitors(err: StoreError) -> RestRoot | None:
+    """The REST root that answered WordPress's own JSON refusal to a visitor (a plugin's `rest_authentication_errors`
+    filter), when that is why discovery stopped. Such plugins let logged-in users through and WooCommerce logs a key
+    in, so the keyed checks can still run there (measured on WordPress 7.1 + WooCommerce 11.0.1: /wp-json/ answers a
+    visitor 401 rest_cannot_access while keyed /wp-json/wc/v3/orders answers 200)."""
+    if err.code != "rest_disabled" or not err.wc_code or not err.url:
+        return None
+    return RestRoot.from_link(err.url)
+
+
+def _home_of(root: RestRoot) -> str:
+    return root.base.rstrip("/") if root.plain else root.base.rstrip("/").removesuffix("/wp-json")
+
+
+def _report_rest_restricted(report: Report, refused: StoreError, settings: CheckSettings) -> None:
+    """Keys that work make the hidden API a warning (syncing goes on); else it is the error that stops Storelens."""
+    if report.details is not None:
+        problem = catalogue_problem("rest_disabled", REST_RESTRICTED_MESSAGE, REST_RESTRICTED_FIX, WARNING)
+        report.problems.insert(0, problem)
+        return
+    report.problems = [p for p in report.problems if p.code != "rest_disabled"]
+    report.problems.insert(0, problem_from_error(refused, settings.egress_ip))
+    report.failure = report.failure or refused
 
 
 # --- keyed checks ----------------------------------------------------------------------------------------------------
@@ -180,6 +234,10 @@ async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSett
         report.add(problem_from_warning(warning))
     if details.permissions == "read":
         report.add(catalogue_problem("keys_read_only"))
+    report.checked.append("analytics_settings")
+    assumed = analytics_settings_problem(details.analytics)
+    if assumed is not None:
+        report.add(assumed)
     report.checked.append("woocommerce_version")
     if details.supports_modified_after is False or await _older_than_5_8(client):
         report.add(catalogue_problem("legacy_woocommerce"))
@@ -189,6 +247,35 @@ async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSett
         report.checked.append("webhooks")
     if await _check_speed(report, client, settings):
         report.checked.append("speed")
+
+
+def analytics_settings_problem(analytics: AnalyticsSettings) -> Problem | None:
+    """A WooCommerce Analytics setting the store would not tell: figures count by WooCommerce's default for it, which
+    the owner must know (a store counting by creation date would otherwise be reported by paid date)."""
+    unknown = [r for r in analytics.readings if not r.known]
+    if not unknown:
+        return None
+    names = {DATE_TYPE: "the date its reports count orders by", EXCLUDED_STATUSES: "the order statuses it excludes"}
+    defaults = {DATE_TYPE: "date paid", EXCLUDED_STATUSES: ", ".join(DEFAULT_EXCLUDED_STATUSES)}
+    env = analytics.environment_type
+    parts = []
+    for r in unknown:
+        why = f"refused: HTTP {r.status} {r.code}" if r.origin is Origin.REFUSED else f"no answer: {r.code}"
+        parts.append(f"{names[r.option]} ({why}), so Storelens assumes WooCommerce's default ({defaults[r.option]})")
+    message = "Your store would not tell " + "; nor ".join(parts) + "."
+    if env and env != "production":
+        message += (
+            f" Its WordPress environment type is “{env}”: WooCommerce then answers only a few options to the REST API."
+        )
+    fix = (
+        "If your WooCommerce Analytics settings (WooCommerce → Settings → Analytics) differ, set them in Storelens on "
+        "the store's page (Data sources → your store → How figures are counted) or under Settings."
+    )
+    if env and env != "production":
+        fix += " If this is your live store, set WP_ENVIRONMENT_TYPE to 'production' in wp-config.php."
+    return Problem(
+        "analytics_settings_assumed", WARNING, message, fix, title="Storelens assumes some of your Analytics settings"
+    )
 
 
 async def _older_than_5_8(client: StoreClient) -> bool:
@@ -298,11 +385,11 @@ def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
         )
         return message, fix
     if problem.code == "public_url_not_https":
-        said = problems.WC_NOT_SSL
+        said = callback_rules.WC_NOT_SSL
     elif problem.code == "public_url_unresolvable":
-        said = problems.WC_SEND_FAILED
+        said = callback_rules.WC_SEND_FAILED
     else:
-        said = problems.WC_INVALID_URL
+        said = callback_rules.WC_INVALID_URL
     return f"{problem.message} Your store would show “{said}”", fix
 
 
@@ -332,7 +419,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
         if err.code == "tls_error":
             message = (
                 f"Storelens's certificate at {host} is not one WordPress trusts: "
-                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{problems.WC_CURL_60} …”."
+                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{callback_rules.WC_CURL_60} …”."
             )
             fix = (
                 "Whoever runs Storelens: use a certificate from a public authority (for example Let's Encrypt) for "
@@ -341,7 +428,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
         else:
             message = (
                 f"Storelens's public address {public} did not answer: {err.message.rstrip('.')}. Your store "
-                f"would show “{problems.WC_SEND_FAILED}”"
+                f"would show “{callback_rules.WC_SEND_FAILED}”"
             )
         report.add(catalogue_problem("callback_unreachable", message, fix))
         return
@@ -350,7 +437,7 @@ async def _check_callback(report: Report, settings: CheckSettings, store_url: st
             catalogue_problem(
                 "callback_unreachable",
                 f"Storelens's public address {public} answered HTTP {resp.status_code} instead of 200, so your store "
-                f"would show “{problems.WC_SEND_FAILED}”",
+                f"would show “{callback_rules.WC_SEND_FAILED}”",
                 fix,
             )
         )

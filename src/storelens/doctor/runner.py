@@ -7,9 +7,10 @@ from typing import Any
 
 from django.conf import settings
 
-from storelens.stores import adding, client, warnings
+from storelens.stores import adding, client, problems, warnings
 from storelens.stores.models import Store
 from storelens.stores.status import PROBLEM_STATUSES, clear_status, set_status_from_error
+from storelens.sync import tasks as sync_tasks
 from storelens.sync.models import import_unfinished
 from storelens.woocommerce.auth import Credentials
 
@@ -59,6 +60,10 @@ def check_store(store: Store, **overrides: Any) -> Report:
     store.save()
     if report.failure is not None:
         set_status_from_error(store, report.failure)
+    elif store.status_code == problems.SYNC_FAILED:
+        # The store answers, but the problem was a bug in a sync pass: only a pass can tell whether it is gone, so
+        # Check connection starts one (re-arming the retries) instead of clearing the status over a dead import.
+        sync_tasks.sync_now(store.pk)
     elif store.status in PROBLEM_STATUSES:
         # The cause went away: back to where the source was before it (working keys, or still to connect).
         status = Store.Status.CONNECTED if report.details is not None else Store.Status.CONNECTING

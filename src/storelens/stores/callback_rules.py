@@ -17,6 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+# WooCommerce's own words when it cannot post keys to Storelens (FINDINGS §1; the double period is WordPress's).
+WC_SEND_FAILED = "Error: An error occurred in the request and at the time were unable to send the consumer data."
+WC_INVALID_URL = "Error: A valid URL was not provided.."
+WC_CURL_60 = "Error: cURL error 60: SSL certificate problem"
+WC_NOT_SSL = "Error: The callback_url needs to be over SSL."
+
 WORDPRESS_SAFE_PORTS = (80, 443, 8080)
 
 Resolver = Callable[[str], str | None]

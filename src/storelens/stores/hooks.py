@@ -41,6 +41,17 @@ def import_progress(store: Any) -> tuple[int, int | None, str] | None:
     return _call("import_progress", store)
 
 
+def failure_of(store: Any) -> Any:
+    """The sync's record of an unexpected error in the store's last passes (support detail, next attempt), or None
+    (`sync.failures`)."""
+    return _call("failure_of", store)
+
+
+def failure_json(store: Any) -> dict[str, object] | None:
+    """The same as JSON for `storelens sources list --json`, or None (`sync.failures`)."""
+    return _call("failure_json", store)
+
+
 def check_store(store: Any) -> Any:
     """Run every connection check on the store and record what it found on its status (`doctor`); the report."""
     return _call("check_store", store)

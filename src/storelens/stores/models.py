@@ -41,6 +41,14 @@ class Store(WorkspaceOwned):
         PAUSED = "paused", "Paused"
         ERROR = "error", "Error"
 
+    class SettingOrigin(models.TextChoices):
+        """Where a figure setting (date basis, excluded statuses) came from (`storelens.stores.figure_settings`)."""
+
+        STORE = "store", "Read from the store"
+        DEFAULT = "default", "WooCommerce's default (never changed on the store)"
+        ASSUMED = "assumed", "Assumed: the store did not tell"
+        OWNER = "owner", "Set by the owner in Storelens"
+
     class KeyPermissions(models.TextChoices):
         READ = "read", "Read"
         WRITE = "write", "Write"
@@ -73,7 +81,13 @@ class Store(WorkspaceOwned):
 
     date_basis = models.CharField(max_length=16, choices=DateBasis.choices, default=DateBasis.PAID)
     excluded_statuses = models.JSONField(default=_default_excluded_statuses)
-    settings_from_store = models.BooleanField(default=True)
+    date_basis_origin = models.CharField(max_length=16, choices=SettingOrigin.choices, default=SettingOrigin.ASSUMED)
+    excluded_statuses_origin = models.CharField(
+        max_length=16, choices=SettingOrigin.choices, default=SettingOrigin.ASSUMED
+    )
+    # The store's last answer per setting ({"date_basis": {"origin", "value", "answer", "status", "code", …}}),
+    # kept so that handing a setting back to the store applies it without asking again.
+    store_settings = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTING)
     status_code = models.CharField(max_length=64, blank=True)
@@ -98,6 +112,12 @@ class Store(WorkspaceOwned):
     @property
     def display_status(self) -> str:
         return self.Status(self.status).label
+
+    @property
+    def settings_from_store(self) -> bool:
+        """Neither figure setting was set by the owner."""
+        owner = self.SettingOrigin.OWNER
+        return self.date_basis_origin != owner and self.excluded_statuses_origin != owner
 
     @property
     def is_healthy(self) -> bool:

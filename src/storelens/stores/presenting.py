@@ -71,9 +71,11 @@ def card_context(request: HttpRequest, store: Store, *, compact: bool = False) -
     progress = import_progress(store) if store.status == Store.Status.IMPORTING else None
     # Only the "ready" card offers Connect Store; the check may resolve a host name, so it isn't run on every poll.
     problem = None if compact or store.plain_permalinks or phase != "ready" else connect.callback_problem_for(store)
+    failure = hooks.failure_of(store)  # a bug in a sync pass: its support detail and next attempt
     return {
         "store": store,
-        "status_label": STATUS_LABELS.get(store.status, store.status),
+        "failure": failure,
+        "status_label": "Sync failed" if failure else STATUS_LABELS.get(store.status, store.status),
         "status_tone": STATUS_TONE.get(store.status, "bad"),
         "phase": phase,
         "returned": returned,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storelens.stores.callback_rules import WC_CURL_60, WC_INVALID_URL, WC_SEND_FAILED
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -19,12 +21,9 @@ UNREACHABLE = "unreachable"
 MISCONFIGURED = "misconfigured"
 BLOCKED = "blocked"
 NEEDS_REAUTH = "needs_reauth"
+SYNC_ERROR = "error"  # Source.Status.ERROR
 
-# WooCommerce's own words when it cannot post keys to Storelens (FINDINGS §1; the double period is WordPress's).
-WC_SEND_FAILED = "Error: An error occurred in the request and at the time were unable to send the consumer data."
-WC_INVALID_URL = "Error: A valid URL was not provided.."
-WC_CURL_60 = "Error: cURL error 60: SSL certificate problem"
-WC_NOT_SSL = "Error: The callback_url needs to be over SSL."
+SYNC_FAILED = "sync_failed"  # an unexpected error in a sync pass (storelens.sync.failures): a bug in Storelens
 
 
 @dataclass(frozen=True)
@@ -194,14 +193,15 @@ _ENTRIES = (
         WARNING,
         "Your web server drops the part of each request that carries Storelens's key (the Authorization header), so "
         "Storelens has to put the key in the address instead, where it can end up in server logs.",
-        "Ask your hosting company to “pass the Authorization header to PHP” for your site (on Apache servers: "
-        "CGIPassAuth On). It is a one-line change for them.",
+        "Ask your hosting company to “pass the Authorization header to PHP” for your site (Apache: CGIPassAuth On; "
+        "nginx: fastcgi_param HTTP_AUTHORIZATION $http_authorization;). It is a one-line change for them.",
         help=(
             "Storelens works anyway, but the keys travel in a less private way. It is a one-line change for your host.",
         ),
         steps=(
             "Send your host this message: “Please pass the HTTP Authorization header to PHP for my site "
-            "(CGIPassAuth On, or the HTTP_AUTHORIZATION rewrite rule in .htaccess).”",
+            "(on Apache: CGIPassAuth On, or the HTTP_AUTHORIZATION rewrite rule in .htaccess; on nginx: "
+            "fastcgi_param HTTP_AUTHORIZATION $http_authorization; in the PHP location).”",
             "Click Check connection in Storelens: this warning disappears when it works.",
         ),
     ),
@@ -380,6 +380,34 @@ _ENTRIES = (
             "443, and set STORELENS_PUBLIC_URL to that address.",
             "Until then: on your store go to WooCommerce → Settings → Advanced → REST API → Add key, and paste the "
             "key into Storelens under “Use keys you create on your store”.",
+        ),
+    ),
+    Entry(
+        SYNC_FAILED,
+        "Storelens hit a bug while syncing your store",
+        ERROR,
+        "Storelens stopped on an unexpected error of its own while copying your store's data. This is a bug in "
+        "Storelens, not a problem with your store or its settings.",
+        "Storelens tries again by itself a few times. If it keeps failing, send the support detail shown with the "
+        "error to whoever runs your Storelens, who can report it to the Storelens project with it.",
+        SYNC_ERROR,
+        help=(
+            "While copying your store's orders, customers or products, Storelens met something its code did not "
+            "expect and stopped that sync. Nothing was half-written: each page of data is saved whole or not at all, "
+            "and the next sync continues from the last saved page.",
+            "Storelens retries automatically, waiting longer each time (2, 4, 8 and 16 minutes), and stops after 5 "
+            "failed attempts so that it does not keep loading your store for nothing. After that it tries again when "
+            "you click Sync now or Check connection, when you reconnect the store, once an hour when your store "
+            "reports a change, and after Storelens is upgraded.",
+            "The support detail names the version of Storelens, the sync, the error and where in Storelens it "
+            "happened. It holds no keys or passwords.",
+        ),
+        steps=(
+            "Copy the support detail from the store's page in Storelens (the command line shows it too: storelens "
+            "sources list --json).",
+            "Send it to whoever runs your Storelens; they find the full error in Storelens's log under the same "
+            "pass id and can report it to the Storelens project.",
+            "Once Storelens is fixed or upgraded, click Sync now: the import continues where it stopped.",
         ),
     ),
 )

@@ -86,10 +86,16 @@ def set_status_from_error(store: Store, error: StoreError) -> Store:
     return store
 
 
-def clear_status(store: Store, status: str = Store.Status.CONNECTED, *, import_unfinished: bool = False) -> Store:
+def clear_status(
+    store: Store, status: str = Store.Status.CONNECTED, *, import_unfinished: bool = False, after_pass: bool = False
+) -> Store:
     """After a successful pass or check: the problem is gone. A history import that has begun and not finished keeps
     the store "importing" (a check during an import must not make it look complete); the caller, which knows the
-    sync's state, says so with `import_unfinished`."""
+    sync's state, says so with `import_unfinished`. An unexpected error of a pass (`sync.failures`) is cleared only
+    by a pass that succeeds (`after_pass`): a store that answers a check says nothing about the bug, and clearing it
+    would show "Importing" over a dead import."""
+    if store.status_code == problems.SYNC_FAILED and not after_pass:
+        return store
     if status == Store.Status.CONNECTED and import_unfinished:
         status = Store.Status.IMPORTING
     if (store.status, store.status_code, store.status_message, store.status_fix) == (status, "", "", ""):

@@ -12,9 +12,8 @@ from typing import Any
 from django.utils import timezone
 from huey.contrib.djhuey import task
 
-from storelens.stores import client, hooks
+from storelens.stores import client, figure_settings, hooks
 from storelens.stores.models import Store
-from storelens.stores.reporting import DateBasis
 from storelens.stores.status import set_status_from_error
 from storelens.woocommerce.errors import StoreError
 
@@ -22,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def apply_details(store: Store, details: Any) -> None:
-    """Store what a successful key check revealed. Fields the owner can't have overridden are refreshed."""
+    """Store what a successful key check revealed. Settings the owner set in Storelens stay as the owner set them."""
     store.auth_method = str(details.auth_method)
     if details.permissions:
         store.key_permissions = details.permissions
@@ -30,12 +29,8 @@ def apply_details(store: Store, details: Any) -> None:
         store.currency = details.currency
     store.has_refunds_route = details.has_refunds_route
     store.has_subscriptions = details.has_subscriptions
-    if store.settings_from_store:
-        basis = DateBasis.from_store_option(details.analytics_date_type)
-        if basis is not None:
-            store.date_basis = basis
-        if details.analytics_excluded_statuses is not None:
-            store.excluded_statuses = details.analytics_excluded_statuses
+    # Each Analytics setting with where it came from; the owner's own choice is kept (figure_settings).
+    figure_settings.record_store_reading(store, details.analytics)
     store.keys_verified_at = timezone.now()
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:store_id>/keys/", views.manual_keys, name="keys"),
     path("<int:store_id>/check/", views.check, name="check"),
     path("<int:store_id>/sync/", views.sync_now, name="sync_now"),
+    path("<int:store_id>/figures/", views.figure_setting, name="figure_setting"),
     path("<int:store_id>/remove/", views.remove, name="remove"),
 ]

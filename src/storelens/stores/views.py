@@ -20,11 +20,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
-from storelens.stores import adding, client, connect, hooks
+from storelens.stores import adding, client, connect, figure_settings, hooks
 from storelens.stores.forms import AddStoreForm, ConnectForm, ManualKeysForm
 from storelens.stores.models import Store
 from storelens.stores.presenting import card_context
 from storelens.stores.removal import remove_store
+from storelens.stores.reporting import ORDER_STATUSES
 from storelens.stores.tasks import verify_keys
 from storelens.stores.templatetags.stores_extras import help_url
 from storelens.woocommerce.errors import StoreError
@@ -79,8 +80,15 @@ def detail(request: HttpRequest, store_id: int) -> HttpResponse:
     """The source's page; also WooCommerce's return_url (`?success=1|0&user_id=<token>`)."""
     store = _store(request, store_id)
     context = card_context(request, store)
-    context.update(connect_form=ConnectForm(), keys_form=ManualKeysForm())
+    context.update(connect_form=ConnectForm(), keys_form=ManualKeysForm(), **_figures_context(store))
     return render(request, "stores/detail.html", context)
+
+
+def _figures_context(store: Store) -> dict[str, Any]:
+    return {
+        "figures": figure_settings.shown_all(store),
+        "figure_statuses": ORDER_STATUSES,
+    }
 
 
 @workspace_required
@@ -155,6 +163,7 @@ def manual_keys(request: HttpRequest, store_id: int) -> HttpResponse:
             return redirect("stores:detail", store_id=store.pk)
     context = card_context(request, store)
     context.update(connect_form=ConnectForm(), keys_form=form, keys_error=error, open_keys=True)
+    context.update(_figures_context(store))
     return render(request, "stores/detail.html", context, status=400)
 
 
@@ -168,6 +177,8 @@ def check(request: HttpRequest, store_id: int) -> HttpResponse:
     for problem in report.problems:
         if problem.severity == "warning" and problem.code in kept:
             continue  # listed under "Worth fixing on your store" on the page, with its help link
+        if problem.code == "analytics_settings_assumed":
+            continue  # "How figures are counted" on the page says it, and what the owner chose instead
         link = help_url(problem.code)
         more = format_html(' <a href="{}">More help</a>', link) if link else ""
         add = messages.error if problem.severity == "error" else messages.warning
@@ -191,6 +202,49 @@ def sync_now(request: HttpRequest, store_id: int) -> HttpResponse:
     hooks.sync_now(store.pk)
     messages.success(request, "Sync started.")
     return redirect("stores:detail", store_id=store.pk)
+
+
+def _back(request: HttpRequest, store: Store) -> HttpResponse:
+    """Back to the page the form was on: the store's page, or the workspace Settings page."""
+    if request.POST.get("next") == "settings":
+        return redirect(reverse("dashboard:settings") + f"#figures-{store.pk}")
+    return redirect(reverse("stores:detail", kwargs={"store_id": store.pk}) + "#figures")
+
+
+@workspace_required
+@require_POST
+def figure_setting(request: HttpRequest, store_id: int) -> HttpResponse:
+    """Set one figure setting (date basis or excluded statuses) by hand, or hand it back to the store's own."""
+    store = _store(request, store_id)
+    setting = request.POST.get("setting", "")
+    if setting not in figure_settings.SETTINGS:
+        messages.error(request, "Choose which setting to change: the date orders count by, or the excluded statuses.")
+        return _back(request, store)
+    if request.POST.get("action") == "store":
+        figure_settings.use_store_setting(store, setting)
+        now = figure_settings.shown(store, setting)
+        messages.success(request, f"{store}: {now.label.lower()} {now.value_words}, {now.origin_words}.")
+        return _back(request, store)
+    if setting == "date_basis":
+        basis = request.POST.get("date_basis", "")
+        if basis not in figure_settings.BASIS_WORDS:
+            messages.error(request, "Choose the date orders count by: created, paid or completed.")
+            return _back(request, store)
+        figure_settings.set_by_owner(store, date_basis=basis)
+    else:
+        chosen = request.POST.getlist("excluded")
+        unknown = [s for s in chosen if s not in ORDER_STATUSES]
+        if unknown:
+            messages.error(request, f"Unknown order status: {', '.join(unknown)}.")
+            return _back(request, store)
+        figure_settings.set_by_owner(store, excluded=chosen)
+    now = figure_settings.shown(store, setting)
+    messages.success(
+        request,
+        f"{store}: {now.label.lower()} {now.value_words}. Every figure uses it from now on; your store's own setting "
+        "is not followed until you choose “Use the store's setting”.",
+    )
+    return _back(request, store)
 
 
 @workspace_required

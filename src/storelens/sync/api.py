@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,9 @@ from asgiref.sync import async_to_sync, sync_to_async
 
 from storelens.stores.client import client_for
 from storelens.stores.models import Store
+from storelens.woocommerce.errors import StoreError
 
-from . import lease
+from . import failures, lease
 from .engine import run_pass
 from .passes import Pass, PassStats, ProgressCallback
 
@@ -27,6 +29,9 @@ class SyncResult:
     ran: bool
     stats: PassStats | None = None
     skipped_because: str = ""
+
+
+log = logging.getLogger(__name__)
 
 
 def run_sync(
@@ -48,10 +53,21 @@ def run_sync(
         import time
 
         time.sleep(1)
+    pass_id = failures.new_pass_id()
     try:
         store = Store.objects.get(pk=store_id)
         stats = async_to_sync(_run)(store, holder, exact, reconcile, progress, client_options or {})
         return SyncResult(store_id, ran=True, stats=stats)
+    except (StoreError, lease.LeaseHeld, Store.DoesNotExist):
+        raise  # the store's problems are its status already (`stores.status`); a lost lease is another pass's turn
+    except Exception as err:
+        # Not the store: a bug in Storelens. The status says so, with a detail to copy, instead of "Importing", and
+        # automatic passes back off (`failures`).
+        try:
+            failures.record(store_id, err, pass_id)
+        except Exception:  # the database itself may be what failed: never hide the pass's own error behind it
+            log.exception("sync pass %s of store %s: could not record its failure", pass_id, store_id)
+        raise
     finally:
         lease.release(store_id, holder)
 

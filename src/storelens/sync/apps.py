@@ -9,7 +9,13 @@ class SyncConfig(AppConfig):
         """Give the store pages and jobs (below us) their way to start a sync and read its progress."""
         from storelens.stores import hooks
 
-        from . import tasks
+        from . import failures, tasks
         from .models import import_progress
 
-        hooks.register(start_import=tasks.start_import, sync_now=tasks.sync_now, import_progress=import_progress)
+        hooks.register(
+            start_import=tasks.start_import,
+            sync_now=tasks.sync_now,
+            import_progress=import_progress,
+            failure_of=failures.failure_of,
+            failure_json=failures.as_json,
+        )

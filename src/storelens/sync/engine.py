@@ -17,7 +17,7 @@ from storelens.stores.models import Store
 from storelens.stores.status import clear_status, set_status_from_error
 from storelens.woocommerce.errors import StoreError
 
-from . import history, incremental, reconciliation, refetches
+from . import failures, history, incremental, reconciliation, refetches
 from .models import SyncState
 from .passes import Pass, PassStats, db
 
@@ -72,8 +72,9 @@ async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> 
         elif exact:
             await reconciliation.census(p)
         await db(_finish_pass)(p, reconciled=reconcile)
+        await db(failures.clear)(p.store.pk)
         store = await db(lambda: Store.objects.get(pk=p.store.pk))()
-        await db(clear_status)(store)
+        await db(clear_status)(store, after_pass=True)
     except StoreError as err:
         store = await db(lambda: Store.objects.get(pk=p.store.pk))()
         await db(set_status_from_error)(store, err)

@@ -38,6 +38,14 @@ class SyncState(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
+    # An unexpected error (a bug in Storelens, not a store problem: `storelens.sync.failures`): consecutive failed
+    # passes, when the last one failed and under which version, when the next automatic pass may run (None: no
+    # more automatic passes until something changes), and the support detail the owner can copy.
+    failures = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failed_version = models.CharField(max_length=32, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    failure_detail = models.TextField(blank=True)
 
     @property
     def rate(self) -> float:

@@ -79,6 +79,7 @@ class Pass:
         self.concurrency = max(1, client.config.concurrency)
         self.stats = PassStats()
         self.rounded: list[str] = []  # the first amounts rounded on the way in, for the store's warning
+        self.census_done = False  # the census runs once per pass: the copy is then exact as of `now`
 
     async def page(self, route: str, params: dict[str, Any], offset: int, size: int = PER_PAGE) -> tuple[list, int]:
         """The rows at [offset, offset+size) and X-WP-Total; a page that keeps failing is re-read in smaller pages."""

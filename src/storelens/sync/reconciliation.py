@@ -23,7 +23,12 @@ from .passes import (
 
 async def census(p: Pass) -> None:
     """Every order id with its modified date and status, diffed with our copy: hard deletes, trash, and any
-    change we missed are fixed by re-reading exactly those orders."""
+    change we missed are fixed by re-reading exactly those orders. Once per pass: the copy is then exact as of
+    the pass's `now`, so a second census (the incremental pass found a hard delete, then the exact pass's own)
+    would only repeat the listing."""
+    if p.census_done:
+        return
+    p.census_done = True
     await db(p.set_phase)(SyncState.Phase.RECONCILING)
     remote: dict[int, tuple[datetime | None, str]] = {}
     for status in ("any", "trash"):

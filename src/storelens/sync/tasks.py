@@ -14,7 +14,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from storelens.stores.models import Store
 from storelens.woocommerce.errors import StoreError
 
+from . import failures
 from .api import run_sync
+from .models import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,17 @@ def _pass(store_id: int, *, exact: bool = False, reconcile: bool = False) -> str
         return f"failed: {err.code}"
     except Store.DoesNotExist:
         return "gone"
+    except Exception as err:
+        # Recorded on the source (status, detail, back-off) and logged by `run_sync`; not re-raised: the job queue
+        # would only log it again, and when to retry is the back-off's to decide.
+        return f"failed: {failures.CODE} ({type(err).__name__})"
     return "done" if result.ran else f"skipped: lease held by {result.skipped_because}"
+
+
+def _automatic(store_id: int, *, webhook: bool = False) -> bool:
+    """A pass nobody asked for runs only when the failure back-off allows it (`failures`)."""
+    state = SyncState.objects.filter(store_id=store_id).first()
+    return failures.automatic_pass_allowed(state, webhook=webhook)
 
 
 @db_task()
@@ -39,6 +51,7 @@ def start_import(store_id: int) -> str:
     register webhooks (read_write keys) so changes arrive between passes."""
     from .webhooks import ensure_webhooks_sync
 
+    failures.rearm(store_id)  # new keys (connect, reconnect): a new series of attempts
     outcome = _pass(store_id, exact=True)
     if outcome == "done":
         try:
@@ -50,13 +63,18 @@ def start_import(store_id: int) -> str:
 
 @db_task()
 def sync_now(store_id: int) -> str:
-    """Sync now: incremental pass + id census, so the copy is exact as of the click."""
+    """Sync now: incremental pass + id census, so the copy is exact as of the click. Asked for by the owner (or by
+    Check connection, or a reconnect), so it runs whatever the failure back-off says, and re-arms it."""
+    failures.rearm(store_id)
     return _pass(store_id, exact=True)
 
 
 @db_task()
 def refetch(store_id: int) -> str:
-    """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it."""
+    """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it (after a failure,
+    only when the back-off allows: the fetch stays queued for the next pass)."""
+    if not _automatic(store_id, webhook=True):
+        return "deferred: failure back-off"
     return _pass(store_id)
 
 
@@ -66,10 +84,14 @@ def _due(store: Store, last: object, interval: int) -> bool:
 
 @db_periodic_task(crontab(minute="*"))
 def schedule_passes() -> list[int]:
-    """Every minute: enqueue an incremental pass for sources due (STORELENS_SYNC_INTERVAL or their own interval),
+    """Every minute: enqueue an incremental pass for stores due (STORELENS_SYNC_INTERVAL or their own interval),
     a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it."""
     enqueued = []
-    for store in Store.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")):
+    stores = list(Store.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")))
+    failing = {s.store_id: s for s in SyncState.objects.filter(store__in=stores, failures__gt=0)}
+    for store in stores:
+        if not failures.automatic_pass_allowed(failing.get(store.pk)):
+            continue  # backing off after unexpected errors, or stopped until something changes
         interval = store.sync_interval or settings.STORELENS_SYNC_INTERVAL
         if (
             _due(store, store.last_reconcile_at, settings.STORELENS_RECONCILE_INTERVAL)

@@ -163,7 +163,8 @@ def auth_header_stripped_warning() -> StoreWarning:
         ),
         fix=(
             "Ask your host to pass the Authorization header to PHP: on Apache add `CGIPassAuth On`, or in .htaccess "
-            "`RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]`."
+            "`RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]`; on nginx add "
+            "`fastcgi_param HTTP_AUTHORIZATION $http_authorization;` to the PHP location."
         ),
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .analytics_settings import AnalyticsSettings, read_analytics_settings
 from .auth import AuthMethod
 from .client import StoreClient
 from .dates import gmt_filter
@@ -30,8 +31,7 @@ class StoreDetails:
     currency: str | None
     has_refunds_route: bool
     has_subscriptions: bool
-    analytics_date_type: str | None  # woocommerce_date_type; None = unset (WooCommerce's default: date_paid)
-    analytics_excluded_statuses: list[str] | None  # None = unset (WooCommerce's default list)
+    analytics: AnalyticsSettings  # woocommerce_date_type and the excluded statuses, each with where it came from
     supports_modified_after: bool | None = None  # measured: False when the store ignores the filter
     order_count: int | None = None  # X-WP-Total of orders with status=any (trash excluded)
     warnings: list[StoreWarning] = field(default_factory=list)
@@ -56,7 +56,7 @@ async def describe_store(client: StoreClient) -> StoreDetails:
         subs = (await client.request("GET", "/wc/v3/subscriptions/statuses", authenticate=False)).status == 200
     except StoreError:
         subs = False
-    date_type, excluded = await _analytics_options(client)
+    analytics = await read_analytics_settings(client)
     permissions = await _permissions(client)
     return StoreDetails(
         auth_method=method,
@@ -64,8 +64,7 @@ async def describe_store(client: StoreClient) -> StoreDetails:
         currency=currency,
         has_refunds_route=refunds,
         has_subscriptions=subs,
-        analytics_date_type=date_type,
-        analytics_excluded_statuses=excluded,
+        analytics=analytics,
         supports_modified_after=modified_after,
         order_count=first.total,
         warnings=list(client.warnings.values()) + ([legacy_woocommerce_warning()] if modified_after is False else []),
@@ -112,25 +111,6 @@ async def _route_exists(client: StoreClient, route: str, params: dict[str, Any])
             return False
         raise
     return True
-
-
-async def _analytics_options(client: StoreClient) -> tuple[str | None, list[str] | None]:
-    try:
-        resp = await client.get(
-            "/wc-admin/options",
-            {"options": "woocommerce_date_type,woocommerce_excluded_report_order_statuses"},
-        )
-    except (DataError, NeedsReauth) as err:
-        if isinstance(err, NeedsReauth) and err.code == "keys_invalid":
-            raise
-        return None, None
-    data = resp.data if isinstance(resp.data, dict) else {}
-    date_type = data.get("woocommerce_date_type")
-    excluded = data.get("woocommerce_excluded_report_order_statuses")
-    return (
-        date_type if isinstance(date_type, str) and date_type else None,
-        [str(s) for s in excluded] if isinstance(excluded, list) else None,
-    )
 
 
 async def _permissions(client: StoreClient) -> str | None:

@@ -26,7 +26,7 @@ def as_text(report: Report) -> str:
     for problem in report.problems:
         entry = problems.entry_for(problem.code)
         mark = "ERROR" if problem.severity == problems.ERROR else "WARNING"
-        title = entry.title if entry else problem.code
+        title = entry.title if entry else (problem.title or problem.code)
         lines += [
             "",
             f"{mark}  {title}  [{problem.code}]",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from storelens.accounts.models import Workspace
-from storelens.stores import adding, client, connect
+from storelens.stores import adding, client, connect, figure_settings, hooks
 from storelens.stores.models import Store
 from storelens.stores.removal import remove_store
 from storelens.stores.status import PROBLEM_STATUSES, STATUS_LABELS
@@ -161,9 +161,15 @@ class Command(BaseCommand):
             "workspace": store.workspace.name,
             "status": store.status,
             "status_label": STATUS_LABELS.get(store.status, store.status),
+            "status_code": store.status_code,
             "status_message": store.status_message,
+            "status_fix": store.status_fix,
+            "status_since": store.status_since.isoformat() if store.status_since else None,
+            # A bug in a sync pass (storelens.sync.failures): the support detail and the retry schedule, else null.
+            "sync_failure": hooks.failure_json(store),
             "last_sync": timezone.localtime(store.last_sync_at).isoformat() if store.last_sync_at else None,
             "orders": _orders(store),
+            "figure_settings": figure_settings.as_json(store),
         }
 
     def handle_remove(self, id: int, yes: bool, **_: Any) -> None:

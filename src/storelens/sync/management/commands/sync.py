@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from storelens.stores.models import Store
+from storelens.sync import failures
 from storelens.sync.api import run_sync
 from storelens.sync.models import SyncState
 from storelens.woocommerce.errors import StoreError
@@ -118,6 +119,7 @@ class Command(BaseCommand):
         interactive = sys.stdout.isatty() and self.stdout._out is sys.stdout  # type: ignore[attr-defined]
         progress: Any = RichProgress(label) if interactive else PlainProgress(self.stdout, label)
         started = time.monotonic()
+        failures.rearm(store.pk)  # asked for by the person at the terminal: a new series of automatic attempts
         try:
             result = run_sync(store.pk, exact=True, reconcile=reconcile, progress=progress, wait_for_lease=True)
         except StoreError as err:
@@ -125,6 +127,16 @@ class Command(BaseCommand):
             self.stderr.write(f"{label}: {err.message}")
             if err.fix:
                 self.stderr.write(f"  What to do: {err.fix}")
+            return False
+        except Exception:
+            # A bug in Storelens: `run_sync` recorded it as the store's status (and logged the traceback).
+            progress.close()
+            failed = Store.objects.get(pk=store.pk)
+            self.stderr.write(f"{label}: {failed.status_message}")
+            self.stderr.write(f"  What to do: {failed.status_fix}")
+            state = failures.failure_of(failed)
+            if state is not None:
+                self.stderr.write(f"  Support detail: {state.failure_detail}")
             return False
         progress.close()
         stats = result.stats
