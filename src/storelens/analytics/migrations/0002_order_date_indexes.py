@@ -13,7 +13,7 @@ INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0002_monthlygoal"),
+        ("analytics", "0001_initial"),
         ("commerce", "0001_initial"),
     ]
 

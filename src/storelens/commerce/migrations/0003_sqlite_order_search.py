@@ -1,12 +1,12 @@
-"""SQLite only: what lets the orders list's search use indexes there (see analytics.order_search); a no-op on
-PostgreSQL, which has the trigram indexes of 0004.
+"""SQLite only: what lets the orders list's search use indexes there (see analytics.reports.order_search); a no-op on
+PostgreSQL, which has the trigram indexes of 0002.
 
 - `commerce_customer_search`: an FTS5 table with the trigram tokenizer over each customer's first name, last name
   and e-mail (external content: the text stays in commerce_customer, the table holds only the index), so a part of a
   name or e-mail is found without reading every customer. Triggers keep it in step with every write to customers,
   whatever the path (the customers and orders upserts, merges, bulk inserts); an update re-indexes a row only when
   one of the three columns changed. Filled here for the existing rows.
-- `order_search_email`: (source, created_at, billing_email) on orders, so the billing e-mails of a range are read
+- `order_search_email`: (store, created_at, billing_email) on orders, so the billing e-mails of a range are read
   from the index alone instead of from every order row of the range.
 
 Where this SQLite lacks FTS5 (it is in every SQLite Python ships since 3.34), the table is skipped with a note and
@@ -68,6 +68,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commerce", "0004_order_list_indexes")]
+    dependencies = [("commerce", "0002_trigram_indexes")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -1,9 +1,7 @@
-"""Indexes for the orders list at a million orders (see analytics.order_list).
+"""PostgreSQL only: what lets the orders list's search use indexes at a million orders (see
+analytics.reports.orders); the list's plain indexes are in the models (0001).
 
-Every database: a status filter and "largest total" walk an index in the list's order instead of sorting the range,
-an order number is an index lookup, and the exact count finds deleted orders through a small partial index.
-
-PostgreSQL only: trigram (pg_trgm) GIN indexes on the expressions Django's `icontains` compares
+Trigram (pg_trgm) GIN indexes on the expressions Django's `icontains` compares
 (`UPPER(col::text)`), so a search by part of an e-mail or name is an index lookup instead of reading every order of
 the range and every customer. pg_trgm is a trusted extension (PostgreSQL 13+), so a database owner may create it;
 where it cannot be created the search still works, only slower, and the migration says so instead of failing.
@@ -13,7 +11,7 @@ table, once.
 
 import sys
 
-from django.db import migrations, models
+from django.db import migrations
 
 TRIGRAM_INDEXES = [
     ("order_list_email_trgm", "commerce_order", "billing_email"),
@@ -35,7 +33,7 @@ def create_trigram_indexes(apps, schema_editor):
         print(
             f"\n  pg_trgm unavailable ({exc}); order search will scan instead of "
             "using an index. To index it later: CREATE EXTENSION pg_trgm (as a superuser), then "
-            "`storelens migrate commerce 0003` and `storelens migrate`.",
+            "`storelens migrate commerce 0001` and `storelens migrate`.",
             file=sys.stderr,
         )
         return
@@ -53,31 +51,6 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("commerce", "0003_line_amounts_e4"),
-        ("stores", "0001_initial"),
-    ]
+    dependencies = [("commerce", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
-        migrations.AddIndex(
-            model_name="order",
-            index=models.Index(fields=["store", "status", "created_at"], name="order_list_status_created"),
-        ),
-        migrations.AddIndex(
-            model_name="order",
-            index=models.Index(fields=["store", "total_minor", "id"], name="order_list_total"),
-        ),
-        migrations.AddIndex(
-            model_name="order",
-            index=models.Index(fields=["store", "number"], name="order_list_number"),
-        ),
-        migrations.AddIndex(
-            model_name="order",
-            index=models.Index(
-                condition=models.Q(("deleted_at__isnull", False)),
-                fields=["store", "created_at"],
-                name="order_list_deleted",
-            ),
-        ),
-    ]
+    operations = [migrations.RunPython(create_trigram_indexes, drop_trigram_indexes)]
