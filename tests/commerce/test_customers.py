@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from storelens import commerce
 from storelens.analytics.models import CustomerRollup
 from storelens.analytics.rollups.customers import rebuild
-from storelens.commerce import changes, upsert
+from storelens.commerce import changes
 from storelens.commerce.models import Customer, Order
 
 from .conftest import capture_body
@@ -75,7 +76,7 @@ def test_a_guest_order_using_the_email_of_a_customer_whose_first_order_is_in_the
 ) -> None:
     guest = order(rich, 9001, 0, "Olga.Petrova@Example.COM")
     registered = order(rich, 9002, 87, "olga.petrova@example.com")
-    upsert.upsert_orders(store, [guest, registered] if guest_first else [registered, guest])
+    commerce.upsert_orders(store, [guest, registered] if guest_first else [registered, guest])
     assert_foreign_keys_hold()
     assert owners(store) == {9001: "wc:87", 9002: "wc:87"}
     assert not Customer.objects.filter(store=store, is_registered=False).exists()
@@ -86,10 +87,10 @@ def test_a_guest_order_using_the_email_of_a_customer_whose_first_order_is_in_the
 def test_a_registered_customers_first_order_after_their_guest_orders_takes_them_over_across_pages(
     store: Any, rich: dict, feed: list
 ) -> None:
-    upsert.upsert_orders(store, [order(rich, 9001, 0, "OLGA@example.com"), order(rich, 9003, 0, "ivan@example.com")])
+    commerce.upsert_orders(store, [order(rich, 9001, 0, "OLGA@example.com"), order(rich, 9003, 0, "ivan@example.com")])
     assert owners(store) == {9001: "email:olga@example.com", 9003: "email:ivan@example.com"}
     # The next page: the customer's first order with another guest order of theirs (different case) around it.
-    upsert.upsert_orders(
+    commerce.upsert_orders(
         store,
         [order(rich, 9004, 0, "Olga@Example.com"), order(rich, 9005, 87, "olga@example.com")],
     )
@@ -111,8 +112,8 @@ def test_a_registered_customers_first_order_after_their_guest_orders_takes_them_
 def test_a_guest_order_read_again_in_the_page_that_brings_its_customer_moves_to_the_customer(
     store: Any, rich: dict, feed: list
 ) -> None:
-    upsert.upsert_orders(store, [order(rich, 9001, 0, "olga@example.com")])
-    upsert.upsert_orders(
+    commerce.upsert_orders(store, [order(rich, 9001, 0, "olga@example.com")])
+    commerce.upsert_orders(
         store, [order(rich, 9002, 87, "Olga@example.com"), {**order(rich, 9001, 0, "olga@EXAMPLE.com")}]
     )
     assert_foreign_keys_hold()
@@ -123,8 +124,8 @@ def test_a_guest_order_read_again_in_the_page_that_brings_its_customer_moves_to_
 
 
 def test_guest_orders_of_one_email_in_any_case_share_one_identity(store: Any, rich: dict) -> None:
-    upsert.upsert_orders(store, [order(rich, 9001, 0, "Ana@Example.com"), order(rich, 9002, 0, "ana@example.COM")])
-    upsert.upsert_orders(store, [order(rich, 9003, 0, "ANA@EXAMPLE.COM")])
+    commerce.upsert_orders(store, [order(rich, 9001, 0, "Ana@Example.com"), order(rich, 9002, 0, "ana@example.COM")])
+    commerce.upsert_orders(store, [order(rich, 9003, 0, "ANA@EXAMPLE.COM")])
     assert_foreign_keys_hold()
     assert set(owners(store).values()) == {"email:ana@example.com"}
     assert Customer.objects.filter(store=store).count() == 1
@@ -133,8 +134,8 @@ def test_guest_orders_of_one_email_in_any_case_share_one_identity(store: Any, ri
 def test_a_guest_email_of_an_already_known_customer_resolves_to_them_without_a_guest_identity(
     store: Any, rich: dict
 ) -> None:
-    upsert.upsert_customers(store, [{"id": 87, "email": "Olga@Example.com", "first_name": "Olga", "billing": {}}])
-    upsert.upsert_orders(store, [order(rich, 9001, 0, "olga@example.com"), order(rich, 9002, 87, "x@example.com")])
+    commerce.upsert_customers(store, [{"id": 87, "email": "Olga@Example.com", "first_name": "Olga", "billing": {}}])
+    commerce.upsert_orders(store, [order(rich, 9001, 0, "olga@example.com"), order(rich, 9002, 87, "x@example.com")])
     assert_foreign_keys_hold()
     assert owners(store) == {9001: "wc:87", 9002: "wc:87"}
     assert not Customer.objects.filter(store=store, is_registered=False).exists()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from storelens.doctor import runner
 from storelens.stores.models import Store
+from tests.transports import routes
 
 from .fakes import storelens_public
 from .test_status import check
@@ -241,11 +242,13 @@ def doctor_settings(settings: Any, shop: Any, monkeypatch: pytest.MonkeyPatch) -
     # answers there is in-process: these tests are about the store, not about reaching Storelens.
     settings.STORELENS_PUBLIC_URL = shop.callback_base_url
     settings.STORELENS_EGRESS_IP = ""
-    monkeypatch.setattr(runner, "CALLBACK_TRANSPORT", storelens_public())
+    routes(monkeypatch).table[shop.callback_base_url] = storelens_public()
     # One timed page of 100 orders instead of three: a real page costs a second or two, and speed is not what these
     # cases break (it is still checked).
     from_django = runner.settings_from_django
-    monkeypatch.setattr(runner, "settings_from_django", lambda **kw: from_django(**{"speed_samples": 1, **kw}))
+    monkeypatch.setattr(
+        runner, "settings_from_django", lambda url, **kw: from_django(url, **{"speed_samples": 1, **kw})
+    )
 
 
 def keys_for(case: Case, shop: Any, state: dict[str, Any]) -> tuple[str, str]:

@@ -9,12 +9,10 @@ from datetime import timedelta
 from io import StringIO
 from typing import Any
 
-import httpx
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from storelens.stores import store_access
 from storelens.stores.models import Store
 from storelens.sync import failures
 from storelens.sync.api import run_sync
@@ -135,7 +133,6 @@ def test_check_connection_does_not_hide_the_failure_and_starts_a_pass_that_clear
     from storelens.doctor.runner import check_store
 
     fake, store, order_id = broken
-    monkeypatch.setattr(store_access, "TRANSPORT", httpx.ASGITransport(app=fake.app))
     failed, _ = fail_once(store)
     check_store(failed)  # the store answers every check; the pass it starts fails again
     still = Store.objects.get(pk=store.pk)

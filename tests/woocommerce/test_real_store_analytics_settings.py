@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from storelens.woocommerce import ClientConfig, Credentials, StoreClient
 from storelens.woocommerce.analytics_settings import (
     DATE_TYPE,
     EXCLUDED_STATUSES,
@@ -19,6 +18,8 @@ from storelens.woocommerce.analytics_settings import (
     Origin,
     read_analytics_settings,
 )
+from storelens.woocommerce.auth import Credentials
+from storelens.woocommerce.client import ClientConfig, StoreClient
 
 pytestmark = pytest.mark.realstore
 
