@@ -23,5 +23,6 @@ SCOPED = {
     "stores:keys": ScopedRoute(a_store, methods=("POST",)),
     "stores:check": ScopedRoute(a_store, methods=("POST",)),
     "stores:sync_now": ScopedRoute(a_store, methods=("POST",)),
+    "stores:figure_setting": ScopedRoute(a_store, methods=("POST",)),
     "stores:remove": ScopedRoute(a_store, methods=("GET", "POST")),
 }
