@@ -128,22 +128,16 @@ def compute_moves(
     return moves
 
 
-def rebuild_deltas(
-    store: Any, models: tuple[Any, Any] | None = None, chunk: int = 5000
-) -> tuple[Deltas, CountryDeltas]:
-    """Every daily and per-country cell of a store from its raw rows, as deltas from empty: streams the orders,
-    keeping only what refunds need of each. `models` are (Order, Refund), the migration's historical ones when a
-    migration fills a new table for the stores already synced."""
-    if models is None:
-        from storelens.commerce.models import Order, Refund
+def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas]:
+    """Every daily and per-country cell of a store from its raw rows, as deltas from empty (`rebuild.rebuild`):
+    streams the orders, keeping only what refunds need of each."""
+    from storelens.commerce.models import Order, Refund
 
-        models = (Order, Refund)
-    order_model, refund_model = models
     tz = store_timezone(store.timezone_string, store.gmt_offset)
     deltas, by_country = Deltas(), CountryDeltas()
     parents: dict[int, OrderRow] = {}
-    refunded = set(refund_model.objects.filter(store=store).values_list("parent_wc_id", flat=True))
-    for v in order_model.objects.filter(store=store).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
+    refunded = set(Refund.objects.filter(store=store).values_list("parent_wc_id", flat=True))
+    for v in Order.objects.filter(store=store).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
         order = order_row_from_values(v)
         for basis in DateBasis:
             c = order_contribution(order, basis, tz)
@@ -151,22 +145,10 @@ def rebuild_deltas(
             by_country.add(basis, c, +1)
         if order.id in refunded:
             parents[order.id] = order
-    for v in refund_model.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+    for v in Refund.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
         refund = refund_row_from_values(v)
         for basis in DateBasis:
             c = refund_contribution(refund, parents.get(refund.order_id), basis, tz)
             deltas.add(basis, c, +1)
             by_country.add(basis, c, +1)
     return deltas, by_country
-
-
-def fill_country_cells(store: Any, models: tuple[Any, Any, Any]) -> int:
-    """The migration that added `CountryDailyRollup` fills it for the stores already synced (`models`: its
-    historical Order, Refund and CountryDailyRollup); without it an upgraded install would show zero for every country
-    until a repair. Returns the cell count."""
-    order_model, refund_model, cell_model = models
-    _, by_country = rebuild_deltas(store, (order_model, refund_model))
-    with transaction.atomic():
-        cell_model.objects.filter(store=store).delete()
-        apply(store, by_country, model=cell_model)
-    return len(by_country.nonzero())
