@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from storelens.stores.models import Store
-from storelens.stores.reporting import DEFAULT_EXCLUDED, DateBasis
+from storelens.stores.reporting import DateBasis
 from storelens.woocommerce.analytics_settings import (
+    DEFAULT_EXCLUDED_STATUSES,
     AnalyticsSettings,
     OptionReading,
     Origin,
@@ -32,7 +33,7 @@ def _value_from(reading: OptionReading, setting: str) -> Any:
     if setting == "date_basis":
         assert isinstance(value, str)
         return str(DateBasis.from_store_option(value) or DateBasis.PAID)
-    return sorted(value) if reading.origin is Origin.READ else list(DEFAULT_EXCLUDED)
+    return sorted(value) if reading.origin is Origin.READ else list(DEFAULT_EXCLUDED_STATUSES)
 
 
 def _record(reading: OptionReading, setting: str, environment_type: str | None) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def shown(store: Store, setting: str) -> ShownSetting:
 
 
 def _default(setting: str) -> Any:
-    return str(DateBasis.PAID) if setting == "date_basis" else list(DEFAULT_EXCLUDED)
+    return str(DateBasis.PAID) if setting == "date_basis" else list(DEFAULT_EXCLUDED_STATUSES)
 
 
 def shown_all(store: Store) -> list[ShownSetting]:

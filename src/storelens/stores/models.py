@@ -16,7 +16,8 @@ from django.db import models
 from django.utils import timezone
 
 from storelens.accounts.scoping import WorkspaceOwned
-from storelens.stores.reporting import DEFAULT_EXCLUDED, DateBasis
+from storelens.stores.reporting import DateBasis
+from storelens.woocommerce.analytics_settings import DEFAULT_EXCLUDED_STATUSES
 
 
 def _public_id() -> str:
@@ -25,7 +26,7 @@ def _public_id() -> str:
 
 
 def _default_excluded_statuses() -> list[str]:
-    return list(DEFAULT_EXCLUDED)
+    return list(DEFAULT_EXCLUDED_STATUSES)
 
 
 class Store(WorkspaceOwned):

@@ -1,14 +1,18 @@
-"""How a store's figures are counted, as WooCommerce Analytics words it: the date basis, the statuses excluded by
-default and always, and the order statuses an owner picks from.
+"""How a store's figures are counted, in Storelens's words: the date basis, the statuses never counted, and the
+order statuses an owner picks from.
 
-The one definition of each: the store model's field choices and defaults, the connect flow reading the store's own
-WooCommerce Analytics options, the metric definitions, the pages' pick-lists, the API's `date_basis` parameter and the
-CLI's `--date-basis` all read them from here. Plain values (Django's `TextChoices` is an `enum`), no database.
+The one definition of each: the store model's field choices, the figure settings read from the store, the metric
+definitions, the pages' pick-lists, the API's `date_basis` parameter and the CLI's `--date-basis` all read them from
+here. WooCommerce's own option names and defaults (`woocommerce_date_type`'s `date_paid`, the default excluded
+statuses) are facts of the store's API and live with it, in `storelens.woocommerce.analytics_settings`. Plain values
+(Django's `TextChoices` is an `enum`), no database.
 """
 
 from __future__ import annotations
 
 from django.db import models
+
+from storelens.woocommerce.analytics_settings import DATE_TYPES
 
 
 class DateBasis(models.TextChoices):
@@ -22,13 +26,10 @@ class DateBasis(models.TextChoices):
     def from_store_option(cls, option: object) -> DateBasis | None:
         """The basis of WooCommerce's `woocommerce_date_type` option (`"date_paid"` → PAID); None when the option is
         unset or holds something else, so the caller keeps what it has."""
-        if isinstance(option, str) and option.startswith("date_") and option[5:] in cls.values:
-            return cls(option[5:])
+        if isinstance(option, str) and option in DATE_TYPES:
+            return cls(option.removeprefix("date_"))
         return None
 
-
-DEFAULT_EXCLUDED: tuple[str, ...] = ("pending", "failed", "cancelled")
-"""WooCommerce's default `woocommerce_excluded_report_order_statuses`: what a store that never chose counts without."""
 
 ALWAYS_EXCLUDED: frozenset[str] = frozenset({"checkout-draft", "trash", "auto-draft"})
 """Statuses WooCommerce Analytics never counts, whatever the store's excluded-statuses setting says."""

@@ -9,7 +9,8 @@ from datetime import tzinfo
 from typing import Any
 
 from storelens.analytics.metrics.timezones import store_timezone
-from storelens.stores.reporting import ALWAYS_EXCLUDED, DEFAULT_EXCLUDED, DateBasis
+from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
+from storelens.woocommerce.analytics_settings import DEFAULT_EXCLUDED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class ReportSettings:
 
     tz: tzinfo
     date_basis: DateBasis = DateBasis.PAID
-    excluded_statuses: frozenset[str] = frozenset(DEFAULT_EXCLUDED)
+    excluded_statuses: frozenset[str] = frozenset(DEFAULT_EXCLUDED_STATUSES)
 
     @property
     def all_excluded(self) -> frozenset[str]:
@@ -32,7 +33,7 @@ def report_settings(
     basis = DateBasis(date_basis or store.date_basis or DateBasis.PAID)
     if excluded_statuses is None:
         stored = store.excluded_statuses
-        excluded_statuses = DEFAULT_EXCLUDED if stored is None else stored
+        excluded_statuses = DEFAULT_EXCLUDED_STATUSES if stored is None else stored
     return ReportSettings(
         tz=store_timezone(store.timezone_string, store.gmt_offset),
         date_basis=basis,
