@@ -55,7 +55,10 @@ def rebuild(source: Any, models: Any = None, chunk: int = 5000) -> int:
             deltas.add(basis, order_contribution(order, basis, tz), +1)
         if order.id in refunded:
             parents[order.id] = order
-    for v in refund_model.objects.filter(source=source).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
+    # A migration's historical Refund may predate a field (commerce 0006's full_refund): read those it has.
+    names = {f.name for f in refund_model._meta.get_fields()}
+    fields = [f for f in REFUND_FIELDS if f.split("__")[0] in names]
+    for v in refund_model.objects.filter(source=source).values(*fields).iterator(chunk_size=chunk):
         refund = refund_row_from_values(v)
         for basis in DateBasis:
             deltas.add(basis, refund_contribution(refund, parents.get(refund.order_id), basis, tz), +1)
