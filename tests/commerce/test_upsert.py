@@ -122,3 +122,13 @@ def test_a_hard_deleted_order_stays_visible_but_leaves_the_feed(store: Any, rich
     assert order.deleted_at is not None and not order.counts
     assert feed[-1][0][0].new is None
     assert commerce.mark_orders_deleted(store, [2256]) == 0
+
+
+def test_the_refund_that_reaches_the_order_total_is_the_full_one() -> None:
+    from storelens.commerce.refunds import full_refund_ids
+
+    totals = {1: 11000, 2: 5000, 3: 4000}
+    refunds = [(10, 1, 2000), (12, 1, 9000), (11, 2, 1000), (13, 3, 4000), (14, 3, 0)]
+    # Order 1: 20.00 then the rest (12 is full); order 2: partly refunded (none); order 3: one refund of everything.
+    assert full_refund_ids(refunds, totals) == {12, 13}
+    assert full_refund_ids([(20, 9, 100)], {}) == set()  # order unknown: no guess

@@ -90,6 +90,7 @@ class Database:
     user: str
     password: str
     options_file: Path
+    saved_state: dict[str, tuple[str | None, str | None]] | None = None  # per table, as snapshot() left it
 
     @classmethod
     def create(cls, folder: Path, prefix: str = "realstore") -> Database:
@@ -180,8 +181,25 @@ class Database:
         if result.returncode:
             raise RuntimeError(f"loading {path} into {self.name} failed: {result.stderr.decode(errors='replace')}")
 
+    def state(self) -> dict[str, tuple[str | None, str | None]]:
+        """Per table: (CHECKSUM TABLE, next AUTO_INCREMENT): equal states mean equal contents and equal next ids."""
+        tables = self.tables()
+        if not tables:
+            return {}
+        checksums = self.sql("CHECKSUM TABLE " + ", ".join(f"`{self.name}`.`{table}`" for table in tables))
+        counters = self.sql(
+            "SELECT table_name AS t, auto_increment AS n FROM information_schema.tables WHERE table_schema = %s",
+            (self.name,),
+        )
+        next_ids = {row["t"]: row["n"] for row in counters}
+        states = {}
+        for row in checksums:
+            table = (row["Table"] or "").split(".", 1)[1]
+            states[table] = (row["Checksum"], next_ids.get(table))
+        return states
+
     def snapshot(self) -> None:
-        """Copy every table into `<name>_snap` (server-side, no dump to parse), for restore()."""
+        """Copy every table into `<name>_snap` (server-side, no dump to parse) and note each table's state."""
         snap = f"{self.name}_snap"
         lines = [f"DROP DATABASE IF EXISTS `{snap}`;", f"CREATE DATABASE `{snap}`;"]
         for table in self.tables():
@@ -190,18 +208,33 @@ class Database:
                 f"INSERT INTO `{snap}`.`{table}` SELECT * FROM `{self.name}`.`{table}`;",
             ]
         self.execute("\n".join(lines))
+        self.saved_state = self.state()
 
-    def restore(self) -> None:
-        """Put every table back as snapshot() saw it: tables created since are dropped, the rest recopied."""
-        snap = f"{self.name}_snap"
-        saved = self.tables(snap)
-        if not saved:
+    def restore(self) -> list[str]:
+        """Put the database back as snapshot() saw it; returns the tables that had to be recopied.
+
+        Only tables whose checksum or next AUTO_INCREMENT differ from the snapshot's are recopied (a test usually
+        touches a handful of 50); tables created since are dropped. The next AUTO_INCREMENT is put back too, so ids
+        used and deleted before the snapshot (permanently deleted orders) are never handed out again.
+        """
+        saved = self.saved_state
+        if saved is None:
             raise RuntimeError(f"no snapshot of {self.name}: call snapshot() first")
+        snap = f"{self.name}_snap"
+        now = self.state()
+        changed = sorted(table for table in saved if now.get(table) != saved[table])
+        created = sorted(set(now) - set(saved))
+        if not changed and not created:
+            return []
         lines = ["SET FOREIGN_KEY_CHECKS = 0;"]
-        lines += [f"DROP TABLE IF EXISTS `{table}`;" for table in self.tables()]
-        for table in saved:
+        lines += [f"DROP TABLE IF EXISTS `{table}`;" for table in (*created, *changed)]
+        for table in changed:
             lines += [
                 f"CREATE TABLE `{table}` LIKE `{snap}`.`{table}`;",
                 f"INSERT INTO `{table}` SELECT * FROM `{snap}`.`{table}`;",
             ]
+            next_id = saved[table][1]
+            if next_id:
+                lines.append(f"ALTER TABLE `{table}` AUTO_INCREMENT = {int(next_id)};")
         self.execute("\n".join(lines))
+        return [*changed, *created]

@@ -141,10 +141,11 @@ class RealStore:
         """Save the database as it is now (server-side table copies); restore() goes back to it."""
         self.database.snapshot()
 
-    def restore(self) -> None:
+    def restore(self) -> list[str]:
         """Back to the last snapshot (taken after bring-up): database, nginx configuration, `.maintenance`, extra
-        must-use plugins. Files a test wrote elsewhere in the tree are its own to remove."""
-        self.database.restore()
+        must-use plugins; returns the tables that had changed. Files a test wrote elsewhere in the tree are its own to
+        remove."""
+        tables = self.database.restore()
         (self.wp_root / ".maintenance").unlink(missing_ok=True)
         mu = self.wp_root / "wp-content" / "mu-plugins"
         for path in mu.iterdir():
@@ -152,6 +153,7 @@ class RealStore:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         if self.web.nginx_server_extra or self.web.nginx_php_extra:
             self.web.reload_nginx()
+        return tables
 
     def stop(self, keep_files: bool = False) -> None:
         """Stop nginx and php-fpm, drop the database and user, free the address, delete the run folder."""

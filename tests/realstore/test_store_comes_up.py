@@ -200,10 +200,18 @@ def test_bring_up_leaves_no_php_notice_in_debug_log(store: RealStore) -> None:
 
 def test_restore_puts_back_the_seeded_database_and_files(restored_real_store_us: RealStore) -> None:
     store = restored_real_store_us
+    store.restore()  # (page loads write transients into wp_options; start from the snapshot)
+    assert store.restore() == []  # nothing changed since: nothing recopied
     before = store.rest("GET", "orders", params={"per_page": 1}).headers["X-WP-Total"]
-    store.php("wc_get_orders(array('limit' => 1))[0]->delete(true); update_option('blogname', 'Changed');")
+    new_id = store.php("$o = wc_create_order(); $o->save(); echo $o->get_id();")
+    store.php(
+        "wc_get_orders(array('limit' => 1, 'orderby' => 'ID', 'order' => 'ASC'))[0]->delete(true);"
+        "update_option('blogname', 'Changed');"
+    )
     (store.wp_root / ".maintenance").write_text("<?php $upgrading = time();")
-    store.restore()
+    assert {"wp_options", "wp_posts", "wp_wc_orders"} <= set(store.restore())
     assert store.option("blogname") == "Storelens Test Store (US)"
     assert store.rest("GET", "orders", params={"per_page": 1}).headers["X-WP-Total"] == before
     assert not (store.wp_root / ".maintenance").exists()
+    # The next order gets the id the one made before the restore had: ids are handed out as after the seed.
+    assert store.php("$o = wc_create_order(); $o->save(); echo $o->get_id();") == new_id

@@ -165,7 +165,7 @@ def assert_copy_equals_store(store: Any, shop: Any) -> None:
     # merge picks.
     customer_of_email: dict[str, int] = {}
     for cid in sorted(registered):
-        customer_of_email.setdefault((store.customers.get(cid).get("email") or "").strip().lower(), cid)
+        customer_of_email.setdefault((shop.customers.get(cid).get("email") or "").strip().lower(), cid)
     for wc_id, payload in expected.items():
         if payload["customer_id"]:
             assert rows[wc_id]["customer__wc_id"] == payload["customer_id"], f"order {wc_id} customer"

@@ -50,3 +50,13 @@ def expected(store: Any, date_basis: str | None = None, excluded: list[str] | No
         total=pick(truth.as_report_json(found.total, currency)),
         zero=zero,
     )
+
+
+def day_differences(mine: dict[str, dict[str, str]], theirs: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """Per differing day, each differing figure as (Storelens, store): the assertion message a reader can act on."""
+    out: dict[str, dict] = {}
+    for day in sorted(set(mine) | set(theirs)):
+        a, b = mine.get(day, {}), theirs.get(day, {})
+        if a != b:
+            out[day] = {k: (a.get(k), b.get(k)) for k in FIGURES if a.get(k) != b.get(k)}
+    return out

@@ -6,13 +6,17 @@ and every page's foreign keys hold."""
 
 from __future__ import annotations
 
+import asyncio
+import ssl
 from typing import Any
 
+import httpx
 import pytest
 from django.db import connection
 from django.test import override_settings
 
 from storelens.commerce.models import Customer, Order
+from storelens.stores import client
 from storelens.sync.api import run_sync
 
 pytestmark = [pytest.mark.realstore, pytest.mark.django_db]
@@ -47,11 +51,18 @@ def import_and_check(workspace: Any, shop: Any) -> None:
     borrowed = {oid: email for oid, email in guests.items() if email.strip().lower() in customer_of_email}
     assert any(e != e.lower() for e in borrowed.values()), "the seed should use customers' e-mails in another case"
 
+    inner = httpx.AsyncHTTPTransport(verify=ssl.create_default_context(cafile=str(shop.ca_bundle)))
+    slow = CustomersAfterOrders(inner)
     with override_settings(STORELENS_ALLOW_PRIVATE_STORES=True, STORELENS_STORE_CA_BUNDLE=str(shop.ca_bundle)):
         store = Store(workspace=workspace, entered_url=shop.url, home_url=shop.url)
         store.set_keys(shop.consumer_key, shop.consumer_secret)
         store.save()
-        run_sync(store.pk)
+        client.TEST_TRANSPORT = lambda _: slow
+        try:
+            run_sync(store.pk)
+        finally:
+            client.TEST_TRANSPORT = None
+    assert slow.orders_before_customers >= 2, "the customer listing should come after the first order pages"
     connection.check_constraints()  # what every page's commit checked (the test's transaction defers it)
 
     owners = dict(Order.objects.filter(store=store).values_list("wc_id", "customer__wc_id"))
@@ -63,3 +74,30 @@ def import_and_check(workspace: Any, shop: Any) -> None:
     stored = Customer.objects.filter(store=store, is_registered=False)
     assert set(stored.values_list("email", flat=True)) <= guest_emails
     assert not stored.filter(email__in=list(customer_of_email)).exists()
+
+
+class CustomersAfterOrders(httpx.AsyncBaseTransport):
+    """The store's sockets, with `/customers?role=all` answered after the first order pages, as the issue's store
+    answered it (a WP_User_Query over every user): those pages then create the registered customers they name, which
+    is where the guest identity met the registered one. Otherwise either may come first, depending on the load."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.order_pages = 0
+        self.orders_before_customers = -1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/wc/v3/customers"):
+            for _ in range(600):
+                if self.order_pages >= 2:
+                    break
+                await asyncio.sleep(0.05)
+            self.orders_before_customers = self.order_pages
+        response = await self.inner.handle_async_request(request)
+        if path.endswith("/wc/v3/orders"):
+            self.order_pages += 1
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

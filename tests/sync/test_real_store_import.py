@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from tests.sync.real_store_figures import expected, pick
+from tests.sync.real_store_figures import day_differences, expected, pick
 
 pytestmark = [pytest.mark.realstore, pytest.mark.django_db]
 
@@ -94,19 +94,12 @@ def _import(shop: Any, profile: str, django_db_blocker: Any) -> Iterator[Importe
             user.delete()
 
 
-@pytest.fixture(scope="module")
-def imported_us(real_store_us: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Imported]:
-    yield from _import(real_store_us, "us", django_db_blocker)
-
-
-@pytest.fixture(scope="module")
-def imported_eu(real_store_eu: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Imported]:
-    yield from _import(real_store_eu, "eu", django_db_blocker)
-
-
-@pytest.fixture(params=["us", "eu"])
-def imported(request: pytest.FixtureRequest) -> Imported:
-    return request.getfixturevalue(f"imported_{request.param}")
+@pytest.fixture(scope="module", params=["us", "eu"])
+def imported(request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Imported]:
+    """Module scope, so it is made before any test's transaction opens (a function fixture's would be rolled back
+    with the first test)."""
+    shop = request.getfixturevalue(f"real_store_{request.param}")
+    yield from _import(shop, request.param, django_db_blocker)
 
 
 def _report(store_id: int, first: date, last: date, basis: str | None, excluded: list[str] | None) -> dict:
@@ -135,7 +128,7 @@ def assert_reports_equal_truth(imported: Imported, basis: str | None, excluded: 
     """Every day and the total: the API's daily series, the API summary and `storelens report`, against the store."""
     want = expected(imported.store, basis, excluded)
     series = _api(imported, "series", want.first, want.last, basis, excluded)
-    assert want.nonzero(series["points"]) == want.days
+    assert not day_differences(want.nonzero(series["points"]), want.days)
     assert pick(_report(imported.store_id, want.first, want.last, basis, excluded)) == want.total
     assert pick(_api(imported, "summary", want.first, want.last, basis, excluded)) == want.total
     assert int(want.total["orders"]) > 50  # the seed's orders are in the range: this compares something

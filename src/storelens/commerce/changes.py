@@ -56,6 +56,7 @@ class RefundState:
     refunded_shipping_minor: int
     refunded_fees_minor: int
     items_quantity: int = 0  # Σ refund line quantities (negative)
+    full_refund: bool = False  # made its order fully refunded: counted with the order's figures (Refund.full_refund)
     # The refund's line items (negative quantities and amounts, as WooCommerce gives them): per-product rollups
     # take refunded units and amounts off the refunded product on the refund's date.
     lines: tuple[LineSummary, ...] = ()

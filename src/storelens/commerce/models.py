@@ -147,6 +147,10 @@ class Refund(StoreOwned):
     # Σ line quantities, negative as WooCommerce gives them: Analytics counts them against items sold on the
     # refund's date (wc_order_stats.num_items_sold of the refund row), so metrics need it without reading lines.
     items_quantity = models.IntegerField(default=0)
+    # The refund that made its order fully refunded (the refunded amounts reach the order total with it): what
+    # WooCommerce 11 marks `_refund_type = full` (a protected meta the REST API never shows), and Analytics then
+    # counts with the ORDER's net, tax, shipping and items, negated, instead of the refund's own lines.
+    full_refund = models.BooleanField(default=False)
     raw = models.JSONField(default=dict)
     deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)

@@ -29,6 +29,7 @@ def _refund_state_of(fields: dict[str, Any], lines: Iterable[dict[str, Any]]) ->
         refunded_shipping_minor=fields["refunded_shipping_minor"],
         refunded_fees_minor=fields["refunded_fees_minor"],
         items_quantity=fields["items_quantity"],
+        full_refund=bool(fields.get("full_refund", False)),
         lines=tuple(
             LineSummary(
                 product_wc_id=line["product_wc_id"],
@@ -58,6 +59,7 @@ def refund_states(queryset: Any) -> dict[int, RefundState]:
             "refunded_shipping_minor",
             "refunded_fees_minor",
             "items_quantity",
+            "full_refund",
         )
     )
     lines: dict[int, list[dict[str, Any]]] = {}
@@ -135,10 +137,38 @@ REFUND_FIELDS = [
     "refunded_shipping_tax_minor",
     "refunded_fees_minor",
     "items_quantity",
+    "full_refund",
     "raw",
     "deleted_at",
     "synced_at",
 ]
+
+
+def full_refund_ids(refunds: Iterable[tuple[int, int, int]], order_totals: dict[int, int]) -> set[int]:
+    """Which refunds made their order fully refunded: per order, in the order they were made (ids ascend), the first
+    whose amount brings the refunded sum to the order's total. `refunds` are (wc_id, parent_wc_id, amount_minor)
+    of every live refund of those orders; `order_totals` maps order ids to `total_minor`.
+
+    This is when `wc_create_refund` fires `woocommerce_order_fully_refunded` (the remaining refund amount reaches
+    zero), on which WooCommerce 11 stores `_refund_type = full` on the refund, and Analytics then writes that refund's
+    `wc_order_stats` row with the order's net, tax, shipping and items negated
+    (Admin/API/Reports/Orders/Stats/DataStore.php `update`, `use_parent_refund_amounts`): an amount-only refund of
+    everything, the automatic refund of an order set to Refunded, and the last of several refunds alike."""
+    by_order: dict[int, list[tuple[int, int]]] = {}
+    for wc_id, parent, amount in refunds:
+        by_order.setdefault(parent, []).append((wc_id, amount))
+    full: set[int] = set()
+    for parent, rows in by_order.items():
+        total = order_totals.get(parent)
+        if not total or total <= 0:
+            continue
+        refunded = 0
+        for wc_id, amount in sorted(rows):
+            refunded += amount
+            if refunded >= total:
+                full.add(wc_id)
+                break
+    return full
 
 
 def upsert_refunds(
@@ -166,6 +196,7 @@ def upsert_refunds(
         fields, lines = parse_refund(payload, currency, parent)
         parsed.append((fields, lines, payload, order["pk"] if order else None))
     ids = [f["wc_id"] for f, *_ in parsed]
+    _mark_full_refunds(store, parents, parsed)
     before = refund_states(Refund.objects.filter(store=store, wc_id__in=ids))
     existing = list(Refund.objects.filter(store=store, wc_id__in=ids).values_list("pk", flat=True))
     bulk.upsert_rows(
@@ -202,6 +233,20 @@ def upsert_refunds(
     if emit:
         changes.emit(store, [], result)
     return result
+
+
+def _mark_full_refunds(store: Any, parents: set[int], parsed: list[tuple[dict[str, Any], Any, Any, Any]]) -> None:
+    """Set `full_refund` on the page's refunds, counting their orders' other live refunds as well."""
+    totals = dict(Order.objects.filter(store=store, wc_id__in=parents).values_list("wc_id", "total_minor"))
+    page = {f["wc_id"]: (f["wc_id"], f["parent_wc_id"], f["amount_minor"]) for f, *_ in parsed}
+    others = (
+        Refund.objects.filter(store=store, parent_wc_id__in=parents, deleted_at__isnull=True)
+        .exclude(wc_id__in=list(page))
+        .values_list("wc_id", "parent_wc_id", "amount_minor")
+    )
+    full = full_refund_ids([*page.values(), *others], totals)
+    for fields, *_ in parsed:
+        fields["full_refund"] = fields["wc_id"] in full
 
 
 def mark_refunds_deleted(store: Any, wc_ids: Iterable[int], *, now: datetime | None = None) -> int:

@@ -27,8 +27,8 @@ async def drain_pending(p: Pass) -> None:
     if not pending:
         return
     by_resource: dict[str, set[int]] = {}
-    for p in pending:
-        by_resource.setdefault(p.resource, set()).add(p.wc_id)
+    for fetch in pending:
+        by_resource.setdefault(fetch.resource, set()).add(fetch.wc_id)
     orders = by_resource.get("order", set())
     if orders:
         await refetch_orders(p, orders)
@@ -74,7 +74,7 @@ async def drain_pending(p: Pass) -> None:
             {"include": ",".join(map(str, sorted(subscriptions))), "status": "any", "dp": 4},
         )
         await db(lambda: commerce.upsert_subscriptions(p.store, rows, now=p.now))()
-    done = [p.pk for p in pending]
+    done = [fetch.pk for fetch in pending]
     await db(lambda: PendingFetch.objects.filter(pk__in=done).delete())()
 
 

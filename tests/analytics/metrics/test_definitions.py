@@ -122,6 +122,30 @@ def test_refund_with_shipping_keeps_shipping_out_of_net() -> None:
     assert refund_totals(r).shipping == -750
 
 
+def test_the_refund_that_fully_refunds_an_order_takes_the_orders_own_figures_like_woocommerce_11() -> None:
+    # Order: 110.00 = 90.00 net + 10.00 tax + 10.00 shipping, 3 items. Refunded by amount only, 110.00 at once:
+    # WooCommerce 11 writes that refund's wc_order_stats row with the order's net, tax, shipping and items negated
+    # (_refund_type = full), not −110 net and 0 tax.
+    o = order(1, "2025-03-01T15:00:00", total=11000, total_tax=1000, shipping_total=1000, items_count=3)
+    whole = RefundRow(id=9, order_id=1, created_at=utc("2025-03-05T15:00:00"), amount=11000, full=True)
+    t = refund_totals(whole, o)
+    assert (t.net_sales, t.taxes, t.shipping, t.items_sold, t.refunds, t.total_sales) == (
+        -9000,
+        -1000,
+        -1000,
+        -3,
+        11000,
+        -11000,
+    )
+    assert net_sales([o], [whole], PAID, D("2025-03-01"), D("2025-03-31")) == 0
+    # The last refund after a partial one takes the whole order again, as WooCommerce's own figures do: 20.00 by
+    # amount earlier (net −20.00), then the rest 90.00 marked full (net −90.00) → net −20.00 over the month.
+    first = RefundRow(id=8, order_id=1, created_at=utc("2025-03-03T15:00:00"), amount=2000)
+    rest = RefundRow(id=9, order_id=1, created_at=utc("2025-03-05T15:00:00"), amount=9000, full=True)
+    assert net_sales([o], [first, rest], PAID, D("2025-03-01"), D("2025-03-31")) == 9000 - 2000 - 9000
+    assert refunds_total([o], [first, rest], PAID, D("2025-03-01"), D("2025-03-31")) == 2000 + 11000
+
+
 def test_refund_of_an_excluded_order_counts_nowhere() -> None:
     # A cancelled order and a pending (never paid) one, both refunded on 5 March: neither refund is counted.
     cancelled = order(1, "2025-03-01T15:00:00", status="cancelled")

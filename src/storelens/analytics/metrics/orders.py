@@ -114,22 +114,40 @@ def refund_net_sales(refund: RefundRow) -> int:
     return -(refund.amount - refund.refunded_tax - refund.refunded_shipping)
 
 
-def refund_totals(refund: RefundRow) -> Totals:
+def refund_totals(refund: RefundRow, order: OrderRow | None = None) -> Totals:
     """Everything one refund of a counted order adds to the refund's day: negative sales, positive refunds.
 
     Gross sales and coupons are not touched: they describe what was sold, and refunds are reported as their own
     figure. Items sold does go down by the refunded quantities, as in WooCommerce Analytics, whose refund rows in
     `wc_order_stats` carry `num_items_sold` = Σ refund line quantities (negative) on the refund's date.
+
+    The refund that made its order fully refunded (`refund.full`) counts as WooCommerce 11 Analytics counts it: the
+    order's net sales, taxes, shipping and items taken back whole, whatever its own lines say (an amount-only refund
+    of everything is thus split into net, tax and shipping; the last refund after partial ones takes the whole order
+    again, as WooCommerce's own figures do). Its total sales stay −amount.
+
+    `refunds` is WooCommerce Analytics' own Refunds figure: −(net + tax + shipping) of the refund's row, counted only
+    when that net is negative (Orders/Stats/DataStore.php: `SUM(CASE WHEN net_total < 0 …)`), so a refund of
+    shipping alone (net 0) adds nothing to it, and a full refund adds its order's total.
     """
+    if refund.full and order is not None:
+        net, tax, shipping, items = -order_net_sales(order), -order.total_tax, -order.shipping_total, -order.items_count
+    else:
+        net, tax, shipping, items = (
+            refund_net_sales(refund),
+            -refund.refunded_tax,
+            -refund.refunded_shipping,
+            refund.items,
+        )
     return Totals(
         orders=0,
         total_sales=-refund.amount,
-        net_sales=refund_net_sales(refund),
-        taxes=-refund.refunded_tax,
-        shipping=-refund.refunded_shipping,
+        net_sales=net,
+        taxes=tax,
+        shipping=shipping,
         fees=-refund.refunded_fees,
-        refunds=refund_amount(refund),
-        items_sold=refund.items,
+        refunds=-(net + tax + shipping) if net < 0 else 0,
+        items_sold=items,
     )
 
 
@@ -159,7 +177,7 @@ def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBa
         day=local_day(refund.created_at, tz),
         currency=order.currency,
         status=order.status,
-        totals=refund_totals(refund),
+        totals=refund_totals(refund, order),
         country=order.country,
     )
 

@@ -45,6 +45,7 @@ class RefundRow:
     refunded_fees: int = 0
     items: int = 0  # Σ refund line quantities, negative as WooCommerce gives them (0 for an amount-only refund)
     deleted: bool = False
+    full: bool = False  # it made its order fully refunded: counted with the order's own figures (refund_totals)
 
 
 @dataclass

@@ -43,6 +43,7 @@ def refund_row_from_state(state: RefundState) -> RefundRow:
         refunded_shipping=state.refunded_shipping_minor,
         refunded_fees=state.refunded_fees_minor,
         items=state.items_quantity,
+        full=state.full_refund,
     )
 
 
@@ -74,6 +75,7 @@ REFUND_FIELDS = (
     "refunded_shipping_minor",
     "refunded_fees_minor",
     "items_quantity",
+    "full_refund",
     "deleted_at",
 )
 
@@ -112,6 +114,7 @@ def refund_row_from_values(v: dict[str, Any]) -> RefundRow:
         refunded_fees=v["refunded_fees_minor"],
         items=v["items_quantity"],
         deleted=v["deleted_at"] is not None,
+        full=v.get("full_refund", False),
     )
 
 

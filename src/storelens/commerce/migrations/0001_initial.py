@@ -153,6 +153,7 @@ class Migration(migrations.Migration):
                 ("refunded_shipping_tax_minor", models.BigIntegerField(default=0)),
                 ("refunded_fees_minor", models.BigIntegerField(default=0)),
                 ("items_quantity", models.IntegerField(default=0)),
+                ("full_refund", models.BooleanField(default=False)),
                 ("raw", models.JSONField(default=dict)),
                 ("deleted_at", models.DateTimeField(blank=True, null=True)),
                 ("synced_at", models.DateTimeField(blank=True, null=True)),
