@@ -150,6 +150,8 @@ def line_item(
         "taxes": taxes,
         "meta_data": meta,
         "sku": sku,
+        # WooCommerce 11 (not 9.9): the product's GTIN/UPC/EAN/ISBN field, "" when unset, null once it is deleted
+        "global_unique_id": "" if sku is not None else None,
         "price": number(total / quantity) if quantity else 0,
         "image": {"id": 0 if variation_id else "", "src": ""},
         "parent_name": parent_name,
