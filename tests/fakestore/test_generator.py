@@ -254,10 +254,11 @@ def test_an_eu_store_prices_include_tax_and_keeps_line_amounts_unrounded() -> No
                 assert abs(gross - gross.quantize(D("0.01"))) <= D("0.0001")  # (the line printed to 4 decimals)
             if li4["tax_class"] == "reduced-rate":
                 assert all(t["id"] in (6, 8, 10) for t in li4["taxes"])
-        o6 = store.order_json(oid, store.view(dp=6))  # the lines as kept: the order's total is rounded once
+        # The lines as kept: the order's total is their gross sum rounded once, taxes unrounded too (tax rounded at
+        # subtotal, as on the real EU store, where rounding each line's tax first is a cent off in 73 of 268 orders)
+        o6 = store.order_json(oid, store.view(dp=6))
         assert D(o6["total"]) == (
-            sum((D(li["total"]) for li in o6["line_items"]), D("0"))
-            + sum((D(li["total_tax"]).quantize(D("0.01"), "ROUND_HALF_UP") for li in o6["line_items"]), D("0"))
+            sum((D(li["total"]) + D(li["total_tax"]) for li in o6["line_items"]), D("0"))
             + sum((D(s["total"]) + D(s["total_tax"]) for s in o6["shipping_lines"] + o6["fee_lines"]), D("0"))
         ).quantize(D("0.01"), "ROUND_HALF_UP")
     assert four > 100  # most lines carry 3rd and 4th decimals
