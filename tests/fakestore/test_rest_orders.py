@@ -366,6 +366,15 @@ def test_refund_with_line_items_has_negative_lines_pointing_at_the_order_items()
     item = refund["line_items"][0]
     assert item["quantity"] == -line["quantity"] and item["total"] == "-" + line["total"]
     assert item["meta_data"][0]["key"] == "_refunded_item_id" and item["meta_data"][0]["value"] == str(line["id"])
+    # WooCommerce 11's summary in the order: the refund's tax, negative, printed with dp like the total
+    summary = get(store, key, f"/wp-json/wc/v3/orders/{oid}", dp="4").json()["refunds"][0]
+    tax = -sum((Decimal(t["tax_total"]) + Decimal(t["shipping_tax_total"]) for t in refund["tax_lines"]), Decimal(0))
+    assert tax > 0 and summary == {
+        "id": refund["id"],
+        "reason": "",
+        "total": f"-{Decimal(refund['amount']):.4f}",
+        "total_tax": f"-{tax:.4f}",
+    }
     deleted = call(
         store, "DELETE", f"/wp-json/wc/v3/orders/{oid}/refunds/{refund['id']}", key=key, params={"force": "true"}
     )
