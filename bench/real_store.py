@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,6 @@ STREAMS = {
     "variations": "product_variations",
     "coupons": "coupons",
 }
-START_DATE = "2000-01-01"  # before any seeded order: the whole history, as Storelens imports it
 
 # Airbyte's CDK sends with Session.send(prepared), which skips REQUESTS_CA_BUNDLE: give it the test CA as verify=.
 LAUNCHER = """\
@@ -135,6 +135,20 @@ def airbyte_catalog(python: Path, config: Path, env: dict[str, str], folder: Pat
     return catalog, missing
 
 
+def airbyte_start_date(store: Any) -> str:
+    """The day before the store's oldest order, product or coupon: the whole history, as Storelens imports it, and
+    no earlier. Airbyte's incremental streams (orders, products, coupons) read one request per 30-day window from
+    `start_date` on, whether a window holds anything or not, so an earlier date only adds empty requests to its side
+    (from 2000-01-01 the US store took it 1264 requests and 312-330 s)."""
+    rows = store.sql(
+        "SELECT LEAST((SELECT MIN(date_created_gmt) FROM wp_wc_orders WHERE date_created_gmt IS NOT NULL),"
+        " (SELECT MIN(post_date_gmt) FROM wp_posts WHERE post_type IN"
+        " ('product', 'product_variation', 'shop_coupon') AND post_date_gmt > '1000-01-01')) AS oldest"
+    )
+    oldest = datetime.fromisoformat(str(rows[0]["oldest"]))
+    return (oldest.date() - timedelta(days=1)).isoformat()
+
+
 def run_airbyte(store: Any, python: Path, folder: Path) -> dict[str, Any]:
     config = folder / "config.json"
     config.write_text(
@@ -143,7 +157,7 @@ def run_airbyte(store: Any, python: Path, folder: Path) -> dict[str, Any]:
                 "api_key": store.consumer_key,
                 "api_secret": store.consumer_secret,
                 "shop": f"{store.host}:{store.port}",  # the manifest builds https://{shop}/wp-json/wc/v3/…
-                "start_date": START_DATE,
+                "start_date": airbyte_start_date(store),
             }
         )
     )
@@ -181,6 +195,7 @@ def run_airbyte(store: Any, python: Path, folder: Path) -> dict[str, Any]:
         "requests": access_log_lines(store) - lines_before,
         "records": {ours: records.get(theirs, 0) for ours, theirs in STREAMS.items()},
         "missing_streams": missing,
+        "start_date": json.loads(config.read_text())["start_date"],
         "exit_code": code,
         "load_before": load_before,
         "load_after": load(),
@@ -319,7 +334,8 @@ def main() -> int:
         ours = statistics.median(r["wall_s"] for r in results["Storelens"])
         theirs = statistics.median(r["wall_s"] for r in results["Airbyte"])
         missing = results["Airbyte"][0]["missing_streams"]
-        print(f"\nReal {args.profile} store, {args.runs} runs each ({AIRBYTE_PACKAGE}):")
+        start = results["Airbyte"][0]["start_date"]
+        print(f"\nReal {args.profile} store, {args.runs} runs each ({AIRBYTE_PACKAGE}, start_date {start}):")
         print(
             f"  Storelens median {ours:.1f} s, Airbyte median {theirs:.1f} s → Airbyte ÷ Storelens {theirs / ours:.2f}×"
         )
