@@ -26,7 +26,13 @@ function storelens_seed_run_queue( int $max_rounds = 200 ): int {
 	}
 	$left = storelens_seed_pending_actions();
 	if ( $left > 0 ) {
-		throw new RuntimeException( "Action Scheduler still has $left due actions after $max_rounds rounds" );
+		global $wpdb;
+		$stuck = $wpdb->get_results(
+			$wpdb->prepare( "SELECT action_id, hook, status, scheduled_date_gmt, claim_id, schedule FROM {$wpdb->prefix}actionscheduler_actions WHERE status = 'pending' AND scheduled_date_gmt <= %s LIMIT 10", gmdate( 'Y-m-d H:i:s' ) ),
+			ARRAY_A
+		);
+		$claims = $wpdb->get_results( "SELECT * FROM {$wpdb->prefix}actionscheduler_claims", ARRAY_A );
+		throw new RuntimeException( "Action Scheduler still has $left due actions after $max_rounds rounds ($ran actions ran); the due ones and the claims (a claim left on them stops every run), for the bug report: " . wp_json_encode( array( 'due' => $stuck, 'claims' => $claims, 'now' => gmdate( 'Y-m-d H:i:s' ) ) ) );
 	}
 	return $ran;
 }
