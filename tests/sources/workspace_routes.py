@@ -24,4 +24,5 @@ SCOPED = {
     "sources:check": ScopedRoute(a_source, methods=("POST",)),
     "sources:sync_now": ScopedRoute(a_source, methods=("POST",)),
     "sources:remove": ScopedRoute(a_source, methods=("GET", "POST")),
+    "sources:figure_setting": ScopedRoute(a_source, methods=("POST",)),
 }
