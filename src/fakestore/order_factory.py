@@ -31,7 +31,7 @@ from .pricing import (
     rate_for,
     shipping_line,
 )
-from .refund_lines import full_refund_lines, new_refund, refund_tax_line, refunded_item_meta
+from .refund_lines import full_refund_lines, new_refund, refund_summary, refund_tax_line, refunded_item_meta
 from .subscription_records import SubscriptionRecords
 from .vocabulary import (
     COUPONS,
@@ -312,9 +312,7 @@ class OrderFactory(CustomerRecords, SubscriptionRecords):
             next_item += 1
         apply_totals(order, tax_item)
         refunds = self._refunds(order, self.refund_specs.get(order_id, []), rate, rng)
-        order["refunds"] = [
-            {"id": r["id"], "reason": r["reason"], "total": "-" + r["amount"]} for r in reversed(refunds)
-        ]
+        order["refunds"] = [refund_summary(r) for r in reversed(refunds)]
         self._last = (order_id, order, refunds)
         return order, refunds
 

@@ -6,8 +6,22 @@ from typing import Any
 
 from .books import Book
 from .errors import StoreError
-from .money import ZERO, d, round_dp, tax_of
-from .pricing import apply_totals, coupon_line, discounts, fee_line, line_item, rate_for, shipping_line
+from .money import ZERO, d, inclusive_tax, round_dp, tax_of
+from .pricing import (
+    EU_TAX_RATES,
+    TAX_RATES,
+    apply_totals,
+    coupon_line,
+    discounts,
+    fee_line,
+    line_item,
+    rate_for,
+    shipping_line,
+)
+
+# The shop's base country per tax profile: WooCommerce takes the tax out of a tax-inclusive price at the BASE rate
+# (`wc_get_price_excluding_tax`, woocommerce_adjust_non_base_location_prices on by default).
+BASE_COUNTRY = {"eu": "DE", "us": "US"}
 
 
 class OrderLines:
@@ -16,11 +30,20 @@ class OrderLines:
     products: Book
     variations: Book
 
-    def _tax_rate(self, order: dict) -> Any:
+    def _tax_rate(self, order: dict, tax_class: str = "") -> Any:
+        """The customer's rate for a tax class: shipping address first, then billing (tax based on shipping)."""
         ship = order["shipping"]
-        if ship.get("country"):
-            return rate_for(ship["country"], ship.get("state", ""))
-        return rate_for(order["billing"].get("country", ""), order["billing"].get("state", ""))
+        where = ship if ship.get("country") else order["billing"]
+        return rate_for(where.get("country", ""), where.get("state", ""), tax_class, self._rates())
+
+    def _rates(self) -> list[Any]:
+        return EU_TAX_RATES if self.config.tax_profile == "eu" else TAX_RATES
+
+    def _tax_class(self, product: dict | None, variation: dict | None) -> str:
+        own = (variation or {}).get("tax_class", "")
+        if own and own != "parent":
+            return own
+        return (product or {}).get("tax_class", "") or ""
 
     def _set_lines(self, order: dict, payload: dict, ids: _ItemIds, *, replace: bool) -> None:
         rate = self._tax_rate(order)
@@ -40,9 +63,9 @@ class OrderLines:
                     merged.update({k: v for k, v in req.items() if k != "id"})
                     if "quantity" in req and "total" not in req:
                         merged.pop("subtotal", None)
-                    lines.append(self._line_from_request(merged, existing["id"], rate))
+                    lines.append(self._line_from_request(merged, existing["id"], order))
                 else:
-                    lines.append(self._line_from_request(req, ids.take(), rate))
+                    lines.append(self._line_from_request(req, ids.take(), order))
             order["line_items"] = lines
         if "shipping_lines" in payload and payload["shipping_lines"] is not None:
             ships = [] if replace else list(order["shipping_lines"])
@@ -93,6 +116,7 @@ class OrderLines:
                 per_line = discounts(subs, qtys, coupon)
                 for li, disc in zip(order["line_items"], per_line, strict=True):
                     new_total = max(ZERO, d(li["total"]) - disc)
+                    line_rate = self._tax_rate(order, li["tax_class"])
                     li.update(
                         line_item(
                             li["id"],
@@ -106,7 +130,8 @@ class OrderLines:
                             sku=li["sku"],
                             parent_name=li["parent_name"],
                             attributes=None,
-                            rate=rate,
+                            rate=line_rate,
+                            places=6 if order.get("prices_include_tax") else 2,
                         )
                         | {"meta_data": li["meta_data"], "image": li["image"]}
                     )
@@ -124,7 +149,15 @@ class OrderLines:
         product = self.products.get(line["product_id"])
         return bool(product and product.get("virtual"))
 
-    def _line_from_request(self, req: dict, item_id: int, rate: Any) -> dict:
+    def _line_from_request(self, req: dict, item_id: int, order: dict) -> dict:
+        """A line as WC_REST_Orders_Controller::prepare_line_items() makes it: without `total`/`subtotal` in the
+        request, the product's price times the quantity excluding tax (`wc_get_price_excluding_tax`), taxed at the
+        customer's rate on top (exclusive, `calculate_taxes`); given totals are taken as net amounts.
+
+        With prices inclusive of tax the price loses the tax of the shop's BASE rate for its class, unrounded (6
+        decimals), and the customer's rate is added back: a German customer pays the listed price, an Austrian one
+        pays 20 % on the German net (real EU store, POST /orders set_paid: 7 stickers at 1.99 for AT → net 11.7059,
+        tax 2.3412; 3 posters at 19.99 for DE → net 50.394958, tax 9.575042)."""
         pid = int(req.get("product_id") or 0)
         vid = int(req.get("variation_id") or 0)
         product = self.products.get(pid) if pid else None
@@ -139,7 +172,14 @@ class OrderLines:
         qty = int(req.get("quantity") or 1)
         source = variation or product or {}
         price = d(source.get("price") or req.get("price") or 0)
-        subtotal = d(req["subtotal"]) if req.get("subtotal") not in (None, "") else price * qty
+        tax_class = self._tax_class(product, variation)
+        rate = self._tax_rate(order, tax_class)
+        line_price = price * qty
+        if order.get("prices_include_tax") and source:
+            base = rate_for(BASE_COUNTRY.get(self.config.tax_profile, ""), "", tax_class, self._rates())
+            if base is not None:
+                line_price = round_dp(line_price - inclusive_tax(line_price, base.percent), 6)
+        subtotal = d(req["subtotal"]) if req.get("subtotal") not in (None, "") else line_price
         total = d(req["total"]) if req.get("total") not in (None, "") else subtotal
         attrs = [(a["name"], a["option"]) for a in variation["attributes"]] if variation else None
         if variation is not None and product is not None:
@@ -161,6 +201,7 @@ class OrderLines:
             parent_name=parent_name,
             attributes=attrs,
             rate=rate,
+            places=6 if order.get("prices_include_tax") else 2,
         )
 
 

@@ -151,7 +151,7 @@ class OrderWrites(OrderLines):
             "status": "pending",
             "currency": self.config.currency,
             "version": WC_VERSION,
-            "prices_include_tax": False,
+            "prices_include_tax": self.config.tax_profile == "eu",  # the eu profile enters prices with tax
             "date_created": now,
             "date_modified": now,
             "discount_total": "0.00",

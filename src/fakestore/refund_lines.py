@@ -30,6 +30,14 @@ def new_refund(rid: int, order_id: int, created: int, amount: str, reason: str, 
     }
 
 
+def refund_summary(refund: dict) -> dict:
+    """The refund as an order lists it in `refunds[]`: WooCommerce 11 adds `total_tax`, the refund's own tax (the sum
+    of its tax lines, cart and shipping, rounded to cents, negative like `total`; "0.00" for an amount-only refund),
+    measured on the real 11.0.1 stores for every refund kind of the seed."""
+    tax = sum((d(t["tax_total"]) + d(t["shipping_tax_total"]) for t in refund["tax_lines"]), Decimal(0))
+    return {"id": refund["id"], "reason": refund["reason"], "total": "-" + refund["amount"], "total_tax": fmt(tax)}
+
+
 def refunded_item_meta(meta_id: int, item_id: int) -> dict:
     return {
         "id": meta_id,

@@ -10,7 +10,7 @@ from .books import Book
 from .errors import StoreError
 from .money import ZERO, d, fmt, number, round_dp, trim
 from .pricing import RATE_BY_ID
-from .refund_lines import full_refund_lines, new_refund, refund_tax_line, refunded_item_meta
+from .refund_lines import full_refund_lines, new_refund, refund_summary, refund_tax_line, refunded_item_meta
 
 REFUNDED_STATUS_REASON = (
     "Order status set to refunded. To return funds to the customer you will need to issue a refund through your "
@@ -90,7 +90,7 @@ class RefundWrites:
         self.refunds.append(refund["id"], "completed", now, now, order_id)
         self.refunds.put(refund["id"], refund)
         self.refunds_of.setdefault(order_id, []).append(refund["id"])
-        order["refunds"].insert(0, {"id": refund["id"], "reason": refund["reason"], "total": "-" + refund["amount"]})
+        order["refunds"].insert(0, refund_summary(refund))
         order["date_modified"] = order["date_modified_gmt"] = now
         self.orders.set_columns(order_id, modified=now)
 

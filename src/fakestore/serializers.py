@@ -79,7 +79,10 @@ def _apply_dp(out: dict, dp: int) -> None:
                 items.append(item)
             out[group] = items
     if "refunds" in out and isinstance(out["refunds"], list):
-        out["refunds"] = [dict(r, total=fmt(r["total"], dp)) for r in out["refunds"]]
+        out["refunds"] = [
+            dict(r, total=fmt(r["total"], dp), **({"total_tax": fmt(r["total_tax"], dp)} if "total_tax" in r else {}))
+            for r in out["refunds"]
+        ]
     if "amount" in out and "refunded_by" in out:
         out["amount"] = fmt(out["amount"], dp)
 

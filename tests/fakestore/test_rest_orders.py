@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -366,6 +366,15 @@ def test_refund_with_line_items_has_negative_lines_pointing_at_the_order_items()
     item = refund["line_items"][0]
     assert item["quantity"] == -line["quantity"] and item["total"] == "-" + line["total"]
     assert item["meta_data"][0]["key"] == "_refunded_item_id" and item["meta_data"][0]["value"] == str(line["id"])
+    # WooCommerce 11's summary in the order: the refund's tax, negative, printed with dp like the total
+    summary = get(store, key, f"/wp-json/wc/v3/orders/{oid}", dp="4").json()["refunds"][0]
+    tax = -sum((Decimal(t["tax_total"]) + Decimal(t["shipping_tax_total"]) for t in refund["tax_lines"]), Decimal(0))
+    assert tax > 0 and summary == {
+        "id": refund["id"],
+        "reason": "",
+        "total": f"-{Decimal(refund['amount']):.4f}",
+        "total_tax": f"-{tax:.4f}",
+    }
     deleted = call(
         store, "DELETE", f"/wp-json/wc/v3/orders/{oid}/refunds/{refund['id']}", key=key, params={"force": "true"}
     )
@@ -397,3 +406,76 @@ def test_method_override_lets_a_post_act_as_delete_and_bad_statuses_are_refused(
     other = next(i for i in store.orders.ids if store.orders.status_of(i) == "pending")
     r = call(store, "POST", f"/wp-json/wc/v3/orders/{other}", key=key, json={"status": "shipped"})
     assert r.status_code == 400 and r.json()["data"]["params"]["status"].startswith("status is not one of pending, ")
+
+
+@pytest.fixture(scope="module")
+def eu_store() -> FakeStore:
+    return make_store(orders=30, seed=5, tax_profile="eu", currency="EUR", timezone="Europe/Berlin")
+
+
+CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
+
+
+def _net(gross: Decimal, percent: int) -> Decimal:
+    """The gross price less its tax at `percent`, the tax kept to 6 decimals (WC_Tax::calc_inclusive_tax)."""
+    return gross - (gross - gross / (1 + Decimal(percent) / 100)).quantize(MICRO)
+
+
+def _eu_products(store: FakeStore) -> tuple[dict, dict]:
+    simple = [store.products.get(i) for i in store.products.ids]
+    simple = [p for p in simple if p["type"] == "simple" and p["status"] == "publish" and Decimal(p["price"]) > 1]
+    return next(p for p in simple if not p["tax_class"]), next(p for p in simple if p["tax_class"] == "reduced-rate")
+
+
+def test_a_rest_order_on_a_tax_inclusive_store_is_priced_as_woocommerce_11_prices_it(eu_store) -> None:
+    """Measured on the real EU store (prices with tax, DE base, 19/7 % DE and 20/10 % AT, round at subtotal): POST
+    /orders with set_paid takes the product's price less the BASE rate's tax, unrounded, as the net line and adds
+    the customer's rate on top; the order's total is the sum rounded once (3×19.99 + 12.99 + 2×24.90 for DE: 122.76
+    plus shipping 5.80 + 1.102 → 129.66; 7×1.99 + 8.49 for AT → nets 11.705882 and 7.934579, total 22.78)."""
+    key = key_for(eu_store)
+    standard, reduced = _eu_products(eu_store)
+    de = {"first_name": "Jörg", "last_name": "Käufer", "country": "DE", "city": "Berlin", "email": "j@example.com"}
+    at = dict(de, country="AT", city="Wien")
+    body = {
+        "billing": de,
+        "shipping": de,
+        "set_paid": True,
+        "line_items": [{"product_id": standard["id"], "quantity": 3}, {"product_id": reduced["id"], "quantity": 2}],
+        "shipping_lines": [{"method_id": "flat_rate", "method_title": "Flat rate", "total": "5.80"}],
+    }
+    r = call(eu_store, "POST", "/wp-json/wc/v3/orders", key=key, params={"dp": "6"}, json=body)
+    assert r.status_code == 201, r.text
+    o = r.json()
+    assert o["prices_include_tax"] is True
+    gross = [Decimal(standard["price"]) * 3, Decimal(reduced["price"]) * 2]
+    for li, g, pct in zip(o["line_items"], gross, (19, 7), strict=True):
+        net = _net(g, pct)
+        assert Decimal(li["total"]) == Decimal(li["subtotal"]) == net
+        assert Decimal(li["total_tax"]) == (net * pct / 100).quantize(MICRO)
+    # German customer: pays the listed prices; the total is their sum plus shipping with its tax, rounded once
+    assert Decimal(o["total"]) == (sum(gross) + Decimal("5.80") * Decimal("1.19")).quantize(CENT, ROUND_HALF_UP)
+    assert Decimal(o["shipping_tax"]) == Decimal("1.102")
+
+    body = dict(body, billing=at, shipping=at, shipping_lines=[])
+    o = call(eu_store, "POST", "/wp-json/wc/v3/orders", key=key, params={"dp": "6"}, json=body).json()
+    nets = [_net(g, p) for g, p in zip(gross, (19, 7), strict=True)]  # the German (base) rates come out
+    taxes = [(n * p / 100).quantize(MICRO) for n, p in zip(nets, (20, 10), strict=True)]
+    assert [Decimal(li["total_tax"]) for li in o["line_items"]] == taxes  # Austrian rates on the German net
+    assert Decimal(o["total"]) == (sum(nets) + sum(taxes)).quantize(CENT, ROUND_HALF_UP)
+    assert Decimal(o["total_tax"]) == sum(taxes).quantize(CENT, ROUND_HALF_UP)
+
+
+def test_a_tax_inclusive_order_totals_the_gross_prices_rounded_once(eu_store) -> None:
+    """With prices including tax and tax rounded at subtotal (the seeded real EU store), WooCommerce's order total
+    is the sum of the lines' gross amounts rounded once: true for all 268 orders of the real EU store, while rounding
+    each line's tax first would be a cent off in 73 of them. The fake's generated orders must agree."""
+    key = key_for(eu_store)
+    orders = call(eu_store, "GET", "/wp-json/wc/v3/orders", key=key, params={"per_page": "100", "dp": "6"}).json()
+    assert len(orders) >= 20
+    for o in orders:
+        gross = sum(
+            Decimal(x["total"]) + Decimal(x["total_tax"])
+            for group in ("line_items", "shipping_lines", "fee_lines")
+            for x in o[group]
+        )
+        assert Decimal(o["total"]) == gross.quantize(CENT, ROUND_HALF_UP), o["id"]

@@ -175,7 +175,7 @@ async def test_a_refund_fires_order_updated_on_its_order(shop: Shop) -> None:
     (delivery,) = shop.deliveries()
     body = json.loads(delivery.body)
     assert body["id"] == order_id
-    assert {"id": refund["id"], "reason": "webhook test", "total": "-1.00"} in body["refunds"]
+    assert {"id": refund["id"], "reason": "webhook test", "total": "-1.00", "total_tax": "0.00"} in body["refunds"]
 
 
 @pytest.mark.anyio

@@ -27,7 +27,9 @@ By hand: `make realstore PROFILE=us|eu`. Each is a `RealStore`:
 
 Environment: STORELENS_SHARED_DIR (the folder with vendor/, default ../shared beside the repository),
 STORELENS_REALSTORE_SEED=minimal (three orders instead of seed/seed.php), STORELENS_REALSTORE_KEEP=1 (keep the run
-folder after stopping, for post-mortems). The seeded state is cached in var/realstore-cache/ (see cache.py).
+folder after stopping, for post-mortems), STORELENS_REALSTORE_CACHE (where the seeded state is cached, shared by
+every clone on the machine; default ${XDG_CACHE_HOME:-~/.cache}/storelens/realstore; see cache.py). A cold start
+builds the profiles the selected tests use in parallel (fixtures.py).
 """
 
 from tests.realstore.store import RealStore, StoreUnavailable, start_real_store

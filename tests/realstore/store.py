@@ -9,6 +9,7 @@ finally set this run's admin password and REST keys and take a snapshot for `res
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -200,6 +201,7 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
     loopback = reserve_loopback_host()
     database: mariadb.Database | None = None
     web: servers.WebServer | None = None
+    cache_lock = contextlib.ExitStack()  # holds the key's lock while this run builds the entry
     try:
         host = loopback.address
         port = free_port(host)
@@ -213,6 +215,12 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
 
         cache_key = cache.key(profile.name)
         entry = cache.lookup(cache_key) if use_cache else None
+        if use_cache and entry is None:
+            cache_lock.enter_context(cache.building(cache_key))  # waits while another run builds this key
+            entry = cache.lookup(cache_key)
+            if entry:
+                cache_lock.close()
+            lap("cache lock")
         wp_root = run_dir / "wordpress"
         vendor.unpack(run_dir)
         if entry:
@@ -242,6 +250,7 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
             database.dump(dump)
             if use_cache:
                 cache.save(cache_key, wp_root, dump, {"profile": profile.name, "timings": dict(timings)})
+            cache_lock.close()
             lap("cache")
         admin_password = secrets.token_urlsafe(12)
         keys = json.loads(runner.run_file(PHP_DIR / "per_run.php", ADMIN_USER, admin_password, url))
@@ -273,6 +282,7 @@ def start_real_store(profile_name: str = "us", use_cache: bool = True) -> RealSt
             from_cache=entry is not None,
         )
     except BaseException:
+        cache_lock.close()
         if web:
             web.stop()
         if database:

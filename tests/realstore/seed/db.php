@@ -23,3 +23,20 @@ function storelens_seed_end_batching(): void {
 	$wpdb->query( 'COMMIT' );
 	$wpdb->query( 'SET autocommit = 1' );
 }
+
+/**
+ * What the seed cost, to tell PHP's share of the wall time from MariaDB's: this process's CPU seconds and the
+ * statements its own connection sent (a session counter: other stores on the server do not count).
+ */
+function storelens_seed_cost(): array {
+	global $wpdb;
+	$usage  = getrusage();
+	$status = array();
+	foreach ( $wpdb->get_results( "SHOW SESSION STATUS WHERE Variable_name = 'Questions'", ARRAY_N ) as $row ) {
+		$status[ $row[0] ] = (int) $row[1];
+	}
+	return array(
+		'php_cpu_seconds' => round( $usage['ru_utime.tv_sec'] + $usage['ru_stime.tv_sec'] + ( $usage['ru_utime.tv_usec'] + $usage['ru_stime.tv_usec'] ) / 1e6, 2 ),
+		'queries'         => $status['Questions'] ?? null,
+	);
+}

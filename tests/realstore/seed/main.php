@@ -113,6 +113,7 @@ function storelens_seed_main( string $profile_name, float $started ): array {
 	$timings['total'] = round( microtime( true ) - $started, 2 );
 	global $storelens_seed_phases;
 	$timings['order_phases'] = array_map( fn( $s ) => round( $s, 2 ), $storelens_seed_phases ?? array() );
+	$timings['cost'] = storelens_seed_cost();
 
 	ksort( $ids );
 	return array(
