@@ -7,17 +7,27 @@
 $runner = ActionScheduler_QueueRunner::instance();
 $store = ActionScheduler::store();
 $total = 0;
-for ($round = 0; $round < 500; $round++) {
-    $due = $store->query_actions(
+$waited = 0;
+$due_within = function (int $seconds) use ($store): bool {
+    return (bool) $store->query_actions(
         array(
             'status'       => ActionScheduler_Store::STATUS_PENDING,
-            'date'         => as_get_datetime_object(),
+            'date'         => as_get_datetime_object('@' . (time() + $seconds)),
             'date_compare' => '<=',
             'per_page'     => 1,
         )
     );
-    if (!$due) {
-        break;
+};
+for ($round = 0; $round < 500; $round++) {
+    if (!$due_within(0)) {
+        // WooCommerce schedules each order's Analytics import 5 s after the change: a test that just changed an
+        // order would otherwise find nothing due and compare against stale Analytics tables. Wait for those.
+        if (!$due_within(10) || $waited >= 30) {
+            break;
+        }
+        sleep(1);
+        $waited++;
+        continue;
     }
     $ran = $runner->run('Storelens tests');
     $total += $ran;
