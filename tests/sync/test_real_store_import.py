@@ -72,7 +72,7 @@ def _import(shop: Any, profile: str, django_db_blocker: Any) -> Iterator[Importe
         out, err = StringIO(), StringIO()
         started = time.monotonic()
         call_command(
-            "stores",
+            "sources",
             "add",
             shop.url,
             "--key",
@@ -114,7 +114,7 @@ def _report(store_id: int, first: date, last: date, basis: str | None, excluded:
 
 
 def _api(imported: Imported, route: str, first: date, last: date, basis: str | None, excluded: list[str] | None) -> Any:
-    params = {"store": imported.store_id, "date_from": first.isoformat(), "date_to": last.isoformat()}
+    params = {"source": imported.store_id, "date_from": first.isoformat(), "date_to": last.isoformat()}
     if basis:
         params["date_basis"] = basis
     if excluded is not None:
@@ -126,7 +126,7 @@ def _api(imported: Imported, route: str, first: date, last: date, basis: str | N
 
 def assert_reports_equal_truth(imported: Imported, basis: str | None, excluded: list[str] | None) -> None:
     """Every day and the total: the API's daily series, the API summary and `storelens report`, against the store."""
-    want = expected(imported.store, basis, excluded)
+    want = expected(imported.shop, basis, excluded)
     series = _api(imported, "series", want.first, want.last, basis, excluded)
     assert not day_differences(want.nonzero(series["points"]), want.days)
     assert pick(_report(imported.store_id, want.first, want.last, basis, excluded)) == want.total
@@ -138,7 +138,7 @@ def test_the_first_import_reads_the_stores_own_analytics_settings(imported: Impo
     from storelens.stores.models import Store
 
     store = Store.objects.get(pk=imported.store_id)
-    basis, excluded, origins = OWN_SETTINGS[imported.store.profile]
+    basis, excluded, origins = OWN_SETTINGS[imported.shop.profile]
     assert (store.date_basis, sorted(store.excluded_statuses)) == (basis, sorted(excluded))
     assert (store.date_basis_origin, store.excluded_statuses_origin) == origins
     assert store.status == Store.Status.CONNECTED, (store.status, store.status_message)
