@@ -12,6 +12,7 @@ import io
 import json
 import secrets
 import textwrap
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,15 +72,20 @@ def _set_permalinks(structure: str) -> Callable[[Any, dict[str, Any]], None]:
     return change
 
 
-def _mu_plugin(store: str) -> Callable[[Any, dict[str, Any]], None]:
+def _mu_plugin(source: str) -> Callable[[Any, dict[str, Any]], None]:
+    # One file name per plugin text: php-fpm's OPcache keeps serving a file rewritten under the same name within its
+    # revalidation window, so the second case would still see the first case's plugin.
+    name = f"storelens-test-rest-off-{zlib.crc32(source.encode()):08x}.php"
+
     def change(shop: Any, state: dict[str, Any]) -> None:
-        (shop.wp_root / "wp-content" / "mu-plugins" / "storelens-test-rest-off.php").write_text(store)
+        (shop.wp_root / "wp-content" / "mu-plugins" / name).write_text(source)
 
     return change
 
 
 def _remove_mu_plugin(shop: Any, state: dict[str, Any]) -> None:
-    (shop.wp_root / "wp-content" / "mu-plugins" / "storelens-test-rest-off.php").unlink(missing_ok=True)
+    for plugin in (shop.wp_root / "wp-content" / "mu-plugins").glob("storelens-test-rest-off-*.php"):
+        plugin.unlink()
 
 
 def _maintenance(shop: Any, state: dict[str, Any]) -> None:

@@ -202,6 +202,7 @@ php_admin_value[memory_limit] = 512M
 php_admin_value[max_execution_time] = 300
 php_admin_value[upload_max_filesize] = 32M
 php_admin_value[post_max_size] = 32M
+php_admin_value[opcache.revalidate_freq] = 0
 """
         )
 
