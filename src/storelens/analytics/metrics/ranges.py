@@ -103,7 +103,9 @@ def refunds_total(
     last: date,
     currency: str | None = None,
 ) -> int:
-    """refunds(range) = Σ `amount` of refunds created in range whose order is counted (positive)."""
+    """refunds(range) = WooCommerce Analytics' Refunds figure over refunds created in range whose order is counted:
+    −(net + tax + shipping) of each refund whose net is negative (a shipping-only refund adds 0; a full refund takes
+    its order's figures), as `metrics.orders.refund_totals` defines it."""
     return range_totals(orders, refunds, settings, first, last, currency).refunds
 
 
