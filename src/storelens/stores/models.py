@@ -103,6 +103,9 @@ class Store(WorkspaceOwned):
         null=True, blank=True, help_text="Seconds between incremental passes; empty uses STORELENS_SYNC_INTERVAL."
     )
     data_warnings = models.JSONField(default=list, blank=True)
+    # The Storelens Connector plugin's version on the store, as it last told Storelens (storelens.connector); null
+    # when the plugin is not installed or not connected.
+    connector_version = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
         ordering = ("pk",)
