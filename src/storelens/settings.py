@@ -205,6 +205,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form posts the e-mail as "username" (Django's AuthenticationForm); axes would look for "email".
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per e-mail as sign-in matches it (any case, no spaces), or each spelling would get fresh guesses.
+AXES_USERNAME_CALLABLE = "storelens.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from storelens.accounts.lockout import normalise_email
 from storelens.accounts.models import User
 
 
@@ -19,6 +20,10 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean_username(self) -> str:
+        # The spelling the lockout counts (storelens.accounts.lockout): authenticate() sees the same one.
+        return normalise_email(self.cleaned_data.get("username"))
 
 
 class SignUpForm(forms.Form):
