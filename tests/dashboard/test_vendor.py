@@ -15,6 +15,12 @@ VENDOR = Path(__file__).resolve().parents[2] / "src" / "storelens" / "static" / 
     [
         ("htmx/htmx.min.js", 'version:"2.0.4"', ["htmx/LICENSE"]),
         ("echarts/echarts.min.js", 'version="5.6.0"', ["echarts/LICENSE", "echarts/NOTICE"]),
+        (
+            "swagger-ui/swagger-ui-bundle.js",
+            '"5.36.0"',
+            ["swagger-ui/LICENSE", "swagger-ui/NOTICE", "swagger-ui/swagger-ui-bundle.js.LICENSE.txt"],
+        ),
+        ("swagger-ui/swagger-ui.css", "swagger-ui", ["swagger-ui/LICENSE"]),
     ],
 )
 def test_vendored_library_is_pinned_and_licensed(path: str, version_marker: str, licenses: list[str]) -> None:

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError
 
 from storelens import __version__
 from storelens.api.auth import AUTH
+from storelens.api.docs import VendoredSwagger
 from storelens.api.routers import ROUTERS
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 
 
