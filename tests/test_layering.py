@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("analytics",),
     ("sync",),
     ("doctor",),
+    ("connector",),
     ("dashboard", "api"),
     ("server",),
     ("urls", "asgi", "cli"),

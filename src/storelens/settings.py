@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "storelens.sync",
     "storelens.analytics",
     "storelens.dashboard",
+    "storelens.connector",  # the Storelens Connector WordPress plugin: connect from wp-admin, status, zip
     "storelens.api",
 ]
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/jobs", jobs_healthz, name="healthz_jobs"),
     path("help/", include("storelens.doctor.urls")),
+    path("connector/", include("storelens.connector.urls")),
 ]
