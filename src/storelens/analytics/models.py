@@ -69,6 +69,35 @@ class CountryDailyRollup(RollupCell):
         ]
 
 
+class HourlyRollup(models.Model):
+    """Orders and net sales per (store, date basis, store-local day, local hour, currency, order status): what the
+    Sales heatmap (weekday × hour of day) reads for any range.
+
+    Slimmer than a `RollupCell` (two figures, not ten): an hour splits a day's cell up to 24 ways, and the heatmap
+    shows only orders or net sales. The weekday is the day's, so any range is a WHERE on `day`. A refund falls in
+    the hour it was made (as it falls on its own day in `DailyRollup`), so the hours of a range add up to the range's
+    daily net sales exactly. Kept by `rollups.daily.on_changes` with the daily cells; rebuilt with them.
+    """
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10)
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=40)
+    orders = models.BigIntegerField(default=0)
+    net_sales_minor = models.BigIntegerField(default=0)
+
+    workspace_lookup = "store__workspace"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "basis", "day", "hour", "currency", "status"], name="hourly_rollup_cell_unique"
+            )
+        ]
+
+
 TOTALS_COLUMNS: dict[str, str] = {
     name: (name if name in ("orders", "items_sold") else f"{name}_minor") for name in Totals.names()
 }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, tzinfo
 
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import local_day
+from storelens.analytics.metrics.timezones import local_day, local_time
 from storelens.analytics.metrics.types import Contribution, OrderRow, RefundRow, Totals
 from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
 
@@ -161,10 +161,16 @@ def order_contribution(order: OrderRow, basis: DateBasis, tz: tzinfo) -> Contrib
     """
     if not order_has_basis_date(order, basis):
         return None
-    day = order_day(order, basis, tz)
-    assert day is not None
+    when = order_date(order, basis)
+    assert when is not None
+    local = local_time(when, tz)
     return Contribution(
-        day=day, currency=order.currency, status=order.status, totals=order_totals(order), country=order.country
+        day=local.date(),
+        currency=order.currency,
+        status=order.status,
+        totals=order_totals(order),
+        country=order.country,
+        hour=local.hour,
     )
 
 
@@ -173,12 +179,14 @@ def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBa
     uncountable."""
     if refund.deleted or refund.created_at is None or order is None or not order_has_basis_date(order, basis):
         return None
+    local = local_time(refund.created_at, tz)
     return Contribution(
-        day=local_day(refund.created_at, tz),
+        day=local.date(),
         currency=order.currency,
         status=order.status,
         totals=refund_totals(refund, order),
         country=order.country,
+        hour=local.hour,
     )
 
 

@@ -43,6 +43,14 @@ def local_day(instant: datetime, tz: tzinfo) -> date:
     return instant.astimezone(tz).date()
 
 
+def local_time(instant: datetime, tz: tzinfo) -> datetime:
+    """The store's wall-clock time of a UTC instant: its `.date()` is `local_day`, its `.hour` the heatmap's column
+    (in the hour a DST change repeats, both instants fall in the same local hour, as the owner's clock showed)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(tz)
+
+
 def day_start_utc(day: date, tz: tzinfo) -> datetime:
     """The UTC instant at which `day` begins in the store's zone (a DST day is 23 or 25 hours long)."""
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)

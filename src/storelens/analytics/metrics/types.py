@@ -97,3 +97,4 @@ class Contribution:
     status: str
     totals: Totals = field(default_factory=Totals)
     country: str = ""  # the order's billing country (a refund's too): only the per-country rollups key on it
+    hour: int = 0  # the store-local hour of the same instant as `day`: only the hourly (heatmap) rollups key on it

@@ -19,6 +19,7 @@ from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import Contribution, OrderRow, RefundRow
 from storelens.analytics.models import CountryDailyRollup
 from storelens.analytics.rollups.cells import CountryDeltas, Deltas, apply
+from storelens.analytics.rollups.hours import HourDeltas, apply_hours
 from storelens.analytics.rollups.rows import (
     ORDER_FIELDS,
     REFUND_FIELDS,
@@ -39,7 +40,7 @@ Move = tuple[DateBasis, Contribution | None, int]
 
 
 def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: list[RefundChange]) -> None:
-    """The change-feed listener: turn one page's changes into daily and per-country deltas and write them.
+    """The change-feed listener: turn one page's changes into daily, per-country and hourly deltas and write them.
 
     One listener for both tables, because they key the same contributions (reads of the unchanged refunds and
     orders, time-zone conversions, a `Contribution` per order, refund and basis): the page's moves are computed once.
@@ -50,6 +51,7 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
         moves = compute_moves(store, tz, order_changes, refund_changes)
         apply(store, deltas_from(moves))
         apply(store, deltas_from(moves, CountryDeltas()), model=CountryDailyRollup)
+        apply_hours(store, deltas_from(moves, HourDeltas()))
 
 
 def deltas_for(
@@ -128,13 +130,13 @@ def compute_moves(
     return moves
 
 
-def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas]:
-    """Every daily and per-country cell of a store from its raw rows, as deltas from empty (`rebuild.rebuild`):
-    streams the orders, keeping only what refunds need of each."""
+def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas, HourDeltas]:
+    """Every daily, per-country and hourly cell of a store from its raw rows, as deltas from empty
+    (`rebuild.rebuild`): streams the orders, keeping only what refunds need of each."""
     from storelens.commerce.models import Order, Refund
 
     tz = store_timezone(store.timezone_string, store.gmt_offset)
-    deltas, by_country = Deltas(), CountryDeltas()
+    deltas, by_country, by_hour = Deltas(), CountryDeltas(), HourDeltas()
     parents: dict[int, OrderRow] = {}
     refunded = set(Refund.objects.filter(store=store).values_list("parent_wc_id", flat=True))
     for v in Order.objects.filter(store=store).values(*ORDER_FIELDS).iterator(chunk_size=chunk):
@@ -143,6 +145,7 @@ def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas
             c = order_contribution(order, basis, tz)
             deltas.add(basis, c, +1)
             by_country.add(basis, c, +1)
+            by_hour.add(basis, c, +1)
         if order.id in refunded:
             parents[order.id] = order
     for v in Refund.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
@@ -151,4 +154,5 @@ def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas
             c = refund_contribution(refund, parents.get(refund.order_id), basis, tz)
             deltas.add(basis, c, +1)
             by_country.add(basis, c, +1)
-    return deltas, by_country
+            by_hour.add(basis, c, +1)
+    return deltas, by_country, by_hour

@@ -1,7 +1,7 @@
 """The one rebuild: every rollup of a store recomputed from its raw rows, in one transaction.
 
 The repair path (after a time-zone change, after rows were seeded straight into the tables, or when a bookkeeping bug
-is suspected): daily and per-country cells, each customer's cells and the customer snapshot, and the per-product
+is suspected): daily, per-country and hourly cells, each customer's cells and the customer snapshot, and the per-product
 cells. The change-feed listeners keep the same cells in step page by page; the property tests check that both ways
 give the same cells.
 """
@@ -12,16 +12,17 @@ from typing import Any
 
 from django.db import transaction
 
-from storelens.analytics.models import TOTALS_COLUMNS, CountryDailyRollup, DailyRollup
+from storelens.analytics.models import TOTALS_COLUMNS, CountryDailyRollup, DailyRollup, HourlyRollup
 from storelens.analytics.rollups import customers, product_rebuild
 from storelens.analytics.rollups.cells import apply
 from storelens.analytics.rollups.daily import rebuild_deltas
+from storelens.analytics.rollups.hours import apply_hours
 
 
 def rebuild(store: Any, chunk: int = 5000) -> int:
     """Recompute every rollup cell of a store (daily, per country, per customer with the snapshot, per product).
     Returns the daily cell count."""
-    deltas, by_country = rebuild_deltas(store, chunk=chunk)
+    deltas, by_country, by_hour = rebuild_deltas(store, chunk=chunk)
     cells = deltas.nonzero()
     with transaction.atomic():
         customers.rebuild(store)
@@ -43,4 +44,14 @@ def rebuild(store: Any, chunk: int = 5000) -> int:
         )
         CountryDailyRollup.objects.filter(store=store).delete()
         apply(store, by_country, model=CountryDailyRollup)
+        HourlyRollup.objects.filter(store=store).delete()
+        apply_hours(store, by_hour)
     return len(cells)
+
+
+def rebuild_hours(store: Any) -> None:
+    """Only the hourly cells of a store from its raw rows: what the migration that added them runs per store."""
+    _, _, by_hour = rebuild_deltas(store)
+    with transaction.atomic():
+        HourlyRollup.objects.filter(store=store).delete()
+        apply_hours(store, by_hour)
