@@ -170,6 +170,8 @@ class Command(BaseCommand):
             "last_sync": timezone.localtime(store.last_sync_at).isoformat() if store.last_sync_at else None,
             "orders": _orders(store),
             "figure_settings": figure_settings.as_json(store),
+            # The Storelens Connector plugin's version on the store (storelens.connector), null without it.
+            "connector": store.connector_version,
         }
 
     def handle_remove(self, id: int, yes: bool, **_: Any) -> None:
