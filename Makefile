@@ -12,12 +12,13 @@ PROFILE ?= us
 REALSTORE_PACKAGES := nginx-light php8.2-fpm php8.2-cli php8.2-mysql php8.2-curl php8.2-xml php8.2-mbstring \
 	php8.2-intl php8.2-zip php8.2-gd php8.2-bcmath mariadb-client
 
-.PHONY: run test lint test-sqlite test-postgres services-check chromium realstore-packages realstore clean help
+.PHONY: run plugin test lint test-sqlite test-postgres services-check chromium realstore-packages realstore clean help
 
 help:
 	@echo "make run    install Storelens into .venv, migrate, serve it at http://$(HOST):$(PORT)"
 	@echo "make test   install the test dependencies (Chromium, php-fpm, nginx), lint, run the suite on SQLite then PostgreSQL"
 	@echo "make realstore PROFILE=us|eu   keep one real WordPress + WooCommerce store running (URL, login, REST keys)"
+	@echo "make plugin  build the Storelens Connector WordPress plugin into dist/storelens-connector.zip"
 
 # --- the virtualenv ---------------------------------------------------------------------------------------------------
 
@@ -49,6 +50,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/storelens migrate --no-input
 	$(BIN)/storelens serve --host $(HOST) --port $(PORT)
+
+# The Storelens Connector WordPress plugin (plugin/storelens-connector), as Plugins → Upload Plugin takes it. This zip
+# has no Storelens address in it; a running Storelens serves one with its own address at /connector/download/.
+plugin: $(VENV)/.installed-run
+	$(BIN)/python -m storelens.connector.package dist/storelens-connector.zip
 
 # --- test -------------------------------------------------------------------------------------------------------------
 
