@@ -24,6 +24,7 @@ OPERATION_IDS = {
     ("get", "/api/v1/customers"): "storelens_api_customers_list_customers",
     ("get", "/api/v1/customers/{customer_id}"): "storelens_api_customers_get_customer",
     ("get", "/api/v1/products"): "storelens_api_products_list_products",
+    ("get", "/api/v1/heatmap"): "storelens_api_heatmap_get_heatmap",
 }
 
 

@@ -7,4 +7,5 @@ ROUTERS: list[tuple[str, str]] = [
     ("/orders", "storelens.api.orders.orders_router"),
     ("/customers", "storelens.api.customers.customers_router"),
     ("/products", "storelens.api.products.products_router"),
+    ("/heatmap", "storelens.api.heatmap.heatmap_router"),
 ]

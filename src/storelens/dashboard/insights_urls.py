@@ -4,6 +4,7 @@ from django.urls import path
 
 from storelens.dashboard import (
     insights_customers,
+    insights_heatmap,
     insights_home,
     insights_live,
     insights_orders,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("settings/reporting-currency/", insights_home.set_reporting_currency, name="set_reporting_currency"),
     path("live/activity/", insights_live.live, name="live"),
     path("sales/", insights_sales.sales, name="sales"),
+    path("sales/heatmap/", insights_heatmap.sales_heatmap, name="heatmap"),
     path("stores/<int:store_id>/figures/", insights_home.store_figures, name="store_figures"),
     path("orders/", insights_orders.orders, name="orders"),
     path("orders/<int:order_id>/", insights_orders.order_detail, name="order_detail"),
