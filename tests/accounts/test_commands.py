@@ -35,7 +35,7 @@ def test_users_create_with_a_workspace_name_joins_it_or_creates_it() -> None:
     shop = Workspace.objects.get(name="Shop")
     assert dict(shop.memberships.values_list("user__email", "role")) == {
         "owner@example.com": "owner",
-        "clerk@example.com": "member",
+        "clerk@example.com": "analyst",
     }
 
 
@@ -49,7 +49,7 @@ def test_users_create_refuses_a_weak_password_or_an_existing_user(alice: Any) ->
 def test_users_add_and_list(alice: Any, bob: Any) -> None:
     run("users", "add", "bob@example.com", "--workspace", "Alice's Shop")
     out, _ = run("users", "list")
-    assert "bob@example.com\tBob's Boutique (owner), Alice's Shop (member)" in out
+    assert "bob@example.com\tBob's Boutique (owner), Alice's Shop (analyst)" in out
     with pytest.raises(CommandError, match="No workspace named “Nowhere”"):
         run("users", "add", "bob@example.com", "--workspace", "Nowhere")
 

@@ -77,7 +77,7 @@ def test_pages_need_sign_in(alice: Any, client: Client) -> None:
 
 
 def test_a_member_of_two_workspaces_switches_between_them(alice: Any, make_member: Any, client_for: Any) -> None:
-    make_member("alice@example.com", "Alice's Second Shop", role="member")
+    make_member("alice@example.com", "Alice's Second Shop", role="admin")
     client = client_for(alice)
     assert b"Alice&#x27;s Shop" in client.get("/").content
     second = alice.workspaces().get(name="Alice's Second Shop")

@@ -75,7 +75,7 @@ def test_revoking_a_token_stops_it_working(alice: Any, client_for: Any) -> None:
 
 
 def test_only_an_owner_renames_the_workspace(alice: Any, make_member: Any, client_for: Any) -> None:
-    clerk = make_member("clerk@example.com", "Alice's Shop", role="member")
+    clerk = make_member("clerk@example.com", "Alice's Shop", role="admin")
     client_for(clerk).post("/settings/workspace/", {"workspace-name": "Clerk's Shop"})
     assert alice.workspaces().get().name == "Alice's Shop"
     client_for(alice).post("/settings/workspace/", {"workspace-name": "Alice & Co"})

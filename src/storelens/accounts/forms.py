@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from storelens.accounts.lockout import normalise_email
-from storelens.accounts.models import User
+from storelens.accounts.models import Role, User
 
 
 class SignInForm(AuthenticationForm):
@@ -74,3 +74,13 @@ class WorkspaceForm(forms.Form):
 class NewTokenForm(forms.Form):
     prefix = "token"
     name = forms.CharField(label="Token name", max_length=100, initial="API token")
+
+
+class InviteSignUpForm(SignUpForm):
+    """Sign-up through an invite link: the person joins the inviting workspace, so no workspace of their own."""
+
+    workspace = None  # type: ignore[assignment]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -72,14 +73,22 @@ class Workspace(models.Model):
         return workspace
 
 
+class Role(models.TextChoices):
+    """A member's role in one workspace; what each may do is the table in `storelens.accounts.permissions`."""
+
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    ANALYST = "analyst", "Analyst"
+    SUPPORT = "support", "Support"
+
+
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MEMBER = "member", "Member"
+    Role = Role
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # Analyst by default: it reads everything and changes nothing, so a forgotten --role gives no one the keys.
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANALYST)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -143,3 +152,49 @@ class ApiToken(models.Model):
             user=user, workspace=workspace, name=name or "API token", token_hash=hash_token(raw), hint=raw[:10]
         )
         return token, raw
+
+
+INVITE_DAYS = 7
+
+
+class Invite(models.Model):
+    """A single-use link that makes whoever opens it (signed in or signing up) a member with `role`.
+
+    Like a token, only the hash of the link's secret is stored: the link is shown once, to the person who made it.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"invite to {self.workspace} as {self.role}"
+
+    @property
+    def usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def issue(cls, workspace: Workspace, role: str, created_by: User | None) -> tuple[Invite, str]:
+        """Create an invite and return it with its secret (for the link), which is never stored."""
+        raw = secrets.token_urlsafe(32)
+        invite = cls.objects.create(
+            workspace=workspace,
+            role=role,
+            token_hash=hash_token(raw),
+            created_by=created_by,
+            expires_at=timezone.now() + timedelta(days=INVITE_DAYS),
+        )
+        return invite, raw
+
+    @classmethod
+    def find(cls, raw: str) -> Invite | None:
+        return cls.objects.select_related("workspace").filter(token_hash=hash_token(raw)).first()

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from storelens.accounts.models import Workspace
+from storelens.accounts.permissions import ROUTE_ACTIONS, UNLISTED_ROUTE_ACTION, allows, capabilities, role_of
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,12 @@ NAVIGATION = (
 
 def navigation(request: HttpRequest) -> list[NavItem]:
     items = []
+    role = role_of(getattr(request, "membership", None))
     for label, name, prefix in NAVIGATION:
         url = optional_url(name)
-        if not url:
-            continue
+        action = ROUTE_ACTIONS.get(name, UNLISTED_ROUTE_ACTION)
+        if not url or (action is not None and not allows(role, action)):
+            continue  # a page this member's role cannot open is not offered
         active = request.path == url if prefix is None else request.path.startswith(prefix)
         items.append(NavItem(label, url, active))
     return items
@@ -51,10 +54,11 @@ def navigation(request: HttpRequest) -> list[NavItem]:
 
 def shell(request: HttpRequest) -> dict[str, object]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"nav_items": [], "workspaces": []}
+        return {"nav_items": [], "workspaces": [], "can": capabilities(None)}
     workspaces: list[Workspace] = list(request.user.workspaces()) if hasattr(request.user, "workspaces") else []
     return {
         "nav_items": navigation(request),
         "workspaces": workspaces,
         "current_workspace": getattr(request, "workspace", None),
+        "can": capabilities(getattr(request, "membership", None)),  # {% if can.manage_stores %}: role's buttons only
     }

@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from storelens.accounts.forms import NewTokenForm, WorkspaceForm
-from storelens.accounts.models import ApiToken, Membership
+from storelens.accounts.middleware import forbidden
+from storelens.accounts.models import ApiToken
+from storelens.accounts.permissions import Action, allows
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
 from storelens.accounts.signup import no_users_yet
 from storelens.dashboard.context import optional_url
@@ -39,6 +41,14 @@ def _figure_stores(request: HttpRequest) -> list[dict[str, object]]:
     return [{"store": s, "figures": figure_settings.shown_all(s)} for s in stores]
 
 
+def _visible_tokens(request: HttpRequest) -> object:
+    """Every member's tokens for an owner or admin; one's own for anyone else."""
+    tokens = scoped(request, ApiToken).select_related("user")
+    if allows(request.membership.role, Action.ALL_TOKENS):  # type: ignore[attr-defined]
+        return tokens
+    return tokens.filter(user=request.user)
+
+
 def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object]:
     workspace = request.workspace  # type: ignore[attr-defined]
     return {
@@ -46,9 +56,8 @@ def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object
         "figure_statuses": ORDER_STATUSES,
         "workspace_form": WorkspaceForm(initial={"name": workspace.name}),
         "token_form": NewTokenForm(),
-        "tokens": scoped(request, ApiToken).select_related("user"),
-        "members": Membership.objects.filter(workspace=workspace).select_related("user"),
-        "is_owner": request.membership.role == Membership.Role.OWNER,  # type: ignore[attr-defined]
+        "tokens": _visible_tokens(request),
+        "role": request.membership.get_role_display(),  # type: ignore[attr-defined]
         **extra,
     }
 
@@ -61,9 +70,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @workspace_required
 @require_POST
 def rename_workspace(request: HttpRequest) -> HttpResponse:
-    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
-        messages.error(request, "Only an owner of this workspace can rename it.")
-        return redirect("dashboard:settings")
+    # Owners only (MANAGE_WORKSPACE): WorkspaceMiddleware refuses everyone else before this runs.
     form = WorkspaceForm(request.POST)
     if form.is_valid():
         request.workspace.name = form.cleaned_data["name"]  # type: ignore[attr-defined]
@@ -89,6 +96,8 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_workspace_object_or_404(request, ApiToken, pk=token_id)
+    if token.user_id != request.user.pk and not allows(request.membership.role, Action.ALL_TOKENS):  # type: ignore[attr-defined]
+        return forbidden(request, Action.ALL_TOKENS)
     token.delete()
     messages.success(request, f"Token “{token.name}” revoked: requests that use it are refused from now on.")
     return redirect("dashboard:settings")

@@ -81,8 +81,8 @@ def test_owner_sets_it_on_the_settings_page(workspace: Workspace, alice: Any, cl
     assert "not a currency the ECB publishes" in answer and reporting_currency(workspace) == "GBP"
 
 
-def test_a_member_who_is_not_an_owner_cannot_change_it(workspace: Workspace, make_member: Any, client_for: Any) -> None:
-    carol = make_member("carol@example.com", "Alice's Shop", role="member")
+def test_an_analyst_cannot_change_it(workspace: Workspace, make_member: Any, client_for: Any) -> None:
+    carol = make_member("carol@example.com", "Alice's Shop", role="analyst")
     client_for(carol).post("/settings/reporting-currency/", {"currency": "GBP"})
     assert reporting_currency(workspace) is None
 

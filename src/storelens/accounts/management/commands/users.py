@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
-from storelens.accounts.models import Membership, User, Workspace
+from storelens.accounts import team
+from storelens.accounts.models import Membership, Role, User, Workspace
+
+ROLE_HELP = (
+    "owner (everything), admin (stores, team, settings), analyst (every report and export, read-only) or "
+    "support (orders and customers, no revenue totals or exports). Default: analyst."
+)
 
 
 class Command(BaseCommand):
@@ -27,13 +33,13 @@ class Command(BaseCommand):
             metavar="NAME",
             help="Join this workspace (created, with them as owner, when no workspace has this name).",
         )
-        create.add_argument("--role", choices=[r.value for r in Membership.Role], help="Role in an existing workspace.")
+        create.add_argument("--role", choices=Role.values, help="Role when joining an existing workspace: " + ROLE_HELP)
         create.add_argument("--name", default="", help="Their display name.")
 
-        add = actions.add_parser("add", help="Add an existing user to a workspace.")
+        add = actions.add_parser("add", help="Add an existing user to a workspace, or change their role there.")
         add.add_argument("email")
         add.add_argument("--workspace", metavar="NAME", required=True)
-        add.add_argument("--role", choices=[r.value for r in Membership.Role], default=Membership.Role.MEMBER)
+        add.add_argument("--role", choices=Role.values, default=Role.ANALYST, help=ROLE_HELP)
 
         actions.add_parser("list", help="List users and their workspaces.")
 
@@ -80,8 +86,9 @@ class Command(BaseCommand):
             ws = Workspace.create_with_owner(workspace or f"{email}'s workspace", user)
             self.stdout.write(f"Created {email}, owner of the new workspace “{ws.name}” (id {ws.pk}).")
         else:
-            Membership.objects.create(user=user, workspace=existing, role=role or Membership.Role.MEMBER)
-            self.stdout.write(f"Created {email}, {role or 'member'} of “{existing.name}” (id {existing.pk}).")
+            role = role or Role.ANALYST
+            Membership.objects.create(user=user, workspace=existing, role=role)
+            self.stdout.write(f"Created {email}, {role} of “{existing.name}” (id {existing.pk}).")
 
     def handle_add(self, email: str, workspace: str, role: str, **_: Any) -> None:
         user = self._user(email)
@@ -89,8 +96,18 @@ class Command(BaseCommand):
         if ws is None:
             names = ", ".join(Workspace.objects.values_list("name", flat=True)) or "none"
             raise CommandError(f"No workspace named “{workspace}”. Existing: {names}.")
-        membership, created = Membership.objects.update_or_create(user=user, workspace=ws, defaults={"role": role})
-        self.stdout.write(f"{user.email} is {'now' if created else 'still'} {membership.role} of “{ws.name}”.")
+        membership = Membership.objects.filter(user=user, workspace=ws).first()
+        if membership is None:
+            Membership.objects.create(user=user, workspace=ws, role=role)
+            self.stdout.write(f"{user.email} is now {role} of “{ws.name}”.")
+            return
+        before = membership.role
+        try:
+            team.change_role(None, membership, role)  # the operator is not limited by a role; the last owner stays
+        except team.TeamError as exc:
+            raise CommandError(str(exc)) from None
+        changed = f"now {role} (was {before})" if before != role else f"still {role}"
+        self.stdout.write(f"{user.email} is {changed} of “{ws.name}”.")
 
     def handle_list(self, **_: Any) -> None:
         for user in User.objects.order_by("email").prefetch_related("memberships__workspace"):
