@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
+import time
+
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -10,7 +14,10 @@ from django.views.decorators.http import require_GET
 from storelens import __version__
 
 JOBS_TIMEOUT_SECONDS = 5.0
+JOBS_TIMEOUT_MIN_SECONDS = 0.1
 JOBS_TIMEOUT_MAX_SECONDS = 30.0
+# How often the waiting request looks for the answer. Between looks it holds no thread: every look is one short read.
+JOBS_POLL_SECONDS = 0.05
 
 
 @require_GET
@@ -20,30 +27,75 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "version": __version__, "database": connection.vendor})
 
 
-def _round_trip(timeout: float) -> str | None:
+class BadTimeout(ValueError):
+    """`?timeout=` is not a finite number of seconds."""
+
+
+def parse_timeout(raw: str | None) -> float:
+    """`?timeout=` as seconds between the minimum and the maximum; absent means the default.
+
+    `float()` accepts nan, inf and 1e999 (which is inf): `min`/`max` never clamp nan, so such a wait never ended.
+    """
+    if raw is None or raw == "":
+        return JOBS_TIMEOUT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadTimeout(raw) from None
+    if not math.isfinite(value):
+        raise BadTimeout(raw)
+    return min(max(value, JOBS_TIMEOUT_MIN_SECONDS), JOBS_TIMEOUT_MAX_SECONDS)
+
+
+def _send_ping() -> object:
     from storelens.server.tasks import ping
 
-    return ping().get(blocking=True, timeout=timeout)
+    return ping()
 
 
-def _timeout(request: HttpRequest) -> float:
-    try:
-        return min(max(float(request.GET.get("timeout", JOBS_TIMEOUT_SECONDS)), 0.1), JOBS_TIMEOUT_MAX_SECONDS)
-    except ValueError:
-        return JOBS_TIMEOUT_SECONDS
+def _answer(result: object) -> str | None:
+    return result.get(blocking=False)  # type: ignore[attr-defined]
+
+
+async def _round_trip(timeout: float) -> str | None:
+    """Enqueue a ping and look for its answer until `timeout` seconds have passed.
+
+    It polls instead of blocking a thread on the queue: a blocked thread per waiting request is how a few slow
+    probes used to starve every other request of the server's worker threads.
+    """
+    deadline = time.monotonic() + timeout
+    result = await sync_to_async(_send_ping, thread_sensitive=False)()
+    while True:
+        answer = await sync_to_async(_answer, thread_sensitive=False)(result)
+        if answer is not None:
+            return str(answer)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        await asyncio.sleep(min(JOBS_POLL_SECONDS, left))
 
 
 @require_GET
 async def jobs_healthz(request: HttpRequest) -> JsonResponse:
-    """Sends a job through the queue and waits (`?timeout=` seconds, default 5) for its answer; 503 when no consumer
-    picks it up."""
+    """Sends a job through the queue and waits (`?timeout=` seconds, default 5, at most 30) for its answer; 503 when
+    no consumer picks it up in time, 400 when the timeout is not a finite number."""
     from huey.exceptions import HueyException
 
-    timeout = _timeout(request)
     try:
-        # Off the shared sync thread: waiting here must not hold up every other request.
-        answer = await sync_to_async(_round_trip, thread_sensitive=False)(timeout)
-    except HueyException:
+        timeout = parse_timeout(request.GET.get("timeout"))
+    except BadTimeout as exc:
+        return JsonResponse(
+            {
+                "status": "error",
+                "detail": f"timeout must be a number of seconds between {JOBS_TIMEOUT_MIN_SECONDS:g} and "
+                f"{JOBS_TIMEOUT_MAX_SECONDS:g}, e.g. ?timeout=5 (got {str(exc)[:40]!r}).",
+            },
+            status=400,
+        )
+    try:
+        # A backstop: whatever the queue does, the request ends a second after its timeout.
+        answer = await asyncio.wait_for(_round_trip(timeout), timeout + 1.0)
+    except (HueyException, TimeoutError):
         answer = None
     if answer != "pong":
         return JsonResponse(
