@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from storelens.accounts.models import Membership
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
 from storelens.analytics.models import MonthlyGoal
 from storelens.analytics.reports.activity import activity, latest_ids
@@ -20,7 +19,7 @@ from storelens.analytics.reports.home import home as home_figures
 from storelens.analytics.reports.summary import ReportError
 from storelens.commerce.money import decimal_string, to_minor
 from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
-from storelens.dashboard.insights_scope import scope_of
+from storelens.dashboard.insights_scope import PRESETS, scope_of
 from storelens.stores.reporting import ORDER_STATUSES, DateBasis
 
 # --- home --------------------------------------------------------------------------------------------------------
@@ -28,13 +27,18 @@ from storelens.stores.reporting import ORDER_STATUSES, DateBasis
 
 @workspace_required
 def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
+    scope = scope_of(request, default_preset="mtd")
     if not scope.stores:
         return no_stores_page(request, "Dashboard")
     goal = MonthlyGoal.objects.filter(workspace=request.workspace).first()  # type: ignore[attr-defined]
     try:
         figures = home_figures(
-            scope.stores, scope.today, scope.currency, goal.amount_minor if goal and goal.currency else None
+            scope.stores,
+            scope.today,
+            scope.currency,
+            goal.amount_minor if goal and goal.currency else None,
+            first=scope.first,
+            last=scope.last,
         )
     except (ReportError, UnknownRate) as exc:
         return render(
@@ -44,12 +48,14 @@ def home(request: HttpRequest) -> HttpResponse:
     chart = chart_json(
         [d.isoformat() for d, _ in points],
         [{"name": "Net sales", "data": money_series(points, "net_sales", figures.currency), "type": "bar"}],
+        kind="bar",
     )
     months_chart = chart_json(
         [r.first.strftime("%b %Y") for r in figures.months],
         [{"name": "Net sales", "data": [decimal_string(r.totals.net_sales, r.currency) for r in figures.months]}],
         kind="bar",
     )
+    range_name = dict(PRESETS).get(scope.preset, "Chosen range")
     ids = latest_ids(scope.stores)
     context = page_context(
         request,
@@ -60,6 +66,13 @@ def home(request: HttpRequest) -> HttpResponse:
         activity=activity(scope.stores),
         live_after=f"{ids[0]}-{ids[1]}",
         goal=goal,
+        range_name=range_name,
+        compared=[
+            (range_name, figures.range_report),
+            ("Period before", figures.previous),
+            ("Same days last year", figures.last_year),
+        ],
+        month_to_date=(scope.first, scope.last) == (figures.mtd.first, figures.mtd.last),
     )
     return render(request, "insights/home.html", context)
 
@@ -90,10 +103,8 @@ def set_goal(request: HttpRequest) -> HttpResponse:
 @workspace_required
 @require_POST
 def set_reporting_currency(request: HttpRequest) -> HttpResponse:
-    """The combined view's currency is the whole workspace's, so only an owner changes it (as with its name)."""
-    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
-        messages.error(request, "Only an owner of this workspace can change its reporting currency.")
-        return redirect("dashboard:settings")
+    """The combined view's currency is a workspace setting: owners and admins change it (MANAGE_SETTINGS, checked by
+    WorkspaceMiddleware before this runs)."""
     try:
         code = save_reporting_currency(request.workspace, request.POST.get("currency", ""))  # type: ignore[attr-defined]
     except ReportingCurrencyError as exc:

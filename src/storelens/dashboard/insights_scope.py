@@ -85,7 +85,9 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def scope_of(request: HttpRequest) -> Scope:
+def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
+    """The page's stores, days and currency; `default_preset` is the range when the request names none (home: month
+    to date, the other pages: the last 30 days)."""
     from storelens.stores.models import Store
 
     all_stores = list(scoped(request, Store).order_by("pk"))
@@ -99,7 +101,7 @@ def scope_of(request: HttpRequest) -> Scope:
     preset = request.GET.get("preset", "")
     first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
     if preset or not (first and last):
-        preset = preset or "30d"
+        preset = preset or default_preset
         first, last = preset_range(preset, today)
     elif first > last:
         first, last = last, first

@@ -23,6 +23,7 @@ class Activity:
     currency: str
     status: str
     at: datetime | None
+    store: Any = None  # the Store, whose zone the feed shows the time in
 
 
 def activity(stores: Sequence[Any], after_order: int = 0, after_refund: int = 0, limit: int = 20) -> list[Activity]:
@@ -53,6 +54,7 @@ def activity(stores: Sequence[Any], after_order: int = 0, after_refund: int = 0,
             o.currency,
             o.status,
             o.created_at,
+            o.store,
         )
         for o in orders
     ] + [
@@ -65,6 +67,7 @@ def activity(stores: Sequence[Any], after_order: int = 0, after_refund: int = 0,
             r.currency,
             "refund",
             r.created_at,
+            r.store,
         )
         for r in refunds
     ]

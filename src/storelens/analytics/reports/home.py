@@ -1,5 +1,6 @@
-"""The home page's figures: today, month to date against last month and last year, the goal, the forecast and the
-last three months. All from rollups, through `summary.build`, so they equal `storelens report` for the same days.
+"""The home page's figures: today, the chosen range (month to date unless the owner picks another) against the
+period before it and the same days last year, the goal, the forecast and the last three months. All from ONE rollup
+query through `summary.build`, so they equal `storelens report` for the same days.
 """
 
 from __future__ import annotations
@@ -10,11 +11,30 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from storelens.analytics.metrics.periods import month_end, month_start, same_days_of, shift_months
+from storelens.analytics.metrics.periods import month_end, month_start, previous_period, same_days_of, shift_months
 from storelens.analytics.metrics.types import Totals
 from storelens.analytics.reports.fx import Rates
 from storelens.analytics.reports.summary import Report, build
 from storelens.commerce.money import divide_minor
+
+
+def comparison_period(first: date, last: date) -> tuple[date, date]:
+    """The period a range is compared with, as an owner reads it: a whole month → the whole month before; the first
+    days of a month (month to date) → the same days of the month before; any other range → the same number of days
+    just before it (Sales' "previous period")."""
+    if first.day == 1 and last == month_end(first):
+        before = shift_months(first, -1)
+        return before, month_end(before)
+    if first.day == 1 and (first.year, first.month) == (last.year, last.month):
+        return same_days_of(shift_months(first, -1), last.day)
+    return previous_period(first, last)
+
+
+def year_before(first: date, last: date) -> tuple[date, date]:
+    """The range's days a year earlier; a range ending on a month's last day ends on that month's last day (Feb 2025
+    → all of Feb 2024, 29 days)."""
+    earlier = shift_months(last, -12)
+    return shift_months(first, -12), month_end(earlier) if last == month_end(last) else earlier
 
 
 def forecast_minor(previous_3_months: Sequence[Report], month: date) -> int:
@@ -33,9 +53,10 @@ class Home:
     currency: str
     today: date
     today_report: Report
-    mtd: Report
-    last_month_same_days: Report
-    last_year_same_days: Report
+    mtd: Report  # the month so far, for the forecast and the goal
+    range_report: Report  # the chosen range (month to date by default)
+    previous: Report  # comparison_period of the range
+    last_year: Report  # the range's days a year earlier
     months: list[Report] = field(default_factory=list)  # the three previous whole months, oldest first
     forecast_minor: int = 0
     goal_minor: int | None = None
@@ -47,30 +68,41 @@ class Home:
         return max(0.0, self.mtd.totals.net_sales / self.goal_minor)
 
     def daily_series(self) -> list[tuple[date, Totals]]:
+        """The chosen range day by day, every day present (a day without orders is a real zero)."""
         out = []
-        day = self.mtd.first
-        while day <= self.today:
-            out.append((day, self.mtd.daily.get(day, Totals())))
+        day = self.range_report.first
+        while day <= self.range_report.last:
+            out.append((day, self.range_report.daily.get(day, Totals())))
             day += timedelta(days=1)
         return out
 
 
-def home(stores: Sequence[Any], today: date, currency: str | None = None, goal_minor: int | None = None) -> Home:
-    """Every home figure from ONE rollup query over the span they cover (same month last year → today), sliced by day
-    here: the page costs one indexed aggregate whatever the history size."""
+def home(
+    stores: Sequence[Any],
+    today: date,
+    currency: str | None = None,
+    goal_minor: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> Home:
+    """Every home figure from ONE rollup query over the span they cover (the chosen range's days a year earlier →
+    the later of today and the range's end), sliced by day here: the page costs one indexed aggregate whatever the
+    history size, and a picked range costs no more than month to date."""
     start = month_start(today)
-    days = today.day
+    first, last = (first, last) if first and last else (start, today)
     ranges = {
         "today": (today, today),
         "mtd": (start, today),
-        "last_month": same_days_of(shift_months(start, -1), days),
-        "last_year": same_days_of(shift_months(start, -12), days),
+        "range": (first, last),
+        "previous": comparison_period(first, last),
+        "last_year": year_before(first, last),
     }
     for back in (3, 2, 1):
-        first = shift_months(start, -back)
-        ranges[f"month-{back}"] = (first, month_end(first))
+        month_first = shift_months(start, -back)
+        ranges[f"month-{back}"] = (month_first, month_end(month_first))
     span_first = min(f for f, _ in ranges.values())
-    whole = build(stores, span_first, today, currency=currency, rates=Rates(), with_customers=False)
+    span_last = max(lst for _, lst in ranges.values())
+    whole = build(stores, span_first, span_last, currency=currency, rates=Rates(), with_customers=False)
 
     def rep(first: date, last: date) -> Report:
         daily = {d: t for d, t in whole.daily.items() if first <= d <= last}
@@ -88,8 +120,9 @@ def home(stores: Sequence[Any], today: date, currency: str | None = None, goal_m
         today=today,
         today_report=reports["today"],
         mtd=reports["mtd"],
-        last_month_same_days=reports["last_month"],
-        last_year_same_days=reports["last_year"],
+        range_report=reports["range"],
+        previous=reports["previous"],
+        last_year=reports["last_year"],
         months=months,
         forecast_minor=forecast_minor(months, today),
         goal_minor=goal_minor,

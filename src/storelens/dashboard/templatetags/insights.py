@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
@@ -58,3 +59,21 @@ def workspace_reporting_currency(workspace: object) -> str:
 @register.simple_tag
 def ecb_currency_codes() -> tuple[str, ...]:
     return ecb_currencies()
+
+
+@register.filter
+def buyer_name(order: Any) -> str:
+    """Who bought an order, as a person's name when the store knows it (the customer's first and last name), else
+    the billing e-mail, else "Guest": lists read as people, with the e-mail one line below."""
+    customer = getattr(order, "customer", None)
+    if customer is not None:
+        name = f"{customer.first_name} {customer.last_name}".strip()
+        if name:
+            return name
+    return order.billing_email or (customer.email if customer is not None else "") or "Guest"
+
+
+@register.filter
+def count(value: int | None) -> str:
+    """A count with thousands separators ("1,351"), as the money beside it has."""
+    return f"{int(value or 0):,}"

@@ -77,6 +77,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia && window.matchMedia("(max-width: 680px)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = false; });
+      document.querySelectorAll(".presets").forEach(function (row) {
+        var active = row.querySelector(".chip.active");
+        if (active) row.scrollLeft = active.offsetLeft - row.offsetLeft - 16;
+      });
+    }
     document.querySelectorAll("[data-chart]").forEach(renderChart);
     var list = document.querySelector("[data-live-url]");
     if (list) startLive(list);
