@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
-_SECRET_IN_URL = re.compile(r"(consumer_secret|oauth_signature)=[^&\s\"']*")
+# The key names its store's credential as much as the secret does (the key is half of it, and a log reader with the
+# key and a leaked secret elsewhere has both), so every part of the credential is redacted, as OAuth carries it too.
+_SECRET_IN_URL = re.compile(r"\b(consumer_key|consumer_secret|oauth_consumer_key|oauth_signature)=[^&\s\"']*")
+_SECRET_PARAMS = ("consumer_key=", "consumer_secret=", "oauth_")
 
 
 class _RedactSecrets(logging.Filter):
@@ -26,8 +29,8 @@ logging.getLogger("httpx").addFilter(_RedactSecrets())
 
 def redact(url: str) -> str:
     """The URL with secrets removed, for error messages and logs."""
-    if "consumer_secret=" not in url and "oauth_signature=" not in url:
+    if not any(param in url for param in _SECRET_PARAMS):
         return url
     base, _, query = url.partition("?")
-    kept = [p for p in query.split("&") if not p.startswith(("consumer_secret=", "oauth_"))]
+    kept = [p for p in query.split("&") if not p.startswith(_SECRET_PARAMS)]
     return base + ("?" + "&".join(kept) if kept else "")
