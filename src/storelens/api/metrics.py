@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from storelens.analytics.metrics import periods
+from storelens.analytics.reports.date_range import points_problem
 from storelens.api.range_query import (
     ErrorOut,
     InvalidOut,
@@ -84,6 +86,9 @@ class SeriesQuery(RangeQuery):
 )
 def series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
     report = report_for(request, q, customers=False)
+    problem = points_problem(report.first, report.last, q.grain)
+    if problem:  # the client asked for this grain: say what fits rather than answer another one
+        return Status(422, {"detail": [{"loc": ["query", "grain"], "msg": problem, "type": "too_many_points"}]})
     c = report.currency
     points = [
         PointOut(

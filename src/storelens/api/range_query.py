@@ -3,7 +3,6 @@ and turning a query into the workspace's stores, a range and a report."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -18,6 +17,7 @@ from storelens.accounts.scoping import scoped
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.reports.currency import combined_currency, ecb_currencies
+from storelens.analytics.reports.date_range import bound, parse_day
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import Report, ReportError, build
 from storelens.stores.reporting import DateBasis
@@ -26,10 +26,9 @@ Basis = Literal[tuple(DateBasis.values)]  # type: ignore[valid-type]  # an inlin
 
 
 def _iso_day(value: Any) -> Any:
-    """Only YYYY-MM-DD: pydantic would also read `0` as 1970-01-01, which no caller means."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("write the day as YYYY-MM-DD")
-    return value
+    """Only YYYY-MM-DD (`date_range.parse_day`, as pages and the CLI read it): pydantic would also read `0` as
+    1970-01-01, which no caller means."""
+    return parse_day(value) if isinstance(value, str) else value
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
@@ -72,12 +71,14 @@ def stores_of(request: HttpRequest, store_id: int | None) -> list[Any]:
 
 
 def date_range(q: RangeQuery, stores: list[Any]) -> tuple[date, date]:
-    """The asked days (earlier first), by default this month to date in the first store's zone."""
+    """The asked days (earlier first), by default this month to date in the first store's zone, bounded as every
+    range is (`date_range.bound`: a range of centuries is cut to the stores' data, which the answer's dates show)."""
 
     today = local_day(timezone.now(), report_settings(stores[0]).tz) if stores else timezone.now().date()
     last = q.date_to or today
     first = q.date_from or last.replace(day=1)
-    return (first, last) if first <= last else (last, first)
+    bounded = bound(first, last, stores, today)
+    return bounded.first, bounded.last
 
 
 def excluded_statuses(q: RangeQuery) -> list[str] | None:

@@ -12,6 +12,7 @@ from storelens.accounts.scoping import workspace_required
 from storelens.analytics.metrics.periods import add_all, previous_period, series
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.cells import filtered_daily
+from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.commerce.money import decimal_string
@@ -37,7 +38,9 @@ def sales(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
         return no_stores_page(request, "Sales")
-    grain = request.GET.get("grain") if request.GET.get("grain") in ("day", "week", "month") else "day"
+    # At most MAX_POINTS points: a range of years asked by day is shown by week or month, and the note says so.
+    grain, grain_note = grain_for(scope.first, scope.last, request.GET.get("grain") or "day")
+    scope.note = " ".join(n for n in (scope.note, grain_note) if n)
     statuses = [s for s in request.GET.getlist("status") if s]
     product = request.GET.get("product", "")
     country = (request.GET.get("country") or "").upper()[:2]

@@ -16,6 +16,7 @@ from storelens.analytics.metrics.periods import month_end, month_start, shift_mo
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.reports.currency import combined_currency
+from storelens.analytics.reports.date_range import bound, day_or_none
 
 PRESETS = (
     ("today", "Today"),
@@ -59,6 +60,7 @@ class Scope:
     preset: str
     today: date
     currency: str | None  # None: one store, in its own currency (WooCommerce parity)
+    note: str = ""  # why the days or the grain shown differ from the ones asked for (`date_range.bound`)
 
     @property
     def display_currency(self) -> str:
@@ -78,13 +80,6 @@ class Scope:
         return urlencode(params)
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
     """The page's stores, days and currency; `default_preset` is the range when the request names none (home: month
     to date, the other pages: the last 30 days)."""
@@ -99,18 +94,17 @@ def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
     tz = report_settings(stores[0]).tz if stores else timezone.get_current_timezone()
     today = local_day(timezone.now(), tz)
     preset = request.GET.get("preset", "")
-    first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
+    first, last = day_or_none(request.GET.get("from")), day_or_none(request.GET.get("to"))
     if preset or not (first and last):
         preset = preset or default_preset
         first, last = preset_range(preset, today)
-    elif first > last:
-        first, last = last, first
+    bounded = bound(first, last, stores, today)
     asked = (request.GET.get("currency") or "").upper() or None
     # The combined view: the currency asked for, else the workspace's reporting currency (Settings); one store: its
     # own currency (WooCommerce parity) unless another is asked for.
     workspace = getattr(request, "workspace", None)
     currency = combined_currency(workspace, stores, asked) if selected is None else asked
-    return Scope(stores, all_stores, selected, first, last, preset, today, currency)
+    return Scope(stores, all_stores, selected, bounded.first, bounded.last, preset, today, currency, bounded.note)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from storelens.analytics.reports.currency import reporting_currency
+from storelens.analytics.reports.date_range import DayError, bound, parse_day
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.stores.reporting import DateBasis
@@ -16,9 +18,9 @@ from storelens.stores.reporting import DateBasis
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a day: write it as YYYY-MM-DD, e.g. 2025-03-31.") from None
+        return parse_day(text)
+    except DayError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
@@ -57,11 +59,18 @@ class Command(BaseCommand):
         excluded = None
         if options["exclude_statuses"] is not None:
             excluded = [s.strip() for s in options["exclude_statuses"].split(",") if s.strip()]
+        first, last = _day(options["first"]), _day(options["last"])
+        if first > last:
+            raise CommandError(f"--from {first} is after --to {last}: the range is inclusive, from the earlier day.")
+        # A range of centuries is cut to the stores' data (the same totals), as pages and the API cut it.
+        bounded = bound(first, last, stores, timezone.now().date())
+        if bounded.note:
+            self.stderr.write(f"Note: {bounded.note}")
         try:
             report = build(
                 stores,
-                _day(options["first"]),
-                _day(options["last"]),
+                bounded.first,
+                bounded.last,
                 currency=currency,
                 date_basis=options["date_basis"],
                 excluded_statuses=excluded,
