@@ -110,6 +110,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "insights:set_reporting_currency": Action.MANAGE_SETTINGS,
     "insights:live": Action.VIEW_REVENUE,
     "insights:sales": Action.VIEW_REVENUE,
+    "insights:heatmap": Action.VIEW_REVENUE,
     "insights:store_figures": Action.MANAGE_STORES,
     "insights:orders": Action.VIEW_ORDERS,
     "insights:order_detail": Action.VIEW_ORDERS,
@@ -129,6 +130,14 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "stores:figure_setting": Action.MANAGE_STORES,
     "stores:remove": Action.MANAGE_STORES,
     "sync:webhook": None,  # the store calls it; the webhook signature is the credential
+    "sync:connector_notice": None,  # the Connector plugin calls it, signed like a webhook
+    "connector:start": Action.MANAGE_STORES,  # connects (and may add) a store from the plugin
+    "connector:back": None,  # WooCommerce's return_url: the one-time token in the query is the credential
+    "connector:exchange": None,  # the plugin calls these three; its code or token is the credential
+    "connector:status": None,
+    "connector:disconnect": None,
+    "connector:download": Action.MANAGE_STORES,
+    "connector:installed": Action.MANAGE_STORES,
     "accounts:signup": None,
     "accounts:login": None,
     "accounts:logout": None,

@@ -18,9 +18,17 @@ class TeamError(Exception):
     """A change refused, with a sentence saying why and what to do instead."""
 
 
+class RoleRefusedError(TeamError):
+    """Refused because of the asker's role (the page answers 403), not because of the team's state."""
+
+    def __init__(self, role: str, action: Action) -> None:
+        super().__init__(refusal(role, action))
+        self.action = action
+
+
 def _require(actor: Membership | None, action: Action) -> None:
     if actor is not None and not allows(actor.role, action):
-        raise TeamError(refusal(actor.role, action))
+        raise RoleRefusedError(actor.role, action)
 
 
 def grantable_roles(actor: Membership | None) -> list[Role]:

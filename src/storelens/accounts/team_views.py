@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from storelens.accounts import team
 from storelens.accounts.forms import InviteSignUpForm, RoleForm
-from storelens.accounts.middleware import SESSION_KEY
+from storelens.accounts.middleware import SESSION_KEY, forbidden
 from storelens.accounts.models import Invite, Membership, User
 from storelens.accounts.permissions import landing_route
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
@@ -50,6 +50,8 @@ def invite(request: HttpRequest) -> HttpResponse:
     role = form.cleaned_data["role"] if form.is_valid() else request.POST.get("role", "")
     try:
         made, raw = team.invite(request.membership, request.workspace, role, request.user)  # type: ignore[attr-defined]
+    except team.RoleRefusedError as exc:
+        return forbidden(request, exc.action)
     except team.TeamError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:team")
@@ -77,6 +79,8 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = _member(request, membership_id)
     try:
         team.change_role(request.membership, member, request.POST.get("role", ""))  # type: ignore[attr-defined]
+    except team.RoleRefusedError as exc:
+        return forbidden(request, exc.action)
     except team.TeamError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:team")
@@ -90,6 +94,8 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = _member(request, membership_id)
     try:
         team.remove_member(request.membership, member)  # type: ignore[attr-defined]
+    except team.RoleRefusedError as exc:
+        return forbidden(request, exc.action)
     except team.TeamError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:team")
@@ -105,6 +111,8 @@ def transfer_ownership(request: HttpRequest, membership_id: int) -> HttpResponse
     member = _member(request, membership_id)
     try:
         team.transfer_ownership(request.membership, member)  # type: ignore[attr-defined]
+    except team.RoleRefusedError as exc:
+        return forbidden(request, exc.action)
     except team.TeamError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:team")
