@@ -3,7 +3,6 @@ queues a re-fetch of the object it names (the payload is a hint, never data)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.db import transaction
@@ -15,7 +14,7 @@ from storelens.crypto import DecryptionError, decrypt
 from storelens.stores.models import Store
 
 from .models import PendingFetch
-from .webhooks import RESOURCES, signature_matches
+from .webhooks import RESOURCES, notice_id, signature_matches
 
 _PING = re.compile(rb"webhook_id=\d+")
 # Bursts of deliveries for one store coalesce into one pass.
@@ -46,11 +45,7 @@ def webhook(request: HttpRequest, public_id: str) -> HttpResponse:
     if not signature_matches(body, secret, signature):
         return _unauthorized()
     resource = request.headers.get("X-WC-Webhook-Resource", "").strip().lower()
-    try:
-        payload = json.loads(body)
-        wc_id = int(payload.get("id") or 0) if isinstance(payload, dict) else 0
-    except (ValueError, TypeError):
-        wc_id = 0
+    wc_id = notice_id(body)  # 0: unreadable, nested too deeply, or an id beyond any store's (never a 500)
     if resource not in (*RESOURCES, "subscription") or wc_id <= 0:
         return HttpResponse("ignored\n", content_type="text/plain")  # 200: a non-2xx would get the hook disabled
     with transaction.atomic():

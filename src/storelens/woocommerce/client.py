@@ -259,7 +259,7 @@ class StoreClient:
             self.stats.requests += 1
             try:
                 return await self._http.request(method, url, headers={"Accept": BROWSER_ACCEPT})
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is no HTTPError
                 raise transport_error(exc, url) from exc
 
     async def check_keys(self) -> StoreResponse:
@@ -428,7 +428,7 @@ class StoreClient:
             started = time.monotonic()
             try:
                 resp = await self._http.request(method, url, json=json, headers=hdrs)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is no HTTPError
                 raise transport_error(exc, url) from exc
             return resp, url, time.monotonic() - started
 
