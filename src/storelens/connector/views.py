@@ -6,7 +6,6 @@ The server-to-server ones answer JSON and are exempt from CSRF: the one-time cod
 
 from __future__ import annotations
 
-import json
 import logging
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from storelens.accounts.scoping import workspace_required
 from storelens.connector import links
 from storelens.connector.package import PLUGIN_SLUG, PluginMissing, build_zip
+from storelens.woocommerce.fastjson import UnreadableJson, loads_body
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ def back(request: HttpRequest) -> HttpResponse:
 
 def _json_body(request: HttpRequest) -> dict[str, object]:
     try:
-        body = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, ValueError):
+        body = loads_body(request.body or b"{}")
+    except UnreadableJson:  # also nested too deeply (a RecursionError, which answered 500)
         return {}
     return body if isinstance(body, dict) else {}
 

@@ -100,8 +100,8 @@ def _parse(payload: Any) -> tuple[dict[str, Any] | None, str]:
         return None, "key_permissions must be read, write or read_write."
     if isinstance(key_id, str) and key_id.isdigit():
         key_id = int(key_id)
-    if key_id is not None and (not isinstance(key_id, int) or isinstance(key_id, bool)):
-        return None, "key_id must be an integer."
+    if key_id is not None and (not isinstance(key_id, int) or isinstance(key_id, bool) or not 0 <= key_id < 2**63):
+        return None, "key_id must be a whole number from 0 to 2^63 - 1 (WooCommerce's key ids are)."
     return {
         "token": str(token),
         "key": key,

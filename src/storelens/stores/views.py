@@ -7,7 +7,6 @@ credential (see connect.py).
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -29,6 +28,7 @@ from storelens.stores.reporting import ORDER_STATUSES
 from storelens.stores.tasks import verify_keys
 from storelens.stores.templatetags.stores_extras import help_url
 from storelens.woocommerce.errors import StoreError
+from storelens.woocommerce.fastjson import UnreadableJson, loads_body
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +133,11 @@ def start_connect(request: HttpRequest, store_id: int) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     """WooCommerce posts the new key here (server to server). Answer fast; verification is a job afterwards."""
     try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return JsonResponse({"ok": False, "message": "The body must be JSON."}, status=400)
+        payload = loads_body(request.body)
+    except UnreadableJson as exc:  # also a body nested too deeply to read (a RecursionError answered 500)
+        return JsonResponse(
+            {"ok": False, "message": f"The body must be JSON, as WooCommerce posts the key: {exc}"}, status=400
+        )
     result = connect.accept_callback(payload, on_stored=verify_keys)
     if result.status != 200:
         log.info("wc-auth callback refused (%s): %s", result.status, result.message)

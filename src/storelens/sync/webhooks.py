@@ -20,6 +20,7 @@ from storelens.stores.client import client_for
 from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
 from storelens.woocommerce.errors import DataError
+from storelens.woocommerce.fastjson import UnreadableJson, loads_body
 
 RESOURCES = ("order", "product", "customer", "coupon")
 EVENTS = ("created", "updated", "deleted", "restored")
@@ -27,6 +28,28 @@ EVENTS = ("created", "updated", "deleted", "restored")
 TOPICS = tuple(f"{r}.{e}" for r in RESOURCES for e in EVENTS if f"{r}.{e}" != "customer.restored")
 SUBSCRIPTION_TOPICS = ("subscription.created", "subscription.updated", "subscription.deleted", "subscription.switched")
 _ALPHABET = string.ascii_letters + string.digits
+
+
+# The largest id a row of ours can hold (a signed 64-bit column): WordPress ids fit; a delivery naming a larger one
+# is not from WooCommerce, and writing it answered 500 (SQLite: int too large; PostgreSQL: out of range).
+MAX_WC_ID = 2**63 - 1
+
+
+def notice_id(body: bytes) -> int:
+    """The object id a signed delivery or notice names (its JSON `id`), or 0 when it names none Storelens could
+    fetch: not JSON, nested too deeply, not an object, not a whole number, not positive, or beyond MAX_WC_ID."""
+    try:
+        payload = loads_body(body)
+    except UnreadableJson:
+        return 0
+    value = payload.get("id") if isinstance(payload, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return 0
+    try:
+        wc_id = int(value)
+    except ValueError:
+        return 0
+    return wc_id if 0 < wc_id <= MAX_WC_ID else 0
 
 
 def new_secret() -> str:

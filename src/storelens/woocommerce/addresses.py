@@ -40,6 +40,11 @@ def _normalize_host(host: str, text: str) -> str:
         parts = host.split(".")
         if len(parts) != 4 or not all(p.isdigit() and 0 <= int(p) <= 255 for p in parts):
             raise _invalid(text, f"{host} is not a valid IP address")
+        if any(len(p) > 1 and p.startswith("0") for p in parts):
+            # 0177.0.0.1 is 127.0.0.1 to programs that read a leading zero as octal and 177.0.0.1 to others: one
+            # address must not mean two (httpx refused it with InvalidURL, which answered 500).
+            canonical = ".".join(str(int(p)) for p in parts)
+            raise _invalid(text, f"{host} has a number with a leading zero; write it without, as {canonical}")
         return host
     try:
         ascii_host = host.encode("idna").decode("ascii")

@@ -53,6 +53,8 @@ def parse_json_lenient(content: bytes) -> JsonBody | None:
     try:
         # A BOM or blank lines before the JSON come from a plugin file with output before `<?php`: flag it.
         return JsonBody(json.loads(stripped), noisy=stripped != text)
+    except RecursionError:
+        return None  # nested deeper than any WooCommerce answer: not data (and not worth hunting through)
     except ValueError:
         pass
     if re.search(r"<html|<!doctype|<head[\s>]|<body", text[:20000], re.I):
@@ -74,7 +76,7 @@ def parse_json_lenient(content: bytes) -> JsonBody | None:
             continue
         try:
             data, end = _DECODER.raw_decode(text, start)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         rest = text[end:]
         if not rest.strip():

@@ -38,3 +38,22 @@ def dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     except TypeError:  # orjson.JSONEncodeError: >64-bit ints, non-str keys, lone surrogates, unknown types
         return json.dumps(value, separators=(",", ":"))
+
+
+class UnreadableJson(ValueError):
+    """A body that is not one JSON document Storelens can read: bad syntax, not UTF-8, or nested too deeply."""
+
+
+def loads_body(content: bytes) -> Any:
+    """The JSON value of a body a store (or anyone) posts to Storelens: the key callback, webhook deliveries, the
+    Connector's notices. Raises `UnreadableJson` for anything else, including nesting so deep that the standard
+    library runs out of recursion (a RecursionError is not a ValueError, and answered 500 where a 400 belongs)."""
+    data = loads_exact(content)
+    if data is not MISS:
+        return data
+    try:
+        return json.loads(content.decode("utf-8"))
+    except RecursionError:
+        raise UnreadableJson("The JSON is nested too deeply.") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UnreadableJson(f"The body is not JSON: {exc}") from None

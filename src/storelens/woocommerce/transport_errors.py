@@ -26,6 +26,13 @@ def _walk_causes(exc: BaseException) -> list[BaseException]:
 
 def transport_error(exc: Exception, url: str) -> StoreError:
     """A typed error for a request that got no HTTP answer."""
+    if isinstance(exc, httpx.InvalidURL):  # an address httpx cannot use (it is not an HTTPError: caught apart)
+        return Misconfigured(
+            f"{url[:200]} is not an address Storelens can request: {exc}.",
+            code="invalid_url",
+            fix="Enter your store's address as you open it in a browser, for example https://shop.example.com.",
+            url=url,
+        )
     host = urlsplit(url).hostname or url
     if isinstance(exc, StoreError):
         return exc
