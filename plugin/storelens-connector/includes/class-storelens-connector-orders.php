@@ -92,7 +92,9 @@ class Storelens_Connector_Orders {
 		}
 		$orders = (array) $response->get_data();
 		$response->set_data( self::with_refunds( $orders, $params ) );
-		$response->remove_header( 'Link' );
+		$headers = $response->get_headers();
+		unset( $headers['Link'] ); // Its next/prev addresses point at wc/v3, not here.
+		$response->set_headers( $headers );
 		return $response;
 	}
 

@@ -38,6 +38,8 @@ from storelens.woocommerce.errors import StoreError, StoreWarning
 from storelens.woocommerce.retry import RetryPolicy, Sleep
 from storelens.woocommerce.store_details import StoreDetails, describe_store
 
+from .connector_findings import connector_findings
+
 SLOW_SECONDS = 5.0  # median time of a page of 100 orders above which a store is `slow`
 SPEED_SAMPLES = 3  # pages timed
 HEALTH_PATH = "/healthz"  # what the callback check asks Storelens's public address for
@@ -238,6 +240,10 @@ async def _keyed_checks(report: Report, client: StoreClient, settings: CheckSett
     assumed = analytics_settings_problem(details.analytics)
     if assumed is not None:
         report.add(assumed)
+    if details.connector is not None:  # the plugins the Storelens Connector reports (none seen without it)
+        report.checked.append("connector_plugins")
+        for finding in connector_findings(details.connector):
+            report.add(Problem(**finding))
     report.checked.append("woocommerce_version")
     if details.supports_modified_after is False or await _older_than_5_8(client):
         report.add(catalogue_problem("legacy_woocommerce"))

@@ -31,6 +31,8 @@ def apply_details(store: Store, details: Any) -> None:
     store.has_subscriptions = details.has_subscriptions
     # Each Analytics setting with where it came from; the owner's own choice is kept (figure_settings).
     figure_settings.record_store_reading(store, details.analytics)
+    connector = getattr(details, "connector", None)
+    store.connector_version = connector.version if connector else None
     store.keys_verified_at = timezone.now()
 
 

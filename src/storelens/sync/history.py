@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from storelens import commerce
+from storelens.woocommerce import connector_routes
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
-from . import catalogue, refund_fetches
+from . import catalogue, connector, refund_fetches
 from .models import Cursor, ImportWindow, SyncState
 from .passes import (
     ONE_SECOND,
@@ -28,10 +29,14 @@ from .passes import (
 
 # At most this many fetched pages are written in one transaction (bounded by what the fetch queue holds anyway).
 WRITE_BATCH_PAGES = 4
+# Order windows read through the Storelens Connector: the same listing, 500 a page, refunds embedded.
+CONNECTOR_ORDERS = "connector_orders"
+ORDER_RESOURCES = ("orders", CONNECTOR_ORDERS)
 
 
-def _plan_import(p: Pass, earliest: datetime | None, total: int, trash_total: int) -> None:
-    """Persist the import plan (windows) once; a restarted import finds it and continues."""
+def _plan_import(p: Pass, earliest: datetime | None, total: int, trash_total: int, resource: str) -> None:
+    """Persist the import plan (windows) once; a restarted import finds it and continues. `resource` is "orders"
+    (wc/v3, 100 a page) or CONNECTOR_ORDERS (the plugin's route, 500 a page)."""
     with transaction.atomic():
         state, _ = SyncState.objects.get_or_create(store=p.store)
         if ImportWindow.objects.filter(store=p.store).exists():
@@ -45,18 +50,25 @@ def _plan_import(p: Pass, earliest: datetime | None, total: int, trash_total: in
         state.started_at = timezone.now()
         state.save()
         windows = []
+        per_page = connector_routes.ORDERS_PER_REQUEST if resource == CONNECTOR_ORDERS else 100
         end = horizon + ONE_SECOND  # `before` is exclusive at one-second granularity
         start = horizon - timedelta(days=RECENT_DAYS)
         priority = 0
         oldest = earliest.replace(microsecond=0) if earliest else start
         while True:
             low = start if start > oldest else None  # the oldest window is open-ended
-            windows.append(ImportWindow(store=p.store, resource="orders", after=low, before=end, priority=priority))
+            windows.append(
+                ImportWindow(
+                    store=p.store, resource=resource, after=low, before=end, priority=priority, per_page=per_page
+                )
+            )
             priority += 1
             if low is None:
                 break
             end, start = start, start - timedelta(days=WINDOW_DAYS)
-        windows.append(ImportWindow(store=p.store, resource="orders", status="trash", priority=priority))
+        windows.append(
+            ImportWindow(store=p.store, resource=resource, status="trash", priority=priority, per_page=per_page)
+        )
         ImportWindow.objects.bulk_create(windows)
         SyncState.objects.filter(pk=state.pk).update(pages_total=len(windows))
 
@@ -67,7 +79,7 @@ def _window_params(window: ImportWindow) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"status": window.status, "orderby": "id", "order": "asc", **ORDER_PARAMS}
     # after/before are exclusive (`>`/`<`): `after` one second early makes the window [after, before).
     params.update(gmt_filter(after=window.after - ONE_SECOND if window.after else None, before=window.before))
-    return "/wc/v3/orders", params
+    return connector_routes.ORDERS_ROUTE if window.resource == CONNECTOR_ORDERS else "/wc/v3/orders", params
 
 
 def _write_window_pages(p: Pass, pages: list[tuple[int, int, list, int]]) -> set[int]:
@@ -90,10 +102,14 @@ def _write_window_pages(p: Pass, pages: list[tuple[int, int, list, int]]) -> set
         missing: set[int] = set()
         # Arrival order is kept, so the last copy of an order seen twice wins as when pages were written one by
         # one (the upserts de-duplicate by id).
-        orders = [row for window, _, items, _ in fresh if window.resource == "orders" for row in items]
+        orders = [row for window, _, items, _ in fresh if window.resource in ORDER_RESOURCES for row in items]
         refunds = [row for window, _, items, _ in fresh if window.resource == "refunds" for row in items]
+        orders, embedded = connector_routes.split_refunds(orders)
         if orders:
             missing = p.upsert_orders(orders)
+        if embedded:  # the plugin's pages carry each order's refunds: nothing is left to fetch for those orders
+            connector.write_embedded_refunds(p, embedded)
+            missing -= set(embedded)
         if refunds:
             p.stats.refunds += len(commerce.upsert_refunds(p.store, refunds, now=p.now))
         recount = False
@@ -111,7 +127,7 @@ def _write_window_pages(p: Pass, pages: list[tuple[int, int, list, int]]) -> set
             SyncState.objects.filter(store=p.store).update(pages_total=pages_total)
         state = SyncState.objects.get(store=p.store)
         state.pages_done += len(fresh)
-        state.orders_done += sum(len(items) for window, _, items, _ in fresh if window.resource == "orders")
+        state.orders_done += sum(len(items) for window, _, items, _ in fresh if window.resource in ORDER_RESOURCES)
         state.updated_at = timezone.now()
         state.save(update_fields=["pages_done", "orders_done", "updated_at"])
         return missing
@@ -170,7 +186,7 @@ async def _run_windows(
             in_flight.add((window.pk, offset))
             try:
                 route, params = _window_params(window)
-                items, total = await p.page(route, params, offset)
+                items, total = await p.page(route, params, offset, window.per_page)
             finally:
                 in_flight.discard((window.pk, offset))
             fetched.add((window.pk, offset))
@@ -234,8 +250,11 @@ async def import_history(p: Pass) -> None:
     state = await db(lambda: SyncState.objects.get_or_create(store=p.store)[0])()
     if state.import_completed_at is not None:
         return
+    resource = CONNECTOR_ORDERS if await connector.connector(p) else "orders"
     has_plan = await db(lambda: ImportWindow.objects.filter(store=p.store).exists())()
-    if not has_plan:
+    if has_plan:
+        resource = await db(_planned_resource)(p, resource)
+    else:
         horizon = state.import_started_at or p.now
         first, trash = await all_of(
             p.client.get_page(
@@ -253,7 +272,7 @@ async def import_history(p: Pass) -> None:
             p.client.get_page("/wc/v3/orders", {"status": "trash", "_fields": "id"}, per_page=1),
         )
         earliest = parse_gmt(first.items[0].get("date_created_gmt")) if first.items else None
-        await db(_plan_import)(p, earliest, first.total or 0, trash.total or 0)
+        await db(_plan_import)(p, earliest, first.total or 0, trash.total or 0, resource)
     await db(p.set_phase)(SyncState.Phase.IMPORTING)
     await p.notify()
     log.info("store %s: importing orders", p.store.pk)
@@ -262,7 +281,7 @@ async def import_history(p: Pass) -> None:
     refunds_route = asyncio.ensure_future(refund_fetches.has_refunds_route(p))  # asked alongside the order pages
 
     async def orders() -> set[int]:
-        missing = await _run_windows(p, "orders", all_fetched=orders_fetched)
+        missing = await _run_windows(p, resource, all_fetched=orders_fetched)
         orders_written.set()
         log.info("store %s: orders imported (%s requests so far)", p.store.pk, p.client.stats.requests)
         await db(p.set_phase)(SyncState.Phase.REFUNDS)
@@ -272,7 +291,7 @@ async def import_history(p: Pass) -> None:
 
     async def refunds() -> None:
         has_refunds_route = await refunds_route
-        if has_refunds_route:
+        if has_refunds_route and resource != CONNECTOR_ORDERS:  # the plugin's order pages carry their refunds
             await db(_plan_refunds)(p)
             await _run_windows(p, "refunds", fetch_after=orders_fetched, write_after=orders_written)
         lacking = await orders_task
@@ -294,6 +313,21 @@ async def import_history(p: Pass) -> None:
     # while the writer finishes the last order pages.
     await all_of(orders_task, refunds_route, refunds(), whole_catalogue())
     await db(_finish_import)(p)
+
+
+def _planned_resource(p: Pass, available: str) -> str:
+    """The order windows' resource in a plan already made. A plan made through the Storelens Connector whose
+    plugin has since gone continues through wc/v3: its unfinished windows start over at 100 a page (pages written
+    already are written again, as upserts)."""
+    planned = set(ImportWindow.objects.filter(store=p.store).values_list("resource", flat=True))
+    if CONNECTOR_ORDERS not in planned:
+        return "orders"
+    if available == CONNECTOR_ORDERS:
+        return CONNECTOR_ORDERS
+    ImportWindow.objects.filter(store=p.store, resource=CONNECTOR_ORDERS).update(
+        resource="orders", per_page=100, done_offsets=[], total=None
+    )
+    return "orders"
 
 
 def _plan_refunds(p: Pass) -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from storelens import commerce
 from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
+from storelens.woocommerce.connector_routes import ConnectorSettings
 from storelens.woocommerce.errors import Retriable
 
 from .models import SyncState
@@ -80,6 +81,8 @@ class Pass:
         self.stats = PassStats()
         self.rounded: list[str] = []  # the first amounts rounded on the way in, for the store's warning
         self.census_done = False  # the census runs once per pass: the copy is then exact as of `now`
+        self.connector: ConnectorSettings | None = None  # the Storelens Connector plugin, when the store has it
+        self.connector_checked = False  # asked once per pass (sync.connector)
 
     async def page(self, route: str, params: dict[str, Any], offset: int, size: int = PER_PAGE) -> tuple[list, int]:
         """The rows at [offset, offset+size) and X-WP-Total; a page that keeps failing is re-read in smaller pages."""

@@ -9,7 +9,7 @@ from storelens.commerce.models import Order
 from storelens.stores.models import Store
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
-from . import catalogue, refetches, refund_fetches
+from . import catalogue, connector, refetches, refund_fetches
 from .models import SyncState
 from .passes import (
     CENSUS_FIELDS,
@@ -30,13 +30,16 @@ async def census(p: Pass) -> None:
         return
     p.census_done = True
     await db(p.set_phase)(SyncState.Phase.RECONCILING)
-    remote: dict[int, tuple[datetime | None, str]] = {}
-    for status in ("any", "trash"):
-        rows = await p.listing(
-            "/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS}
-        )
-        for row in rows:
-            remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
+    # The Storelens Connector lists every id from the store's tables in a few requests; else wc/v3's pages.
+    remote = await connector.order_census(p)
+    if remote is None:
+        remote = {}
+        for status in ("any", "trash"):
+            rows = await p.listing(
+                "/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS}
+            )
+            for row in rows:
+                remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
 
     def local() -> dict[int, tuple[datetime | None, str, bool]]:
         return {

@@ -1,8 +1,10 @@
-"""Webhook intake. The signature over the raw body is checked before anything else; a verified delivery only
-queues a re-fetch of the object it names (the payload is a hint, never data)."""
+"""Webhook intake, and the Storelens Connector's change notices. The signature over the raw body is checked before
+anything else; a verified delivery only queues a re-fetch of the object it names (the payload is a hint, never
+data)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.db import transaction
@@ -48,9 +50,42 @@ def webhook(request: HttpRequest, public_id: str) -> HttpResponse:
     wc_id = notice_id(body)  # 0: unreadable, nested too deeply, or an id beyond any store's (never a 500)
     if resource not in (*RESOURCES, "subscription") or wc_id <= 0:
         return HttpResponse("ignored\n", content_type="text/plain")  # 200: a non-2xx would get the hook disabled
+    return _queue_refetch(store.pk, resource, wc_id)
+
+
+def _queue_refetch(store_pk: int, resource: str, wc_id: int) -> HttpResponse:
     with transaction.atomic():
-        PendingFetch.objects.get_or_create(store_id=store.pk, resource=resource, wc_id=wc_id)
+        PendingFetch.objects.get_or_create(store_id=store_pk, resource=resource, wc_id=wc_id)
     from .tasks import refetch
 
-    transaction.on_commit(lambda: refetch.schedule(args=(store.pk,), delay=REFETCH_DELAY_S))
+    transaction.on_commit(lambda: refetch.schedule(args=(store_pk,), delay=REFETCH_DELAY_S))
     return HttpResponse("queued\n", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def connector_notice(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A change notice from the Storelens Connector plugin: `{resource, id, event, date_modified_gmt}` signed with
+    the store's webhook secret in X-Storelens-Signature (base64 HMAC-SHA256 of the body, as WooCommerce signs).
+
+    The plugin retries anything but a 2xx with backoff for as long as it takes, except 401 (the secret no longer
+    matches) and 404 (no such store here), which it drops: reconciliation covers what a dropped notice named."""
+    store = Store.objects.filter(public_id=public_id).only("pk", "webhook_secret_enc").first()
+    if store is None:
+        return HttpResponse("No such store in Storelens.\n", status=404, content_type="text/plain")
+    signature = request.headers.get("X-Storelens-Signature")
+    try:
+        secret = decrypt(store.webhook_secret_enc) if store.webhook_secret_enc else ""
+    except DecryptionError:
+        secret = ""
+    if not signature or not secret or not signature_matches(request.body, secret, signature):
+        return HttpResponse("Invalid or missing X-Storelens-Signature.\n", status=401, content_type="text/plain")
+    try:
+        notice = json.loads(request.body)
+        resource = str(notice.get("resource", "")).lower()
+        wc_id = int(notice.get("id") or 0)
+    except (ValueError, TypeError, AttributeError):
+        return HttpResponse("ignored\n", content_type="text/plain")  # 200: retrying would not make it readable
+    if resource not in RESOURCES or wc_id <= 0:
+        return HttpResponse("ignored\n", content_type="text/plain")
+    return _queue_refetch(store.pk, resource, wc_id)

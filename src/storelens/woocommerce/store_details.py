@@ -9,6 +9,7 @@ from typing import Any
 from .analytics_settings import AnalyticsSettings, read_analytics_settings
 from .auth import AuthMethod
 from .client import StoreClient
+from .connector_routes import ConnectorSettings, read_connector_settings
 from .dates import gmt_filter
 from .errors import (
     DataError,
@@ -35,6 +36,7 @@ class StoreDetails:
     supports_modified_after: bool | None = None  # measured: False when the store ignores the filter
     order_count: int | None = None  # X-WP-Total of orders with status=any (trash excluded)
     warnings: list[StoreWarning] = field(default_factory=list)
+    connector: ConnectorSettings | None = None  # the Storelens Connector plugin's answer; None without the plugin
 
 
 async def describe_store(client: StoreClient) -> StoreDetails:
@@ -56,7 +58,12 @@ async def describe_store(client: StoreClient) -> StoreDetails:
         subs = (await client.request("GET", "/wc/v3/subscriptions/statuses", authenticate=False)).status == 200
     except StoreError:
         subs = False
-    analytics = await read_analytics_settings(client)
+    # With the Storelens Connector the Analytics options come from the plugin, which reads them whatever the
+    # environment type; without it (or if it could not read one), from WooCommerce's own routes.
+    connector = await read_connector_settings(client)
+    analytics = connector.analytics() if connector else None
+    if analytics is None or not all(reading.known for reading in analytics.readings):
+        analytics = await read_analytics_settings(client)
     permissions = await _permissions(client)
     return StoreDetails(
         auth_method=method,
@@ -67,6 +74,7 @@ async def describe_store(client: StoreClient) -> StoreDetails:
         analytics=analytics,
         supports_modified_after=modified_after,
         order_count=first.total,
+        connector=connector,
         warnings=list(client.warnings.values()) + ([legacy_woocommerce_warning()] if modified_after is False else []),
     )
 
