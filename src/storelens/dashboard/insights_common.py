@@ -23,17 +23,26 @@ def no_stores_page(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "insights/no_stores.html", {"title": title})
 
 
-def one_currency(scope: Scope) -> tuple[list[Any], str]:
+def one_currency(scope: Scope, what: str = "The lists") -> tuple[list[Any], str]:
     """Stores whose lists can be ranked together: all of them when they share a currency, else the first one (lists
-    of products and customers are not converted, so mixing € and $ rows would rank apples against pears)."""
+    of products and customers are not converted, so mixing € and $ rows would rank apples against pears). The note
+    names what is limited (`what`), and the page's header names the one store shown (`lists_context`)."""
     if len({(s.currency or "").upper() for s in scope.stores}) <= 1:
         return scope.stores, ""
     first = scope.stores[0]
     note = (
-        f"Lists and lifetime values below are for {first} only: these stores sell in different currencies, so each "
-        "store's list is ranked on its own. Pick a store above to see another."
+        f"{what} below {'are' if what.endswith('s') else 'is'} for {first} only: these stores sell in different "
+        "currencies, so each store is ranked on its own. Pick a store above to see another."
     )
     return [first], note
+
+
+def lists_context(list_stores: list[Any], scope: Scope) -> dict[str, Any]:
+    """What the header says when a page shows fewer stores than chosen: that store's name and currency, not "all 2
+    stores · USD"."""
+    if len(list_stores) == len(scope.stores):
+        return {}
+    return {"lists_for": list_stores[0], "currency": (list_stores[0].currency or "USD").upper()}
 
 
 def chart_json(x: list[str], series: list[dict[str, Any]], kind: str = "line") -> str:

@@ -16,7 +16,7 @@ from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.analytics.rollups.snapshots import current
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import no_stores_page, one_currency, page_context
+from storelens.dashboard.insights_common import lists_context, no_stores_page, one_currency, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- customers ---------------------------------------------------------------------------------------------------
@@ -44,18 +44,20 @@ def customers(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.stores:
         return no_stores_page(request, "Customers")
-    list_stores, list_note = one_currency(scope)
+    list_stores, list_note = one_currency(scope, "Customers, lifetime values and segments")
     if request.GET.get("format") == "csv":
         return _csv(list_stores, request.GET.get("segment", ""))
     summary = overview(list_stores)
     with_people(summary.top)
     try:
-        report = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
+        # The whole page is about the stores its lists rank (one currency), new and returning customers included.
+        currency = scope.currency if len(list_stores) == len(scope.stores) else None
+        report = build(list_stores, scope.first, scope.last, currency=currency, with_customers=False)
     except (ReportError, UnknownRate) as exc:
         return render(
             request, "insights/problem.html", page_context(request, scope, title="Customers", problem=str(exc))
         )
-    report.new_customers, report.returning_customers = new_and_returning(scope.stores, scope.first, scope.last)
+    report.new_customers, report.returning_customers = new_and_returning(list_stores, scope.first, scope.last)
     segment_chart = json.dumps(
         {
             "kind": "pie",
@@ -72,6 +74,7 @@ def customers(request: HttpRequest) -> HttpResponse:
         segment_chart=segment_chart,
         mixed_currencies=len(summary.currencies) > 1,
         list_note=list_note,
+        **lists_context(list_stores, scope),
     )
     return render(request, "insights/customers.html", context)
 

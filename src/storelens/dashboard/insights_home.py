@@ -18,6 +18,7 @@ from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.home import home as home_figures
 from storelens.analytics.reports.summary import ReportError
 from storelens.commerce.money import decimal_string, to_minor
+from storelens.dashboard.chart_labels import axis_label
 from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
 from storelens.dashboard.insights_scope import PRESETS, scope_of
 from storelens.stores.reporting import ORDER_STATUSES, DateBasis
@@ -46,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     points = figures.daily_series()
     chart = chart_json(
-        [d.isoformat() for d, _ in points],
+        [axis_label(d, "day", scope.first, scope.last) for d, _ in points],
         [{"name": "Net sales", "data": money_series(points, "net_sales", figures.currency), "type": "bar"}],
         kind="bar",
     )

@@ -9,7 +9,7 @@ from storelens.accounts.scoping import workspace_required
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.products import ProductLine, product_leaderboard
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import chart_json, no_stores_page, one_currency, page_context
+from storelens.dashboard.insights_common import chart_json, lists_context, no_stores_page, one_currency, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 
 # --- products ----------------------------------------------------------------------------------------------------
@@ -23,7 +23,7 @@ def products(request: HttpRequest) -> HttpResponse:
     by_variation = request.GET.get("by") == "variation"
     sort = request.GET.get("sort", "net")
     lines: list[ProductLine] = []
-    list_stores, list_note = one_currency(scope)
+    list_stores, list_note = one_currency(scope, "Products")
     for store in list_stores:
         lines.extend(product_leaderboard(store, report_settings(store), scope.first, scope.last, by_variation))
     key = {"units": lambda p: -p.units, "refunds": lambda p: -p.refunds_minor}.get(sort, lambda p: -p.net_minor)
@@ -68,6 +68,13 @@ def products(request: HttpRequest) -> HttpResponse:
         kind="hbar",
     )
     context = page_context(
-        request, scope, lines=lines[:200], by_variation=by_variation, sort=sort, chart=chart, list_note=list_note
+        request,
+        scope,
+        lines=lines[:200],
+        by_variation=by_variation,
+        sort=sort,
+        chart=chart,
+        list_note=list_note,
+        **lists_context(list_stores, scope),
     )
     return render(request, "insights/products.html", context)

@@ -11,11 +11,12 @@ from django.shortcuts import render
 from storelens.accounts.scoping import workspace_required
 from storelens.analytics.metrics.periods import add_all, previous_period, series
 from storelens.analytics.metrics.report_settings import report_settings
-from storelens.analytics.reports.cells import filtered_daily
 from storelens.analytics.reports.date_range import grain_for
+from storelens.analytics.reports.filtered import filtered_daily_in
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.commerce.money import decimal_string
+from storelens.dashboard.chart_labels import axis_label, table_label
 from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
 from storelens.stores.reporting import ORDER_STATUSES
@@ -60,20 +61,41 @@ def sales(request: HttpRequest) -> HttpResponse:
                 rep.totals = fresh.totals
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", page_context(request, scope, title="Sales", problem=str(exc)))
-    filtered = bool(product.isdigit() or country)
-    if filtered and len(scope.stores) == 1:
-        store = scope.stores[0]
-        settings = report_settings(store)
+    # The product filter's values are Storelens's own product ids (WooCommerce ids collide between stores): the
+    # product says which store it is in; a country filter adds every shown store up, in the report's currency.
+    from storelens.commerce.models import Product
+
+    chosen = Product.objects.filter(pk=int(product), store__in=scope.stores).first() if product.isdigit() else None
+    if chosen is None:
+        product = ""
+    filtered = bool(chosen or country)
+    if filtered:
+        stores = [s for s in scope.stores if chosen is None or s.pk == chosen.store_id]
         for rep, (f, last) in ((current, (scope.first, scope.last)), (previous, (prev_first, prev_last))):
-            rep.daily = filtered_daily(
-                store, settings, f, last, int(product) if product.isdigit() else None, country, statuses
-            )
+            rep.unconverted = {}
+            try:
+                rep.daily = filtered_daily_in(
+                    stores,
+                    rep.currency,
+                    scope.currency is not None,
+                    f,
+                    last,
+                    chosen.wc_id if chosen else None,
+                    country,
+                    statuses,
+                    rep.unconverted,
+                )
+            except UnknownRate as exc:
+                return render(
+                    request, "insights/problem.html", page_context(request, scope, title="Sales", problem=str(exc))
+                )
             rep.totals = add_all(rep.daily.values())
     points = series(current.daily, scope.first, scope.last, grain)
     prev_points = series(previous.daily, prev_first, prev_last, grain)
     currency = current.currency
+    # Orders by day are bars: a day without orders is a real zero, and a line through those zeros zigzags.
     chart = chart_json(
-        [d.isoformat() for d, _ in points],
+        [axis_label(d, grain, scope.first, scope.last) for d, _ in points],
         [
             {"name": "Net sales", "data": money_series(points, "net_sales", currency), "type": "bar"},
             {
@@ -81,7 +103,12 @@ def sales(request: HttpRequest) -> HttpResponse:
                 "data": money_series(prev_points[: len(points)], "net_sales", currency),
                 "type": "line",
             },
-            {"name": "Orders", "data": [t.orders for _, t in points], "type": "line", "axis": 1},
+            {
+                "name": "Orders",
+                "data": [t.orders for _, t in points],
+                "type": "bar" if grain == "day" else "line",
+                "axis": 1,
+            },
         ],
     )
     if request.GET.get("format") == "csv":
@@ -118,15 +145,14 @@ def sales(request: HttpRequest) -> HttpResponse:
             ),
         )
     countries = sorted(set(countries_with_orders(scope.stores, prev_first, scope.last)) | ({country} - {""}))
-    from storelens.commerce.models import Product
-
-    products = Product.objects.filter(store__in=scope.stores, parent_wc_id=0).order_by("name")[:500]
+    products = Product.objects.filter(store__in=scope.stores, parent_wc_id=0).select_related("store")
+    products = products.order_by("name", "store_id")[:500]
     context = page_context(
         request,
         scope,
         current=current,
         previous=previous,
-        points=points,
+        rows=[(table_label(d, grain, scope.first, scope.last), t) for d, t in points],
         chart=chart,
         grain=grain,
         statuses=statuses,
@@ -135,7 +161,7 @@ def sales(request: HttpRequest) -> HttpResponse:
         country=country,
         countries=list(countries),
         products=products,
-        filtered_note=filtered and len(scope.stores) != 1,
+        several_stores=len(scope.stores) > 1,
         figure_statuses=ORDER_STATUSES,
         figure_settings=report_settings(scope.selected) if scope.selected else None,
         aov=current.aov,

@@ -41,3 +41,5 @@ def test_mrr_arr_new_churned_and_churn_rate() -> None:
     assert (fig.active, fig.mrr_minor, fig.arr_minor) == (3, 6167, 74004)  # 3000 + 1000 + 2166.67 → 61.67
     assert (fig.new, fig.churned, fig.active_at_start) == (1, 1, 3)  # 1, 2 and 4 were active on 1 March
     assert fig.churn_rate == Decimal("0.3333")
+    # The range's counts add up (3 at the start + 1 new − 1 churned = 3 running on 31 March: 1, 2 and 3).
+    assert fig.active_at_start + fig.new - fig.churned == fig.active_at_end == 3

@@ -16,6 +16,7 @@ class SubscriptionFigures:
     new: int = 0
     churned: int = 0
     active_at_start: int = 0
+    active_at_end: int = 0  # = active_at_start + new − churned: the range's own count, next to `active` (today's)
 
     @property
     def arr_minor(self) -> int:

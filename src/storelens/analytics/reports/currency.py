@@ -7,6 +7,7 @@ the first store's), so nothing changes for a workspace until its owner chooses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -18,11 +19,21 @@ class ReportingCurrencyError(ValueError):
     pass
 
 
+# A currency the ECB has published no rate for in this long, before its latest one, no longer exists (replaced by the
+# euro: CYP, EEK, LTL, …; or no longer quoted: RUB since March 2022): today's amounts cannot be converted into it.
+RETIRED_AFTER = timedelta(days=365)
+
+
 @lru_cache(maxsize=1)
 def ecb_currencies() -> tuple[str, ...]:
-    """EUR and every currency in the bundled ECB history: the only ones an amount can be converted into without
-    guessing a rate."""
-    return tuple(sorted({"EUR", *read_history()}))
+    """EUR and every currency the bundled ECB history still quotes: the only ones an amount can be converted into
+    without guessing a rate. Retired ones (last quoted over a year before the latest rate) are left out."""
+    history = read_history()
+    latest = max((day for rates in history.values() for day, _ in rates), default=None)
+    current = {
+        code for code, rates in history.items() if latest is None or max(d for d, _ in rates) >= latest - RETIRED_AFTER
+    }
+    return tuple(sorted({"EUR", *current}))
 
 
 def reporting_currency(workspace: Any) -> str | None:
@@ -46,6 +57,16 @@ def set_reporting_currency(workspace: Any, code: str) -> str | None:
         )
     WorkspaceReporting.objects.update_or_create(workspace=workspace, defaults={"currency": code})
     return code
+
+
+def unset_currency_label(stores: Sequence[Any]) -> str:
+    """What "no reporting currency" means for these stores, said as what the dashboard then does."""
+    codes = [(s.currency or "").upper() for s in stores]
+    if len(set(codes)) > 1:
+        return f"Not set: converted into {codes[0]}, the first store's currency"
+    if codes and codes[0]:
+        return f"Not set: {codes[0]}, the stores' own currency, unconverted"
+    return "Not set"
 
 
 def combined_currency(workspace: Any, stores: Sequence[Any], asked: str | None = None) -> str | None:

@@ -15,8 +15,13 @@ from storelens.analytics.metrics.timezones import range_bounds_utc
 
 
 def subscription_figures(store: Any, settings: ReportSettings, first: date, last: date) -> SubscriptionFigures:
-    """MRR and ARR of subscriptions active now; new (started in range), churned (cancelled or expired in range),
-    churn rate = churned ÷ active at the start of the range."""
+    """MRR and ARR of subscriptions active now (status active or pending-cancel, as WooCommerce bills them);
+    new (started in range), churned (cancelled or ended in range), churn rate = churned ÷ active at the start.
+
+    The range's counts add up: running at the start + new − churned = running at the end, where "running" at an
+    instant is started before it and neither cancelled nor ended before it (on-hold included; a pending-cancel one
+    is churned when it was cancelled). `active` is today's billing count, so it differs from `active_at_end` by
+    on-hold and pending-cancel subscriptions and by what happened after the range; the page says so."""
     from storelens.commerce.models import Subscription
 
     start, end = range_bounds_utc(first, last, settings.tz)
@@ -29,13 +34,16 @@ def subscription_figures(store: Any, settings: ReportSettings, first: date, last
         fig.active += 1
         mrr += monthly_minor(s["total_minor"], s["billing_period"], s["billing_interval"])
     fig.mrr_minor = int(mrr.to_integral_value())
-    fig.new = subs.filter(start_at__gte=start, start_at__lt=end).count()
-    ended = Q(cancelled_at__gte=start, cancelled_at__lt=end) | Q(status="expired", end_at__gte=start, end_at__lt=end)
-    fig.churned = subs.filter(ended).count()
-    fig.active_at_start = (
-        subs.filter(start_at__lt=start)
-        .exclude(Q(cancelled_at__lt=start) | Q(end_at__lt=start))
-        .exclude(status__in=["pending", "trash"])
-        .count()
+    counted = subs.exclude(status__in=["pending", "trash"])
+
+    def running_at(instant: Any) -> Any:
+        return counted.filter(start_at__lt=instant).exclude(Q(cancelled_at__lt=instant) | Q(end_at__lt=instant))
+
+    fig.new = counted.filter(start_at__gte=start, start_at__lt=end).count()
+    fig.active_at_start = running_at(start).count()
+    fig.active_at_end = running_at(end).count()
+    stopped = Q(cancelled_at__lt=end) | Q(end_at__lt=end)
+    fig.churned = (
+        counted.filter(stopped, start_at__lt=end).exclude(Q(cancelled_at__lt=start) | Q(end_at__lt=start)).count()
     )
     return fig

@@ -77,3 +77,20 @@ def buyer_name(order: Any) -> str:
 def count(value: int | None) -> str:
     """A count with thousands separators ("1,351"), as the money beside it has."""
     return f"{int(value or 0):,}"
+
+
+@register.filter
+def segment_about(name: str) -> str:
+    """What an RFM segment means, in the words of the Customers page's table."""
+    from storelens.analytics.metrics.customers import RFM_SEGMENTS
+
+    return dict(RFM_SEGMENTS).get(name, "")
+
+
+@register.simple_tag
+def unset_reporting_currency(workspace: object) -> str:
+    """For the Settings page: what the combined view shows while no reporting currency is chosen."""
+    from storelens.analytics.reports.currency import unset_currency_label
+    from storelens.stores.models import Store
+
+    return unset_currency_label(list(Store.objects.filter(workspace=workspace).order_by("pk")))

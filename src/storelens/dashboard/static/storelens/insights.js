@@ -21,12 +21,13 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     var option;
     if (spec.kind === "pie") {
+      // A plain legend wraps onto as many lines as it needs (a "scroll" one paged it as "1/3" and cut names).
       option = {
         color: palette,
         tooltip: { trigger: "item" },
-        legend: { type: "scroll", bottom: 0, textStyle: { color: text } },
+        legend: { type: "plain", bottom: 0, left: "center", itemGap: 8, textStyle: { color: text } },
         series: [{
-          type: "pie", radius: ["45%", "70%"], center: ["50%", "44%"], label: { show: false },
+          type: "pie", radius: ["30%", "52%"], center: ["50%", "34%"], label: { show: false },
           data: spec.x.map(function (name, i) { return { name: name, value: spec.series[0].data[i] }; })
             .filter(function (d) { return d.value > 0; })
         }]
@@ -54,7 +55,30 @@
       };
     }
     chart.setOption(option);
-    window.addEventListener("resize", function () { chart.resize(); });
+    if (hasSecond && !horizontal) shareZero(chart, spec);
+    window.addEventListener("resize", function () { chart.resize(); if (hasSecond && !horizontal) shareZero(chart, spec); });
+  }
+
+  function niceStep(raw) {
+    if (raw <= 1) return 1;
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var steps = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < steps.length; i++) { if (steps[i] * power >= raw) return Math.ceil(steps[i] * power); }
+    return Math.ceil(10 * power);
+  }
+
+  // Two y-axes (money left, counts right) share their zero and their grid lines: the right axis gets as many steps
+  // above and below zero as the left one, each step a round number of orders.
+  function shareZero(chart, spec) {
+    var left = chart.getModel().getComponent("yAxis", 0).axis.scale;
+    var extent = left.getExtent(), interval = left.getInterval();
+    if (!interval) return;
+    var up = Math.round(extent[1] / interval), down = Math.round(-extent[0] / interval);
+    var most = 0;
+    spec.series.forEach(function (s) { if (s.axis === 1) s.data.forEach(function (v) { most = Math.max(most, Number(v)); }); });
+    var step = niceStep(most / Math.max(up, 1));
+    chart.setOption({ yAxis: [{}, { min: -step * down, max: step * Math.max(up, 1), interval: step,
+      axisLabel: { formatter: function (v) { return v < 0 ? "" : v.toLocaleString(); } } }] });
   }
 
   function startLive(list) {
