@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -107,11 +108,29 @@ def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
     return Scope(stores, all_stores, selected, bounded.first, bounded.last, preset, today, currency, bounded.note)
 
 
+# A cell a spreadsheet would run as a formula: = + - @ first (after any spaces), or a tab or carriage return first
+# (both let a formula through in some spreadsheets). A plain number, negative amounts included, is left as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """The value as it is safe to hand to a spreadsheet: text a store controls (a customer named
+    `=HYPERLINK(…)`, a product called `=cmd|' /C calc'!A0`) gets a leading apostrophe so that Excel, LibreOffice
+    and Google Sheets show it as text instead of running it (OWASP's CSV injection advice)."""
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        return value
+    if value.startswith(("\t", "\r")) or value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """The one way a page exports CSV: every cell, header included, passes through `csv_cell`."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(header)
+    writer.writerow([csv_cell(cell) for cell in header])
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
     return response
