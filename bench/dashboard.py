@@ -12,7 +12,8 @@ the ratio raw ÷ page. "report + customers" is the CLI / API summary with new an
 customer standings) against the rollup-free totals plus the orders-table customers query (`report.customers`).
 Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
 the sales page's country and status filters are in `bench/dashboard_orders.py`, the products page in
-`bench/dashboard_products.py` (their docstrings say what their raw side is).
+`bench/dashboard_products.py`, the Sales heatmap in `bench/dashboard_heatmap.py` (their docstrings say what their
+raw side is).
 """
 
 from __future__ import annotations
@@ -305,12 +306,14 @@ def main() -> None:
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
     import dashboard_customers
+    import dashboard_heatmap
     import dashboard_orders
     import dashboard_products
 
     dashboard_customers.report(store, stores, today, args.runs, timed)
     dashboard_orders.report(stores, today, args.runs, timed)
     dashboard_products.report(store, today, args.runs, timed)
+    dashboard_heatmap.report(store, stores, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 

@@ -83,6 +83,9 @@ class HourlyRollup(models.Model):
     basis = models.CharField(max_length=10)
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
+    # The day's weekday (0 Monday … 6 Sunday), kept so a range groups by (weekday, hour) in plain SQL: extracting it
+    # from the date is a Python function per row on SQLite.
+    weekday = models.PositiveSmallIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=40)
     orders = models.BigIntegerField(default=0)
@@ -93,7 +96,8 @@ class HourlyRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "basis", "day", "hour", "currency", "status"], name="hourly_rollup_cell_unique"
+                fields=["store", "basis", "day", "hour", "weekday", "currency", "status"],
+                name="hourly_rollup_cell_unique",
             )
         ]
 

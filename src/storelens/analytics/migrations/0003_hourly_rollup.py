@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
                 ("basis", models.CharField(max_length=10)),
                 ("day", models.DateField()),
                 ("hour", models.PositiveSmallIntegerField()),
+                ("weekday", models.PositiveSmallIntegerField()),
                 ("currency", models.CharField(max_length=3)),
                 ("status", models.CharField(max_length=40)),
                 ("orders", models.BigIntegerField(default=0)),
@@ -42,7 +43,8 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("store", "basis", "day", "hour", "currency", "status"), name="hourly_rollup_cell_unique"
+                        fields=("store", "basis", "day", "hour", "weekday", "currency", "status"),
+                        name="hourly_rollup_cell_unique",
                     )
                 ],
             },

@@ -27,14 +27,20 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 @dataclass
 class Heatmap:
-    """`values[weekday][hour]`: Monday is 0 (ISO order), hours are the store-local 0–23; money in minor units."""
+    """`orders[weekday][hour]` and `net_sales[weekday][hour]`: Monday is 0 (ISO order), hours are the store-local
+    0–23, money in minor units of `currency`; `values` is the grid of the figure asked for (`metric`)."""
 
     metric: str
     currency: str
     first: date
     last: date
-    values: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in WEEKDAYS])
+    orders: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in WEEKDAYS])
+    net_sales: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in WEEKDAYS])
     unconverted: dict[str, int] = field(default_factory=dict)  # currency → orders added at face value
+
+    @property
+    def values(self) -> list[list[int]]:
+        return self.orders if self.metric == "orders" else self.net_sales
 
     @property
     def peak(self) -> tuple[int, int, int] | None:
@@ -45,14 +51,6 @@ class Heatmap:
     @property
     def total(self) -> int:
         return sum(sum(row) for row in self.values)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One row per weekday × hour, for CSV and JSON: weekday name, hour, value."""
-        return [
-            {"weekday": WEEKDAYS[d], "hour": h, self.metric: v}
-            for d, row in enumerate(self.values)
-            for h, v in enumerate(row)
-        ]
 
 
 def heatmap(
@@ -66,7 +64,11 @@ def heatmap(
     rates: Rates | None = None,
 ) -> Heatmap:
     """The range's weekday × hour totals over `stores`, with each store's own date basis and excluded statuses
-    unless given (as every report). `currency` converts at ECB rates; without it the stores must share one."""
+    unless given (as every report). `currency` converts at ECB rates; without it the stores must share one.
+
+    Both figures come from one query per store: cells already in the target currency are grouped by (weekday, hour)
+    in SQL; only cells in another currency are read per day, to be converted at that day's rate.
+    """
     if metric not in METRICS:
         raise ReportError(f"Unknown heatmap figure {metric!r}: choose one of {', '.join(METRICS)}.")
     if not stores:
@@ -78,24 +80,23 @@ def heatmap(
     rates = rates or Rates()
     excluded = list(excluded_statuses) if excluded_statuses is not None else None
     out = Heatmap(metric=metric, currency=target, first=first, last=last)
-    column = "orders" if metric == "orders" else "net_sales_minor"
     for store in stores:
         settings = report_settings(store, date_basis, excluded)
-        rows = (
-            HourlyRollup.objects.filter(store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last)
-            .exclude(status__in=sorted(settings.all_excluded))
-            .values("day", "hour", "currency")
-            .annotate(value=Sum(column), orders_sum=Sum("orders"))
-            .order_by()
-        )
-        for row in rows:
-            value = int(row["value"] or 0)
-            cell_currency = row["currency"]
-            if metric == "net_sales" and cell_currency != target:
-                if convert:
-                    value = rates.convert_minor(value, cell_currency, target, row["day"])
-                else:
-                    value = rescale(value, cell_currency, target)
-                    out.unconverted[cell_currency] = out.unconverted.get(cell_currency, 0) + int(row["orders_sum"] or 0)
-            out.values[row["day"].weekday()][row["hour"]] += value
+        cells = HourlyRollup.objects.filter(
+            store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last
+        ).exclude(status__in=sorted(settings.all_excluded))
+        sums = {"n": Sum("orders"), "net": Sum("net_sales_minor")}
+        same = cells.filter(currency=target).values_list("weekday", "hour").annotate(**sums).order_by()
+        for weekday, hour, n, net in same:
+            out.orders[weekday][hour] += int(n or 0)
+            out.net_sales[weekday][hour] += int(net or 0)
+        other = cells.exclude(currency=target).values_list("day", "hour", "currency").annotate(**sums).order_by()
+        for day, hour, cell_currency, n, net in other:
+            if convert:
+                value = rates.convert_minor(int(net or 0), cell_currency, target, day)
+            else:
+                value = rescale(int(net or 0), cell_currency, target)
+                out.unconverted[cell_currency] = out.unconverted.get(cell_currency, 0) + int(n or 0)
+            out.orders[day.weekday()][hour] += int(n or 0)
+            out.net_sales[day.weekday()][hour] += value
     return out

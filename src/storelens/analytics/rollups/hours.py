@@ -20,19 +20,20 @@ HOUR_FIGURES: dict[str, str] = {"orders": "orders", "net_sales": "net_sales_mino
 
 
 class HourDeltas(Deltas):
-    """Deltas keyed by (basis, day, hour, currency, status): the columns of `HourlyRollup`'s cell."""
+    """Deltas keyed by (basis, day, hour, weekday, currency, status): the columns of `HourlyRollup`'s cell (the
+    weekday follows from the day; it is in the key so the upsert's conflict target matches the unique index)."""
 
-    KEY_COLUMNS = ("basis", "day", "hour", "currency", "status")
+    KEY_COLUMNS = ("basis", "day", "hour", "weekday", "currency", "status")
 
     def key(self, basis: DateBasis, c: Contribution) -> tuple[Any, ...]:
-        return (basis.value, c.day, c.hour, c.currency, c.status)
+        return (basis.value, c.day, c.hour, c.day.weekday(), c.currency, c.status)
 
 
 def apply_hours(store: Any, deltas: HourDeltas) -> None:
     """Add each delta that moves orders or net sales to its hourly cell (a refund of shipping alone moves neither)."""
     adapt = connection.ops.adapt_datefield_value
     rows = []
-    for (basis, day, hour, currency, status), t in deltas.nonzero().items():
+    for (basis, day, hour, weekday, currency, status), t in deltas.nonzero().items():
         if t.orders or t.net_sales:
-            rows.append((store.pk, basis, adapt(day), hour, currency, status, t.orders, t.net_sales))
+            rows.append((store.pk, basis, adapt(day), hour, weekday, currency, status, t.orders, t.net_sales))
     add_to_cells(HourlyRollup, ["store_id", *HourDeltas.KEY_COLUMNS], list(HOUR_FIGURES.values()), rows)
