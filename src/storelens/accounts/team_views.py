@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from storelens.accounts import team
 from storelens.accounts.forms import InviteSignUpForm, RoleForm
 from storelens.accounts.middleware import SESSION_KEY, forbidden
-from storelens.accounts.models import Invite, Membership, User
+from storelens.accounts.models import Invite, Membership, Role, User
 from storelens.accounts.permissions import landing_route
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
 
@@ -27,8 +27,10 @@ def _team_context(request: HttpRequest, **extra: object) -> dict[str, object]:
     workspace = request.workspace  # type: ignore[attr-defined]
     actor = request.membership  # type: ignore[attr-defined]
     grantable = team.grantable_roles(actor)
+    members = list(Membership.objects.filter(workspace=workspace).select_related("user").order_by("pk"))
     return {
-        "members": Membership.objects.filter(workspace=workspace).select_related("user").order_by("pk"),
+        "members": members,
+        "owners": sum(m.role == Role.OWNER for m in members),  # the last owner's row offers no demotion or removal
         "invites": Invite.objects.filter(
             workspace=workspace, accepted_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("created_by"),
