@@ -133,3 +133,64 @@ def test_a_standalone_worker_runs_the_jobs_of_a_server_without_consumer(start_st
     finally:
         worker.terminate()
         worker.wait(timeout=15)
+
+
+INSTALLED = Path(sys.executable).parent / "storelens"
+
+
+def installed_storelens(cwd: Path, home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed `storelens` script run from `cwd`, as a user would, with no STORELENS_DATA_DIR set."""
+    base = {k: v for k, v in server_env(home).items() if k not in ("STORELENS_DATA_DIR", "XDG_DATA_HOME")}
+    return subprocess.run(
+        [str(INSTALLED), *args],
+        cwd=cwd,
+        env={**base, "HOME": str(home), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_data_directory_does_not_depend_on_the_folder_a_command_runs_from(tmp_path: Path) -> None:
+    home, elsewhere, other = tmp_path / "home", tmp_path / "elsewhere", tmp_path / "other"
+    for folder in (home, elsewhere, other):
+        folder.mkdir()
+    data_dir = home / ".local" / "share" / "storelens"
+
+    unmigrated = installed_storelens(elsewhere, home, "sources", "list")
+    assert unmigrated.returncode == 1
+    assert "Traceback" not in unmigrated.stderr
+    assert "run `storelens migrate` first" in unmigrated.stderr
+    assert str(data_dir / "storelens.sqlite3") in unmigrated.stderr
+    assert not (elsewhere / "var").exists()
+    assert (data_dir / "secret_key").is_file() and (data_dir / "encryption_key").is_file()
+
+    assert installed_storelens(other, home, "migrate", "--no-input", "-v", "0").returncode == 0
+    listed = installed_storelens(elsewhere, home, "sources", "list")  # the database `migrate` made, from elsewhere
+    assert listed.returncode == 0, listed.stderr
+    assert list(elsewhere.iterdir()) == [] and list(other.iterdir()) == []
+
+
+def test_xdg_data_home_and_storelens_data_dir_choose_the_data_directory_and_commands_say_to_migrate(
+    tmp_path: Path,
+) -> None:
+    xdg, chosen = tmp_path / "xdg", tmp_path / "chosen"
+    tokens = installed_storelens(
+        tmp_path, tmp_path, "tokens", "list", "--user", "x@example.com", XDG_DATA_HOME=str(xdg)
+    )
+    report = installed_storelens(
+        tmp_path,
+        tmp_path,
+        "report",
+        "--all",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+        STORELENS_DATA_DIR=str(chosen),
+    )
+    worker = installed_storelens(tmp_path, tmp_path, "worker", STORELENS_DATA_DIR=str(chosen))
+    for result, data_dir in ((tokens, xdg / "storelens"), (report, chosen), (worker, chosen)):
+        assert result.returncode == 1, result.stderr
+        assert "run `storelens migrate` first" in result.stderr and "Traceback" not in result.stderr
+        assert str(data_dir / "storelens.sqlite3") in result.stderr

@@ -3,10 +3,15 @@
 `storelens X …` runs management command X. `storelens --help` lists Storelens's own commands — every management
 command defined inside the storelens package, found on disk without starting Django — plus `migrate` and
 `fakestore`. Help lines come from each command's `help` attribute, read from its source.
+
+Every command is quiet about HTTP: the lines httpx logs for each request (and `serve`'s access log) appear only with
+`--verbose` (Django's `-v 2`). Each command's `--help` lists its own options and `--verbose`, not Django's plumbing
+(`--settings`, `--pythonpath`, `--skip-checks`, …), which still work for those who know them.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import importlib.util
 import os
@@ -19,6 +24,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Django's own commands that belong to Storelens's documented surface.
 DJANGO_COMMANDS = {"migrate": "Create or update the database tables (run after every upgrade)."}
 FAKESTORE_HELP = "A fake WooCommerce store for tests, benchmarks and demos (storelens fakestore --help)."
+# Options every Django command has that mean nothing to a Storelens user; hidden from --help, still accepted.
+HIDDEN_OPTIONS = frozenset(
+    {"--settings", "--pythonpath", "--skip-checks", "--traceback", "--no-color", "--force-color", "--version"}
+)
 
 
 def _help_of(command_file: Path) -> str:
@@ -59,7 +68,8 @@ def usage() -> str:
         "Commands:",
         *(f"  {name.ljust(width)}{text}" for name, text in commands.items()),
         "",
-        'Run "storelens <command> --help" for the options of a command.',
+        'Run "storelens <command> --help" for the options of a command; add --verbose to any command to log every',
+        "HTTP request it makes.",
         "Settings come from STORELENS_* environment variables; see the README.",
     ]
     return "\n".join(lines)
@@ -94,10 +104,57 @@ def _run_management_command(argv: list[str]) -> int:
         return 2
     from django.core.management import execute_from_command_line
 
+    _tidy_commands()
+    from django.db import OperationalError, ProgrammingError
+
     try:
         execute_from_command_line(["storelens", *argv])
+    except (OperationalError, ProgrammingError) as exc:
+        # A command that reads a table migrate never created: say so, instead of Django's traceback.
+        from storelens.server.schema import missing_tables_advice
+
+        advice = missing_tables_advice(exc)
+        if advice is None:
+            raise
+        print(f"storelens: {advice}", file=sys.stderr)
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _tidy_commands() -> None:
+    """Give every command `--verbose`, hide Django's plumbing options from its help, and keep request logs quiet
+    unless asked: a patch of BaseCommand made once, in the `storelens` process only."""
+    from django.core.management.base import BaseCommand
+
+    if getattr(BaseCommand, "_storelens_tidy", False):
+        return
+    create_parser, execute = BaseCommand.create_parser, BaseCommand.execute
+
+    def tidy_parser(self: BaseCommand, prog_name: str, subcommand: str, **kwargs: object) -> argparse.ArgumentParser:
+        parser = create_parser(self, prog_name, subcommand, **kwargs)
+        for action in parser._actions:
+            if HIDDEN_OPTIONS & set(action.option_strings):
+                action.help = argparse.SUPPRESS
+        parser.add_argument(
+            "--verbose",
+            action="store_const",
+            const=2,
+            dest="verbosity",
+            help="Also log every HTTP request (the same as -v 2).",
+        )
+        return parser
+
+    def quiet_execute(self: BaseCommand, *args: object, **options: object) -> object:
+        from storelens.server.logs import quiet_logging
+
+        verbosity = options.get("verbosity", 1)
+        quiet_logging(verbosity if isinstance(verbosity, int) else 1)
+        return execute(self, *args, **options)
+
+    BaseCommand.create_parser = tidy_parser  # type: ignore[method-assign]
+    BaseCommand.execute = quiet_execute  # type: ignore[method-assign]
+    BaseCommand._storelens_tidy = True  # type: ignore[attr-defined]

@@ -122,9 +122,24 @@ def egress_ip(name: str, environ: Mapping[str, str] | None = None) -> str:
         ) from None
 
 
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where Storelens keeps its data when STORELENS_DATA_DIR is unset: $XDG_DATA_HOME/storelens, else
+    ~/.local/share/storelens (the XDG base-directory default).
+
+    Absolute on purpose: a relative default made every folder an installed `storelens` ran from grow its own
+    empty database and keys, so `storelens sources list` from another folder saw no stores.
+    """
+    environ = os.environ if environ is None else environ
+    xdg = environ.get("XDG_DATA_HOME", "").strip()
+    # The XDG spec ignores a relative XDG_DATA_HOME, for the same reason.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "storelens"
+
+
 def data_dir(name: str, environ: Mapping[str, str] | None = None) -> Path:
     """The directory that holds the SQLite files and generated keys; created when missing."""
-    path = Path(env_str(name, "./var", environ) or "./var").expanduser().resolve()
+    configured = env_str(name, "", environ)
+    path = (Path(configured).expanduser() if configured else default_data_dir(environ)).resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -2,13 +2,17 @@
 served, so a newcomer sees a full Storelens in about a minute without a store of their own.
 
 The fake stores run as `storelens fakestore serve` children (their "ready" line is the fake store's documented
-start-up protocol); connecting and importing call `stores.adding` and the sync directly, as the pages do.
+start-up protocol). Their REST keys are made through the fake store's loopback-only admin endpoint, never put on a
+command line (`ps` shows command lines to every user). Connecting goes through `stores.adding` as the pages do, with
+the job queue run inline, so the import and the webhook registration are the real connect flow's and nothing is left
+queued for a later `serve` to run against stopped stores. A second run replaces the previous run's stores instead of
+adding copies next to them; the certificates live in a temporary folder removed when the demo ends.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
+import logging
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,38 +22,24 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-STORES = (
-    # site name, currency, time zone, share of --orders, subscriptions
-    ("Trailhead Outfitters", "USD", "America/New_York", 1.0, True),
-    ("Alpenglow Berlin", "EUR", "Europe/Berlin", 0.35, False),
+from storelens.server.demo_stores import (
+    STORES,
+    DemoStore,
+    connect_inline,
+    forget_previous_demo_stores,
+    start_fake_store,
+    summary,
 )
+from storelens.server.schema import require_migrated
+
+WORKSPACE = "Demo"
 
 
-def start_fake_store(
-    name: str, currency: str, tz: str, orders: int, months: int, subscriptions: bool, cert_dir: Path
-) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """A `storelens fakestore serve --https` child on a free port, with a pre-installed read/write key."""
-    key, secret = f"ck_{secrets.token_hex(20)}", f"cs_{secrets.token_hex(20)}"
-    command = [
-        sys.executable, "-m", "storelens", "fakestore", "serve", "--port", "0", "--https", "--cert-dir", str(cert_dir),
-        "--site-name", name, "--orders", str(orders), "--months", str(months), "--currency", currency,
-        "--timezone", tz, "--consumer-key", key, "--consumer-secret", secret, "--key-scope", "read_write",
-    ]  # fmt: skip
-    if subscriptions:
-        command.append("--subscriptions")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in process.stdout:
-        if line.startswith("ready "):
-            fields = dict(part.split("=", 1) for part in line.split()[1:] if "=" in part)
-            return process, fields
-        if time.monotonic() > deadline:
-            break
-    process.terminate()
-    raise CommandError(f"The fake store {name!r} did not start; run `storelens fakestore serve --help` to check it.")
+def stop_on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM (a service manager, `kill`) unwinds like Ctrl-C, so the fake stores stop and the folder goes."""
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -62,59 +52,20 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port to serve Storelens on (default 8000).")
         parser.add_argument("--email", default="demo@storelens.local", help="Login of the demo user.")
         parser.add_argument("--password", default="storelens-demo", help="Password of the demo user.")
-        parser.add_argument("--no-serve", action="store_true", help="Import, print the login, stop the fake stores.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Import into this database, then stop (no server, no fake stores)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from storelens.accounts.models import User, Workspace
-        from storelens.stores.adding import add_with_keys
-        from storelens.sync.api import run_sync
-        from storelens.woocommerce.errors import StoreError
-
-        cert_root = Path(tempfile.mkdtemp(prefix="storelens-demo-"))
+        require_migrated()
+        if options["verbosity"] < 2:
+            # The sync's progress lines; the demo prints one summary line per store instead.
+            logging.getLogger("storelens.sync").setLevel(logging.WARNING)
+        previous_sigterm = signal.signal(signal.SIGTERM, stop_on_sigterm)
         children: list[subprocess.Popen[str]] = []
         try:
-            stores = []
-            for i, (name, currency, tz, share, subs) in enumerate(STORES):
-                count = max(20, int(options["orders"] * share))
-                self.stderr.write(f"Starting the fake store “{name}” ({currency}, {count} orders, {tz})…")
-                process, fields = start_fake_store(
-                    name, currency, tz, count, options["months"], subs, cert_root / f"store{i}"
-                )
-                children.append(process)
-                stores.append((name, fields))
-            bundle = cert_root / "demo-ca.pem"
-            bundle.write_text("".join(Path(f["ca"]).read_text() for _, f in stores))
-            # The demo's stores are local with a private CA: trust exactly that CA, for this process and the server.
-            settings.STORELENS_STORE_CA_BUNDLE = str(bundle)
-            settings.STORELENS_ALLOW_PRIVATE_STORES = True
-            os.environ["STORELENS_STORE_CA_BUNDLE"] = str(bundle)
-            os.environ["STORELENS_ALLOW_PRIVATE_STORES"] = "1"
-
-            user = User.objects.filter(email=options["email"]).first()
-            if user is None:
-                user = User.objects.create_user(options["email"], options["password"])
-            else:
-                user.set_password(options["password"])
-                user.save()
-            workspace = Workspace.objects.filter(name="Demo").first() or Workspace.create_with_owner("Demo", user)
-
-            for name, fields in stores:
-                try:
-                    store, _ = add_with_keys(
-                        workspace, fields["url"], fields["consumer_key"], fields["consumer_secret"]
-                    )
-                except StoreError as err:
-                    raise CommandError(f"Could not connect the fake store {name!r}: {err.message} {err.fix}") from err
-                started = time.monotonic()
-                self.stderr.write(f"Importing “{name}”…")
-                result = run_sync(store.pk, wait_for_lease=True)
-                self.stderr.write(f"  imported in {time.monotonic() - started:.1f} s ({result.stats})")
-            url = f"http://{options['host']}:{options['port']}/"
-            self.stdout.write(f"\nStorelens demo ready. Sign in at {url}\n  e-mail:   {options['email']}\n"
-                              f"  password: {options['password']}\n")  # fmt: skip
-            if options["no_serve"]:
-                return
-            call_command("serve", "--host", options["host"], "--port", str(options["port"]))
+            with tempfile.TemporaryDirectory(prefix="storelens-demo-") as folder:
+                self._run(Path(folder), children, options)
         finally:
             for process in children:
                 process.terminate()
@@ -123,3 +74,55 @@ class Command(BaseCommand):
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            signal.signal(signal.SIGTERM, previous_sigterm)
+
+    def _run(self, folder: Path, children: list[subprocess.Popen[str]], options: dict[str, Any]) -> None:
+        from storelens.accounts.models import User, Workspace
+
+        host = options["host"] if options["host"] not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        url = f"http://{host}:{options['port']}/"
+        stores: list[DemoStore] = []
+        for i, spec in enumerate(STORES):
+            count = max(20, int(options["orders"] * spec.share))
+            self.stderr.write(f"Starting the fake store “{spec.name}” ({spec.currency}, {count} orders, {spec.tz})…")
+            process, store = start_fake_store(spec, count, options["months"], folder / f"store{i}")
+            children.append(process)
+            stores.append(store)
+        bundle = folder / "demo-ca.pem"
+        bundle.write_text("".join(Path(store.ca).read_text() for store in stores))
+        # Local stores with a private CA: trust exactly that CA and allow loopback addresses, in this process (the
+        # server below runs in it too).
+        settings.STORELENS_STORE_CA_BUNDLE = str(bundle)
+        settings.STORELENS_ALLOW_PRIVATE_STORES = True
+        if not options["no_serve"]:
+            # The stores deliver their webhooks to the server this demo is about to run (with --no-serve they stop
+            # before any could be delivered, and the address of a later server is not known).
+            settings.STORELENS_PUBLIC_URL = url.rstrip("/")
+
+        user = User.objects.filter(email=options["email"]).first()
+        if user is None:
+            user = User.objects.create_user(options["email"], options["password"])
+        else:
+            user.set_password(options["password"])
+            user.save()
+        workspace = Workspace.objects.filter(name=WORKSPACE).first() or Workspace.create_with_owner(WORKSPACE, user)
+        replaced = forget_previous_demo_stores(workspace, [spec.name for spec in STORES])
+        if replaced:
+            self.stderr.write(f"Replacing the previous demo's stores ({', '.join(replaced)}).")
+
+        for store in stores:
+            self.stderr.write(f"Importing “{store.spec.name}”…")
+            started = time.monotonic()
+            connected = connect_inline(workspace, store)
+            self.stderr.write(f"  {summary(connected, time.monotonic() - started, webhooks=not options['no_serve'])}")
+
+        login = f"  e-mail:   {options['email']}\n  password: {options['password']}\n"
+        if options["no_serve"]:
+            self.stdout.write(
+                "\nStorelens demo data imported; the fake stores have stopped, so the stores' pages will show them "
+                f"unreachable.\nRun `storelens serve` and sign in at {url}\n{login}"
+            )
+            return
+        self.stdout.write(f"\nStorelens demo ready. Sign in at {url}\n{login}  (Ctrl-C stops the demo)\n")
+        sys.stdout.flush()
+        call_command("serve", "--host", options["host"], "--port", str(options["port"]), verbosity=options["verbosity"])

@@ -4,8 +4,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
+
+from storelens.server.logs import quiet_logging
+from storelens.server.schema import require_migrated
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         for path in (cert, key):
             if path and not path.is_file():
                 raise CommandError(f"{path} does not exist or is not a file.")
-        self._check_migrations()
+        require_migrated()
 
         consumer = None
         if not options["no_consumer"]:
@@ -49,8 +50,10 @@ class Command(BaseCommand):
 
         from django.core.asgi import get_asgi_application
 
+        application = get_asgi_application()
+        quiet_logging(options["verbosity"])  # Django's set-up just re-applied the LOGGING setting
         config = uvicorn.Config(
-            get_asgi_application(),
+            application,
             host=options["host"],
             port=options["port"],
             ssl_certfile=str(cert) if cert else None,
@@ -59,19 +62,11 @@ class Command(BaseCommand):
             proxy_headers=True,
             server_header=False,
             log_level="info",
+            # One line per request buries what matters (the demo's login, errors): --verbose turns it on.
+            access_log=options["verbosity"] >= 2,
         )
         try:
             uvicorn.Server(config).run()
         finally:
             if consumer is not None:
                 consumer.stop(graceful=True)
-
-    def _check_migrations(self) -> None:
-        connection = connections[DEFAULT_DB_ALIAS]
-        try:
-            executor = MigrationExecutor(connection)
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        except Exception as exc:
-            raise CommandError(f"Cannot reach the database ({exc}). Check STORELENS_DATABASE_URL.") from exc
-        if plan:
-            raise CommandError("The database is not up to date: run `storelens migrate` first, then serve again.")

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from storelens.server.queue import consumer_options, discover_tasks, queue_description
+from storelens.server.schema import require_migrated
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         from huey.consumer import Consumer
         from huey.contrib.djhuey import HUEY
 
+        require_migrated()
         discover_tasks()
         opts = consumer_options(workers=workers, worker_type="thread")
         if no_periodic:
