@@ -8,13 +8,18 @@ import socket
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import Lease
 
-DEFAULT_TTL = timedelta(seconds=60)
+
+def lease_ttl() -> timedelta:
+    """How long a lease lasts without renewal (STORELENS_SYNC_LEASE_TTL): after a holder dies (kill -9, a lost
+    machine), its stores wait this long before another worker may take them. The holder renews every third of it."""
+    return timedelta(seconds=settings.STORELENS_SYNC_LEASE_TTL)
 
 
 def new_holder(kind: str = "sync") -> str:
@@ -29,9 +34,10 @@ class LeaseHeld(Exception):
         self.holder = holder
 
 
-def acquire(store_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
+def acquire(store_id: int, holder: str, ttl: timedelta | None = None) -> bool:
     """Take the lease if it is free, expired or already ours. True when we hold it."""
     now = timezone.now()
+    ttl = ttl or lease_ttl()
     try:
         with transaction.atomic():
             Lease.objects.get_or_create(store_id=store_id, defaults={"expires_at": now - timedelta(seconds=1)})
@@ -43,9 +49,10 @@ def acquire(store_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
     return taken == 1
 
 
-def renew(store_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> bool:
+def renew(store_id: int, holder: str, ttl: timedelta | None = None) -> bool:
     """Extend our lease; False when it was lost (expired and taken over), in which case the caller must stop."""
-    return Lease.objects.filter(store_id=store_id, holder=holder).update(expires_at=timezone.now() + ttl) == 1
+    until = timezone.now() + (ttl or lease_ttl())
+    return Lease.objects.filter(store_id=store_id, holder=holder).update(expires_at=until) == 1
 
 
 def release(store_id: int, holder: str) -> None:

@@ -46,6 +46,9 @@ class SyncState(models.Model):
     failed_version = models.CharField(max_length=32, blank=True)
     retry_at = models.DateTimeField(null=True, blank=True)
     failure_detail = models.TextField(blank=True)
+    # When the periodic scheduler queued a pass for this store (cleared when that pass starts): however many workers
+    # run the scheduler, one of them claims the store with a conditional UPDATE and the others leave it alone.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     @property
     def rate(self) -> float:

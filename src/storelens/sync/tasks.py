@@ -16,12 +16,13 @@ from storelens.woocommerce.errors import StoreError
 
 from . import failures
 from .api import run_sync
-from .models import SyncState
+from .models import Lease, SyncState
 
 log = logging.getLogger(__name__)
 
 # Sources in these states wait for the owner (new keys, firewall rule…): periodic passes leave them alone.
 WAITING_FOR_OWNER = (Store.Status.NEEDS_REAUTH, Store.Status.AUTH_FAILED, Store.Status.PAUSED)
+CLAIM_LOST_AFTER = timedelta(minutes=10)
 
 
 def _pass(store_id: int, *, exact: bool = False, reconcile: bool = False) -> str:
@@ -82,31 +83,59 @@ def _due(store: Store, last: object, interval: int) -> bool:
     return last is None or last <= timezone.now() - timedelta(seconds=interval)  # type: ignore[operator]
 
 
+def _claim(store_id: int, interval: int) -> bool:
+    """Mark the store as queued unless another scheduler already did (one conditional UPDATE, so with N workers
+    each running the scheduler a due store is still queued once). A claim older than twice the interval (at least
+    10 minutes) is taken as lost, e.g. its task died with a killed worker before it started."""
+    now = timezone.now()
+    stale = now - max(timedelta(seconds=2 * interval), CLAIM_LOST_AFTER)
+    SyncState.objects.get_or_create(store_id=store_id)
+    claimable = Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    return SyncState.objects.filter(claimable, store_id=store_id).update(queued_at=now) == 1
+
+
+def _unclaim(store_id: int) -> None:
+    """The queued pass starts: the store may be queued again once it is due."""
+    SyncState.objects.filter(store_id=store_id).update(queued_at=None)
+
+
 @db_periodic_task(crontab(minute="*"))
 def schedule_passes() -> list[int]:
     """Every minute: enqueue an incremental pass for stores due (STORELENS_SYNC_INTERVAL or their own interval),
-    a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it."""
+    a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it.
+
+    Every consumer runs this (each `storelens worker` schedules periodic jobs unless --no-periodic), so a store is
+    queued only by the scheduler that claims it, and never while its pass is running (its lease is held)."""
     enqueued = []
     stores = list(Store.objects.exclude(status__in=WAITING_FOR_OWNER).filter(~Q(consumer_key_enc="")))
     failing = {s.store_id: s for s in SyncState.objects.filter(store__in=stores, failures__gt=0)}
+    busy = set(
+        Lease.objects.filter(store__in=stores, expires_at__gte=timezone.now())
+        .exclude(holder="")
+        .values_list("store_id", flat=True)
+    )
     for store in stores:
-        if not failures.automatic_pass_allowed(failing.get(store.pk)):
-            continue  # backing off after unexpected errors, or stopped until something changes
+        if store.pk in busy or not failures.automatic_pass_allowed(failing.get(store.pk)):
+            continue  # being synced now; or backing off after unexpected errors, or stopped until something changes
         interval = store.sync_interval or settings.STORELENS_SYNC_INTERVAL
         if (
             _due(store, store.last_reconcile_at, settings.STORELENS_RECONCILE_INTERVAL)
             and store.last_sync_at is not None
         ):
-            reconcile.schedule(args=(store.pk,), delay=0)
-            enqueued.append(store.pk)
+            task = reconcile
         elif _due(store, store.last_sync_at, interval):
-            incremental.schedule(args=(store.pk,), delay=0)
+            task = incremental
+        else:
+            continue
+        if _claim(store.pk, interval):
+            task.schedule(args=(store.pk,), delay=0)
             enqueued.append(store.pk)
     return enqueued
 
 
 @db_task()
 def incremental(store_id: int) -> str:
+    _unclaim(store_id)
     return _pass(store_id)
 
 
@@ -114,6 +143,7 @@ def incremental(store_id: int) -> str:
 def reconcile(store_id: int) -> str:
     from .webhooks import ensure_webhooks_sync
 
+    _unclaim(store_id)
     outcome = _pass(store_id, reconcile=True)
     try:
         ensure_webhooks_sync(store_id)

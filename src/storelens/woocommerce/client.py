@@ -84,6 +84,7 @@ class ClientConfig:
     verify: bool | str | ssl.SSLContext = True  # True, False, a CA bundle path, or an SSLContext
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     page_grow_after: int = 10
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request (the sync names its pass)
 
 
 @dataclass
@@ -151,7 +152,11 @@ class StoreClient:
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": self.config.user_agent, "Accept": "application/json, */*;q=0.1"},
+            headers={
+                "User-Agent": self.config.user_agent,
+                "Accept": "application/json, */*;q=0.1",
+                **self.config.headers,
+            },
         )
 
     async def __aenter__(self) -> StoreClient:
