@@ -1,9 +1,10 @@
-"""The ASGI application `storelens serve` runs (uvicorn storelens.asgi:application works too)."""
+"""The ASGI application `storelens serve` runs (uvicorn storelens.asgi:application works too): Django behind the
+request body limits (storelens.server.bodylimit)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+from storelens.server.bodylimit import application as limited_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storelens.settings")
 
-application = get_asgi_application()
+application = limited_application()

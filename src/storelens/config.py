@@ -226,3 +226,66 @@ def encryption_key(name: str, directory: Path, environ: Mapping[str, str] | None
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
         ) from None
     return configured
+
+
+def env_file(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The path of an existing, readable file, or "" when unset: a typo must stop start-up, not the first request."""
+    raw = env_str(name, "", environ)
+    if not raw:
+        return ""
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise SettingError(f"{name}={raw!r}: no such file. Point it at an existing file, or unset it.")
+    if not os.access(path, os.R_OK):
+        raise SettingError(f"{name}={raw!r}: this user cannot read the file. Fix its permissions, or unset it.")
+    return str(path.resolve())
+
+
+def ca_bundle(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """A PEM file of certificate authorities (`env_file`) that TLS can load, or "" when unset."""
+    import ssl
+
+    path = env_file(name, environ)
+    if path:
+        try:
+            ssl.create_default_context(cafile=path)
+        except (ssl.SSLError, ValueError) as exc:
+            raise SettingError(
+                f"{name}={path!r} holds no certificate TLS can use ({exc}): it must be a PEM file of CA certificates "
+                "(-----BEGIN CERTIFICATE-----)."
+            ) from None
+    return path
+
+
+def env_networks(name: str, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (e.g. 127.0.0.1,10.0.0.0/8), normalised; () when unset."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, environ):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingError(
+                f"{name}: {item!r} is not an IP address or network. List the addresses of your reverse proxies, "
+                "e.g. 127.0.0.1 or 10.0.0.0/8, separated by commas."
+            ) from None
+    return tuple(networks)
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists and only its owner may read it (0600), like the key files.
+
+    SQLite creates its -wal and -shm files with the database file's mode, so creating the database here first keeps
+    all three private; an older install's 0644 file is tightened at start.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError as exc:
+        raise SettingError(f"Cannot create {path} ({exc.strerror}): check the data directory's permissions.") from exc
+    else:
+        os.close(fd)
+    return path

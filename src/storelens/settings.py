@@ -16,15 +16,18 @@ import dj_database_url
 
 from storelens.config import (
     SettingError,
+    ca_bundle,
     data_dir,
     egress_ip,
     encryption_key,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_ports,
     env_str,
     env_url,
+    private_file,
     public_url,
     secret_key,
 )
@@ -37,7 +40,7 @@ STORELENS_PUBLIC_URL = public_url("STORELENS_PUBLIC_URL")
 STORELENS_ALLOW_PRIVATE_STORES = env_bool("STORELENS_ALLOW_PRIVATE_STORES", False)
 STORELENS_ALLOWED_HOSTS = env_list("STORELENS_ALLOWED_HOSTS")
 # Extra CA bundle trusted for store HTTPS (a store behind a private CA; tests trust the fake store's CA with it).
-STORELENS_STORE_CA_BUNDLE = env_str("STORELENS_STORE_CA_BUNDLE", "")
+STORELENS_STORE_CA_BUNDLE = ca_bundle("STORELENS_STORE_CA_BUNDLE")
 # The sync: seconds between incremental passes and between reconciliations, requests in flight
 # per store, and the lag overlap re-read by every incremental pass.
 STORELENS_SYNC_INTERVAL = env_int("STORELENS_SYNC_INTERVAL", 300, minimum=30)
@@ -56,6 +59,12 @@ STORELENS_ENCRYPTION_KEY = encryption_key("STORELENS_ENCRYPTION_KEY", STORELENS_
 # Ports besides 443/80/8080 the stores accept for the wc-auth callback (a plugin extends http_allowed_safe_ports).
 STORELENS_CALLBACK_ALLOWED_PORTS = env_ports("STORELENS_CALLBACK_ALLOWED_PORTS")
 STORELENS_LOGIN_FAILURE_LIMIT = env_int("STORELENS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Reverse proxies whose X-Forwarded-For/-Proto `storelens serve` believes (none by default: clients can forge them).
+STORELENS_TRUSTED_PROXIES = env_networks("STORELENS_TRUSTED_PROXIES")
+# Largest request body in bytes, checked in the ASGI layer before anything is buffered (storelens.server.bodylimit);
+# store webhooks (a big order) get their own, larger limit.
+STORELENS_MAX_REQUEST_BODY = env_int("STORELENS_MAX_REQUEST_BODY", 1024 * 1024, minimum=16 * 1024)
+STORELENS_MAX_WEBHOOK_BODY = env_int("STORELENS_MAX_WEBHOOK_BODY", 32 * 1024 * 1024, minimum=64 * 1024)
 # Test-suite only: "postgres" runs the suite on PostgreSQL (see the Makefile); empty or "sqlite" keeps SQLite.
 STORELENS_TEST_DATABASE = env_str("STORELENS_TEST_DATABASE", "").lower()
 
@@ -69,8 +78,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = []
 if STORELENS_PUBLIC_URL:
     ALLOWED_HOSTS.append(urlsplit(STORELENS_PUBLIC_URL).hostname or "")
     CSRF_TRUSTED_ORIGINS.append(STORELENS_PUBLIC_URL)
-    if STORELENS_PUBLIC_URL.startswith("https://"):
+    if STORELENS_PUBLIC_URL.startswith("https://") and not STORELENS_TRUSTED_PROXIES:
         # Behind a TLS-terminating proxy the request looks like http; the proxy says otherwise in this header.
+        # With STORELENS_TRUSTED_PROXIES set, uvicorn reads it, from those proxies only.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
@@ -96,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page; session and CSRF cookies Secure on every HTTPS request.
+    "storelens.server.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,8 +145,11 @@ def _sqlite(name: str) -> dict[str, object]:
     """SQLite tuned for one writer and many readers: WAL, a busy timeout, and IMMEDIATE transactions.
 
     IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the busy timeout instead of
-    one failing with "database is locked" when it upgrades a read lock half-way through.
+    one failing with "database is locked" when it upgrades a read lock half-way through. The file is created 0600
+    (its -wal and -shm files follow), like the keys beside it.
     """
+    if name and name != ":memory:" and Path(name).parent.is_dir():
+        private_file(Path(name))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": name,
@@ -193,6 +208,12 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the cookies are Secure (also per request, for `serve --tls-cert`: storelens.server.security), and
+# browsers are told to come back over HTTPS only (HSTS, sent on HTTPS answers only).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = STORELENS_PUBLIC_URL.startswith("https://")
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+# Django's own cap on request.body must not undercut the ASGI layer's webhook limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(STORELENS_MAX_REQUEST_BODY, STORELENS_MAX_WEBHOOK_BODY)
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -257,6 +278,8 @@ def huey_settings(queue_url: str, data_dir: Path, *, name: str = QUEUE_NAME) -> 
 
 
 HUEY = huey_settings(STORELENS_QUEUE_URL, STORELENS_DATA_DIR)
+if HUEY.get("filename") and Path(str(HUEY["filename"])).parent.is_dir():
+    private_file(Path(str(HUEY["filename"])))  # jobs carry store ids and URLs: as private as the database
 
 LOGGING = {
     "version": 1,

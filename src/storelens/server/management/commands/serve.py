@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +10,23 @@ from storelens.server.logs import quiet_logging
 from storelens.server.schema import require_migrated
 
 
+def port_number(raw: str) -> int:
+    """A TCP port, 1-65535: uvicorn would otherwise wrap 99999 round to 34463 and say it listens on 99999."""
+    try:
+        port = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port number: use a whole number from 1 to 65535.") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use a whole number from 1 to 65535.")
+    return port
+
+
 class Command(BaseCommand):
     help = "Serve Storelens over ASGI with an in-process job consumer (HTTPS with --tls-cert and --tls-key)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+        parser.add_argument("--port", type=port_number, default=8000, help="Port to listen on (default 8000).")
         parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="PEM certificate (chain) file: serve HTTPS.")
         parser.add_argument("--tls-key", type=Path, metavar="FILE", help="PEM private key file for --tls-cert.")
         parser.add_argument("--workers", type=int, metavar="N", default=None, help="Job consumer threads (default 2).")
@@ -48,9 +60,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Public URL (for stores): {settings.STORELENS_PUBLIC_URL}")
         self.stdout.flush()
 
-        from django.core.asgi import get_asgi_application
+        from storelens.server.bodylimit import application as limited_application
 
-        application = get_asgi_application()
+        application = limited_application()  # Django behind the request body limits
+        trusted = settings.STORELENS_TRUSTED_PROXIES
         quiet_logging(options["verbosity"])  # Django's set-up just re-applied the LOGGING setting
         config = uvicorn.Config(
             application,
@@ -59,7 +72,9 @@ class Command(BaseCommand):
             ssl_certfile=str(cert) if cert else None,
             ssl_keyfile=str(key) if key else None,
             lifespan="off",
-            proxy_headers=True,
+            # X-Forwarded-For/-Proto only from the proxies the operator named: any client can send them.
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=list(trusted),
             server_header=False,
             log_level="info",
             # One line per request buries what matters (the demo's login, errors): --verbose turns it on.
