@@ -333,3 +333,13 @@ def test_the_refusal_says_what_the_role_cannot_do_and_whom_to_ask(world: World) 
     assert response.status_code == 403
     assert "Your role in this workspace (Analyst) cannot add, connect, sync, configure or remove stores." in text
     assert "Ask an owner or admin" in text
+
+
+def test_support_gets_no_export_button_on_orders_and_no_store_buttons(world: World) -> None:
+    support = world.clients["support"]
+    assert "Export CSV" not in support.get("/orders/").content.decode()
+    assert "Export CSV" in world.clients["analyst"].get("/orders/").content.decode()
+    store_page = support.get(f"/sources/{world.ny.pk}/").content.decode()
+    admin_page = world.clients["admin"].get(f"/sources/{world.ny.pk}/").content.decode()
+    for button in ("Check connection", "Remove…", "Check and save keys"):
+        assert button in admin_page and button not in store_page, button
