@@ -65,6 +65,13 @@ def test_an_expired_or_unknown_link_says_to_ask_for_a_new_one(alice: Any, client
     assert Client().get("/accounts/invite/nonsense/").status_code == 404
 
 
+def test_a_revoked_invite_link_stops_working(alice: Any, client_for: Any) -> None:
+    client = client_for(alice)
+    link = invite_link(client, "analyst")
+    client.post(f"/accounts/team/invites/{Invite.objects.get().pk}/revoke/")
+    assert Client().get(link).status_code == 404 and not Invite.objects.exists()
+
+
 def test_invites_expire_after_seven_days(alice: Any, client_for: Any) -> None:
     invite_link(client_for(alice), "admin")
     invite = Invite.objects.get()
