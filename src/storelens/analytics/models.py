@@ -138,6 +138,19 @@ class WorkspaceReporting(models.Model):
     currency = models.CharField(max_length=3)
 
 
+class ComparisonChoice(models.Model):
+    """What a user compares ranges with in a workspace ("previous" period or "last_year"), remembered so every
+    range-based page keeps the choice; no row means the previous period. Per user: an analyst may read year over year
+    while the owner watches the last 30 days."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    compare = models.CharField(max_length=10, default="previous")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="comparison_choice_unique")]
+
+
 class CustomerRollup(models.Model):
     """One customer's lifetime figures per (date basis, order status, currency): what the Customers page, a profile
     and the API's customers need (LTV, orders, first and last counted order) without grouping every order.

@@ -70,8 +70,11 @@ def home(request: HttpRequest) -> HttpResponse:
         range_name=range_name,
         compared=[
             (range_name, figures.range_report),
-            ("Period before", figures.previous),
-            ("Same days last year", figures.last_year),
+            *(
+                [("Same days last year", figures.last_year), ("Period before", figures.previous)]
+                if scope.compare == "last_year"
+                else [("Period before", figures.previous), ("Same days last year", figures.last_year)]
+            ),
         ],
         month_to_date=(scope.first, scope.last) == (figures.mtd.first, figures.mtd.last),
     )

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics.metrics.periods import add_all, previous_period, series
+from storelens.analytics.metrics.periods import add_all, series
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.filtered import filtered_daily_in
 from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.summary import ReportError, build
+from storelens.analytics.reports.whole_numbers import whole_number
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.chart_labels import axis_label, table_label
 from storelens.dashboard.insights_common import chart_json, money_series, no_stores_page, page_context
@@ -45,7 +46,7 @@ def sales(request: HttpRequest) -> HttpResponse:
     statuses = [s for s in request.GET.getlist("status") if s]
     product = request.GET.get("product", "")
     country = (request.GET.get("country") or "").upper()[:2]
-    prev_first, prev_last = previous_period(scope.first, scope.last)
+    prev_first, prev_last = scope.comparison
     try:
         # The page shows no customer counts: skip their raw-row query (seconds at a million orders).
         current = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
@@ -65,7 +66,8 @@ def sales(request: HttpRequest) -> HttpResponse:
     # product says which store it is in; a country filter adds every shown store up, in the report's currency.
     from storelens.commerce.models import Product
 
-    chosen = Product.objects.filter(pk=int(product), store__in=scope.stores).first() if product.isdigit() else None
+    product_id = whole_number(product)
+    chosen = Product.objects.filter(pk=product_id, store__in=scope.stores).first() if product_id else None
     if chosen is None:
         product = ""
     filtered = bool(chosen or country)
@@ -99,7 +101,7 @@ def sales(request: HttpRequest) -> HttpResponse:
         [
             {"name": "Net sales", "data": money_series(points, "net_sales", currency), "type": "bar"},
             {
-                "name": "Previous period",
+                "name": scope.compare_label.capitalize(),
                 "data": money_series(prev_points[: len(points)], "net_sales", currency),
                 "type": "line",
             },

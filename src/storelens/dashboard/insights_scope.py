@@ -13,11 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from storelens.accounts.scoping import scoped
-from storelens.analytics.metrics.periods import month_end, month_start, shift_months
+from storelens.analytics.metrics.periods import COMPARISONS, comparison_range, month_end, month_start, shift_months
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.metrics.timezones import local_day
+from storelens.analytics.reports.comparison import comparison_choice, remember_comparison
 from storelens.analytics.reports.currency import combined_currency
 from storelens.analytics.reports.date_range import bound, day_or_none
+from storelens.analytics.reports.whole_numbers import whole_number
 
 PRESETS = (
     ("today", "Today"),
@@ -62,6 +64,16 @@ class Scope:
     today: date
     currency: str | None  # None: one store, in its own currency (WooCommerce parity)
     note: str = ""  # why the days or the grain shown differ from the ones asked for (`date_range.bound`)
+    compare: str = "previous"  # what the range is compared with (`periods.COMPARISONS`), the user's remembered choice
+
+    @property
+    def comparison(self) -> tuple[date, date]:
+        """The days this range is compared with."""
+        return comparison_range(self.first, self.last, self.compare)
+
+    @property
+    def compare_label(self) -> str:
+        return COMPARISONS[self.compare]
 
     @property
     def display_currency(self) -> str:
@@ -89,8 +101,9 @@ def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
     all_stores = list(scoped(request, Store).order_by("pk"))
     selected = None
     raw = request.GET.get("source", "")
-    if raw.isdigit():
-        selected = next((s for s in all_stores if s.pk == int(raw)), None)
+    wanted = whole_number(raw)
+    if wanted is not None:
+        selected = next((s for s in all_stores if s.pk == wanted), None)
     stores = [selected] if selected else all_stores
     tz = report_settings(stores[0]).tz if stores else timezone.get_current_timezone()
     today = local_day(timezone.now(), tz)
@@ -105,7 +118,16 @@ def scope_of(request: HttpRequest, default_preset: str = "30d") -> Scope:
     # own currency (WooCommerce parity) unless another is asked for.
     workspace = getattr(request, "workspace", None)
     currency = combined_currency(workspace, stores, asked) if selected is None else asked
-    return Scope(stores, all_stores, selected, bounded.first, bounded.last, preset, today, currency, bounded.note)
+    # The comparison: the one asked for is remembered for this user and workspace; otherwise the remembered one.
+    user = getattr(request, "user", None)
+    asked_compare = request.GET.get("compare", "")
+    if asked_compare:
+        compare = remember_comparison(user, workspace, asked_compare)
+    else:
+        compare = comparison_choice(user, workspace)
+    return Scope(
+        stores, all_stores, selected, bounded.first, bounded.last, preset, today, currency, bounded.note, compare
+    )
 
 
 # A cell a spreadsheet would run as a formula: = + - @ first (after any spaces), or a tab or carriage return first

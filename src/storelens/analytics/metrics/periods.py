@@ -43,6 +43,22 @@ def previous_period(first: date, last: date) -> tuple[date, date]:
     return first - timedelta(days=n), first - timedelta(days=1)
 
 
+def year_before(first: date, last: date) -> tuple[date, date]:
+    """The range's days a year earlier; a range ending on a month's last day ends on that month's last day (Feb 2025
+    → all of Feb 2024, 29 days)."""
+    earlier = shift_months(last, -12)
+    return shift_months(first, -12), month_end(earlier) if last == month_end(last) else earlier
+
+
+COMPARISONS: dict[str, str] = {"previous": "previous period", "last_year": "same period last year"}
+"""What a range can be compared with (the owner's choice, remembered per user and workspace), and how to say it."""
+
+
+def comparison_range(first: date, last: date, compare: str = "previous") -> tuple[date, date]:
+    """The days a range is compared with: the same number of days just before it, or its days a year earlier."""
+    return year_before(first, last) if compare == "last_year" else previous_period(first, last)
+
+
 def bucket(day: date, grain: str) -> date:
     """The first day of the day's week (Monday) or month, or the day itself."""
     if grain == "week":

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from storelens.analytics.metrics.periods import month_end, month_start, previous_period, same_days_of, shift_months
+from storelens.analytics.metrics.periods import (
+    month_end,
+    month_start,
+    previous_period,
+    same_days_of,
+    shift_months,
+    year_before,
+)
 from storelens.analytics.metrics.types import Totals
 from storelens.analytics.reports.fx import Rates
 from storelens.analytics.reports.summary import Report, build
@@ -28,13 +35,6 @@ def comparison_period(first: date, last: date) -> tuple[date, date]:
     if first.day == 1 and (first.year, first.month) == (last.year, last.month):
         return same_days_of(shift_months(first, -1), last.day)
     return previous_period(first, last)
-
-
-def year_before(first: date, last: date) -> tuple[date, date]:
-    """The range's days a year earlier; a range ending on a month's last day ends on that month's last day (Feb 2025
-    → all of Feb 2024, 29 days)."""
-    earlier = shift_months(last, -12)
-    return shift_months(first, -12), month_end(earlier) if last == month_end(last) else earlier
 
 
 def forecast_minor(previous_3_months: Sequence[Report], month: date) -> int:
