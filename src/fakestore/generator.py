@@ -59,6 +59,19 @@ class Generated:
     factory: OrderFactory
 
 
+def _spread(seed: int, salt: int, after: int, before: int) -> int:
+    """A time in (after, before) for an event whose drawn delay would pass the end of history.
+
+    Clamping such events to the end put every recent payment, completion and refund on the history's last minute,
+    so a demo opened with "Today −$545.27"; a real store's recent events fall at any time since the order. A side
+    generator keyed by `salt` keeps the main sequence, and so every other order, exactly as it was.
+    """
+    room = before - 1 - after
+    if room <= 0:
+        return after
+    return after + random.Random(seed * 1_000_003 + salt).randint(1, room)
+
+
 def _pick_status(rng: random.Random, age_days: float) -> str:
     table = RECENT_STATUSES if age_days < 30 else OLD_STATUSES
     return rng.choices([s for s, _ in table], weights=[w for _, w in table])[0]
@@ -144,12 +157,16 @@ def generate(
         paid = completed = 0
         last = t
         if status in PAID_STATUSES:
-            paid = min(end - 60, t + (randint(5, 300) if online else randint(3600, 3 * DAY)))
+            paid = t + (randint(5, 300) if online else randint(3600, 3 * DAY))
+            if paid >= end - 60:
+                paid = _spread(seed, 3 * oid, t, end - 60)
             last = paid
             if customer:
                 factory.customer_paying[customer] = 1
         if status in ("completed", "refunded"):
-            completed = min(end - 30, paid + randint(2 * 3600, 6 * DAY))
+            completed = paid + randint(2 * 3600, 6 * DAY)
+            if completed >= end - 30:
+                completed = _spread(seed, 3 * oid + 1, paid, end - 30)
             last = completed
         specs: list[RefundSpec] = []
         if status == "refunded":
@@ -162,7 +179,14 @@ def generate(
             kinds = []
         when = last
         for kind in kinds:
-            when = min(end - 10, when + randint(3600, 20 * DAY))
+            drawn = when + randint(3600, 20 * DAY)
+            if drawn < end - 10:
+                when = drawn
+            elif status == "refunded":  # the status says the refund happened: some time after the order
+                when = _spread(seed, 3 * next_id + 2, when, end - 10)
+            else:  # a partial refund due after the end of history has not happened yet (its id stays unused)
+                next_id += 1
+                continue
             specs.append(RefundSpec(next_id, when, kind))
             next_id += 1
         if specs:

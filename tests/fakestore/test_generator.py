@@ -265,3 +265,30 @@ def test_an_eu_store_prices_include_tax_and_keeps_line_amounts_unrounded() -> No
     assert {4, 6} <= rates and rates & {7, 8}  # German standard and reduced, and Austrian rates
     products = [store.products.get(p) for p in store.products.ids]
     assert any(p["tax_class"] == "reduced-rate" for p in products if p)
+
+
+def test_recent_payments_completions_and_refunds_spread_over_the_last_days_instead_of_its_last_minute() -> None:
+    from datetime import UTC, datetime
+
+    store = make_store(orders=1500, seed=5, months=12)
+    end = store.history_end
+
+    def seconds_before_end(stamp: str | None) -> float | None:
+        if not stamp:
+            return None
+        return end - datetime.fromisoformat(stamp).replace(tzinfo=UTC).timestamp()
+
+    refunds = [seconds_before_end(store.refund_json(i)["date_created_gmt"]) for i in store.refunds.ids]
+    orders = all_orders(store)
+    paid = [seconds_before_end(o["date_paid_gmt"]) for o in orders]
+    completed = [seconds_before_end(o["date_completed_gmt"]) for o in orders]
+    last_week = [s for s in refunds if s is not None and s < 7 * 86400]
+    assert len(last_week) >= 3  # a store this size refunds every few days: the check below has something to see
+    for label, stamps in (("refunds", refunds), ("payments", paid), ("completions", completed)):
+        last_minute = [s for s in stamps if s is not None and s <= 60]
+        assert len(last_minute) <= 1, f"{len(last_minute)} {label} on the history's last minute"
+    assert all(s is None or s > 0 for s in refunds + paid + completed)  # nothing after the end of history
+    # Refunds in the last day fall at different hours, as a real store's do.
+    last_day_hours = {int(s // 3600) for s in refunds if s is not None and s < 86400}
+    last_day = [s for s in refunds if s is not None and s < 86400]
+    assert len(last_day_hours) == len(last_day) or len(last_day) < 2
