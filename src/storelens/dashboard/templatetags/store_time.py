@@ -58,3 +58,9 @@ def store_time(instant: datetime | None, store: Any) -> SafeString | str:
         return ""
     utc = instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)  # type: ignore[union-attr]
     return format_html('<time datetime="{}" title="{} UTC">{}</time>', utc.isoformat(), utc.strftime(FORMAT), text)
+
+
+@register.filter
+def store_time_plain(instant: datetime | None, store: Any) -> str:
+    """The same text without markup, for a title attribute."""
+    return store_time_text(instant, store)
