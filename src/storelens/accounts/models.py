@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models, transaction
 from django.utils import timezone
 
+from storelens.accounts.usage import record_use
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -120,7 +122,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
             .first()
         )
         if token is not None:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            record_use(token)  # at most once a minute, never waiting for a lock (accounts/usage.py)
         return token
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connection, connections
 
 from storelens.stores.client import client_for
 from storelens.stores.models import Store
@@ -56,7 +57,8 @@ def run_sync(
     pass_id = failures.new_pass_id()
     try:
         store = Store.objects.get(pk=store_id)
-        stats = async_to_sync(_run)(store, holder, exact, reconcile, progress, client_options or {})
+        apart = not connection.in_atomic_block  # read here: the caller's thread and connection
+        stats = async_to_sync(_run)(store, holder, exact, reconcile, progress, client_options or {}, apart)
         return SyncResult(store_id, ran=True, stats=stats)
     except (StoreError, lease.LeaseHeld, Store.DoesNotExist):
         raise  # the store's problems are its status already (`stores.status`); a lost lease is another pass's turn
@@ -72,6 +74,14 @@ def run_sync(
         lease.release(store_id, holder)
 
 
+def _renew_apart(store_id: int, holder: str) -> bool:
+    """`lease.renew` on a worker thread's own connection, closed again (the thread belongs to a shared pool)."""
+    try:
+        return lease.renew(store_id, holder)
+    finally:
+        connections.close_all()
+
+
 async def _run(
     store: Store,
     holder: str,
@@ -79,20 +89,26 @@ async def _run(
     reconcile: bool,
     progress: ProgressCallback | None,
     client_options: dict[str, Any],
+    apart: bool = False,
 ) -> PassStats:
     # Which pass sent a request (process id and the lease's random tag, no host name): a store's access log (and the
     # fleet test) can tell passes apart and see that two never overlap.
     sync_tag = ":".join(holder.split(":")[-2:])
     client = client_for(store, **{"headers": {"X-Storelens-Sync": sync_tag}, **client_options})
     sync_pass = Pass(store, client, progress=progress)
-    renew = sync_to_async(lease.renew, thread_sensitive=True)
+    # The renewal must not queue behind page writes on the single writer thread: on a starved machine (the fleet
+    # test, load 16 on 2 cores) that made it later than the TTL, another worker took the lease and two passes
+    # overlapped. So it runs on its own thread and connection, unless the caller is inside a transaction (tests),
+    # where another connection could not see the lease row.
+    renew = sync_to_async(_renew_apart if apart else lease.renew, thread_sensitive=not apart)
+    holder_of = sync_to_async(lease.holder_of, thread_sensitive=True)
 
     async def keep_lease() -> None:
         interval = lease.lease_ttl().total_seconds() / 3
         while True:
             await asyncio.sleep(interval)
             if not await renew(store.pk, holder):
-                raise lease.LeaseHeld(store.pk, lease.holder_of(store.pk))
+                raise lease.LeaseHeld(store.pk, await holder_of(store.pk))
 
     keeper = asyncio.create_task(keep_lease())
     work = asyncio.create_task(run_pass(sync_pass, reconcile=reconcile, exact=exact))
