@@ -55,7 +55,7 @@ def _pages(server: Any, page: Any) -> list[tuple[str, str]]:
         ("home-custom-range", "/?from=2026-11-03&to=2026-11-20"),
         ("sales", "/sales/?preset=90d&grain=week"),
         ("sales-month", "/sales/?preset=12m&grain=month"),
-        ("sales-one-store", f"/sales/?preset=12m&source={store.strip('/').split('/')[-1]}"),
+        ("sales-one-store", f"/sales/?preset=12m&grain=month&source={store.strip('/').split('/')[-1]}"),
         ("orders", "/orders/?preset=90d"),
         ("order-detail", order),
         ("customers", "/customers/?preset=12m"),
