@@ -5,6 +5,10 @@ product id says which, where WooCommerce ids collide between stores), so its fil
 filter over all stores adds every store's days up. Amounts in another currency are converted at the day's ECB rate
 when the view converts (`convert`), else added at face value as WooCommerce does and listed in `unconverted`, like
 `summary.daily_in`.
+
+Known limit: `filtered_daily` already adds a store's rare orders in another currency (a currency switcher's) into
+the store's currency at face value, so a filtered view converts them as if they were in the store's currency; the
+unfiltered view converts each order's own currency (its rollup cells keep it).
 """
 
 from __future__ import annotations
