@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every page; session and CSRF cookies Secure on every HTTPS request.
     "storelens.server.security.SecurityHeadersMiddleware",
+    # A NUL in the path, the query or a form answers 400 (422 in the API) before any view reads it.
+    "storelens.server.request_checks.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

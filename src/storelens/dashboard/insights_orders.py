@@ -11,6 +11,7 @@ from storelens.accounts.scoping import get_workspace_object_or_404, workspace_re
 from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
+from storelens.analytics.reports.whole_numbers import whole_number
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import no_stores_page, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
@@ -23,8 +24,7 @@ PER_PAGE = 50
 
 def _page_number(request: HttpRequest) -> int:
     """The page's number, carried in the links for display only (keyset pages do not need it)."""
-    n = request.GET.get("n", "")
-    return int(n) if n.isdigit() and int(n) > 0 else 1
+    return whole_number(request.GET.get("n")) or 1
 
 
 @workspace_required

@@ -98,7 +98,7 @@ def _parse(payload: Any) -> tuple[dict[str, Any] | None, str]:
         return None, "consumer_key and consumer_secret must be ck_/cs_ followed by 40 hex characters."
     if permissions not in ("read", "write", "read_write"):
         return None, "key_permissions must be read, write or read_write."
-    if isinstance(key_id, str) and key_id.isdigit():
+    if isinstance(key_id, str) and key_id.isascii() and key_id.isdigit() and len(key_id) <= 19:
         key_id = int(key_id)
     if key_id is not None and (not isinstance(key_id, int) or isinstance(key_id, bool) or not 0 <= key_id < 2**63):
         return None, "key_id must be a whole number from 0 to 2^63 - 1 (WooCommerce's key ids are)."

@@ -20,6 +20,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from storelens.analytics.reports.whole_numbers import whole_number
+
 CUSTOMER_MATCH_CAP = 1000
 CANDIDATE_CAP = 5000  # FTS5 candidates read before a term counts as common
 ORDER_MATCH_CAP = 1000
@@ -66,8 +68,9 @@ def _number(stores: Sequence[Any], term: str) -> Q:
     """The order number exactly, as the store shows it (or its WooCommerce id). Each branch names the stores so that
     it is an index lookup on its own (an OR is only as fast as its slowest branch)."""
     match = Q(store__in=list(stores), number=term)
-    if term.isdigit():
-        match |= Q(store__in=list(stores), wc_id=int(term))
+    wc_id = whole_number(term)
+    if wc_id is not None:
+        match |= Q(store__in=list(stores), wc_id=wc_id)
     return match
 
 
