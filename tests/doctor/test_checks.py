@@ -161,7 +161,7 @@ async def test_a_store_that_times_out_is_unreachable() -> None:
     fake = make_fake(faults={"timeout_rate": 1.0, "timeout_s": 0.0})
     report = await run_checks(HOME, fake.credentials, check_settings(fake))
     assert report.codes() == ["unreachable"]
-    assert report.checked == ["site", "callback"]
+    assert report.checked == ["site"]  # the store's failure alone: Storelens's own address is checked once it answers
 
 
 async def test_a_store_that_refuses_connections_is_unreachable() -> None:
@@ -198,7 +198,8 @@ async def test_a_public_url_wordpress_refuses_is_callback_unreachable_in_woocomm
     public_url: str, words: str, severity: str
 ) -> None:
     fake = make_fake()
-    report = await run_checks(HOME, fake.credentials, check_settings(fake, public_url=public_url))
+    # Without keys, as when connecting: the store will need to post them to Storelens.
+    report = await run_checks(HOME, None, check_settings(fake, public_url=public_url))
     (problem,) = report.problems
     assert problem.code == "callback_unreachable" and problem.severity == severity
     assert words in problem.message

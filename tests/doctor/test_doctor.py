@@ -141,17 +141,37 @@ def test_doctor_names_the_egress_address_for_a_firewall(
     assert "198.51.100.7" in problem["fix"] and "Cloudflare" in problem["message"]
 
 
-def test_doctor_says_when_stores_cannot_send_keys_because_no_public_url_is_set(
+def test_doctor_says_stores_cannot_send_keys_without_a_public_url_only_while_no_keys_work(
     doctor_env: None, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.STORELENS_PUBLIC_URL = ""
-    status, out = doctor(make_fake(), "--json", monkeypatch=monkeypatch)
+    status, out = doctor(make_fake(), "--json", keys=False, monkeypatch=monkeypatch)
     (problem,) = json.loads(out)["problems"]
     assert problem["code"] == "callback_unreachable" and problem["severity"] == "warning"
     assert "STORELENS_PUBLIC_URL" in problem["message"] and status == 0
     assert problem["fix"].startswith("Whoever runs Storelens: set STORELENS_PUBLIC_URL to its public https:// address.")
-    _, text = doctor(make_fake(), monkeypatch=monkeypatch)
+    _, text = doctor(make_fake(), keys=False, monkeypatch=monkeypatch)
     assert "/help/callback_unreachable/" in text
+    # With keys that work the store needs no callback (changes are polled): no note about a server setting.
+    status, out = doctor(make_fake(), "--json", monkeypatch=monkeypatch)
+    assert json.loads(out)["problems"] == [] and status == 0
+    _, text = doctor(make_fake(), monkeypatch=monkeypatch)
+    assert "STORELENS_PUBLIC_URL" not in text
+
+
+def test_doctor_on_a_private_address_says_so_plainly_and_how_to_allow_it_once(
+    doctor_env: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.STORELENS_ALLOW_PRIVATE_STORES = False
+    settings.STORELENS_PUBLIC_URL = ""
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("doctor", "http://127.0.0.1:1", stdout=out)
+    text = out.getvalue()
+    assert "127.0.0.1 is this computer's own address (loopback)" in text
+    assert "127.0.0.1 points to 127.0.0.1" not in text
+    assert "STORELENS_ALLOW_PRIVATE_STORES=1" in text
+    assert text.count("ERROR") == 1 and "STORELENS_PUBLIC_URL" not in text  # the one problem, not a second one
 
 
 def test_doctor_needs_both_key_and_secret(doctor_env: None) -> None:

@@ -267,3 +267,19 @@ def test_the_firewall_help_page_names_the_address_storelens_connects_from(signed
     settings.STORELENS_EGRESS_IP = "198.51.100.7"
     page = re.sub(r"<[^>]+>", "", text(signed_in.get("/help/waf_challenge/")))
     assert "Storelens connects to your store from 198.51.100.7: allow that address too." in page
+
+
+def test_check_connection_says_a_failure_once_on_the_store_page_with_no_public_url_note_when_keys_work(
+    alice: Any, signed_in: Client, fake: Fake, settings: Any
+) -> None:
+    store = connected_store(alice, fake)
+    fake.store.config.set_modes({"maintenance"})
+    page = check(signed_in, store)
+    store.refresh_from_db()
+    assert store.status_code == "maintenance"
+    assert page.count(store.status_message) == 1 and page.count(store.status_fix) == 1
+    fake.store.config.set_modes(set())
+    settings.STORELENS_PUBLIC_URL = ""
+    page = check(signed_in, store)
+    assert "Storelens's keys work" in page
+    assert "STORELENS_PUBLIC_URL" not in page  # a server setting, and the store does not need it to sync

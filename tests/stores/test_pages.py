@@ -57,7 +57,7 @@ def test_list_shows_each_store_with_status_last_sync_and_actions(alice: Any, sig
         ("exa mple.com", "invalid_url", "contains spaces"),
         ("ftp://example.com", "invalid_url", "not a web address"),
         ("http://127.0.0.1:9/wp-admin/", "private_address", "STORELENS_ALLOW_PRIVATE_STORES"),
-        ("http://10.1.2.3", "private_address", "private or local network address"),
+        ("http://10.1.2.3", "private_address", "10.1.2.3 is a private network address"),
     ],
 )
 @override_settings(STORELENS_ALLOW_PRIVATE_STORES=False)

@@ -16,12 +16,11 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from storelens.stores import callback_rules, problems
-from storelens.stores.callback_rules import CallbackProblem, callback_problem, gethostbyname
+from storelens.stores import problems
+from storelens.stores.callback_rules import gethostbyname
 from storelens.stores.problems import ERROR, WARNING
 from storelens.woocommerce.addresses import RestRoot
 from storelens.woocommerce.analytics_settings import (
@@ -38,11 +37,11 @@ from storelens.woocommerce.errors import StoreError, StoreWarning
 from storelens.woocommerce.retry import RetryPolicy, Sleep
 from storelens.woocommerce.store_details import StoreDetails, describe_store
 
+from .callback_check import callback_finding
 from .connector_findings import connector_findings
 
 SLOW_SECONDS = 5.0  # median time of a page of 100 orders above which a store is `slow`
 SPEED_SAMPLES = 3  # pages timed
-HEALTH_PATH = "/healthz"  # what the callback check asks Storelens's public address for
 LEGACY_BEFORE = (5, 8)  # WooCommerce learned modified_after in 5.8
 
 
@@ -146,9 +145,10 @@ async def run_checks(
     except StoreError as err:
         root = _root_refusing_visitors(err) if credentials is not None else None
         if root is None:
+            # The store itself failed: that is the one thing to fix now. Storelens's public address (a server
+            # setting) is checked once the store answers, not printed as a second problem under this one.
             report.failure = err
             report.add(problem_from_error(err, settings.egress_ip))
-            await _check_callback(report, settings, url)
             return report
         restricted, home, rest_root = err, _home_of(root), root
     else:
@@ -177,7 +177,11 @@ async def run_checks(
             report.add(problem_from_warning(warning))
     if restricted is not None:
         _report_rest_restricted(report, restricted, settings)
-    await _check_callback(report, settings, home)
+    report.checked.append("callback")
+    keys_work = credentials is not None and report.details is not None and report.failure is None
+    finding = await callback_finding(settings, home, keys_work=keys_work)
+    if finding is not None:
+        report.add(catalogue_problem("callback_unreachable", *finding))
     return report
 
 
@@ -370,80 +374,3 @@ async def _check_speed(report: Report, client: StoreClient, settings: CheckSetti
             )
         )
     return True
-
-
-# --- can the store post keys to Storelens? -----------------------------------------------------------------------
-
-
-MANUAL_KEYS = (
-    "Meanwhile, paste keys you create on your store (WooCommerce → Settings → Advanced → REST API) into Storelens."
-)
-
-
-def _callback_words(problem: CallbackProblem) -> tuple[str, str]:
-    """The connect flow's rule, in WooCommerce's own words, with a fix for whoever runs Storelens."""
-    action = problem.fix.split(" or ", 1)[-1].rstrip(".").removeprefix("ask whoever runs Storelens to ")
-    fix = f"Whoever runs Storelens: {action}. {MANUAL_KEYS}"
-    if problem.code == "public_url_missing":
-        message = (
-            "Storelens has no public address (STORELENS_PUBLIC_URL is not set), so your store cannot send it keys "
-            "when you click Approve, nor tell it about new orders right away."
-        )
-        return message, fix
-    if problem.code == "public_url_not_https":
-        said = callback_rules.WC_NOT_SSL
-    elif problem.code == "public_url_unresolvable":
-        said = callback_rules.WC_SEND_FAILED
-    else:
-        said = callback_rules.WC_INVALID_URL
-    return f"{problem.message} Your store would show “{said}”", fix
-
-
-async def _check_callback(report: Report, settings: CheckSettings, store_url: str) -> None:
-    """STORELENS_PUBLIC_URL as WordPress judges it (callback_rules), then a real GET of its health path."""
-    report.checked.append("callback")
-    public = settings.public_url.rstrip("/")
-    store_home = store_url if "://" in store_url else f"https://{store_url}"
-    rule = callback_problem(public, store_home, extra_ports=settings.callback_ports, resolve=settings.resolve)
-    if rule is not None:
-        message, fix = _callback_words(rule)
-        severity = WARNING if rule.code == "public_url_missing" else ERROR
-        report.add(catalogue_problem("callback_unreachable", message, fix, severity))
-        return
-    # WordPress's own rules allow this address (a private one only on the store's host), so the guard may too.
-    config = ClientConfig(allow_private=True, verify=settings.callback_verify, connect_timeout=5.0, read_timeout=10.0)
-    target = public + HEALTH_PATH
-    host = urlsplit(public).netloc
-    fix = (
-        f"Whoever runs Storelens: make {public} answer from the internet over HTTPS (check the firewall and that "
-        f"Storelens is running). {MANUAL_KEYS}"
-    )
-    try:
-        async with StoreClient(public, config=config, transport=settings.callback_transport) as probe:
-            resp = await probe.fetch_url(target)
-    except StoreError as err:
-        if err.code == "tls_error":
-            message = (
-                f"Storelens's certificate at {host} is not one WordPress trusts: "
-                f"{err.message.split(': ', 1)[-1].rstrip('.')}. Your store would show “{callback_rules.WC_CURL_60} …”."
-            )
-            fix = (
-                "Whoever runs Storelens: use a certificate from a public authority (for example Let's Encrypt) for "
-                f"{host}. {MANUAL_KEYS}"
-            )
-        else:
-            message = (
-                f"Storelens's public address {public} did not answer: {err.message.rstrip('.')}. Your store "
-                f"would show “{callback_rules.WC_SEND_FAILED}”"
-            )
-        report.add(catalogue_problem("callback_unreachable", message, fix))
-        return
-    if resp.status_code != 200:
-        report.add(
-            catalogue_problem(
-                "callback_unreachable",
-                f"Storelens's public address {public} answered HTTP {resp.status_code} instead of 200, so your store "
-                f"would show “{callback_rules.WC_SEND_FAILED}”",
-                fix,
-            )
-        )

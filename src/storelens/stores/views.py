@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
-from storelens.stores import adding, client, connect, figure_settings, hooks
+from storelens.stores import adding, client, connect, figure_settings, hooks, problems
 from storelens.stores.forms import AddStoreForm, ConnectForm, ManualKeysForm
 from storelens.stores.models import Store
 from storelens.stores.presenting import card_context
@@ -181,6 +181,8 @@ def check(request: HttpRequest, store_id: int) -> HttpResponse:
             continue  # listed under "Worth fixing on your store" on the page, with its help link
         if problem.code == "analytics_settings_assumed":
             continue  # "How figures are counted" on the page says it, and what the owner chose instead
+        if report.failure is not None and problem.code == problems.problem_code(report.failure.code):
+            continue  # the store's status at the top of the page says it, with what to do
         link = help_url(problem.code)
         more = format_html(' <a href="{}">More help</a>', link) if link else ""
         add = messages.error if problem.severity == "error" else messages.warning

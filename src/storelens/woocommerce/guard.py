@@ -32,13 +32,25 @@ def is_public_address(address: str) -> bool:
 
 
 def private_address_error(host: str, address: str) -> Misconfigured:
+    """Say plainly which kind of address it is (this computer's own, or a private network's) and how to allow it."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        kind = "this computer's own address (loopback)"
+    elif ip.is_private or ip.is_link_local:
+        kind = "a private network address"
+    else:
+        kind = "an address that is not on the public internet"
+    named = host.strip("[]")
+    where = f"{address} is {kind}" if named == address else f"{host} points to {address}, {kind}"
     return Misconfigured(
-        f"{host} points to {address}, a private or local network address. Storelens only connects to stores on "
-        "the public internet.",
+        f"{where}. Storelens connects only to stores on the public internet unless it is allowed to use private "
+        "addresses.",
         code="private_address",
         fix=(
-            "Use the store's public address. If Storelens and the store really share a private network, the person "
-            "running Storelens can set STORELENS_ALLOW_PRIVATE_STORES=1."
+            "If the store really runs on this computer or on your private network, whoever runs Storelens sets "
+            "STORELENS_ALLOW_PRIVATE_STORES=1 and restarts it. Otherwise use the store's public address."
         ),
     )
 
