@@ -298,6 +298,9 @@ final class Storelens_Connector_Admin {
 			<?php if ( 'connecting' === $state ) : ?>
 				<p><?php esc_html_e( 'Storelens received the access key and is checking it with your store. Reload this page in a minute.', 'storelens-connector' ); ?></p>
 			<?php endif; ?>
+			<?php if ( 'connected' === $state && 'importing' === ( $status['status'] ?? '' ) ) : ?>
+				<p><?php esc_html_e( 'Storelens is copying your store’s history; the orders copied go up as it works.', 'storelens-connector' ); ?></p>
+			<?php endif; ?>
 			<?php if ( ! empty( $status['message'] ) ) : ?>
 				<p class="storelens-reason"><?php echo esc_html( (string) $status['message'] ); ?></p>
 			<?php endif; ?>

@@ -243,7 +243,7 @@ final class Storelens_Connector_Link {
 	 */
 	private static function sanitize_status( array $body ): array {
 		$kept = array();
-		foreach ( array( 'state', 'code', 'message', 'fix', 'action', 'status_label', 'store_name', 'last_sync' ) as $key ) {
+		foreach ( array( 'state', 'code', 'message', 'fix', 'action', 'status', 'status_label', 'store_name', 'last_sync' ) as $key ) {
 			$kept[ $key ] = isset( $body[ $key ] ) && is_scalar( $body[ $key ] ) ? sanitize_text_field( (string) $body[ $key ] ) : '';
 		}
 		$kept['store_url'] = isset( $body['store_url'] ) ? esc_url_raw( (string) $body['store_url'] ) : '';
