@@ -25,6 +25,11 @@ prepared requests with `Session.send`, which ignores REQUESTS_CA_BUNDLE, so the 
 launcher that passes the test CA as `verify=` (what `Session.request` does with that variable): only the trust anchor
 changes, nothing of what is requested or how.
 
+`--connector` compares Storelens with itself instead (issue 13): the same first import, then one reconciliation pass
+(`run_sync(reconcile=True)`: census, re-read of the last 7 days, catalogue), with the Storelens Connector plugin
+(plugin/storelens-connector) inactive (wc/v3 only) and active (its census and its orders route, 500 a page with the
+refunds embedded); it prints each run, the medians and the ratios without ÷ with.
+
 The store: `start_real_store(profile)` from tests/realstore (its seeded state is cached in var/realstore-cache/, so a
 start takes ~20-30 s; a cold one minutes), started once and stopped at the end. Both sides only read it.
 """
@@ -205,8 +210,9 @@ def run_airbyte(store: Any, python: Path, folder: Path) -> dict[str, Any]:
 # --- Storelens ---------------------------------------------------------------------------------------------------
 
 
-def storelens_one(url: str, key: str, secret: str, ca_bundle: str) -> dict[str, Any]:
-    """Runs in a child process: a fresh data directory and SQLite database, `sources add`, then the first import."""
+def storelens_one(url: str, key: str, secret: str, ca_bundle: str, reconcile: bool = False) -> dict[str, Any]:
+    """Runs in a child process: a fresh data directory and SQLite database, `sources add`, then the first import
+    (and, with `reconcile`, one reconciliation pass after it, timed on its own)."""
     data_dir = tempfile.mkdtemp(prefix="storelens-bench-real-")
     os.environ.update(
         {
@@ -259,11 +265,21 @@ def storelens_one(url: str, key: str, secret: str, ca_bundle: str) -> dict[str, 
         }
         records = {name: model.objects.filter(store_id=source_id).count() for name, model in models.items()}
         registered = commerce.Customer.objects.filter(store_id=source_id, is_registered=True).count()
+        timed_clients = len(clients)
+        reconciled: dict[str, Any] = {}
+        if reconcile:
+            started = time.perf_counter()
+            run_sync(source_id, exact=True, reconcile=True)
+            reconciled = {
+                "reconcile_s": round(time.perf_counter() - started, 1),
+                "reconcile_requests": sum(c.stats.requests for c in clients[timed_clients:]),
+            }
         return {
+            **reconciled,
             "wall_s": round(wall, 1),
             "cpu_s": round(cpu, 1),
-            "client_requests": sum(c.stats.requests for c in clients),
-            "retries": sum(c.stats.retries for c in clients),
+            "client_requests": sum(c.stats.requests for c in clients[:timed_clients]),
+            "retries": sum(c.stats.retries for c in clients[:timed_clients]),
             "records": records,
             "registered_customers": registered,
         }
@@ -271,11 +287,11 @@ def storelens_one(url: str, key: str, secret: str, ca_bundle: str) -> dict[str, 
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def run_storelens(store: Any) -> dict[str, Any]:
+def run_storelens(store: Any, reconcile: bool = False) -> dict[str, Any]:
     load_before, lines_before = load(), access_log_lines(store)
     done = subprocess.run(
         [sys.executable, __file__, "--storelens-one", store.url, store.consumer_key, store.consumer_secret,
-         str(store.ca_bundle)],
+         str(store.ca_bundle), *(["--reconcile"] if reconcile else [])],
         capture_output=True, text=True, cwd=REPO,
     )  # fmt: skip
     if done.returncode != 0:
@@ -285,6 +301,49 @@ def run_storelens(store: Any) -> dict[str, Any]:
     result["requests"] = access_log_lines(store) - lines_before
     result.update(load_before=load_before, load_after=load())
     return result
+
+
+def connector_comparison(store: Any, runs: int) -> None:
+    """Import + one reconciliation pass with the Storelens Connector inactive and active, alternating; the ratios."""
+    from tests.realstore.connector import (
+        activate_connector,
+        deactivate_connector,
+        install_connector,
+        uninstall_connector,
+    )
+
+    install_connector(store, activate=False)
+    results: dict[str, list[dict[str, Any]]] = {"wc/v3": [], "plugin": []}
+    try:
+        for n in range(1, runs + 1):
+            for side in ("wc/v3", "plugin") if n % 2 else ("plugin", "wc/v3"):
+                (activate_connector if side == "plugin" else deactivate_connector)(store)
+                result = run_storelens(store, reconcile=True)
+                results[side].append(result)
+                print(
+                    f"  {side:6} run {n}: import {result['wall_s']:6.1f} s ({result['client_requests']} requests), "
+                    f"reconciliation {result['reconcile_s']:5.1f} s ({result['reconcile_requests']} requests); "
+                    f"{sum(result['records'].values())} records; load {result['load_before']} → "
+                    f"{result['load_after']}",
+                    flush=True,
+                )
+    finally:
+        uninstall_connector(store)
+    print(f"\nReal {store.profile} store, {runs} runs each, medians (without the plugin ÷ with it):")
+    for label, key, requests in (
+        ("import", "wall_s", "client_requests"),
+        ("reconciliation", "reconcile_s", "reconcile_requests"),
+    ):
+        plain = statistics.median(r[key] for r in results["wc/v3"])
+        plugin = statistics.median(r[key] for r in results["plugin"])
+        asked = [statistics.median(r[requests] for r in results[side]) for side in ("wc/v3", "plugin")]
+        print(
+            f"  {label:14} wc/v3 {plain:6.1f} s, plugin {plugin:6.1f} s → {plain / plugin:.2f}×; "
+            f"requests {asked[0]:.0f} → {asked[1]:.0f}"
+        )
+    same = results["wc/v3"][-1]["records"] == results["plugin"][-1]["records"]
+    print(f"  records equal: {same} ({results['plugin'][-1]['records']})")
+    print(f"  Load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -310,10 +369,22 @@ def main() -> int:
     parser.add_argument("--profile", choices=["us", "eu"], default="us")
     parser.add_argument("--runs", type=int, default=2, help="runs of each side, alternating (default 2)")
     parser.add_argument("--airbyte-venv", type=Path, default=AIRBYTE_VENV)
+    parser.add_argument("--connector", action="store_true", help="Storelens with and without the Connector plugin")
     parser.add_argument("--storelens-one", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--reconcile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.storelens_one:
-        print(json.dumps(storelens_one(*args.storelens_one)))
+        print(json.dumps(storelens_one(*args.storelens_one, reconcile=args.reconcile)))
+        return 0
+    if args.connector:
+        from tests.realstore import start_real_store
+
+        print(f"Starting the real {args.profile} store…", flush=True)
+        store = start_real_store(args.profile)
+        try:
+            connector_comparison(store, args.runs)
+        finally:
+            store.stop()
         return 0
 
     python = ensure_airbyte_venv(args.airbyte_venv)
