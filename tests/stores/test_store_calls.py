@@ -10,7 +10,7 @@ from django.test import Client
 from storelens.stores import connect
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
-from storelens.stores.tasks import verify_keys_now
+from storelens.stores.tasks import verify_keys_now, verify_new_keys_now
 
 from .helpers import HOME, a_store
 from .test_pages import post_form, text
@@ -241,7 +241,7 @@ def test_importing_shows_progress_from_the_sync_state(alice: Any, signed_in: Cli
 
 
 def test_reconnect_replaces_the_keys_on_the_same_store_and_keeps_history_cursors_and_settings(
-    alice: Any, fake_store: Any, queued_jobs: Any
+    alice: Any, fake_store: Any, queued_jobs: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.utils import timezone
 
@@ -261,8 +261,11 @@ def test_reconnect_replaces_the_keys_on_the_same_store_and_keeps_history_cursors
     _, token = connect.start(store, alice)
     new_key = _key(fake_store, "read_write")
     body = _callback_body(new_key, token)
-    assert connect.accept_callback(body).status == 200
-    assert verify_keys_now(store.pk) is True
+    handed: list[tuple[Any, ...]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert connect.accept_callback(body, on_stored=lambda *job: handed.append(job)).status == 200
+    assert Store.objects.get(pk=store.pk).keys() == (old_key.consumer_key, old_key.consumer_secret)  # still in use
+    assert verify_new_keys_now(*handed[0]) is True
     store.refresh_from_db()
     assert Store.objects.count() == 1
     assert store.keys() == (new_key.consumer_key, new_key.consumer_secret) != (old_key.consumer_key, "")

@@ -4,6 +4,10 @@ The owner clicks Connect Store; we send their browser to `<home>/wc-auth/v1/auth
 `user_id`. When they Approve, their store posts the new key to our callback (server to server, synchronously: its
 PHP worker waits on us, and it deletes the key unless we answer exactly 200). So the callback only stores, answers
 and schedules verification; the real API call that proves the key happens afterwards in a job (`tasks.py`).
+
+A store that already has keys that work keeps using them until the new ones are proven: the callback hands the new
+keys (encrypted) to the job instead of saving them over the old ones, and the job swaps them in only when they work,
+else tells the owner they were refused (a warning on the store) and changes nothing else.
 """
 
 from __future__ import annotations
@@ -111,12 +115,32 @@ def _parse(payload: Any) -> tuple[dict[str, Any] | None, str]:
     }, ""
 
 
+def has_working_keys(store: Store) -> bool:
+    """Keys that were verified and have not been found broken since: worth keeping until new ones are proven."""
+    broken = (Store.Status.NEEDS_REAUTH, Store.Status.AUTH_FAILED)
+    return bool(store.consumer_key_enc) and store.keys_verified_at is not None and store.status not in broken
+
+
+def pending_keys(data: dict[str, Any], received_at: Any) -> dict[str, Any]:
+    """New keys for the verification job to try before they replace working ones; encrypted, as in the database."""
+    from storelens.crypto import encrypt
+
+    return {
+        "key": encrypt(data["key"]),
+        "secret": encrypt(data["secret"]),
+        "key_id": data["key_id"],
+        "permissions": data["permissions"],
+        "received_at": received_at.isoformat(),
+    }
+
+
 def accept_callback(payload: Any, *, on_stored: Any = None) -> CallbackResult:
     """Store the keys of a valid, unused, unexpired attempt. Never talks to the store.
 
     A repeat of the POST that was already accepted (same token, same key) answers 200 again without changing
     anything; any other use of a spent token is refused, so WooCommerce deletes the key it just made.
-    `on_stored(store_id)` runs after the transaction commits (the verification job is enqueued there).
+    `on_stored(store_id)` runs after the transaction commits (the verification job is enqueued there); for a store
+    whose keys work, `on_stored(store_id, new_keys)` with the new keys, which are not saved on the store yet.
     """
     data, problem = _parse(payload)
     if data is None:
@@ -139,6 +163,13 @@ def accept_callback(payload: Any, *, on_stored: Any = None) -> CallbackResult:
         if attempt.expires_at <= timezone.now():
             return CallbackResult(410, "This connection token expired (they last an hour): start again.")
         now = timezone.now()
+        if has_working_keys(store):
+            attempt.used_at = now
+            attempt.save(update_fields=["used_at"])
+            if on_stored is not None:
+                store_id, new_keys = store.pk, pending_keys(data, now)
+                transaction.on_commit(lambda: on_stored(store_id, new_keys))
+            return CallbackResult(200, "Keys received; Storelens checks them before it uses them.", store.pk, True)
         store.set_keys(data["key"], data["secret"])
         store.key_id = data["key_id"]
         store.key_permissions = data["permissions"]

@@ -1,7 +1,9 @@
 """Background jobs of the connect flow.
 
 `verify_keys` runs after the wc-auth callback answered: the store's PHP worker was waiting on that answer, so the
-first real API call with the new keys happens here, never inside the callback request.
+first real API call with the new keys happens here, never inside the callback request. When the store already had
+keys that work, the new ones arrive here instead of on the store (`connect.pending_keys`) and replace the old ones
+only once they work; refused, they are dropped and the owner is told (`new_keys_refused` on the store's page).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import logging
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from huey.contrib.djhuey import task
 
+from storelens.crypto import decrypt
 from storelens.stores import client, figure_settings, hooks
 from storelens.stores.models import Store
 from storelens.stores.status import set_status_from_error
@@ -66,6 +70,49 @@ def verify_keys_now(store_id: int) -> bool:
     return True
 
 
+REFUSED_CODE = "new_keys_refused"
+
+
+def _without_refusal(warnings: list[Any]) -> list[Any]:
+    return [w for w in warnings if not (isinstance(w, dict) and w.get("code") == REFUSED_CODE)]
+
+
+def verify_new_keys_now(store_id: int, new_keys: dict[str, Any]) -> bool:
+    """Try keys sent for a store whose keys work; swap them in when they work too, else keep the old ones and say so."""
+    key, secret = decrypt(new_keys["key"]), decrypt(new_keys["secret"])
+    candidate = Store.objects.get(pk=store_id)
+    candidate.set_keys(key, secret)  # in memory only: the saved store keeps its working keys meanwhile
+    candidate.auth_method = ""  # new keys: the ladder runs again
+    try:
+        details = client.describe(candidate)
+    except StoreError as err:
+        log.info("new keys of source %s refused, the old ones stay: %s", store_id, err.code)
+        store = Store.objects.get(pk=store_id)
+        received = parse_datetime(str(new_keys.get("received_at", ""))) or timezone.now()
+        refusal = {
+            "code": REFUSED_CODE,
+            "severity": "warning",
+            "message": f"The new keys your store sent when you reconnected it ({received:%Y-%m-%d %H:%M} UTC) "
+            f"did not work: {err.message} Storelens kept using the keys that worked before, so nothing stopped.",
+            "fix": err.fix
+            or "Reconnect the store again, or paste a key made under WooCommerce → Settings → Advanced → REST API.",
+        }
+        store.data_warnings = [*_without_refusal(store.data_warnings), refusal]
+        store.save(update_fields=["data_warnings", "updated_at"])
+        return False
+    store = Store.objects.get(pk=store_id)
+    store.set_keys(key, secret)
+    store.key_id = new_keys.get("key_id")
+    store.key_permissions = new_keys.get("permissions") or store.key_permissions
+    store.keys_received_at = parse_datetime(str(new_keys.get("received_at", ""))) or timezone.now()
+    store.data_warnings = _without_refusal(store.data_warnings)
+    apply_details(store, details)
+    mark_verified_and_import(store)
+    return True
+
+
 @task(name="stores.verify_keys")
-def verify_keys(store_id: int) -> bool:
+def verify_keys(store_id: int, new_keys: dict[str, Any] | None = None) -> bool:
+    if new_keys:
+        return verify_new_keys_now(store_id, new_keys)
     return verify_keys_now(store_id)
