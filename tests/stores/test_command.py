@@ -71,3 +71,9 @@ def test_connect_refuses_up_front_when_the_store_could_not_post_keys(
     settings.STORELENS_PUBLIC_URL = ""
     with pytest.raises(CommandError, match="STORELENS_PUBLIC_URL"):
         run("connect", "shop.example.com", "--timeout", "1")
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "0", "1e999"])
+def test_connect_refuses_a_wait_that_would_never_end_or_never_start(alice: Any, timeout: str) -> None:
+    with pytest.raises(CommandError, match="give the seconds to wait, from 1 to 86400"):
+        run("connect", "shop.example.com", "--timeout", timeout)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import time
 from typing import Any
 
@@ -16,6 +18,17 @@ from storelens.stores.models import Store
 from storelens.stores.removal import remove_store
 from storelens.stores.status import PROBLEM_STATUSES, STATUS_LABELS
 from storelens.woocommerce.errors import StoreError
+
+
+def wait_seconds(raw: str) -> float:
+    """`--timeout`: a finite number of seconds, 1 to a day; `inf` or `nan` would wait forever or not at all."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{raw!r}: give the seconds to wait, from 1 to 86400 (a day).")
+    return value
 
 
 def _store_error(err: StoreError) -> CommandError:
@@ -39,7 +52,9 @@ class Command(BaseCommand):
         )
         conn.add_argument("url", help="The store's address, e.g. shop.example.com")
         conn.add_argument("--workspace", metavar="NAME", help="Workspace (needed when there are several).")
-        conn.add_argument("--timeout", type=float, default=600.0, metavar="S", help="Seconds to wait (default 600).")
+        conn.add_argument(
+            "--timeout", type=wait_seconds, default=600.0, metavar="S", help="Seconds to wait (default 600)."
+        )
         conn.add_argument("--read-only", action="store_true", help="Ask for read access only (no webhooks).")
 
         listing = actions.add_parser("list", help="List stores: id, url, name, status, last sync, orders.")
