@@ -103,3 +103,9 @@ def test_a_signed_in_session_is_held_to_the_same_table(world: dict[str, Any], cl
 
 def test_every_api_router_says_which_action_it_needs() -> None:
     assert {prefix for prefix, _ in ROUTERS} <= set(API_ACTIONS)
+
+
+def test_the_openapi_document_declares_the_403_of_every_operation(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operations = [op for ops in paths.values() for op in ops.values()]
+    assert operations and all("403" in op["responses"] for op in operations)
