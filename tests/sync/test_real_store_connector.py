@@ -322,3 +322,35 @@ def test_a_notice_queued_while_storelens_is_down_arrives_after_it_comes_back(imp
     forged = Client().post(path, data=body, content_type="application/json", headers={"X-Storelens-Signature": "AAAA"})
     assert forged.status_code == 401
     shop.php("foreach (['url', 'store', 'secret'] as $o) { delete_option('storelens_connector_' . $o); }")
+
+
+def test_storelens_hears_of_an_active_plugin_known_to_break_connections(imports: Imports) -> None:
+    from storelens.doctor.connector_findings import connector_findings
+    from storelens.stores.client import describe
+    from storelens.stores.models import Store
+    from storelens.stores.tasks import apply_details
+
+    shop = imports.shop
+    folder = shop.wp_root / "wp-content" / "plugins" / "wordfence"
+    folder.mkdir()
+    (folder / "wordfence.php").write_text("<?php\n/**\n * Plugin Name: Wordfence Security\n * Version: 8.0.0\n */\n")
+    try:
+        shop.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin('wordfence/wordfence.php');")
+        store = Store.objects.get(pk=imports.connector)
+        with override_settings(STORELENS_ALLOW_PRIVATE_STORES=True, STORELENS_STORE_CA_BUNDLE=str(shop.ca_bundle)):
+            details = describe(store)
+        assert details.connector is not None and details.connector.version == "0.1.0"
+        assert [(p.slug, p.name, p.version, p.kind) for p in details.connector.risky_plugins] == [
+            ("wordfence", "Wordfence Security", "8.0.0", "security")
+        ]
+        (finding,) = connector_findings(details.connector)
+        assert finding["code"] == "connector_risky_plugins" and "Wordfence Security 8.0.0" in finding["message"]
+        store.connector_version = None
+        apply_details(store, details)
+        assert store.connector_version == "0.1.0"
+    finally:
+        shop.php(
+            "require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins('wordfence/wordfence.php');"
+        )
+        (folder / "wordfence.php").unlink()
+        folder.rmdir()
