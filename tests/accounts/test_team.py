@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from storelens.accounts.models import ApiToken, Invite, Membership, User, Workspace
@@ -63,6 +63,12 @@ def test_an_expired_or_unknown_link_says_to_ask_for_a_new_one(alice: Any, client
     assert response.status_code == 410 and "expired (links last 7 days)" in response.content.decode()
     assert not User.objects.filter(email="x@example.com").exists()
     assert Client().get("/accounts/invite/nonsense/").status_code == 404
+
+
+def test_the_link_uses_the_public_address_when_one_is_set(alice: Any, client_for: Any) -> None:
+    with override_settings(STORELENS_PUBLIC_URL="https://lens.example.com"):
+        html = client_for(alice).post("/accounts/team/invite/", {"role": "analyst"}).content.decode()
+    assert 'id="invite-link">https://lens.example.com/accounts/invite/' in html
 
 
 def test_a_revoked_invite_link_stops_working(alice: Any, client_for: Any) -> None:

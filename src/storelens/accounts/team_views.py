@@ -6,6 +6,7 @@ depend on the member concerned — owners, the last owner — live in storelens.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
@@ -57,7 +58,9 @@ def invite(request: HttpRequest) -> HttpResponse:
     except team.TeamError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:team")
-    link = request.build_absolute_uri(reverse("accounts:accept_invite", kwargs={"token": raw}))
+    # The public address when one is set: the person invited opens the link from outside, not through our proxy.
+    base = settings.STORELENS_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    link = base + reverse("accounts:accept_invite", kwargs={"token": raw})
     # Rendered, not redirected: like a new API token, the link's secret is shown once and stored nowhere.
     return render(request, "accounts/team.html", _team_context(request, new_link=link, new_invite=made))
 

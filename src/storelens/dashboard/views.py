@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -41,7 +42,7 @@ def _figure_stores(request: HttpRequest) -> list[dict[str, object]]:
     return [{"store": s, "figures": figure_settings.shown_all(s)} for s in stores]
 
 
-def _visible_tokens(request: HttpRequest) -> object:
+def _visible_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     """Every member's tokens for an owner or admin; one's own for anyone else."""
     tokens = scoped(request, ApiToken).select_related("user")
     if allows(request.membership.role, Action.ALL_TOKENS):  # type: ignore[attr-defined]
