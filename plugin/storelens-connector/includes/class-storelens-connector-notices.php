@@ -292,6 +292,15 @@ class Storelens_Connector_Notices {
 	}
 
 	/**
+	 * Drop every queued notice (for uninstall.php and Disconnect: nobody is left to tell).
+	 */
+	public static function unschedule_all(): void {
+		if ( function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( self::HOOK ); // By hook: every queued notice, whatever its arguments.
+		}
+	}
+
+	/**
 	 * The Action Scheduler callback: send one notice; on a failure worth retrying, queue it again later.
 	 *
 	 * @param array $notice  {resource, id, event, date_modified_gmt}.
