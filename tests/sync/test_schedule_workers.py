@@ -58,3 +58,14 @@ def test_stores_waiting_for_their_owner_are_not_claimed(workspace: Any, queued: 
     tasks.schedule_passes.call_local()
     assert queued == []
     assert not SyncState.objects.filter(store=store, queued_at__isnull=False).exists()
+
+
+def test_a_store_whose_import_is_queued_gets_no_second_pass_beside_it(
+    workspace: Any, queued: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(workspace, make_fake(10, seed=5))
+    imports: list[int] = []
+    monkeypatch.setattr(tasks, "start_import", lambda store_id: imports.append(store_id))
+    tasks.queue_import(store.pk)  # what connecting (or `sources add`) does
+    tasks.schedule_passes.call_local()
+    assert imports == [store.pk] and queued == []

@@ -13,7 +13,7 @@ class SyncConfig(AppConfig):
         from .models import import_progress
 
         hooks.register(
-            start_import=tasks.start_import,
+            start_import=tasks.queue_import,
             sync_now=tasks.sync_now,
             import_progress=import_progress,
             failure_of=failures.failure_of,

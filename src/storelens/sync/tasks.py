@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -23,6 +24,12 @@ log = logging.getLogger(__name__)
 # Sources in these states wait for the owner (new keys, firewall rule…): periodic passes leave them alone.
 WAITING_FOR_OWNER = (Store.Status.NEEDS_REAUTH, Store.Status.AUTH_FAILED, Store.Status.PAUSED)
 CLAIM_LOST_AFTER = timedelta(minutes=10)
+# Queue order (higher first; imports keep the default 0). The fleet test found the scheduler's own tick waiting
+# behind a backlog of first imports (two minutes before a killed worker's stores were queued again), and with 300
+# stores connecting at once the passes that keep imported stores fresh would wait behind hours of imports.
+PRIORITY_SCHEDULER = 100
+PRIORITY_ASKED = 90  # Sync now: someone is waiting
+PRIORITY_FRESHNESS = 50  # incremental passes, webhook re-fetches, reconciliations
 
 
 def _pass(store_id: int, *, exact: bool = False, reconcile: bool = False) -> str:
@@ -53,6 +60,7 @@ def start_import(store_id: int) -> str:
     from .webhooks import ensure_webhooks_sync
 
     failures.rearm(store_id)  # new keys (connect, reconnect): a new series of attempts
+    _unclaim(store_id)
     outcome = _pass(store_id, exact=True)
     if outcome == "done":
         try:
@@ -62,7 +70,16 @@ def start_import(store_id: int) -> str:
     return outcome
 
 
-@db_task()
+def queue_import(store_id: int) -> Any:
+    """Queue `start_import` with the store claimed (`_claim`), so the scheduler does not queue another pass beside
+    it while it waits: the fleet test saw a store imported by a scheduled pass that jumped the queue, then passed
+    over again by its own import job."""
+    SyncState.objects.get_or_create(store_id=store_id)
+    SyncState.objects.filter(store_id=store_id).update(queued_at=timezone.now())
+    return start_import(store_id)
+
+
+@db_task(priority=PRIORITY_ASKED)
 def sync_now(store_id: int) -> str:
     """Sync now: incremental pass + id census, so the copy is exact as of the click. Asked for by the owner (or by
     Check connection, or a reconnect), so it runs whatever the failure back-off says, and re-arms it."""
@@ -70,7 +87,7 @@ def sync_now(store_id: int) -> str:
     return _pass(store_id, exact=True)
 
 
-@db_task()
+@db_task(priority=PRIORITY_FRESHNESS)
 def refetch(store_id: int) -> str:
     """A webhook arrived: its object was queued in PendingFetch; an incremental pass drains it (after a failure,
     only when the back-off allows: the fetch stays queued for the next pass)."""
@@ -99,7 +116,7 @@ def _unclaim(store_id: int) -> None:
     SyncState.objects.filter(store_id=store_id).update(queued_at=None)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(crontab(minute="*"), priority=PRIORITY_SCHEDULER)
 def schedule_passes() -> list[int]:
     """Every minute: enqueue an incremental pass for stores due (STORELENS_SYNC_INTERVAL or their own interval),
     a reconciliation for those due (STORELENS_RECONCILE_INTERVAL), and a webhook check with it.
@@ -133,13 +150,13 @@ def schedule_passes() -> list[int]:
     return enqueued
 
 
-@db_task()
+@db_task(priority=PRIORITY_FRESHNESS)
 def incremental(store_id: int) -> str:
     _unclaim(store_id)
     return _pass(store_id)
 
 
-@db_task()
+@db_task(priority=PRIORITY_FRESHNESS)
 def reconcile(store_id: int) -> str:
     from .webhooks import ensure_webhooks_sync
 
