@@ -5,7 +5,7 @@ Storelens asks them to sign in, confirms the workspace, sends them to WooCommerc
 Approve they are back in wp-admin, "Connected", with the plugin's version shown in Storelens. Then the store is removed
 in Storelens and the dashboard says so with a Reconnect Store button that fixes it; then the key is revoked on the
 store, the notice comes back, "Remind me tomorrow" hides it, and Reconnect Store on the plugin's page fixes it (same
-store in Storelens, a new token for the plugin).
+store in Storelens, a new token for the plugin). Last, Disconnect.
 
 Storelens runs as in test_connect_real_store.py (HTTPS on the store's own 127.0.0.X, port 8080). Screenshots land in
 var/screenshots/connector-real/.
@@ -171,6 +171,16 @@ def test_owner_connects_from_wp_admin_and_the_notice_leads_to_reconnect_store(
     assert shop.option("storelens_connector_token") not in ("", token)
     page.goto(server.url + "/sources/")
     assert page.locator(".sources-table tbody tr").count() == 1
+
+    # Disconnect: the plugin forgets its token and Storelens stops showing the plugin (the store itself stays).
+    page.goto(plugin_page)
+    page.get_by_role("button", name="Disconnect").click()
+    page.wait_for_url(plugin_page)
+    assert page.get_by_role("heading", name="Connect your store").is_visible()
+    assert page.get_by_label("Storelens address").input_value() == server.url
+    page.goto(store_page)
+    assert page.inner_text("#connector-plugin") == "Not installed"
+    assert shop.option("storelens_connector_token") is False
 
     added = shop.debug_log()[log_start:]
     assert not PHP_PROBLEM.search(added), added

@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.realstore.connector import connector_active, deactivate_connector, install_connector, uninstall_connector
+from storelens.connector.package import CONFIG_FILE, config_php
+from tests.realstore.connector import (
+    connector_active,
+    deactivate_connector,
+    install_connector,
+    plugin_dir,
+    uninstall_connector,
+)
 
 PHP_PROBLEM = re.compile(r"PHP (Notice|Warning|Deprecated|Fatal error|Parse error)|doing_it_wrong|was called <strong>")
 
@@ -31,6 +38,9 @@ def test_activation_deactivation_and_uninstall_are_clean_and_leave_no_option(res
         install_connector(store)
         assert connector_active(store)
         assert _poll_scheduled(store)  # the daily status poll
+        # Downloaded from a Storelens, the zip carries its address: the page's field starts with it.
+        (plugin_dir(store) / CONFIG_FILE).write_text(config_php("https://from-the-zip.example.com/"))
+        assert store.php("echo Storelens_Connector_Link::url();") == "https://from-the-zip.example.com"
         # A connected plugin's options, as Connect Store leaves them, plus the page's transients.
         store.php(
             "update_option( 'storelens_connector_url', 'https://storelens.example.com' );"
