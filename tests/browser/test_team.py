@@ -71,6 +71,13 @@ def test_invite_accept_in_another_browser_and_change_the_role(
         guest.goto(storelens_server.url + "/sales/")
         expect(guest.get_by_text("Your role in this workspace (Support) cannot see revenue totals")).to_be_visible()
         screenshot(guest, "team-4-support-refused")
+        guest.goto(storelens_server.url + "/settings/")
+        expect(guest.get_by_text("Your role:")).to_contain_text("Support")
+        expect(guest.get_by_role("button", name="Rename")).to_have_count(0)
+        expect(guest.get_by_role("button", name="Create token")).to_be_visible()  # their own tokens, read-only
+        screenshot(guest, "team-5-support-settings")
+        guest.goto(storelens_server.url + "/sources/")
+        expect(guest.get_by_role("button", name="Add store")).to_have_count(0)
         guest.goto(link)
         expect(guest.get_by_text("was used already")).to_be_visible()
     finally:
