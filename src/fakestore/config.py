@@ -23,6 +23,7 @@ MODES: frozenset[str] = frozenset(
         "php-notices",  # PHP warnings printed before the JSON
         "cache",  # a page cache in front of the API and the approval screen
         "legacy-woocommerce",  # ignores modified_after, has no /refunds route
+        "storelens-connector",  # the Storelens Connector plugin is active: storelens/v1 routes (rest/connector.py)
     }
 )
 

@@ -148,7 +148,9 @@ def authenticate(
 ) -> AuthResult:
     """The user a request acts as, and the error WooCommerce would answer instead (if any)."""
     result = AuthResult()
-    if not is_request_to_wc_api(raw_uri):
+    # The Storelens Connector adds its namespace to WooCommerce's authentication (woocommerce_rest_is_request_to_…).
+    connector = store.config.has("storelens-connector") and "storelens/v1/" in unquote(raw_uri)
+    if not is_request_to_wc_api(raw_uri) and not connector:
         return result
     accounts = store.accounts
     key: ApiKey | None = None

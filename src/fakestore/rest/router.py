@@ -20,7 +20,7 @@ from starlette.responses import Response
 from .. import phpquery
 from ..restauth import AuthResult, authenticate
 from ..serializers import View
-from . import orders, resources, site
+from . import connector, orders, resources, site
 from .http import NO_ROUTE, Reply, RestError, RestRequest, render
 from .params import ListQuery, ListSpec, parse_list
 
@@ -70,6 +70,10 @@ def _not_legacy(store: FakeStore) -> bool:
 
 def _subscriptions(store: FakeStore) -> bool:
     return _wc(store) and store.subscriptions is not None
+
+
+def _connector(store: FakeStore) -> bool:
+    return _wc(store) and store.config.has("storelens-connector")
 
 
 def _item(get: Handler, update: Handler | None, delete: Handler | None, get_perm: str = "view") -> dict[str, Method]:
@@ -189,6 +193,9 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("/wc/v3/system_status", {"GET": Method(site.system_status, "view")}, _wc),
     Endpoint("/wc/v3/reports/orders/totals", {"GET": Method(site.orders_totals, "list")}, _wc),
+    Endpoint("/storelens/v1/settings", {"GET": Method(connector.settings, "view")}, _connector),
+    Endpoint("/storelens/v1/census", {"GET": Method(connector.census, "list")}, _connector),
+    Endpoint("/storelens/v1/orders", {"GET": Method(connector.connector_orders, "list")}, _connector),
     Endpoint("/wc-admin/options", {"GET": Method(site.wc_admin_options, "view")}, _wc),  # Allow: GET (WC 11)
 ]
 
