@@ -15,6 +15,7 @@ from storelens.accounts.models import ApiToken
 from storelens.accounts.permissions import Action, allows
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped
 from storelens.api.auth import RoleRefused
+from storelens.api.range_query import ErrorOut, InvalidOut
 
 router = Router(tags=["tokens"])
 
@@ -58,12 +59,20 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
     return [_out(t) for t in tokens]
 
 
-@router.get("/{token_id}", response=TokenOut, summary="One API token of this workspace")
+@router.get(
+    "/{token_id}",
+    response={200: TokenOut, 404: ErrorOut, 422: InvalidOut},
+    summary="One API token of this workspace",
+)
 def get_token(request: HttpRequest, token_id: int) -> TokenOut:
     return _out(_token(request, token_id))
 
 
-@router.delete("/{token_id}", response={204: None}, summary="Revoke an API token of this workspace")
+@router.delete(
+    "/{token_id}",
+    response={204: None, 404: ErrorOut, 422: InvalidOut},
+    summary="Revoke an API token of this workspace",
+)
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     _token(request, token_id).delete()
     return Status(204, None)
