@@ -23,7 +23,7 @@ def test_an_import_through_the_connector_equals_the_store_in_fewer_requests(
 ) -> None:
     requests = {}
     for modes in (set(), {"storelens-connector"}):
-        fake = make_fake(700, seed=13, modes=modes)
+        fake = make_fake(300, seed=13, modes=modes)
         serve_in_process[HOME] = fake
         Store.objects.filter(workspace=workspace).delete()
         store = make_store(workspace, fake)
@@ -39,7 +39,7 @@ def test_an_import_through_the_connector_equals_the_store_in_fewer_requests(
 def test_a_census_through_the_connector_finds_a_deleted_and_a_changed_order(
     workspace: Any, serve_in_process: dict
 ) -> None:
-    fake = make_fake(300, seed=17, modes={"storelens-connector"})
+    fake = make_fake(120, seed=17, modes={"storelens-connector"})
     serve_in_process[HOME] = fake
     store = make_store(workspace, fake)
     run_sync(store.pk, client_options=FAST_RETRIES)

@@ -25,7 +25,8 @@ from django.test import Client, override_settings
 
 from tests.realstore.connector import activate_connector, install_connector, uninstall_connector
 
-pytestmark = [pytest.mark.realstore, pytest.mark.django_db]
+# One database pass (PostgreSQL): the plugin and the store are what is tested here, not the database.
+pytestmark = [pytest.mark.realstore, pytest.mark.django_db, pytest.mark.postgres]
 
 SETTINGS = "/wp-json/storelens/v1/settings"
 
