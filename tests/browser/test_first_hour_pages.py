@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import REPORTER, is_csp_violation
 from tests.browser.demo import seed_demo_and_sign_in
 from tests.browser.site import serve_sqlite
 
@@ -30,12 +31,31 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+CSP_VIOLATIONS: list[str] = []  # what Chromium refused under the Content-Security-Policy, on any page of the module
+
+
+def _watched_context(browser: Any) -> Any:
+    """A 1440×900 context that records CSP violations as tests/browser/conftest.py's `browser_page` does."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    context.add_init_script(REPORTER)
+    context.on(
+        "page",
+        lambda page: page.on(
+            "console",
+            lambda message: (
+                CSP_VIOLATIONS.append(f"{page.url}: {message.text}") if is_csp_violation(message.text) else None
+            ),
+        ),
+    )
+    return context
+
+
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path, chromium_browser: Any) -> Iterator[Any]:
     """A server with the demo's two stores and a signed-in browser context, shared by this module's checks."""
     with serve_sqlite(tmp_path_factory.mktemp("every-page"), migrated_sqlite) as server:
-        context = chromium_browser.new_context(viewport=DESKTOP)
-        context.set_default_timeout(15_000)
+        context = _watched_context(chromium_browser)
         page = context.new_page()
         seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
         yield server, page
@@ -91,7 +111,7 @@ def test_every_page_fits_a_phone_and_is_screenshotted_at_both_widths(
     demo_site: Any, chromium_browser: Any, screenshot: Any
 ) -> None:
     server, signed_in = demo_site
-    signed_out = chromium_browser.new_context()
+    signed_out = _watched_context(chromium_browser)
     walks = [(signed_in, _pages(server, signed_in)), (signed_out.new_page(), SIGNED_OUT)]
     too_wide = {}
     for (page, pages), (viewport, suffix) in itertools.product(walks, ((DESKTOP, "desktop"), (PHONE, "phone"))):
@@ -110,6 +130,7 @@ def test_every_page_fits_a_phone_and_is_screenshotted_at_both_widths(
                 if width > PHONE["width"]:
                     too_wide[name] = width
     signed_out.close()
+    assert not CSP_VIOLATIONS, "The Content-Security-Policy blocked something:\n" + "\n".join(CSP_VIOLATIONS)
     assert not too_wide, f"pages wider than a 390 px phone (scrollWidth): {too_wide}"
 
 
