@@ -343,3 +343,14 @@ def test_support_gets_no_export_button_on_orders_and_no_store_buttons(world: Wor
     admin_page = world.clients["admin"].get(f"/sources/{world.ny.pk}/").content.decode()
     for button in ("Check connection", "Remove…", "Check and save keys"):
         assert button in admin_page and button not in store_page, button
+
+
+def test_without_stores_only_a_role_that_adds_them_is_offered_the_button(
+    alice: Any, make_member: Any, client_for: Any
+) -> None:
+    analyst = client_for(make_member("analyst@example.com", "Alice's Shop", role="analyst"))
+    support = client_for(make_member("support@example.com", "Alice's Shop", role="support"))
+    assert "Connect your first store</a>" in client_for(alice).get("/").content.decode()
+    assert "Connect your first store</a>" not in analyst.get("/").content.decode()
+    orders = support.get("/orders/").content.decode()
+    assert "No store connected yet" in orders and "ask one of them" in orders and "/sources/add/" not in orders
