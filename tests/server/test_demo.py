@@ -111,6 +111,12 @@ def test_demo_serves_with_its_login_last_and_keys_off_the_command_line_then_a_re
     assert sum(s["orders"] for s in first) == sum(s["orders"] for s in second)
     assert not list((tmp_path / "tmp").glob("storelens-demo-*"))
 
+    # After the demo, on a server that does not allow private addresses, the demo's stores may still be reached:
+    # the sync says what is true there (nothing answers), not that 127.0.0.1 is refused.
+    synced = storelens({**demo_env, "STORELENS_ALLOW_PRIVATE_STORES": "0"}, "sync", str(second[0]["id"]), "--wait")
+    assert "private" not in synced.stdout + synced.stderr
+    assert "could not connect" in synced.stderr.lower() or "refused" in synced.stderr.lower(), synced.stderr
+
 
 def test_demo_help_lists_its_own_options_and_verbose_not_djangos() -> None:
     result = subprocess.run(

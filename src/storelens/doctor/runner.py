@@ -46,6 +46,7 @@ def check_store(store: Store, **overrides: Any) -> Report:
     key, secret = store.keys()
     credentials = Credentials(key, secret) if key and secret else None
     url = store.home_url or store.entered_url
+    overrides.setdefault("client_config", client.client_config(allow_private=client.allows_private(store)))
     check_settings = settings_from_django(url, **overrides)
     # No remembered auth method: the ladder runs afresh, or a header stripped since would go unnoticed.
     report = client.run(lambda: run_checks(url, credentials, check_settings))

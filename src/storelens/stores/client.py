@@ -46,6 +46,12 @@ def client_config(**overrides: Any) -> ClientConfig:
     return ClientConfig(**options)
 
 
+def allows_private(store: Store) -> bool:
+    """May requests to this store go to a private address? Yes when the server allows it for every store, or this
+    store was allowed it when it was added (`Store.allow_private_address`, the demo's local stores)."""
+    return settings.STORELENS_ALLOW_PRIVATE_STORES or store.allow_private_address
+
+
 def rest_root_for(store: Store) -> RestRoot | None:
     """The API root discovery found (persisted as `rest_root`), else the one the permalink setting implies."""
     if store.rest_root:
@@ -64,6 +70,7 @@ def client_for(store: Store, **config: Any) -> StoreClient:
     """
     key, secret = store.keys()
     url = store.home_url or store.entered_url
+    config.setdefault("allow_private", allows_private(store))
     return StoreClient(
         url,
         rest_root=rest_root_for(store),

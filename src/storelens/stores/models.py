@@ -106,6 +106,9 @@ class Store(WorkspaceOwned):
     # The Storelens Connector plugin's version on the store, as it last told Storelens (storelens.connector); null
     # when the plugin is not installed or not connected.
     connector_version = models.CharField(max_length=32, null=True, blank=True)
+    # This store may be on a private or loopback address even without STORELENS_ALLOW_PRIVATE_STORES: set by
+    # `storelens demo` for its local fake stores, so they can still be checked and synced after the demo's process.
+    allow_private_address = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("pk",)

@@ -120,7 +120,8 @@ class Command(BaseCommand):
         if options["no_serve"]:
             self.stdout.write(
                 "\nStorelens demo data imported; the fake stores have stopped, so the stores' pages will show them "
-                f"unreachable.\nRun `storelens serve` and sign in at {url}\n{login}"
+                "unreachable (run `storelens demo` again to bring them back).\n"
+                f"Run `storelens serve` and sign in at {url}\n{login}"
             )
             return
         self.stdout.write(f"\nStorelens demo ready. Sign in at {url}\n{login}  (Ctrl-C stops the demo)\n")
