@@ -9,9 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import LiveServer
+from tests.conftest import POSTGRES_PASS, LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        POSTGRES_PASS,
+        reason="the Team page in a browser runs once, on the SQLite pass (tests/accounts/test_team.py runs on both)",
+    ),
+]
 
 PASSWORD = "a-long-and-secret-passphrase"
 
