@@ -192,3 +192,23 @@ def test_a_webhook_naming_a_variation_re_reads_it_through_its_parent(synced: tup
     assert not Product.objects.filter(store=store, wc_id__in=[edited, removed]).exists()
     assert not PendingFetch.objects.exists()
     assert_catalogue_equals_store(store, shop)
+
+
+def test_a_webhook_registration_the_store_refuses_shows_on_its_page_until_one_works(
+    synced: tuple[Any, Any], make_member: Any
+) -> None:
+    from storelens.woocommerce.errors import StoreError
+
+    _fake, store = synced
+    owner = make_member("owner@example.com", store.workspace.name)
+    page = Client()
+    page.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    # WooCommerce refuses a delivery URL that is not http(s):// with a 400, as the fake store does.
+    with override_settings(STORELENS_PUBLIC_URL="ftp://storelens.example"), pytest.raises(StoreError):
+        ensure_webhooks_sync(store.pk, **FAST_RETRIES)
+    shown = page.get(f"/sources/{store.pk}/").content.decode()
+    assert 'data-code="webhooks_not_registered"' in shown
+    assert "could not register its webhooks" in shown and "delivery URL" in shown
+    with override_settings(STORELENS_PUBLIC_URL=PUBLIC):
+        ensure_webhooks_sync(store.pk, **FAST_RETRIES)
+    assert "webhooks_not_registered" not in page.get(f"/sources/{store.pk}/").content.decode()

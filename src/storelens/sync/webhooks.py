@@ -19,7 +19,7 @@ from storelens.crypto import decrypt, encrypt
 from storelens.stores.client import client_for
 from storelens.stores.models import Store
 from storelens.woocommerce.client import StoreClient
-from storelens.woocommerce.errors import DataError
+from storelens.woocommerce.errors import DataError, StoreError
 from storelens.woocommerce.fastjson import UnreadableJson, loads_body
 
 RESOURCES = ("order", "product", "customer", "coupon")
@@ -143,6 +143,8 @@ async def ensure_webhooks(store: Store, client: StoreClient) -> WebhookReport:
 
 
 def ensure_webhooks_sync(store_id: int, **client_options: Any) -> WebhookReport:
+    """`ensure_webhooks` from synchronous code; a failure is also kept on the store (`note_registration`) so its
+    page says so, instead of a line in the server's log nobody reads."""
     store = Store.objects.get(pk=store_id)
 
     async def run() -> WebhookReport:
@@ -152,4 +154,36 @@ def ensure_webhooks_sync(store_id: int, **client_options: Any) -> WebhookReport:
         finally:
             await client.aclose()
 
-    return async_to_sync(run)()
+    try:
+        report = async_to_sync(run)()
+    except StoreError as err:
+        note_registration(store_id, err)
+        raise
+    note_registration(store_id, None)
+    return report
+
+
+NOT_REGISTERED = "webhooks_not_registered"
+
+
+def note_registration(store_id: int, failure: StoreError | None) -> None:
+    """Keep (or, after a registration that worked, drop) a warning on the store's page: the store refused
+    Storelens's webhooks, so changes arrive only with the scheduled syncs. Polling keeps the figures exact."""
+    store = Store.objects.filter(pk=store_id).first()
+    if store is None:
+        return
+    kept = [w for w in store.data_warnings if not (isinstance(w, dict) and w.get("code") == NOT_REGISTERED)]
+    if failure is not None:
+        kept.append(
+            {
+                "code": NOT_REGISTERED,
+                "severity": "warning",
+                "message": "Storelens could not register its webhooks on your store, so changes reach it only at "
+                f"the next scheduled sync (your figures stay exact). The store answered: {failure.message}",
+                "fix": failure.fix
+                or "Click Sync now to try again; if it fails again, check STORELENS_PUBLIC_URL and the store's "
+                "WooCommerce → Settings → Advanced → Webhooks.",
+            }
+        )
+    if kept != store.data_warnings:
+        Store.objects.filter(pk=store_id).update(data_warnings=kept)
