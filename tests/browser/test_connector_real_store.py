@@ -83,6 +83,13 @@ def test_owner_connects_from_wp_admin_and_the_notice_leads_to_reconnect_store(
         link = page.locator("#storelens-status").get_by_role("link", name="Open this store in Storelens")
         return str(link.get_attribute("href"))
 
+    def pending_notices() -> int:
+        rows = shop.sql(
+            "SELECT COUNT(*) AS n FROM wp_actionscheduler_actions WHERE hook = %s AND status = 'pending'",
+            ("storelens_connector_send_notice",),
+        )
+        return int(rows[0]["n"] or 0)
+
     def notice() -> Any:
         page.goto(shop.url + "/wp-admin/")
         return page.locator(".storelens-connector-notice")
@@ -172,7 +179,12 @@ def test_owner_connects_from_wp_admin_and_the_notice_leads_to_reconnect_store(
     page.goto(server.url + "/sources/")
     assert page.locator(".sources-table tbody tr").count() == 1
 
-    # Disconnect: the plugin forgets its token and Storelens stops showing the plugin (the store itself stays).
+    # Disconnect: the plugin forgets its token and Storelens stops showing the plugin (the store itself stays); a
+    # change notice still queued is dropped, nobody being left to receive it.
+    shop.php(
+        "as_enqueue_async_action( 'storelens_connector_send_notice', array( array( 'id' => 1 ), 1 ), 'storelens' );"
+    )
+    assert pending_notices() == 1
     page.goto(plugin_page)
     page.get_by_role("button", name="Disconnect").click()
     page.wait_for_url(plugin_page)
@@ -181,6 +193,7 @@ def test_owner_connects_from_wp_admin_and_the_notice_leads_to_reconnect_store(
     page.goto(store_page)
     assert page.inner_text("#connector-plugin") == "Not installed"
     assert shop.option("storelens_connector_token") is False
+    assert pending_notices() == 0
 
     added = shop.debug_log()[log_start:]
     assert not PHP_PROBLEM.search(added), added

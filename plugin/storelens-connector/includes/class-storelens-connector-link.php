@@ -271,6 +271,7 @@ final class Storelens_Connector_Link {
 		foreach ( array( self::OPTION_STORE, self::OPTION_TOKEN, self::OPTION_SECRET, self::OPTION_STATUS ) as $option ) {
 			delete_option( $option );
 		}
+		Storelens_Connector_Notices::unschedule_all(); // queued change notices: nobody is left to receive them.
 		if ( is_wp_error( $answer ) ) {
 			return $answer;
 		}
