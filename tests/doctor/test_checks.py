@@ -206,6 +206,22 @@ async def test_a_public_url_wordpress_refuses_is_callback_unreachable_in_woocomm
     assert "keys you create on your store" in problem.fix
 
 
+@pytest.mark.parametrize("public_url", ["", "http://203.0.113.10"])
+async def test_with_keys_that_work_an_unset_or_plain_http_public_url_is_no_problem(public_url: str) -> None:
+    # The keys arrived already; webhooks may be delivered over http, and a Reconnect checks the rules itself.
+    fake = make_fake()
+    report = await run_checks(HOME, fake.credentials, check_settings(fake, public_url=public_url))
+    assert report.problems == [] and "callback" in report.checked
+
+
+async def test_with_keys_that_work_a_public_url_that_stops_webhooks_is_a_warning_that_says_syncing_goes_on() -> None:
+    fake = make_fake()
+    report = await run_checks(HOME, fake.credentials, check_settings(fake, callback_transport=storelens_public(502)))
+    (problem,) = report.problems
+    assert problem.code == "callback_unreachable" and problem.severity == "warning"
+    assert "syncing goes on" in problem.message
+
+
 async def test_a_public_url_that_answers_anything_but_200_cannot_receive_keys() -> None:
     fake = make_fake()
     report = await run_checks(HOME, fake.credentials, check_settings(fake, callback_transport=storelens_public(502)))

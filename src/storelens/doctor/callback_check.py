@@ -18,6 +18,8 @@ from storelens.woocommerce.client import ClientConfig, StoreClient
 from storelens.woocommerce.errors import StoreError
 
 HEALTH_PATH = "/healthz"  # what the callback check asks Storelens's public address for
+# WordPress's rules that concern only the key callback, not webhook deliveries (callback_rules codes).
+KEY_CALLBACK_ONLY = frozenset({"public_url_missing", "public_url_not_https"})
 # (message, fix, severity); severity None: the catalogue entry's.
 Finding = tuple[str, str, str | None]
 
@@ -60,14 +62,16 @@ async def callback_finding(settings: CallbackSettings, store_url: str, *, keys_w
     """STORELENS_PUBLIC_URL as WordPress judges it (callback_rules), then a real GET of its health path: the
     `callback_unreachable` problem's (message, fix, severity or None for the catalogue's), or None when it is fine.
 
-    With keys that work (`keys_work`) the store needs that address only for webhooks and a later Reconnect: an unset
-    one is no problem (changes are polled), and a broken one is a warning, not an error, since syncing goes on.
+    With keys that work (`keys_work`) the keys have already arrived. An unset address then just means changes are
+    polled, and plain http matters only to a Reconnect (webhooks may be delivered over http; the connect flow checks
+    it itself), so neither is reported. What also stops webhooks (a name that does not resolve, a private address,
+    a port WordPress refuses, no answer) is a warning, not an error, since syncing goes on.
     """
     public = settings.public_url.rstrip("/")
     store_home = store_url if "://" in store_url else f"https://{store_url}"
     rule = callback_problem(public, store_home, extra_ports=settings.callback_ports, resolve=settings.resolve)
     if rule is not None:
-        if rule.code == "public_url_missing" and keys_work:
+        if keys_work and rule.code in KEY_CALLBACK_ONLY:
             return None
         message, fix = _callback_words(rule)
         severity = WARNING if rule.code == "public_url_missing" or keys_work else ERROR
