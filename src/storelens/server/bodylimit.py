@@ -4,7 +4,9 @@ Django's ASGI handler reads the whole body into a temporary file before any view
 400 MB streamed POST to the key callback, the webhook intake or the sign-in form, none of which needs a session, left
 a 400 MB temporary file behind. This middleware answers 413 at once when `Content-Length` is over the limit, and for
 a body without one (chunked) counts the bytes as they arrive: past the limit it answers 413 and tells Django the
-client went away, so Django drops what it has (at most the limit) and never answers itself.
+client went away, so Django drops what it has and never answers itself. A chunked body is also held to what Django
+keeps in memory (`FILE_UPLOAD_MAX_MEMORY_SIZE`, 2.5 MB), so only a body that declared its length up front, and was
+found within the limit, can ever be spooled to a temporary file (WooCommerce's webhooks declare theirs).
 
 Limits: `STORELENS_MAX_REQUEST_BODY` everywhere, `STORELENS_MAX_WEBHOOK_BODY` for store webhooks (an order with
 hundreds of line items is large, and a refused delivery makes WooCommerce disable the hook).
@@ -60,10 +62,11 @@ def _declared_length(scope: Scope) -> int | None:
 class BodyLimit:
     """ASGI middleware: refuse request bodies over `limit` bytes (`webhook_limit` under /sync/hooks/)."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, webhook_limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, webhook_limit: int, in_memory: int | None = None) -> None:
         self.app = app
         self.limit = limit
         self.webhook_limit = webhook_limit
+        self.in_memory = in_memory  # the most a body without Content-Length may send (None: the path's limit)
 
     def limit_for(self, path: str) -> int:
         return self.webhook_limit if path.startswith(WEBHOOK_PREFIX) else self.limit
@@ -77,6 +80,8 @@ class BodyLimit:
         if declared is not None and declared > limit:
             await _answer_413(send, limit)
             return
+        if declared is None and self.in_memory is not None:
+            limit = min(limit, self.in_memory)
         received = 0
         refused = False
 
@@ -104,7 +109,12 @@ def limited(app: ASGIApp) -> BodyLimit:
     """`app` behind the body limits from settings: what `storelens serve` and `storelens.asgi` serve."""
     from django.conf import settings
 
-    return BodyLimit(app, limit=settings.STORELENS_MAX_REQUEST_BODY, webhook_limit=settings.STORELENS_MAX_WEBHOOK_BODY)
+    return BodyLimit(
+        app,
+        limit=settings.STORELENS_MAX_REQUEST_BODY,
+        webhook_limit=settings.STORELENS_MAX_WEBHOOK_BODY,
+        in_memory=settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+    )
 
 
 def application() -> BodyLimit:
