@@ -75,18 +75,16 @@ def points(first: date, last: date, grain: str) -> int:
 
 def grain_for(first: date, last: date, grain: str) -> tuple[str, str]:
     """The asked grain when its series fits in MAX_POINTS, else the next coarser one that does, with a note saying
-    so (month, the coarsest, always fits a bounded range: 1,100 months are 91 years)."""
+    so. Month, the coarsest, is kept even past MAX_POINTS: only stores with orders over 91 years apart get there."""
     if grain not in GRAINS:
         grain = "day"
-    for coarser in GRAINS[GRAINS.index(grain) :]:
-        if points(first, last, coarser) <= MAX_POINTS:
-            if coarser == grain:
-                return grain, ""
-            return coarser, (
-                f"Shown by {coarser}: by {grain} these {days_between(first, last):,} days would be "
-                f"{points(first, last, grain):,} points (at most {MAX_POINTS:,})."
-            )
-    return "month", ""
+    shown = next((g for g in GRAINS[GRAINS.index(grain) :] if points(first, last, g) <= MAX_POINTS), "month")
+    if shown == grain:
+        return grain, ""
+    return shown, (
+        f"Shown by {shown}: by {grain} these {days_between(first, last):,} days would be "
+        f"{points(first, last, grain):,} points (at most {MAX_POINTS:,})."
+    )
 
 
 def points_problem(first: date, last: date, grain: str) -> str:
