@@ -164,6 +164,9 @@ def test_owner_connects_from_wp_admin_and_the_notice_leads_to_reconnect_store(
     page.goto(plugin_page)
     wait_for_state("attention")
     assert "Reconnect Store" in page.inner_text("#storelens-status")
+    shot("06a-wp-admin-needs-attention")
+    page.goto(shop.url + "/wp-admin/admin.php?page=wc-orders")  # WooCommerce's pages show the notice too
+    assert page.locator(".storelens-connector-notice").count() == 1
     assert notice().count() == 1
     shot("06-dashboard-notice-key-revoked")
     notice().get_by_role("link", name="Remind me tomorrow").click()
