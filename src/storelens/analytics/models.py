@@ -102,6 +102,39 @@ class HourlyRollup(models.Model):
         ]
 
 
+class BreakdownDailyRollup(models.Model):
+    """Orders, net sales and discounts per (store, date basis, dimension, value, local day, currency, order status):
+    what the Breakdowns page reads for coupons, payment methods and shipping methods (countries read
+    `CountryDailyRollup`).
+
+    One slim table for the three dimensions: an order adds to its payment method, to each of its shipping methods
+    ("" when it has none) and to each coupon it used (with that coupon's own discount; other dimensions get the
+    order's whole discount). Its refunds take net sales off the same values on the refund's day, as everywhere.
+    Kept by `rollups.daily.on_changes` with the daily cells, from the same moves; rebuilt with them.
+    """
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10)
+    dimension = models.CharField(max_length=10)  # "payment", "shipping" or "coupon"
+    value = models.CharField(max_length=200)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=40)
+    orders = models.BigIntegerField(default=0)
+    net_sales_minor = models.BigIntegerField(default=0)
+    discount_minor = models.BigIntegerField(default=0)
+
+    workspace_lookup = "store__workspace"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "basis", "dimension", "day", "currency", "status", "value"],
+                name="breakdown_rollup_cell_unique",
+            )
+        ]
+
+
 TOTALS_COLUMNS: dict[str, str] = {
     name: (name if name in ("orders", "items_sold") else f"{name}_minor") for name in Totals.names()
 }

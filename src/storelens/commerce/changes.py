@@ -43,6 +43,10 @@ class OrderState:
     billing_country: str
     coupon_codes: tuple[str, ...]
     lines: tuple[LineSummary, ...]
+    # The breakdown reports' dimensions (payment method, shipping methods, per-coupon discounts in minor units).
+    payment_method: str = ""
+    shipping_methods: tuple[str, ...] = ()
+    coupon_discounts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

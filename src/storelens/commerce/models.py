@@ -81,6 +81,10 @@ class Order(StoreOwned):
     payment_method_title = models.CharField(max_length=200, blank=True)
     created_via = models.CharField(max_length=64, blank=True)
     coupon_codes = models.JSONField(default=list, blank=True)
+    # What the breakdown reports key on, taken from the payload at upsert (commerce migration 0004 filled them from
+    # `raw`): the distinct shipping method titles, and [code, discount in minor units] per coupon line.
+    shipping_methods = models.JSONField(default=list, blank=True)
+    coupon_discounts = models.JSONField(default=list, blank=True)
     prices_include_tax = models.BooleanField(default=False)
     refund_ids = models.JSONField(default=list, blank=True)  # the order's `refunds[]` ids, to notice refund changes
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -47,6 +47,8 @@ ORDER_FIELDS = [
     "payment_method_title",
     "created_via",
     "coupon_codes",
+    "shipping_methods",
+    "coupon_discounts",
     "prices_include_tax",
     "refund_ids",
     "deleted_at",
@@ -124,10 +126,40 @@ def parse_order(payload: dict) -> tuple[dict[str, Any], list[dict[str, Any]], li
         "payment_method_title": as_str(payload.get("payment_method_title"), 200),
         "created_via": as_str(payload.get("created_via"), 64),
         "coupon_codes": [as_str(c.get("code")).lower() for c in payload.get("coupon_lines") or []],
+        "shipping_methods": shipping_methods(payload),
+        "coupon_discounts": coupon_discounts(payload, minor),
         "prices_include_tax": bool(payload.get("prices_include_tax")),
         "refund_ids": sorted(as_int(r.get("id")) for r in payload.get("refunds") or [] if as_int(r.get("id"))),
     }
     return fields, lines, [*minor.rounded, *line_units.rounded]
+
+
+def shipping_methods(payload: dict) -> list[str]:
+    """The order's distinct shipping methods as the owner named them (`method_title`, else the method id), sorted:
+    an order counts once per method however many of its lines use it."""
+    names = {
+        as_str(line.get("method_title"), 200).strip() or as_str(line.get("method_id"), 200).strip()
+        for line in payload.get("shipping_lines") or []
+        if isinstance(line, dict)
+    }
+    return sorted(n for n in names if n)
+
+
+def coupon_discounts(payload: dict, minor: MinorUnits) -> list[list[Any]]:
+    """[code, discount] per coupon the order used (code lower-cased as in `coupon_codes`; the line's `discount`,
+    excluding tax, in minor units), one entry per code, sorted by code."""
+    by_code: dict[str, int] = {}
+    for line in payload.get("coupon_lines") or []:
+        if isinstance(line, dict):
+            code = as_str(line.get("code"), 200).lower()
+            by_code[code] = by_code.get(code, 0) + minor(line.get("discount"))
+    return [[code, by_code[code]] for code in sorted(by_code)]
+
+
+def payment_label(title: str, method_id: str) -> str:
+    """The payment method as the breakdown shows it: the title the customer saw, else the gateway id ("" = none,
+    e.g. a free or manual order)."""
+    return (title or "").strip() or (method_id or "").strip()
 
 
 def _order_state(row: dict[str, Any], lines: list[dict[str, Any]], customer_key: str | None) -> OrderState:
@@ -149,6 +181,9 @@ def _order_state(row: dict[str, Any], lines: list[dict[str, Any]], customer_key:
         customer_key=customer_key,
         billing_country=row["billing_country"],
         coupon_codes=tuple(row["coupon_codes"] or ()),
+        payment_method=payment_label(row["payment_method_title"], row["payment_method"]),
+        shipping_methods=tuple(row["shipping_methods"] or ()),
+        coupon_discounts=tuple((code, int(minor)) for code, minor in row["coupon_discounts"] or ()),
         lines=tuple(
             LineSummary(
                 product_wc_id=line["product_wc_id"],
@@ -180,6 +215,10 @@ _STATE_FIELDS = (
     "items_count",
     "billing_country",
     "coupon_codes",
+    "payment_method",
+    "payment_method_title",
+    "shipping_methods",
+    "coupon_discounts",
     "deleted_at",
     "refund_ids",
     "customer__key",

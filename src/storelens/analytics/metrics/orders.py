@@ -171,6 +171,7 @@ def order_contribution(order: OrderRow, basis: DateBasis, tz: tzinfo) -> Contrib
         totals=order_totals(order),
         country=order.country,
         hour=local.hour,
+        order=order,
     )
 
 
@@ -187,6 +188,7 @@ def refund_contribution(refund: RefundRow, order: OrderRow | None, basis: DateBa
         totals=refund_totals(refund, order),
         country=order.country,
         hour=local.hour,
+        order=order,
     )
 
 

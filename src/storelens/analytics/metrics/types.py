@@ -27,6 +27,11 @@ class OrderRow:
     customer_key: str = ""
     deleted: bool = False
     country: str = ""  # billing country (ISO 3166-1 alpha-2), the Sales page's country filter
+    # The breakdown reports' dimensions: payment method as shown ("" none), distinct shipping method titles, and
+    # (coupon code, its discount excluding tax) per coupon used.
+    payment: str = ""
+    shipping: tuple[str, ...] = ()
+    coupons: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,6 @@ class Contribution:
     totals: Totals = field(default_factory=Totals)
     country: str = ""  # the order's billing country (a refund's too): only the per-country rollups key on it
     hour: int = 0  # the store-local hour of the same instant as `day`: only the hourly (heatmap) rollups key on it
+    # The order the contribution is of (a refund's: its order), for rollups that split a cell by the order's own
+    # dimensions (the breakdowns: payment, shipping methods, coupons). Not part of the cell's identity.
+    order: OrderRow | None = field(default=None, compare=False, repr=False)

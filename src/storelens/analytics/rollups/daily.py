@@ -18,6 +18,7 @@ from storelens.analytics.metrics.orders import order_contribution, refund_contri
 from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import Contribution, OrderRow, RefundRow
 from storelens.analytics.models import CountryDailyRollup
+from storelens.analytics.rollups.breakdowns import BreakdownDeltas, apply_breakdowns
 from storelens.analytics.rollups.cells import CountryDeltas, Deltas, apply
 from storelens.analytics.rollups.hours import HourDeltas, apply_hours
 from storelens.analytics.rollups.rows import (
@@ -52,6 +53,7 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
         apply(store, deltas_from(moves))
         apply(store, deltas_from(moves, CountryDeltas()), model=CountryDailyRollup)
         apply_hours(store, deltas_from(moves, HourDeltas()))
+        apply_breakdowns(store, deltas_from(moves, BreakdownDeltas()))
 
 
 def deltas_for(
@@ -130,9 +132,12 @@ def compute_moves(
     return moves
 
 
-def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas, HourDeltas]:
+def rebuild_deltas(
+    store: Any, chunk: int = 5000, extra: tuple[Deltas, ...] = ()
+) -> tuple[Deltas, CountryDeltas, HourDeltas]:
     """Every daily, per-country and hourly cell of a store from its raw rows, as deltas from empty
-    (`rebuild.rebuild`): streams the orders, keeping only what refunds need of each."""
+    (`rebuild.rebuild`): streams the orders, keeping only what refunds need of each. `extra` deltas (e.g. the
+    breakdowns') are filled from the same contributions."""
     from storelens.commerce.models import Order, Refund
 
     tz = store_timezone(store.timezone_string, store.gmt_offset)
@@ -146,6 +151,8 @@ def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas
             deltas.add(basis, c, +1)
             by_country.add(basis, c, +1)
             by_hour.add(basis, c, +1)
+            for more in extra:
+                more.add(basis, c, +1)
         if order.id in refunded:
             parents[order.id] = order
     for v in Refund.objects.filter(store=store).values(*REFUND_FIELDS).iterator(chunk_size=chunk):
@@ -155,4 +162,6 @@ def rebuild_deltas(store: Any, chunk: int = 5000) -> tuple[Deltas, CountryDeltas
             deltas.add(basis, c, +1)
             by_country.add(basis, c, +1)
             by_hour.add(basis, c, +1)
+            for more in extra:
+                more.add(basis, c, +1)
     return deltas, by_country, by_hour

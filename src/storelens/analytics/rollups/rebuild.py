@@ -1,9 +1,9 @@
 """The one rebuild: every rollup of a store recomputed from its raw rows, in one transaction.
 
 The repair path (after a time-zone change, after rows were seeded straight into the tables, or when a bookkeeping bug
-is suspected): daily, per-country and hourly cells, each customer's cells and the customer snapshot, and the per-product
-cells. The change-feed listeners keep the same cells in step page by page; the property tests check that both ways
-give the same cells.
+is suspected): daily, per-country, hourly and breakdown cells, each customer's cells and the customer snapshot, and
+the per-product cells. The change-feed listeners keep the same cells in step page by page; the property tests check
+that both ways give the same cells.
 """
 
 from __future__ import annotations
@@ -12,8 +12,15 @@ from typing import Any
 
 from django.db import transaction
 
-from storelens.analytics.models import TOTALS_COLUMNS, CountryDailyRollup, DailyRollup, HourlyRollup
+from storelens.analytics.models import (
+    TOTALS_COLUMNS,
+    BreakdownDailyRollup,
+    CountryDailyRollup,
+    DailyRollup,
+    HourlyRollup,
+)
 from storelens.analytics.rollups import customers, product_rebuild
+from storelens.analytics.rollups.breakdowns import BreakdownDeltas, apply_breakdowns
 from storelens.analytics.rollups.cells import apply
 from storelens.analytics.rollups.daily import rebuild_deltas
 from storelens.analytics.rollups.hours import apply_hours
@@ -22,7 +29,8 @@ from storelens.analytics.rollups.hours import apply_hours
 def rebuild(store: Any, chunk: int = 5000) -> int:
     """Recompute every rollup cell of a store (daily, per country, per customer with the snapshot, per product).
     Returns the daily cell count."""
-    deltas, by_country, by_hour = rebuild_deltas(store, chunk=chunk)
+    by_value = BreakdownDeltas()
+    deltas, by_country, by_hour = rebuild_deltas(store, chunk=chunk, extra=(by_value,))
     cells = deltas.nonzero()
     with transaction.atomic():
         customers.rebuild(store)
@@ -46,6 +54,8 @@ def rebuild(store: Any, chunk: int = 5000) -> int:
         apply(store, by_country, model=CountryDailyRollup)
         HourlyRollup.objects.filter(store=store).delete()
         apply_hours(store, by_hour)
+        BreakdownDailyRollup.objects.filter(store=store).delete()
+        apply_breakdowns(store, by_value)
     return len(cells)
 
 
@@ -55,3 +65,12 @@ def rebuild_hours(store: Any) -> None:
     with transaction.atomic():
         HourlyRollup.objects.filter(store=store).delete()
         apply_hours(store, by_hour)
+
+
+def rebuild_breakdowns(store: Any) -> None:
+    """Only the breakdown cells of a store from its raw rows: what the migration that added them runs per store."""
+    by_value = BreakdownDeltas()
+    rebuild_deltas(store, extra=(by_value,))
+    with transaction.atomic():
+        BreakdownDailyRollup.objects.filter(store=store).delete()
+        apply_breakdowns(store, by_value)

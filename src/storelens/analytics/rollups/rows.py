@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from storelens.analytics.metrics.types import OrderRow, RefundRow
+from storelens.commerce.orders import payment_label
 
 if TYPE_CHECKING:
     from storelens.commerce.changes import OrderState, RefundState
@@ -30,6 +31,9 @@ def order_row_from_state(state: OrderState) -> OrderRow:
         items_count=state.items_count,
         customer_key=state.customer_key or "",
         country=state.billing_country,
+        payment=state.payment_method,
+        shipping=state.shipping_methods,
+        coupons=state.coupon_discounts,
     )
 
 
@@ -64,6 +68,10 @@ ORDER_FIELDS = (
     "customer__key",
     "billing_email",
     "billing_country",
+    "payment_method",
+    "payment_method_title",
+    "shipping_methods",
+    "coupon_discounts",
     "deleted_at",
 )
 REFUND_FIELDS = (
@@ -100,6 +108,9 @@ def order_row_from_values(v: dict[str, Any]) -> OrderRow:
         customer_key=key,
         deleted=v["deleted_at"] is not None,
         country=v["billing_country"],
+        payment=payment_label(v["payment_method_title"], v["payment_method"]),
+        shipping=tuple(v["shipping_methods"] or ()),
+        coupons=tuple((code, int(minor)) for code, minor in v["coupon_discounts"] or ()),
     )
 
 
