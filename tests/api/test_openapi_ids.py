@@ -25,6 +25,7 @@ OPERATION_IDS = {
     ("get", "/api/v1/customers/{customer_id}"): "storelens_api_customers_get_customer",
     ("get", "/api/v1/products"): "storelens_api_products_list_products",
     ("get", "/api/v1/heatmap"): "storelens_api_heatmap_get_heatmap",
+    ("get", "/api/v1/breakdowns"): "storelens_api_breakdowns_get_breakdown",
 }
 
 

@@ -111,6 +111,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "insights:live": Action.VIEW_REVENUE,
     "insights:sales": Action.VIEW_REVENUE,
     "insights:heatmap": Action.VIEW_REVENUE,
+    "insights:breakdowns": Action.VIEW_REVENUE,
     "insights:store_figures": Action.MANAGE_STORES,
     "insights:orders": Action.VIEW_ORDERS,
     "insights:order_detail": Action.VIEW_ORDERS,
@@ -169,6 +170,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/customers": Action.VIEW_CUSTOMERS,
     "/products": Action.VIEW_REVENUE,
     "/heatmap": Action.VIEW_REVENUE,  # orders and net sales by weekday and hour: totals
+    "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
 }
 
 

@@ -8,4 +8,5 @@ ROUTERS: list[tuple[str, str]] = [
     ("/customers", "storelens.api.customers.customers_router"),
     ("/products", "storelens.api.products.products_router"),
     ("/heatmap", "storelens.api.heatmap.heatmap_router"),
+    ("/breakdowns", "storelens.api.breakdowns.breakdowns_router"),
 ]

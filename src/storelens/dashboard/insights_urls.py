@@ -3,6 +3,7 @@
 from django.urls import path
 
 from storelens.dashboard import (
+    insights_breakdowns,
     insights_customers,
     insights_heatmap,
     insights_home,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("live/activity/", insights_live.live, name="live"),
     path("sales/", insights_sales.sales, name="sales"),
     path("sales/heatmap/", insights_heatmap.sales_heatmap, name="heatmap"),
+    path("sales/breakdowns/", insights_breakdowns.breakdowns, name="breakdowns"),
     path("stores/<int:store_id>/figures/", insights_home.store_figures, name="store_figures"),
     path("orders/", insights_orders.orders, name="orders"),
     path("orders/<int:order_id>/", insights_orders.order_detail, name="order_detail"),
