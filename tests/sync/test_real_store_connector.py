@@ -100,20 +100,23 @@ def _copy(store_id: int) -> dict[str, list[str]]:
         for row in model.objects.filter(store_id=store_id).values(*names, *natural.get(model, ())):
             if isinstance(row.get("raw"), dict):  # WooCommerce shuffles a product's related_ids on every read
                 row["raw"] = {k: v for k, v in row["raw"].items() if k not in ("_links", "related_ids")}
+            if model is Customer and not row["is_registered"]:
+                # A guest identity takes the billing name and country of whichever of its orders is written first
+                # (commerce.customers._identity_row): that follows page arrival order, which differs between any
+                # two imports (two through wc/v3 too), not the route. Its e-mail key is what identifies it.
+                for name in ("country", "first_name", "last_name"):
+                    row.pop(name)
             rows.append(json.dumps(row, sort_keys=True, default=str))
         copy[model.__name__] = sorted(rows)
     return copy
 
 
 def _first_difference(ours: list[str], theirs: list[str]) -> str:
-    """The keys (and raw keys) of the first pair of rows that differ, for the failure message."""
-    for left, right in zip(ours, theirs, strict=False):
-        if left != right:
-            a, b = json.loads(left), json.loads(right)
-            keys = sorted(k for k in a if a.get(k) != b.get(k))
-            raw = sorted(k for k in a.get("raw") or {} if a["raw"].get(k) != (b.get("raw") or {}).get(k))
-            return f"row {a.get('wc_id')}: {keys}, raw {raw}: {[(a['raw'].get(k), b['raw'].get(k)) for k in raw]}"
-    return f"{len(ours)} rows against {len(theirs)}"
+    """The rows only one copy has (a few of each), for the failure message."""
+    only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+    return (
+        f"{len(ours)} rows against {len(theirs)}; only wc/v3's: {only_ours[:3]}; only the plugin's: {only_theirs[:3]}"
+    )
 
 
 def test_an_import_through_the_plugin_equals_one_through_wc_v3(imports: Imports) -> None:
