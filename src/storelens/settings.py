@@ -292,6 +292,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
-        "huey": {"level": "INFO"},
+        # One line per job run: `--verbose` shows them (storelens.server.logs), warnings and errors always.
+        "huey": {"level": "WARNING"},
     },
 }
