@@ -28,7 +28,7 @@ from .analytics_settings import (
     Origin,
 )
 from .client import PLAIN_MARKER, StoreClient
-from .errors import DataError, NeedsReauth, NotFound, StoreError
+from .errors import DataError, NeedsReauth, NotFound, Retriable, StoreError
 
 SETTINGS_ROUTE = "/storelens/v1/settings"
 CENSUS_ROUTE = "/storelens/v1/census"
@@ -91,8 +91,9 @@ def _params(client: StoreClient, params: dict[str, Any]) -> dict[str, Any]:
 
 
 async def read_connector_settings(client: StoreClient) -> ConnectorSettings | None:
-    """The plugin's settings answer, or None when the store does not have the plugin (or it cannot answer: then
-    Storelens works as without it). Keys that no longer work raise, as on any route."""
+    """The plugin's settings answer, or None when the store does not have the plugin (or refuses it or answers
+    nonsense: then Storelens works as without it). Keys that no longer work and a store that cannot be reached
+    raise, as on any route: a passing outage must not read as the plugin being gone."""
     try:
         resp = await client.get(SETTINGS_ROUTE, _params(client, {}))
     except NeedsReauth as err:
@@ -101,6 +102,8 @@ async def read_connector_settings(client: StoreClient) -> ConnectorSettings | No
         return None
     except (NotFound, DataError):
         return None
+    except Retriable:
+        raise
     except StoreError:
         return None
     data = resp.data if isinstance(resp.data, dict) else None
