@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 import time
 
 from asgiref.sync import sync_to_async
@@ -18,6 +19,11 @@ JOBS_TIMEOUT_MIN_SECONDS = 0.1
 JOBS_TIMEOUT_MAX_SECONDS = 30.0
 # How often the waiting request looks for the answer. Between looks it holds no thread: every look is one short read.
 JOBS_POLL_SECONDS = 0.05
+# Probes waiting at once in this process; more answer 503 at once instead of each queueing one more ping job (the
+# probe needs no sign-in, so without a bound anyone could fill the queue while no consumer runs).
+JOBS_MAX_WAITING = 8
+_waiting = 0
+_waiting_lock = threading.Lock()  # behind Django's sync middleware each request's view runs on its own thread
 
 
 @require_GET
@@ -60,8 +66,9 @@ def _answer(result: object) -> str | None:
 async def _round_trip(timeout: float) -> str | None:
     """Enqueue a ping and look for its answer until `timeout` seconds have passed.
 
-    It polls instead of blocking a thread on the queue: a blocked thread per waiting request is how a few slow
-    probes used to starve every other request of the server's worker threads.
+    It polls instead of blocking on the queue in a pooled thread: `?timeout=nan` used to hold one of the event loop's
+    few default-executor threads forever per request, and a few such probes starved every other request that needed
+    one. Each look here borrows a thread for one short read.
     """
     deadline = time.monotonic() + timeout
     result = await sync_to_async(_send_ping, thread_sensitive=False)()
@@ -92,11 +99,24 @@ async def jobs_healthz(request: HttpRequest) -> JsonResponse:
             },
             status=400,
         )
+    global _waiting
+    with _waiting_lock:
+        busy = _waiting >= JOBS_MAX_WAITING
+        if not busy:
+            _waiting += 1
+    if busy:
+        return JsonResponse(
+            {"status": "error", "detail": f"{JOBS_MAX_WAITING} job health checks are waiting already: ask again soon."},
+            status=503,
+        )
     try:
         # A backstop: whatever the queue does, the request ends a second after its timeout.
         answer = await asyncio.wait_for(_round_trip(timeout), timeout + 1.0)
     except (HueyException, TimeoutError):
         answer = None
+    finally:
+        with _waiting_lock:
+            _waiting -= 1
     if answer != "pong":
         return JsonResponse(
             {
