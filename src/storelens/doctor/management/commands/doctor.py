@@ -21,6 +21,13 @@ def help_link(code: str) -> str:
 
 def as_text(report: Report) -> str:
     lines = [f"Storelens checked {report.url}"]
+    if report.details is not None:  # the keys worked, so the Storelens Connector's route could be asked
+        connector = report.details.connector
+        lines.append(
+            f"Storelens Connector {connector.version} is active on the store: the sync reads its census and orders."
+            if connector
+            else "The Storelens Connector plugin is not installed: the sync reads wc/v3 only (it works, more slowly)."
+        )
     if not report.problems:
         lines.append("No problems found.")
     for problem in report.problems:
