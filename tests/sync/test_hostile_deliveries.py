@@ -53,3 +53,22 @@ def test_the_largest_id_a_row_can_hold_is_still_queued(alice: Any) -> None:
 )
 def test_notice_id_reads_only_whole_positive_ids(body: bytes, wc_id: int) -> None:
     assert notice_id(body) == wc_id
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"resource": "order", "id": 5, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        json.dumps({"resource": "order", "id": 10**30}).encode(),
+        b'["order", 5]',
+    ],
+    ids=["nested-too-deeply", "id-10**30", "not-an-object"],
+)
+def test_a_connector_notice_naming_nothing_fetchable_is_ignored_not_a_500(alice: Any, body: bytes) -> None:
+    store = a_store(alice.workspaces().first())
+    headers = {"X-Storelens-Signature": signature_of(body, webhook_secret(store))}
+    response = Client().post(
+        f"/sync/hooks/connector/{store.public_id}/", data=body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 200 and response.content == b"ignored\n"
+    assert not PendingFetch.objects.exists()

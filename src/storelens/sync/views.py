@@ -4,7 +4,6 @@ data)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.db import transaction
@@ -14,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from storelens.crypto import DecryptionError, decrypt
 from storelens.stores.models import Store
+from storelens.woocommerce.fastjson import UnreadableJson, loads_body
 
 from .models import PendingFetch
-from .webhooks import RESOURCES, notice_id, signature_matches
+from .webhooks import RESOURCES, id_in, notice_id, signature_matches
 
 _PING = re.compile(rb"webhook_id=\d+")
 # Bursts of deliveries for one store coalesce into one pass.
@@ -81,11 +81,11 @@ def connector_notice(request: HttpRequest, public_id: str) -> HttpResponse:
     if not signature or not secret or not signature_matches(request.body, secret, signature):
         return HttpResponse("Invalid or missing X-Storelens-Signature.\n", status=401, content_type="text/plain")
     try:
-        notice = json.loads(request.body)
-        resource = str(notice.get("resource", "")).lower()
-        wc_id = int(notice.get("id") or 0)
-    except (ValueError, TypeError, AttributeError):
+        notice = loads_body(request.body)  # nested too deeply is unreadable too (a RecursionError answered 500)
+    except UnreadableJson:
         return HttpResponse("ignored\n", content_type="text/plain")  # 200: retrying would not make it readable
+    resource = str(notice.get("resource", "")).lower() if isinstance(notice, dict) else ""
+    wc_id = id_in(notice)  # 0 for an id past any BIGINT (10**30 answered 500)
     if resource not in RESOURCES or wc_id <= 0:
         return HttpResponse("ignored\n", content_type="text/plain")
     return _queue_refetch(store.pk, resource, wc_id)

@@ -39,9 +39,13 @@ def notice_id(body: bytes) -> int:
     """The object id a signed delivery or notice names (its JSON `id`), or 0 when it names none Storelens could
     fetch: not JSON, nested too deeply, not an object, not a whole number, not positive, or beyond MAX_WC_ID."""
     try:
-        payload = loads_body(body)
+        return id_in(loads_body(body))
     except UnreadableJson:
         return 0
+
+
+def id_in(payload: Any) -> int:
+    """`notice_id` of an already-read payload."""
     value = payload.get("id") if isinstance(payload, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | str):
         return 0
