@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("storelens.dashboard.insights_urls")),
     path("accounts/", include("storelens.accounts.urls")),
     path("sources/", include("storelens.stores.urls")),
+    path("sources/", include("storelens.dashboard.wc_compare_urls")),
     path("sync/", include("storelens.sync.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

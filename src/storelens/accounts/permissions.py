@@ -123,6 +123,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "stores:add": Action.MANAGE_STORES,
     "stores:callback": None,  # the store calls it; its one-time token is the credential
     "stores:detail": Action.VIEW_STORES,
+    "wc_compare:compare": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's revenue totals side by side
     "stores:card": Action.VIEW_STORES,
     "stores:connect": Action.MANAGE_STORES,
     "stores:keys": Action.MANAGE_STORES,
