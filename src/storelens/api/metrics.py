@@ -85,6 +85,8 @@ class SeriesQuery(RangeQuery):
     summary="Totals per day, week (from Monday) or month, gap-free",
 )
 def series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
+    """At most 1,100 points: a longer series answers 422 naming the grain that fits. A range longer than 1,100 days
+    is read over the days the stores have orders on (the same totals); the answer's points say which."""
     report = report_for(request, q, customers=False)
     problem = points_problem(report.first, report.last, q.grain)
     if problem:  # the client asked for this grain: say what fits rather than answer another one
