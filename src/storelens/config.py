@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -289,3 +290,75 @@ def private_file(path: Path) -> Path:
     else:
         os.close(fd)
     return path
+
+
+SMTP_SCHEMES = {"smtp": 25, "smtps": 465}
+SMTP_OPTIONS = frozenset({"from", "starttls", "timeout"})
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where e-mail digests go out: parsed from STORELENS_SMTP_URL by `parse_smtp_url`."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+    use_ssl: bool  # smtps://: TLS from the first byte
+    use_tls: bool  # smtp://…?starttls=1: STARTTLS after connecting
+    sender: str
+    timeout: int
+
+
+def parse_smtp_url(name: str, raw: str) -> SmtpSettings:
+    """smtp://user:password@host:port?from=…&starttls=1, or smtps://… (TLS from the start); `name` is the variable
+    named in errors. User and password may be percent-encoded (an @ in a password is %40)."""
+    from email.utils import parseaddr
+    from urllib.parse import parse_qs, unquote
+
+    parts = urlsplit(raw)
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise SettingError(
+            f"{name}={raw!r} is not an SMTP address: use smtp://user:password@host:587?starttls=1&from=you@example.com "
+            "or smtps://user:password@host:465 (or leave it unset: no e-mail digests)."
+        )
+    try:
+        port = parts.port or SMTP_SCHEMES[parts.scheme]
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: the port is not a number between 1 and 65535.") from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - SMTP_OPTIONS)
+    if unknown:
+        raise SettingError(
+            f"{name}: unknown option {', '.join(unknown)}; it understands from=, starttls= and timeout=."
+        )
+    option = {key: values[-1].strip() for key, values in query.items()}
+    sender = option.get("from", "") or f"storelens@{parts.hostname}"
+    if "@" not in parseaddr(sender)[1]:
+        raise SettingError(f"{name}: from={sender!r} is not an e-mail address: use e.g. from=reports@example.com.")
+    starttls = option.get("starttls", "0").lower()
+    if starttls not in TRUE_WORDS | FALSE_WORDS:
+        raise SettingError(f"{name}: starttls={starttls!r} must be 1 or 0.")
+    if parts.scheme == "smtps" and starttls in TRUE_WORDS:
+        raise SettingError(f"{name}: smtps:// already speaks TLS; drop starttls=1 (or use smtp://…?starttls=1).")
+    timeout = option.get("timeout", "30")
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise SettingError(f"{name}: timeout={timeout!r} must be a whole number of seconds, e.g. 30.")
+    return SmtpSettings(
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_ssl=parts.scheme == "smtps",
+        use_tls=starttls in TRUE_WORDS,
+        sender=sender,
+        timeout=int(timeout),
+    )
+
+
+def smtp_url(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The SMTP address e-mail digests are sent through, checked at start (`parse_smtp_url`); "" when unset."""
+    raw = env_str(name, "", environ)
+    if raw:
+        parse_smtp_url(name, raw)
+    return raw

@@ -30,6 +30,7 @@ from storelens.config import (
     private_file,
     public_url,
     secret_key,
+    smtp_url,
 )
 
 # --- Storelens's own settings (documented in the README) -------------------------------------------------------------
@@ -65,6 +66,8 @@ STORELENS_TRUSTED_PROXIES = env_networks("STORELENS_TRUSTED_PROXIES")
 # store webhooks (a big order) get their own, larger limit.
 STORELENS_MAX_REQUEST_BODY = env_int("STORELENS_MAX_REQUEST_BODY", 1024 * 1024, minimum=16 * 1024)
 STORELENS_MAX_WEBHOOK_BODY = env_int("STORELENS_MAX_WEBHOOK_BODY", 32 * 1024 * 1024, minimum=64 * 1024)
+# Where e-mail digests are sent through (storelens.dashboard.digest_mail); unset: no digests, Settings says so.
+STORELENS_SMTP_URL = smtp_url("STORELENS_SMTP_URL")
 # Test-suite only: "postgres" runs the suite on PostgreSQL (see the Makefile); empty or "sqlite" keeps SQLite.
 STORELENS_TEST_DATABASE = env_str("STORELENS_TEST_DATABASE", "").lower()
 

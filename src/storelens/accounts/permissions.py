@@ -104,6 +104,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "dashboard:home": Action.VIEW_REVENUE,
     "dashboard:settings": None,
     "dashboard:rename_workspace": Action.MANAGE_WORKSPACE,
+    "dashboard:set_digest": Action.VIEW_REVENUE,  # a digest adds up revenue: support cannot subscribe
     "dashboard:create_token": Action.OWN_TOKENS,
     "dashboard:revoke_token": Action.OWN_TOKENS,  # whose token: checked in the view (ALL_TOKENS for others')
     "insights:set_goal": Action.MANAGE_SETTINGS,

@@ -15,6 +15,7 @@ from storelens.accounts.permissions import Action, allows
 from storelens.accounts.scoping import get_workspace_object_or_404, scoped, workspace_required
 from storelens.accounts.signup import no_users_yet
 from storelens.dashboard.context import optional_url
+from storelens.dashboard.digest_views import digest_context
 from storelens.dashboard.insights_common import has_stores
 from storelens.dashboard.insights_home import home as analytics_home
 from storelens.stores import figure_settings
@@ -59,6 +60,7 @@ def _settings_context(request: HttpRequest, **extra: object) -> dict[str, object
         "token_form": NewTokenForm(),
         "tokens": _visible_tokens(request),
         "role": request.membership.get_role_display(),  # type: ignore[attr-defined]
+        **digest_context(request),
         **extra,
     }
 

@@ -1,0 +1,134 @@
+"""Sending e-mail digests: claim, render, send through STORELENS_SMTP_URL, record.
+
+Every job consumer runs the digest tick (`dashboard.tasks.send_digests`), so sending follows the fleet's claim
+pattern (sync.tasks._claim): a member's digest for a period has one `DigestSent` row (a unique constraint), and only
+the worker whose conditional UPDATE takes the row's claim sends it. A sent row is never claimed again; a failed send
+gives its claim back with the error, so a later tick retries (at most MAX_ATTEMPTS times); a claim left by a worker
+killed mid-send is taken over after CLAIM_LOST_AFTER. The worst case is one duplicate after such a crash, never a
+missing digest and never two workers sending at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from storelens.config import SmtpSettings, parse_smtp_url
+from storelens.dashboard.digests import Digest, build_digest, may_receive, period_for
+from storelens.dashboard.models import DigestSent, DigestSubscription, Frequency
+
+log = logging.getLogger(__name__)
+
+CLAIM_LOST_AFTER = timedelta(minutes=30)
+MAX_ATTEMPTS = 5
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """None when no SMTP server is configured: digests are off for everyone (Settings says so)."""
+    raw = settings.STORELENS_SMTP_URL
+    return parse_smtp_url("STORELENS_SMTP_URL", raw) if raw else None
+
+
+def backend(smtp: SmtpSettings) -> EmailBackend:
+    """A connection of its own per sending, whatever Django's EMAIL_* settings say."""
+    return EmailBackend(
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username or None,
+        password=smtp.password or None,
+        use_tls=smtp.use_tls,
+        use_ssl=smtp.use_ssl,
+        timeout=smtp.timeout,
+        fail_silently=False,
+    )
+
+
+def message(digest: Digest, smtp: SmtpSettings) -> EmailMultiAlternatives:
+    """multipart/alternative: the plain-text part first, the HTML part (inline styles, tables, nothing remote) last."""
+    context = {"digest": digest, "public_url": settings.STORELENS_PUBLIC_URL}
+    text = render_to_string("digests/mail.txt", context)
+    html = render_to_string("digests/mail.html", context)
+    mail = EmailMultiAlternatives(digest.subject, text, smtp.sender, [digest.email])
+    mail.attach_alternative(html, "text/html")
+    return mail
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(subscription: DigestSubscription, first: date, last: date) -> DigestSent | None:
+    """The period's row, claimed by this worker; None when it was sent, is being sent, or failed too often."""
+    try:
+        with transaction.atomic():
+            DigestSent.objects.get_or_create(
+                membership_id=subscription.membership_id,
+                frequency=subscription.frequency,
+                first=first,
+                defaults={"last": last},
+            )
+    except IntegrityError:  # another worker created it between our look and our insert: its row, claimed below
+        pass
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LOST_AFTER)
+    row = DigestSent.objects.filter(
+        claimable,
+        membership_id=subscription.membership_id,
+        frequency=subscription.frequency,
+        first=first,
+        sent_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
+    )
+    if row.update(claimed_at=now, claimed_by=worker_name()) != 1:
+        return None
+    return DigestSent.objects.get(
+        membership_id=subscription.membership_id, frequency=subscription.frequency, first=first
+    )
+
+
+def send_one(subscription: DigestSubscription, today: date, smtp: SmtpSettings) -> str:
+    """Claim, build, send and record one member's digest; says what happened (for the task's result and logs)."""
+    membership = subscription.membership
+    if not may_receive(membership.role) or not membership.user.is_active:
+        return "skipped: role"
+    first, last = period_for(subscription.frequency, today)
+    row = claim(subscription, first, last)
+    if row is None:
+        return "skipped: claimed"
+    try:
+        digest = build_digest(membership, subscription.frequency, today)
+        backend(smtp).send_messages([message(digest, smtp)])
+    except Exception as err:  # SMTP refused, server down, a report that cannot be made: retried by a later tick
+        log.warning("digest for %s (%s) not sent: %s", membership.user.email, first, err)
+        DigestSent.objects.filter(pk=row.pk).update(
+            claimed_at=None, claimed_by="", attempts=row.attempts + 1, error=f"{type(err).__name__}: {err}"[:2000]
+        )
+        return f"failed: {type(err).__name__}"
+    DigestSent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1, error="")
+    return "sent"
+
+
+def send_due(today: date | None = None) -> dict[str, int]:
+    """Every subscribed member's digest for the last ended period, each sent once (see the module docstring)."""
+    smtp = smtp_settings()
+    if smtp is None:
+        return {}
+    today = today or timezone.now().date()
+    outcomes: dict[str, int] = {}
+    subscriptions = DigestSubscription.objects.exclude(frequency=Frequency.OFF).select_related(
+        "membership__user", "membership__workspace"
+    )
+    for subscription in subscriptions.order_by("pk"):
+        outcome = send_one(subscription, today, smtp)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes

@@ -1,0 +1,220 @@
+"""E-mail digests through a real SMTP server (aiosmtpd on 127.0.0.1): the message that arrives is parsed, and its
+figures are those `storelens report --json` prints for the same store and days; a second tick or worker does not send
+it again; Settings holds each member's choice and says when digests are off and why.
+
+The shops are the two small hand-checked ones (tests/analytics/shops.py): a monthly digest sent on 2 April 2025
+reports March (New York: 3 orders, net 140.00 USD, one refund) against February (one order, 10.00 USD).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import socket
+from collections.abc import Iterator
+from datetime import date, timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from storelens.accounts.models import Membership, Workspace
+from storelens.dashboard import digest_mail
+from storelens.dashboard.models import DigestSent, DigestSubscription
+from tests.analytics.shops import make_shops
+
+pytestmark = pytest.mark.django_db
+APRIL_2ND = date(2025, 4, 2)
+
+
+class Inbox:
+    """aiosmtpd handler: keeps every message it accepts, as bytes."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd calls it by this name
+        self.messages.append(envelope.original_content or envelope.content)
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False)
+    controller.start()
+    try:
+        with override_settings(
+            STORELENS_SMTP_URL=f"smtp://127.0.0.1:{port}?from=Storelens%20%3Creports@example.com%3E"
+        ):
+            yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def shops(alice: Any) -> tuple[Any, Any]:
+    ny, berlin = make_shops(Workspace.objects.get(name="Alice's Shop"))
+    for store in (ny, berlin):
+        store.last_sync_at = timezone.now()
+        store.status = store.Status.CONNECTED
+        store.save()
+    return ny, berlin
+
+
+def subscribe(user: Any, frequency: str) -> DigestSubscription:
+    membership = Membership.objects.get(user=user)
+    return DigestSubscription.objects.create(membership=membership, frequency=frequency)
+
+
+def parts(raw: bytes) -> tuple[Any, str, str]:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = message.get_payload()
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    return message, text.get_payload(decode=True).decode(), html.get_payload(decode=True).decode()
+
+
+def report(store: Any, first: str, last: str) -> dict[str, Any]:
+    out = StringIO()
+    call_command(
+        "report", "--source", str(store.pk), "--from", first, "--to", last, "--json", stdout=out, stderr=StringIO()
+    )
+    return json.loads(out.getvalue())
+
+
+def section(text: str, store_name: str) -> str:
+    return text.split(f"== {store_name} (")[1].split("\n==")[0]
+
+
+def figure(block: str, label: str) -> tuple[str, str]:
+    """(this period, the period before) from a figures line of the plain-text part."""
+    match = re.search(rf"^{label} +(\S+)(?: [A-Z]{{3}})? +before +(\S+)", block, re.MULTILINE)
+    assert match, f"no {label} line in:\n{block}"
+    return match.group(1), match.group(2)
+
+
+def test_monthly_digest_arrives_with_the_figures_of_storelens_report(inbox: Inbox, shops: Any, alice: Any) -> None:
+    ny, berlin = shops
+    subscribe(alice, "monthly")
+    assert digest_mail.send_due(APRIL_2ND) == {"sent": 1}
+    assert inbox.recipients == [["alice@example.com"]]
+    message, text, html = parts(inbox.messages[0])
+    assert message["From"] == "Storelens <reports@example.com>" and message["To"] == "alice@example.com"
+    assert "March 2025" in message["Subject"]
+    for store in (ny, berlin):
+        now, before = report(store, "2025-03-01", "2025-03-31"), report(store, "2025-02-01", "2025-02-28")
+        block = section(text, store.name)
+        for label, key in [
+            ("Net sales", "net_sales"),
+            ("Orders", "orders"),
+            ("Average order value", "aov"),
+            ("Refunds", "refunds"),
+            ("New customers", "new_customers"),
+            ("Returning customers", "returning_customers"),
+        ]:
+            assert figure(block, label) == (str(now[key]), str(before[key])), (store.name, label)
+            assert f">{now[key]}{' ' + now['currency'] if key in ('net_sales', 'aov', 'refunds') else ''}</td>" in html
+    # Hand-checked, so the comparison above cannot pass on two equal mistakes: March vs February in New York.
+    assert figure(section(text, "NY"), "Net sales") == ("140.00", "10.00")
+    assert figure(section(text, "NY"), "Refunds") == ("26.60", "0.00")
+    assert "+1300.0 %" in section(text, "NY")
+    assert "Every store is connected and syncing." in text
+
+
+def test_html_part_is_self_contained_for_a_mail_client(inbox: Inbox, shops: Any, alice: Any) -> None:
+    subscribe(alice, "monthly")
+    digest_mail.send_due(APRIL_2ND)
+    _, _, html = parts(inbox.messages[0])
+    assert "<script" not in html and "<link" not in html and "<style" not in html  # inline styles only
+    assert not re.search(r"""src=["']?https?:""", html)  # nothing fetched from elsewhere
+    assert "<table" in html and "Top products last month" in html
+
+
+def test_a_store_needing_attention_is_named_with_its_fix(inbox: Inbox, shops: Any, alice: Any) -> None:
+    _, berlin = shops
+    berlin.status, berlin.status_message = berlin.Status.AUTH_FAILED, "The store refused Storelens's keys."
+    berlin.status_fix = "Reconnect the store from its page in Storelens."
+    berlin.save()
+    subscribe(alice, "daily")
+    digest_mail.send_due(APRIL_2ND)
+    _, text, html = parts(inbox.messages[0])
+    assert "Stores needing attention:" in text
+    assert "Berlin: Authentication failed. The store refused Storelens's keys." in text
+    assert "What to do: Reconnect the store from its page in Storelens." in text
+    assert "Stores needing attention" in html
+
+
+def test_a_second_tick_and_a_second_worker_do_not_send_again(inbox: Inbox, shops: Any, alice: Any) -> None:
+    subscribe(alice, "weekly")
+    assert digest_mail.send_due(APRIL_2ND) == {"sent": 1}
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: claimed": 1}  # same worker, next tick
+    assert digest_mail.send_due(APRIL_2ND + timedelta(days=4)) == {"skipped: claimed": 1}  # Sunday: same week
+    row = DigestSent.objects.get()
+    assert (row.first, row.last, row.attempts) == (date(2025, 3, 24), date(2025, 3, 30), 1)
+    assert len(inbox.messages) == 1
+    # A new week is a new period.
+    assert digest_mail.send_due(date(2025, 4, 7)) == {"sent": 1}
+    assert len(inbox.messages) == 2
+
+
+def test_a_period_claimed_by_another_worker_is_left_to_it_until_its_claim_is_lost(
+    inbox: Inbox, shops: Any, alice: Any
+) -> None:
+    subscription = subscribe(alice, "daily")
+    DigestSent.objects.create(
+        membership=subscription.membership,
+        frequency="daily",
+        first=date(2025, 4, 1),
+        last=date(2025, 4, 1),
+        claimed_at=timezone.now(),
+        claimed_by="other-host:42",
+    )
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: claimed": 1}
+    assert inbox.messages == []
+    # The other worker died mid-send: after CLAIM_LOST_AFTER its claim is taken over and the digest goes out once.
+    DigestSent.objects.update(claimed_at=timezone.now() - digest_mail.CLAIM_LOST_AFTER - timedelta(seconds=1))
+    assert digest_mail.send_due(APRIL_2ND) == {"sent": 1}
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: claimed": 1}
+    assert len(inbox.messages) == 1
+
+
+def test_a_refused_send_is_recorded_and_retried_by_the_next_tick(inbox: Inbox, shops: Any, alice: Any) -> None:
+    subscribe(alice, "daily")
+    with override_settings(STORELENS_SMTP_URL=f"smtp://127.0.0.1:{free_port()}?timeout=5"):  # nobody listens
+        assert digest_mail.send_due(APRIL_2ND) == {"failed: ConnectionRefusedError": 1}
+    row = DigestSent.objects.get()
+    assert row.sent_at is None and row.claimed_at is None and row.attempts == 1 and "Connection" in row.error
+    assert digest_mail.send_due(APRIL_2ND) == {"sent": 1}
+    assert len(inbox.messages) == 1 and DigestSent.objects.get().error == ""
+
+
+def test_support_gets_no_digest_even_if_subscribed_before_the_role_changed(
+    inbox: Inbox, shops: Any, alice: Any
+) -> None:
+    subscribe(alice, "daily")
+    Membership.objects.filter(user=alice).update(role="support")
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: role": 1}
+    assert inbox.messages == [] and not DigestSent.objects.exists()
+
+
+def test_nothing_is_sent_when_no_smtp_server_is_configured(shops: Any, alice: Any) -> None:
+    subscribe(alice, "daily")
+    with override_settings(STORELENS_SMTP_URL=""):
+        assert digest_mail.send_due(APRIL_2ND) == {}
+    assert not DigestSent.objects.exists()
