@@ -12,8 +12,8 @@ the ratio raw ÷ page. "report + customers" is the CLI / API summary with new an
 customer standings) against the rollup-free totals plus the orders-table customers query (`report.customers`).
 Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
 the sales page's country and status filters are in `bench/dashboard_orders.py`, the products page in
-`bench/dashboard_products.py`, the Sales heatmap in `bench/dashboard_heatmap.py` (their docstrings say what their
-raw side is).
+`bench/dashboard_products.py`, the Sales heatmap in `bench/dashboard_heatmap.py`, the Breakdowns page in
+`bench/dashboard_breakdowns.py` (their docstrings say what their raw side is).
 """
 
 from __future__ import annotations
@@ -85,6 +85,36 @@ class FastInsert:
             cursor.executemany(self.sql, prepared)
 
 
+class BreakdownSeed:
+    """Each order's payment method, shipping methods and coupons (what the Breakdowns page splits by), as column
+    values ready for `FastInsert`: 4 gateways, 1–2 of 4 shipping methods, a coupon of 30 on 15 % of orders."""
+
+    PAYMENTS = [("stripe", "Credit card"), ("ppcp", "PayPal"), ("bacs", "Bank transfer"), ("cod", "Cash on delivery")]
+    SHIPPING = [["Flat rate"], ["Free shipping"], ["Local pickup"], ["Express", "Flat rate"], []]
+
+    def __init__(self, order_model: Any) -> None:
+        from django.db import connection
+
+        self.rng = random.Random(11)
+        self.json = lambda name, value: order_model._meta.get_field(name).get_db_prep_save(value, connection)
+        self.shipping = [self.json("shipping_methods", s) for s in self.SHIPPING]
+        self.no_coupon = self.json("coupon_discounts", [])
+
+    def row(self, subtotal: int) -> tuple:
+        method, title = self.rng.choice(self.PAYMENTS)
+        shipping = self.rng.choice(self.shipping)
+        if self.rng.random() < 0.15:
+            discount = subtotal // 10
+            return (
+                method,
+                title,
+                shipping,
+                self.json("coupon_discounts", [[f"save{self.rng.randrange(30)}", discount]]),
+                discount,
+            )
+        return method, title, shipping, self.no_coupon, 0
+
+
 def seed(orders: int, items_per_order: int, today: date) -> Any:
     """Orders over two years up to `today`, `items_per_order` line items each, refunds on 3 % of them."""
     from django.db import connection, transaction
@@ -107,8 +137,10 @@ def seed(orders: int, items_per_order: int, today: date) -> Any:
         Order,
         ["store_id", "wc_id", "number", "status", "currency", "created_at", "modified_at", "paid_at", "completed_at",
          "total_minor", "total_tax_minor", "shipping_total_minor", "subtotal_minor", "items_count", "customer_id",
-         "billing_country"],
+         "billing_country", "payment_method", "payment_method_title", "shipping_methods", "coupon_discounts",
+         "discount_total_minor"],
     )  # fmt: skip
+    dims = BreakdownSeed(Order)  # payment, shipping, coupons: their own generator, so the other columns stay as before
     line_insert = FastInsert(
         LineItem, ["store_id", "order_id", "wc_item_id", "product_wc_id", "name", "quantity", "subtotal_minor",
                    "total_minor"],
@@ -132,7 +164,7 @@ def seed(orders: int, items_per_order: int, today: date) -> Any:
             rows.append(
                 (sid, wc_id, str(wc_id), status, "USD", created, created, paid,
                  paid if status == "completed" else None, subtotal + tax + ship, tax, ship, subtotal, items_per_order,
-                 rng.choice(customer_ids), rng.choice(["US", "CA", "GB", "DE"]))
+                 rng.choice(customer_ids), rng.choice(["US", "CA", "GB", "DE"]), *dims.row(subtotal))
             )  # fmt: skip
             if paid and rng.random() < 0.03:
                 refunds.append((wc_id, paid + timedelta(days=rng.randrange(0, 20)), subtotal // 2))
@@ -305,6 +337,7 @@ def main() -> None:
         p50, p95, _ = timed(page, args.runs)
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
+    import dashboard_breakdowns
     import dashboard_customers
     import dashboard_heatmap
     import dashboard_orders
@@ -314,6 +347,7 @@ def main() -> None:
     dashboard_orders.report(stores, today, args.runs, timed)
     dashboard_products.report(store, today, args.runs, timed)
     dashboard_heatmap.report(store, stores, today, args.runs, timed)
+    dashboard_breakdowns.report(store, stores, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 

@@ -3,12 +3,14 @@ method and country, and its new and returning customers over time; one tab each,
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
+from storelens.analytics.metrics.periods import month_end
 from storelens.analytics.reports.breakdowns import (
     DIMENSIONS,
     GRAINS,
@@ -80,6 +82,15 @@ def _value_tab(request: HttpRequest, scope: Scope, dimension: str) -> HttpRespon
     return render(request, "insights/breakdowns.html", context)
 
 
+def period_label(first: date, last: date, grain: str) -> str:
+    """ "Mar 2025" for a whole month, else its days ("1–7 Dec 2026", "30 Nov – 6 Dec 2026"): short for a phone."""
+    if grain == "month" and first.day == 1 and last == month_end(first):
+        return f"{first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}" if first != last else f"{last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+
+
 def _customers_tab(request: HttpRequest, scope: Scope) -> HttpResponse:
     grain = request.GET.get("grain") if request.GET.get("grain") in GRAINS else "month"
     periods = new_and_returning_over_time(scope.stores, scope.first, scope.last, grain)
@@ -104,7 +115,7 @@ def _customers_tab(request: HttpRequest, scope: Scope) -> HttpResponse:
         tab="customers",
         tabs=TABS,
         title="New vs returning customers",
-        periods=periods[::-1],
+        periods=[(period_label(p.first, p.last, grain), p) for p in reversed(periods)],
         grain=grain,
         chart=chart,
         total_new=sum(p.new for p in periods),

@@ -11,6 +11,7 @@ way) with what was added so listed in `unconverted`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,8 +22,9 @@ from django.db.models import Sum
 
 from storelens.analytics.metrics.periods import bucket
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.models import BreakdownDailyRollup, CountryDailyRollup
-from storelens.analytics.reports.customer_counts import new_and_returning
+from storelens.analytics.reports.customer_counts import active_customers, first_counted_at
 from storelens.analytics.reports.fx import Rates
 from storelens.analytics.reports.summary import ReportError, rescale, resolve_currency
 
@@ -157,6 +159,18 @@ class CustomerPeriod:
 GRAINS = ("week", "month")
 
 
+def periods_of(first: date, last: date, grain: str) -> list[tuple[date, date]]:
+    """The weeks (Monday first) or months of a range, the first and last cut to it."""
+    out = []
+    start = first
+    while start <= last:
+        following = bucket(start, grain) + (timedelta(days=7) if grain == "week" else timedelta(days=32))
+        end = min(last, bucket(following, grain) - timedelta(days=1))
+        out.append((start, end))
+        start = end + timedelta(days=1)
+    return out
+
+
 def new_and_returning_over_time(
     stores: Sequence[Any],
     first: date,
@@ -165,19 +179,33 @@ def new_and_returning_over_time(
     date_basis: str | None = None,
     excluded_statuses: Iterable[str] | None = None,
 ) -> list[CustomerPeriod]:
-    """New and returning customers per week (Monday first) or month of the range, cut to the range: each period is
-    answered by `customer_counts.new_and_returning`, the one reader of these counts (standings when they can answer
-    exactly, the orders otherwise), so a period here is the same number as that range on the Customers page."""
+    """New and returning customers per week or month of the range: for each period exactly what
+    `customer_counts.new_and_returning` answers for it (the definition of `metrics.ranges.new_and_returning`), but
+    every period from one pass.
+
+    Asking that reader period by period read the orders again for each past period (its standings answer only a
+    range ending today): 20 s for a year by month at 150k orders. Here the range's counted orders are read once (the
+    customers active in each period), and each active customer's first counted order comes from the store's customer
+    standings when they were counted with these settings and are fresh (`first_at` is whole-history, so any period
+    can use it), else from the orders (`customer_counts.first_counted_at`).
+    """
     if grain not in GRAINS:
         raise ReportError(f"Unknown period {grain!r}: choose one of {', '.join(GRAINS)}.")
     if first > last:
         raise ReportError(f"The range starts ({first}) after it ends ({last}): give the earlier day first.")
-    periods: list[CustomerPeriod] = []
-    start = first
-    while start <= last:
-        following = bucket(start, grain) + (timedelta(days=7) if grain == "week" else timedelta(days=32))
-        end = min(last, bucket(following, grain) - timedelta(days=1))
-        new, returning = new_and_returning(stores, start, end, date_basis, excluded_statuses)
-        periods.append(CustomerPeriod(start, end, new, returning))
-        start = end + timedelta(days=1)
-    return periods
+    periods = periods_of(first, last, grain)
+    starts = [p[0] for p in periods]
+    new, returning = [0] * len(periods), [0] * len(periods)
+    excluded = list(excluded_statuses) if excluded_statuses is not None else None
+    for store in stores:
+        settings = report_settings(store, date_basis, excluded)
+        active: set[tuple[int, int]] = set()
+        for customer_id, when in active_customers(store, settings, first, last):
+            active.add((bisect_right(starts, local_day(when, settings.tz)) - 1, customer_id))
+        firsts = first_counted_at(store, settings, {c for _, c in active})
+        for i, customer_id in active:
+            if local_day(firsts[customer_id], settings.tz) >= starts[i]:
+                new[i] += 1
+            else:
+                returning[i] += 1
+    return [CustomerPeriod(a, b, n, r) for (a, b), n, r in zip(periods, new, returning, strict=True)]

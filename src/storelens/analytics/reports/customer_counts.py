@@ -14,8 +14,8 @@ the first one is earlier. A customer is counted per store. Two ways to the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Min, Q, Subquery
@@ -92,3 +92,42 @@ def new_and_returning_from_orders(store: Any, settings: ReportSettings, first: d
         else:
             returning += 1
     return new, returning
+
+
+def active_customers(store: Any, settings: ReportSettings, first: date, last: date) -> Iterator[tuple[int, datetime]]:
+    """(customer id, order date on the basis) of every counted order of the range that has a customer: which
+    customers were active when, for the readers that cut a range into periods."""
+    from storelens.commerce.models import Order
+
+    column = DATE_FIELD[settings.date_basis]
+    start, end = range_bounds_utc(first, last, settings.tz)
+    counted = Order.objects.filter(
+        store=store, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__gte": start, f"{column}__lt": end}
+    ).exclude(status__in=sorted(settings.all_excluded))
+    yield from counted.values_list("customer_id", column).iterator(chunk_size=5000)
+
+
+def first_counted_at(store: Any, settings: ReportSettings, customer_ids: set[int]) -> dict[int, datetime]:
+    """Each customer's first counted order ever (UTC): from the standings when they were counted with exactly these
+    settings and are fresh (`first_at` is whole-history, whatever range asks), else from the orders."""
+    from storelens.commerce.models import Order
+
+    if not customer_ids:
+        return {}
+    firsts: dict[int, datetime] = {}
+    snapshot = CustomerSnapshot.objects.filter(store=store).first()
+    if (
+        snapshot is not None
+        and not snapshot.stale
+        and snapshot.settings_key == settings_key(settings) == settings_key(report_settings(store))
+    ):
+        standings = CustomerStanding.objects.filter(store=store).values_list("customer_id", "first_at")
+        firsts = {c: at for c, at in standings.iterator(chunk_size=5000) if c in customer_ids}
+    missing = sorted(customer_ids - set(firsts))
+    column = DATE_FIELD[settings.date_basis]
+    for i in range(0, len(missing), 900):  # under SQLite's limit of bound parameters per statement
+        counted = Order.objects.filter(
+            store=store, deleted_at__isnull=True, customer_id__in=missing[i : i + 900], **{f"{column}__isnull": False}
+        ).exclude(status__in=sorted(settings.all_excluded))
+        firsts.update(counted.values("customer_id").annotate(first=Min(column)).values_list("customer_id", "first"))
+    return firsts
