@@ -1,62 +1,30 @@
-"""The store's "Compare with WooCommerce Analytics" page and its CSV, on the New York shop (tests/analytics/shops.py)
-with WooCommerce Analytics' answers given at the HTTP seam (`doctor.wc_compare.fetch*`: the fake store has no
-Analytics tables; the real store's answers are tested in tests/doctor/test_wc_explain_real_store.py). Everything
-behind the seam runs: Storelens's report, its rows, the explanation, the page. Support sees no revenue totals."""
+"""The store's "Compare with WooCommerce Analytics" page and its CSV, on the New York shop with WooCommerce
+Analytics' answers given at the HTTP seam (tests/doctor/analytics_answers.py). Support sees no revenue totals."""
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from storelens.accounts.models import Workspace
-from storelens.analytics.metrics.orders import order_totals, refund_totals
-from storelens.analytics.rollups.rows import raw_rows
 from storelens.doctor import wc_compare
-from storelens.woocommerce.analytics_reports import AnalyticsRow
 from tests.analytics.shops import make_shops
+from tests.doctor.analytics_answers import order_2_not_reimported
 
 pytestmark = pytest.mark.django_db
 MARCH = "from=2025-03-01&to=2025-03-31"
 
 
-def money(minor: int) -> Decimal:
-    return Decimal(minor) / 100
-
-
 @pytest.fixture
 def ny(alice: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The New York shop, and its Analytics as WooCommerce would answer after order 2 went from pending to
-    completed and before its import ran: order 2's row still says pending (not counted there)."""
     store, _ = make_shops(Workspace.objects.get(name="Alice's Shop"))
     store.keys_verified_at = timezone.now()
     store.save()
-    orders, refunds = raw_rows(store)
-    by_id = {o.id: o for o in orders}
-
-    def row(oid: int, status: str, parent: int = 0) -> AnalyticsRow:
-        t = order_totals(by_id[oid]) if not parent else refund_totals(next(r for r in refunds if r.id == oid))
-        return AnalyticsRow(oid, parent, status, "2025-03-05 10:00:00", money(t.net_sales), money(t.total_sales), 0)
-
-    counted = [row(1, "completed"), row(5, "completed"), row(50, "completed", parent=1)]
-    totals = {
-        "orders_count": Decimal(2),
-        "num_items_sold": Decimal(0),
-        "net_revenue": sum((r.net_total for r in counted), Decimal(0)),
-        "total_sales": sum((r.total_sales for r in counted), Decimal(0)),
-    }
-
-    def fetch(_store: Any, first: Any, last: Any, date_type: str) -> Any:
-        assert date_type == "date_paid"
-        return totals, counted
-
-    monkeypatch.setattr(wc_compare, "fetch", fetch)
-    monkeypatch.setattr(wc_compare, "fetch_stale", lambda *a: [row(2, "pending")])
-    monkeypatch.setattr(wc_compare, "fetch_deleted", lambda *a: set())
+    order_2_not_reimported(store, monkeypatch)
     return store
 
 

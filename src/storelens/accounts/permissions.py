@@ -173,6 +173,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/products": Action.VIEW_REVENUE,
     "/heatmap": Action.VIEW_REVENUE,  # orders and net sales by weekday and hour: totals
     "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
+    "/explain": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's totals side by side
 }
 
 

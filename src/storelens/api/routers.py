@@ -9,4 +9,5 @@ ROUTERS: list[tuple[str, str]] = [
     ("/products", "storelens.api.products.products_router"),
     ("/heatmap", "storelens.api.heatmap.heatmap_router"),
     ("/breakdowns", "storelens.api.breakdowns.breakdowns_router"),
+    ("/explain", "storelens.api.explain.explain_router"),
 ]
