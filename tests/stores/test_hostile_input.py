@@ -43,4 +43,4 @@ def test_a_callback_with_a_key_id_beyond_64_bits_gets_400_and_stores_nothing(ali
 def test_adding_a_store_at_an_octal_looking_address_says_how_to_write_it(alice: Any, client_for: Any) -> None:
     response = client_for(alice).post("/sources/add/", {"url": "http://0177.0.0.1:8931"})
     assert response.status_code == 400
-    assert "write it without, as 177.0.0.1" in response.content.decode()
+    assert "read as octal: write 127.0.0.1 or 177.0.0.1, whichever you mean" in response.content.decode()

@@ -43,8 +43,13 @@ def _normalize_host(host: str, text: str) -> str:
         if any(len(p) > 1 and p.startswith("0") for p in parts):
             # 0177.0.0.1 is 127.0.0.1 to programs that read a leading zero as octal and 177.0.0.1 to others: one
             # address must not mean two (httpx refused it with InvalidURL, which answered 500).
-            canonical = ".".join(str(int(p)) for p in parts)
-            raise _invalid(text, f"{host} has a number with a leading zero; write it without, as {canonical}")
+            decimal = ".".join(str(int(p)) for p in parts)
+            octets = [int(p, 8) if p.startswith("0") else int(p) for p in parts if set(p) <= set("01234567")]
+            octal = ".".join(map(str, octets)) if len(octets) == 4 and max(octets) <= 255 else decimal
+            meant = decimal if octal == decimal else f"{octal} or {decimal}, whichever you mean"
+            raise _invalid(
+                text, f"{host} has a number with a leading zero, which some programs read as octal: write {meant}"
+            )
         return host
     try:
         ascii_host = host.encode("idna").decode("ascii")
