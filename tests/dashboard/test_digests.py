@@ -13,6 +13,7 @@ import email.policy
 import json
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
@@ -218,3 +219,29 @@ def test_nothing_is_sent_when_no_smtp_server_is_configured(shops: Any, alice: An
     with override_settings(STORELENS_SMTP_URL=""):
         assert digest_mail.send_due(APRIL_2ND) == {}
     assert not DigestSent.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_ticking_at_once_send_one_digest(inbox: Inbox, shops: Any, alice: Any) -> None:
+    """Real concurrency (threads, each with its own PostgreSQL connection): the claim lets exactly one send."""
+    from django.db import connection
+
+    subscribe(alice, "daily")
+    start = threading.Barrier(4)
+    outcomes: list[dict[str, int]] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            outcomes.append(digest_mail.send_due(APRIL_2ND))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes, key=str) == sorted([{"sent": 1}, *[{"skipped: claimed": 1}] * 3], key=str)
+    assert len(inbox.messages) == 1 and DigestSent.objects.get().sent_at is not None

@@ -164,5 +164,6 @@ def build_digest(membership: Any, frequency: str, today: date) -> Digest:
         before_first=before[0],
         before_last=before[1],
         stores=[store_digest(s, first, last, before) for s in counted],
-        attention=[s for s in stores if not s.is_healthy],
+        # A paused store is the owner's own choice, not a problem to fix.
+        attention=[s for s in stores if not s.is_healthy and s.status != Store.Status.PAUSED],
     )
