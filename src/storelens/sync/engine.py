@@ -9,6 +9,7 @@ through a bounded queue, so the store is never waiting on the database.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from django.utils import timezone
@@ -60,17 +61,28 @@ def _finish_pass(p: Pass, *, reconciled: bool) -> None:
 async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> PassStats:
     """Import (or continue importing), then the incremental pass and pending re-fetches; `exact` adds the
     census (the copy is then exact as of `now`); `reconcile` the full reconciliation."""
+    p.census_due = exact or reconcile
     try:
         state = await db(lambda: SyncState.objects.get_or_create(store=p.store)[0])()
         if state.import_completed_at is None:
             await db(lambda: Store.objects.filter(pk=p.store.pk).update(status=Store.Status.IMPORTING))()
             await history.import_history(p)
-        await incremental.incremental(p)
-        await refetches.drain_pending(p)
-        if reconcile:
-            await reconciliation.reconcile(p)
-        elif exact:
-            await reconciliation.census(p)
+        # The census's listing is read alongside the incremental pass and the re-fetches (a round trip or two
+        # saved: on a small store the pass is a chain of round trips); its diff is made after them (`census`).
+        if p.census_due:
+            p.census_listing = asyncio.ensure_future(reconciliation.remote_orders(p))
+        try:
+            await incremental.incremental(p)
+            await refetches.drain_pending(p)
+            if reconcile:
+                await reconciliation.reconcile(p)
+            elif exact:
+                await reconciliation.census(p)
+        finally:
+            listed = p.census_listing
+            if listed is not None and not listed.done():  # the pass failed before the census: stop the listing
+                listed.cancel()
+                await asyncio.gather(listed, return_exceptions=True)
         await db(_finish_pass)(p, reconciled=reconcile)
         await db(failures.clear)(p.store.pk)
         store = await db(lambda: Store.objects.get(pk=p.store.pk))()

@@ -81,6 +81,9 @@ class Pass:
         self.stats = PassStats()
         self.rounded: list[str] = []  # the first amounts rounded on the way in, for the store's warning
         self.census_done = False  # the census runs once per pass: the copy is then exact as of `now`
+        self.census_due = False  # the pass ends with a census anyway (exact or reconcile): no count probe first
+        # The census's listing, when `engine.run_pass` started it early (`reconciliation.census` awaits it).
+        self.census_listing: asyncio.Future[dict[int, tuple[datetime | None, str]]] | None = None
         self.connector: ConnectorSettings | None = None  # the Storelens Connector plugin, when the store has it
         self.connector_checked = False  # asked once per pass (sync.connector)
 

@@ -17,29 +17,46 @@ from .passes import (
     ORDER_PARAMS,
     REREAD_DAYS,
     Pass,
+    all_of,
     db,
 )
+
+
+async def remote_orders(p: Pass) -> dict[int, tuple[datetime | None, str]]:
+    """The census's listing: every order id (trash included) with its modified date and status. The Storelens
+    Connector lists them from the store's tables in a few requests; else wc/v3's pages, both listings at once (their
+    first pages are one round trip, not two in a row)."""
+    remote = await connector.order_census(p)
+    if remote is not None:
+        return remote
+    remote = {}
+    listings = await all_of(
+        *(
+            p.listing("/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS})
+            for status in ("any", "trash")
+        )
+    )
+    for rows in listings:
+        for row in rows:
+            remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
+    return remote
 
 
 async def census(p: Pass) -> None:
     """Every order id with its modified date and status, diffed with our copy: hard deletes, trash, and any
     change we missed are fixed by re-reading exactly those orders. Once per pass: the copy is then exact as of
     the pass's `now`, so a second census (the incremental pass found a hard delete, then the exact pass's own)
-    would only repeat the listing."""
+    would only repeat the listing.
+
+    `p.census_listing` is the listing already under way when there is one (`remote_orders`, started alongside the
+    incremental pass by `engine.run_pass`): any listing taken after `now` will do, because the diff is made after
+    our own writes and every difference is re-read by id, so a row that moved between the listing and our write
+    costs one re-read, never a wrong copy."""
     if p.census_done:
         return
     p.census_done = True
     await db(p.set_phase)(SyncState.Phase.RECONCILING)
-    # The Storelens Connector lists every id from the store's tables in a few requests; else wc/v3's pages.
-    remote = await connector.order_census(p)
-    if remote is None:
-        remote = {}
-        for status in ("any", "trash"):
-            rows = await p.listing(
-                "/wc/v3/orders", {"status": status, "orderby": "id", "order": "asc", "_fields": CENSUS_FIELDS}
-            )
-            for row in rows:
-                remote[int(row["id"])] = (parse_gmt(row.get("date_modified_gmt")), str(row.get("status", "")))
+    remote = await (p.census_listing if p.census_listing is not None else remote_orders(p))
 
     def local() -> dict[int, tuple[datetime | None, str, bool]]:
         return {
