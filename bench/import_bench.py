@@ -1,8 +1,9 @@
 """History import benchmark: the fake store on a real loopback socket with per-request latency, Storelens importing
-into a fresh SQLite database in this machine's data directory layout.
+into a fresh SQLite (or PostgreSQL) database in this machine's data directory layout.
 
     .venv/bin/python bench/import_bench.py                       # 10k and 100k orders, 200 ms, concurrency 4
     .venv/bin/python bench/import_bench.py --orders 10000 --latency-ms 200
+    .venv/bin/python bench/import_bench.py --database postgres  # a fresh database on 127.0.0.1:5432 per size
 
 Each size runs in its own process (so peak RSS is that import's alone) and prints: wall time of the import, the
 ideal time measured in the same run (requests made × latency ÷ concurrency), their ratio, CPU seconds of the
@@ -75,8 +76,21 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) -> dict[str, float]:
-    """Runs in a child process: set up Django on a fresh data directory, import, measure."""
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement)
+
+
+def one(
+    orders: int, latency_ms: float, concurrency: int, rollups: bool = True, database: str = "sqlite"
+) -> dict[str, float]:
+    """Runs in a child process: set up Django on a fresh data directory (and, for PostgreSQL, a fresh database on
+    127.0.0.1:5432, dropped afterwards), import, measure."""
     data_dir = tempfile.mkdtemp(prefix="storelens-bench-")
     os.environ.update(
         {
@@ -87,6 +101,23 @@ def one(orders: int, latency_ms: float, concurrency: int, rollups: bool = True) 
         }
     )
     os.environ.pop("STORELENS_DATABASE_URL", None)
+    os.environ.pop("STORELENS_TEST_DATABASE", None)
+    pg_name = ""
+    if database == "postgres":
+        pg_name = f"storelens_bench_{os.getpid()}"
+        postgres(f'CREATE DATABASE "{pg_name}"')
+        os.environ["STORELENS_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+    try:
+        return _one(orders, latency_ms, concurrency, rollups, data_dir)
+    finally:
+        if pg_name:
+            from django.db import connections
+
+            connections.close_all()
+            postgres(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def _one(orders: int, latency_ms: float, concurrency: int, rollups: bool, data_dir: str) -> dict[str, float]:
     import logging
 
     import django
@@ -186,16 +217,21 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--without-rollups", action="store_true", help="unregister the change-feed listeners")
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgres"], default="sqlite", help="postgres: 127.0.0.1:5432, trust auth"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.latency_ms, args.concurrency, rollups=not args.without_rollups)))
+        rollups = not args.without_rollups
+        print(json.dumps(one(args.one, args.latency_ms, args.concurrency, rollups=rollups, database=args.database)))
         return 0
     results = []
     for n in args.orders:
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(n), "--latency-ms", str(args.latency_ms),
-             "--concurrency", str(args.concurrency), *(["--without-rollups"] if args.without_rollups else [])],
+             "--concurrency", str(args.concurrency), "--database", args.database,
+             *(["--without-rollups"] if args.without_rollups else [])],
             capture_output=True, text=True, cwd=REPO,
         )  # fmt: skip
         if done.returncode != 0:
@@ -204,7 +240,7 @@ def main() -> int:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         results.append(result)
         print(
-            f"{n:>7} orders: wall {result['wall_s']:7.2f} s, ideal {result['ideal_s']:7.2f} s "
+            f"{n:>7} orders ({args.database}): wall {result['wall_s']:7.2f} s, ideal {result['ideal_s']:7.2f} s "
             f"({result['requests']} requests × {args.latency_ms:.0f} ms ÷ {args.concurrency}), "
             f"ratio {result['ratio']:.3f}, CPU {result['cpu_s']:.1f} s (fake store {result['store_cpu_s']:.1f} s), "
             f"peak RSS {result['peak_rss_mb']:.0f} MB, "
