@@ -101,7 +101,7 @@ def compare_page(request: HttpRequest, store_id: int) -> HttpResponse:
                 }
                 for f in found.figures
             ]
-            context["rows"] = [
+            items = [
                 {
                     "row": r,
                     "reason": REASONS.get(r.reason, r.reason),
@@ -109,4 +109,9 @@ def compare_page(request: HttpRequest, store_id: int) -> HttpResponse:
                 }
                 for r in found.rows
             ]
+            # Fees in gross sales are a difference of definition on every order with a fee: folded, not hidden.
+            context["rows"] = [i for i in items if i["row"].reason != "gross_counts_fees"]
+            context["fee_rows"] = [i for i in items if i["row"].reason == "gross_counts_fees"]
+            fees = sum(i["row"].differences.get("gross_sales", 0) for i in context["fee_rows"])
+            context["fee_total"] = found.amount("gross_sales", fees)
     return render(request, "wc_compare/compare.html", context)

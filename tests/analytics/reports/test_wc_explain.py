@@ -229,3 +229,13 @@ def test_whatever_analytics_lags_every_difference_is_explained_by_order_to_the_c
         if row.reason == "status_lag":
             assert row.woocommerce_status != row.storelens_status
             assert f"{row.woocommerce_status!r}" in row.text and f"{row.storelens_status!r}" in row.text
+
+
+def test_amounts_edited_since_the_import_and_orders_dated_elsewhere_are_told_apart() -> None:
+    edited, moved = order(50), order(51, paid_at=datetime(2026, 4, 2, tzinfo=UTC))
+    old = wc_row_of(order(50, fee=1000), "completed")  # the row from before a 10.00 fee was removed
+    there = wc_row_of(moved, "completed")  # WooCommerce still dates it in March
+    found = run([edited, moved], [], [old, there], [wc_figures(old, edited), wc_figures(there, moved)])
+    reasons = {r.id: r.reason for r in found.rows}
+    assert reasons == {50: "amounts_lag", 51: "dated"}
+    assert found.rows[0].differences["net_sales"] == 1000

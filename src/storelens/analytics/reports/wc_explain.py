@@ -50,6 +50,18 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("items_sold", "num_items_sold", "Items sold"),
 )
 COUNTS = frozenset({"orders", "items_sold"})
+# The order an owner reads the reasons in: what moves orders and sales first, the definitional gross-sales gap last.
+REASON_ORDER = (
+    "status_lag",
+    "not_imported",
+    "amounts_lag",
+    "trashed",
+    "deleted",
+    "not_synced",
+    "dated",
+    "negative_net_as_refund",
+    "gross_counts_fees",
+)
 
 
 @dataclass(frozen=True)
@@ -365,6 +377,7 @@ def explain(
         mine_status = side.status(kind, row_id, order_id)
         rows.append(RowDifference(kind, row_id, order_id, reason, text, wc_status, mine_status, diffs))
 
+    rows.sort(key=lambda r: (REASON_ORDER.index(r.reason) if r.reason in REASON_ORDER else len(REASON_ORDER), r.id))
     figures = [
         FigureComparison(name, label, wc_totals.get(name, 0), getattr(storelens_totals, name), explained[name])
         for name, _, label in FIGURES
