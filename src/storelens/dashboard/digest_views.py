@@ -17,8 +17,8 @@ from storelens.dashboard.models import DigestSent, DigestSubscription, Frequency
 
 SMTP_MISSING = (
     "E-mail digests are off on this installation: no mail server is configured. Whoever runs Storelens sets "
-    "STORELENS_SMTP_URL (e.g. smtp://user:password@mail.example.com:587?starttls=1&from=reports@example.com) and "
-    "restarts it."
+    "STORELENS_SMTP_URL to the mail server's address (smtp://… or smtps://…, see the settings table in the README) "
+    "and restarts it. Your choice below is kept meanwhile."
 )
 SUPPORT_REFUSED = (
     "Your role (Support) cannot receive digests: they add up revenue (net sales, average order value, refunds), "
@@ -54,6 +54,6 @@ def set_digest(request: HttpRequest) -> HttpResponse:
     if frequency == Frequency.OFF:
         messages.success(request, "E-mail digest stopped.")
     else:
-        label = Frequency(frequency).label.split(" (")[0].lower()
+        label = Frequency(frequency).label.split(":")[0].lower()
         messages.success(request, f"You will receive a {label} e-mail digest at {request.user.email}.")  # type: ignore[union-attr]
     return redirect("dashboard:settings")

@@ -14,9 +14,9 @@ from storelens.accounts.models import Membership
 
 class Frequency(models.TextChoices):
     OFF = "off", "Off"
-    DAILY = "daily", "Daily (yesterday)"
-    WEEKLY = "weekly", "Weekly (last week, Monday to Sunday)"
-    MONTHLY = "monthly", "Monthly (last month)"
+    DAILY = "daily", "Daily: yesterday"
+    WEEKLY = "weekly", "Weekly: last week"
+    MONTHLY = "monthly", "Monthly: last month"
 
 
 class DigestSubscription(models.Model):

@@ -22,9 +22,9 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("off", "Off"),
-                            ("daily", "Daily (yesterday)"),
-                            ("weekly", "Weekly (last week, Monday to Sunday)"),
-                            ("monthly", "Monthly (last month)"),
+                            ("daily", "Daily: yesterday"),
+                            ("weekly", "Weekly: last week"),
+                            ("monthly", "Monthly: last month"),
                         ],
                         default="off",
                         max_length=8,
@@ -48,9 +48,9 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("off", "Off"),
-                            ("daily", "Daily (yesterday)"),
-                            ("weekly", "Weekly (last week, Monday to Sunday)"),
-                            ("monthly", "Monthly (last month)"),
+                            ("daily", "Daily: yesterday"),
+                            ("weekly", "Weekly: last week"),
+                            ("monthly", "Monthly: last month"),
                         ],
                         max_length=8,
                     ),
