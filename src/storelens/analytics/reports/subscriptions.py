@@ -4,13 +4,13 @@ are `metrics.subscriptions`)."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 
+from storelens.analytics.metrics.mrr import monthly_whole_minor
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.subscriptions import SubscriptionFigures, monthly_minor
+from storelens.analytics.metrics.subscriptions import SubscriptionFigures
 from storelens.analytics.metrics.timezones import range_bounds_utc
 
 
@@ -27,13 +27,13 @@ def subscription_figures(store: Any, settings: ReportSettings, first: date, last
     start, end = range_bounds_utc(first, last, settings.tz)
     subs = Subscription.objects.filter(store=store, deleted_at__isnull=True)
     fig = SubscriptionFigures(currency=store.currency or "USD")
-    mrr = Decimal(0)
+    mrr = 0
     for s in subs.filter(status__in=["active", "pending-cancel"]).values(
         "total_minor", "billing_period", "billing_interval"
     ):
         fig.active += 1
-        mrr += monthly_minor(s["total_minor"], s["billing_period"], s["billing_interval"])
-    fig.mrr_minor = int(mrr.to_integral_value())
+        mrr += monthly_whole_minor(s["total_minor"], s["billing_period"], s["billing_interval"])
+    fig.mrr_minor = mrr  # each subscription rounded once, as MRR over time sums them (`metrics.mrr`)
     counted = subs.exclude(status__in=["pending", "trash"])
 
     def running_at(instant: Any) -> Any:

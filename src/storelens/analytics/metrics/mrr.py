@@ -1,0 +1,153 @@
+"""MRR over time and its movements, from what a subscription row holds: when it started, when it stopped (cancelled or
+ended) and its recurring total as last synced.
+
+Pure (spans and instants in, periods out). Movements are per customer, between the MRR a customer pays at a period's
+start and at its end, so every period adds up exactly in whole minor units:
+
+    MRR(start) + new + expansion − contraction − churned + reactivated = MRR(end)
+
+- new: a customer paying nothing at the start and something at the end, with no subscription started before the period;
+- reactivated: the same, for a customer who had a subscription before (one that had stopped by the period's start);
+- expansion / contraction: a customer paying at both ends, more / less at the end (a second subscription, or one of
+  several stopping);
+- churned: a customer paying at the start and nothing at the end.
+
+What this cannot see: a subscription's own history. The sync keeps its current totals and dates, not each change, so
+a price change or a switch shows as if the current total had always applied, and a suspension (on-hold) does not
+stop MRR. A customer who starts and stops within one period moves nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import pairwise
+
+from storelens.analytics.metrics.subscriptions import monthly_minor
+
+
+def monthly_whole_minor(total_minor: int, period: str, interval: int) -> int:
+    """A subscription's monthly amount rounded once to whole minor units, so sums of them add up exactly."""
+    return int(monthly_minor(total_minor, period, interval).to_integral_value(ROUND_HALF_EVEN))
+
+
+@dataclass(frozen=True)
+class Span:
+    """One subscription: who pays, how much a month, and the instants it runs between. It runs at `t` when it started
+    before `t` and had not stopped before `t` (stop None: still running), as `subscription_figures` counts."""
+
+    customer: Hashable
+    monthly_minor: int
+    start: datetime
+    stop: datetime | None = None
+
+    def runs_at(self, instant: datetime) -> bool:
+        return self.start < instant and (self.stop is None or self.stop >= instant)
+
+
+@dataclass
+class MrrPeriod:
+    start: datetime
+    end: datetime
+    mrr_start: int = 0
+    new: int = 0
+    expansion: int = 0
+    contraction: int = 0
+    churned: int = 0
+    reactivated: int = 0
+    mrr_end: int = 0
+    customers_start: int = 0  # paying customers at each end (MRR > 0)
+    customers_end: int = 0
+    new_customers: int = 0
+    churned_customers: int = 0
+    reactivated_customers: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.new + self.expansion - self.contraction - self.churned + self.reactivated
+
+    @property
+    def adds_up(self) -> bool:
+        return self.mrr_start + self.net == self.mrr_end
+
+
+@dataclass
+class MrrAt:
+    """Each paying customer's MRR at one instant."""
+
+    by_customer: dict[Hashable, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_customer.values())
+
+    @property
+    def paying(self) -> int:
+        return sum(1 for v in self.by_customer.values() if v > 0)
+
+
+def mrr_at(spans: Sequence[Span], instant: datetime) -> MrrAt:
+    out: dict[Hashable, int] = defaultdict(int)
+    for s in spans:
+        if s.runs_at(instant):
+            out[s.customer] += s.monthly_minor
+    return MrrAt(dict(out))
+
+
+def movements(spans: Sequence[Span], boundaries: Sequence[datetime]) -> list[MrrPeriod]:
+    """One `MrrPeriod` per consecutive pair of `boundaries` (ascending instants)."""
+    first_start: dict[Hashable, datetime] = {}
+    for s in spans:
+        if s.customer not in first_start or s.start < first_start[s.customer]:
+            first_start[s.customer] = s.start
+    at = [mrr_at(spans, b) for b in boundaries]
+    periods = []
+    for (a, b), m0, m1 in zip(pairwise(boundaries), at, at[1:], strict=False):
+        p = MrrPeriod(a, b, mrr_start=m0.total, mrr_end=m1.total, customers_start=m0.paying, customers_end=m1.paying)
+        for c in set(m0.by_customer) | set(m1.by_customer):
+            before, after = m0.by_customer.get(c, 0), m1.by_customer.get(c, 0)
+            if before <= 0 < after:
+                if first_start[c] < a:
+                    p.reactivated += after
+                    p.reactivated_customers += 1
+                else:
+                    p.new += after
+                    p.new_customers += 1
+            elif after <= 0 < before:
+                p.churned += before
+                p.churned_customers += 1
+            elif after > before:
+                p.expansion += after - before
+            elif after < before:
+                p.contraction += before - after
+        periods.append(p)
+    return periods
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """Putler's ARPPU and LTV at an instant: ARPPU = MRR ÷ paying customers; user churn = customers paying 30 days
+    before who pay nothing now ÷ customers paying 30 days before; LTV = ARPPU ÷ user churn (None when nobody churned:
+    the lifetime is not bounded by what the data shows)."""
+
+    mrr_minor: int
+    paying: int
+    arppu_minor: int | None
+    user_churn: Decimal | None
+    ltv_minor: int | None
+
+
+def lifetime(before: MrrAt, now: MrrAt) -> Lifetime:
+    arppu = Decimal(now.total) / now.paying if now.paying else None
+    paying_before = [c for c, v in before.by_customer.items() if v > 0]
+    gone = sum(1 for c in paying_before if now.by_customer.get(c, 0) <= 0)
+    churn = Decimal(gone) / len(paying_before) if paying_before else None
+    ltv = int((arppu / churn).to_integral_value(ROUND_HALF_EVEN)) if arppu is not None and churn else None
+    if churn is not None:
+        churn = churn.quantize(Decimal("0.0001"))
+    return Lifetime(
+        now.total, now.paying, None if arppu is None else int(arppu.to_integral_value(ROUND_HALF_EVEN)), churn, ltv
+    )
