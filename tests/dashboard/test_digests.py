@@ -15,7 +15,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from typing import Any
 
@@ -245,3 +245,22 @@ def test_four_workers_ticking_at_once_send_one_digest(inbox: Inbox, shops: Any, 
         thread.join(timeout=60)
     assert sorted(outcomes, key=str) == sorted([{"sent": 1}, *[{"skipped: claimed": 1}] * 3], key=str)
     assert len(inbox.messages) == 1 and DigestSent.objects.get().sent_at is not None
+
+
+def test_yesterday_waits_until_it_is_over_on_every_stores_clock(inbox: Inbox, shops: Any, alice: Any) -> None:
+    """At 03:00 UTC on 2 April it is still 1 April in New York: the daily digest reports 31 March, not a half day."""
+    from storelens.dashboard.digests import workspace_today
+
+    workspace = Workspace.objects.get(name="Alice's Shop")
+    assert workspace_today(workspace, datetime(2025, 4, 2, 3, 0, tzinfo=UTC)) == date(2025, 4, 1)
+    assert workspace_today(workspace, datetime(2025, 4, 2, 4, 0, tzinfo=UTC)) == date(2025, 4, 2)  # EDT: UTC−4
+    subscribe(alice, "daily")
+    with freeze_now(datetime(2025, 4, 2, 3, 0, tzinfo=UTC)):
+        assert digest_mail.send_due() == {"sent": 1}
+    assert DigestSent.objects.get().first == date(2025, 3, 31)
+
+
+def freeze_now(instant: datetime) -> Any:
+    from unittest import mock
+
+    return mock.patch("storelens.dashboard.digest_mail.timezone.now", return_value=instant)

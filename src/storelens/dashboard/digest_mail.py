@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from storelens.config import SmtpSettings, parse_smtp_url
-from storelens.dashboard.digests import Digest, build_digest, may_receive, period_for
+from storelens.dashboard.digests import Digest, build_digest, may_receive, period_for, workspace_today
 from storelens.dashboard.models import DigestSent, DigestSubscription, Frequency
 
 log = logging.getLogger(__name__)
@@ -119,16 +119,18 @@ def send_one(subscription: DigestSubscription, today: date, smtp: SmtpSettings) 
 
 
 def send_due(today: date | None = None) -> dict[str, int]:
-    """Every subscribed member's digest for the last ended period, each sent once (see the module docstring)."""
+    """Every subscribed member's digest for the last period ended on all its stores' clocks (`workspace_today`;
+    `today` fixes the date instead, for tests), each sent once (see the module docstring)."""
     smtp = smtp_settings()
     if smtp is None:
         return {}
-    today = today or timezone.now().date()
+    now = timezone.now()
     outcomes: dict[str, int] = {}
     subscriptions = DigestSubscription.objects.exclude(frequency=Frequency.OFF).select_related(
         "membership__user", "membership__workspace"
     )
     for subscription in subscriptions.order_by("pk"):
-        outcome = send_one(subscription, today, smtp)
+        day = today or workspace_today(subscription.membership.workspace, now)
+        outcome = send_one(subscription, day, smtp)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

@@ -4,8 +4,9 @@ leaderboard, each store's status), never recomputed, so a digest and `storelens 
 
 Periods are whole days: a daily digest reports yesterday, a weekly one last week (Monday to Sunday), a monthly one
 last month, each against the period before it (`home.comparison_period`: the month before, or the same number of days
-before). "Yesterday" is the UTC date the digest tick runs on minus one; each store's figures are counted on its own
-clock, exactly as `storelens report --source ID --from --to` counts them.
+before). Each store's figures are counted on its own clock, exactly as `storelens report --source ID --from --to`
+counts them, so a period is over only once it is over on every store's clock: "today" is the date of the workspace's
+store furthest behind (`workspace_today`); a workspace in New York gets yesterday's digest after midnight there.
 
 Who gets what (accounts/permissions.py): a digest is a summary of revenue totals, so it needs VIEW_REVENUE. A
 support member cannot subscribe (Settings says why), and a member whose role becomes support stops receiving it.
@@ -14,12 +15,13 @@ support member cannot subscribe (Settings says why), and a member whose role bec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from storelens.accounts.permissions import Action, allows
 from storelens.analytics.metrics.periods import month_end, shift_months
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.timezones import local_day, store_timezone
 from storelens.analytics.reports.home import comparison_period
 from storelens.analytics.reports.products import ProductLine, product_leaderboard
 from storelens.analytics.reports.summary import Report, build
@@ -43,6 +45,13 @@ def period_for(frequency: str, today: date) -> tuple[date, date]:
         first = shift_months(today.replace(day=1), -1)
         return first, month_end(first)
     raise ValueError(f"no digest period for {frequency!r}: use daily, weekly or monthly")
+
+
+def workspace_today(workspace: Any, now: datetime) -> date:
+    """The earliest local date among the workspace's stores (UTC without stores): the day every store has reached."""
+    zones = Store.objects.filter(workspace=workspace).values_list("timezone_string", "gmt_offset")
+    days = [local_day(now, store_timezone(name, offset)) for name, offset in zones]
+    return min(days, default=now.date())
 
 
 def may_receive(role: str) -> bool:
