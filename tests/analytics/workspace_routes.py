@@ -24,10 +24,22 @@ def a_customer(workspace: Any) -> dict[str, int]:
     return {"customer_id": Customer.objects.get(store=ny, email="ann@x.org").pk}
 
 
+def a_product(workspace: Any) -> dict[str, int]:
+    ny, _ = make_shops(workspace)
+    return {"store_id": ny.pk, "product_wc_id": 7}
+
+
+def an_api_product(workspace: Any) -> dict[str, int]:
+    ny, _ = make_shops(workspace)
+    return {"source_id": ny.pk, "product_id": 7}
+
+
 SCOPED = {
     "insights:order_detail": ScopedRoute(an_order),
     "insights:customer_detail": ScopedRoute(a_customer),
+    "insights:product_detail": ScopedRoute(a_product),
     "insights:store_figures": ScopedRoute(a_store, methods=("POST",)),
     "api:get_order": ScopedRoute(an_order),
     "api:get_customer": ScopedRoute(a_customer),
+    "api:get_product": ScopedRoute(an_api_product),
 }

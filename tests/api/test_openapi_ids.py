@@ -24,9 +24,11 @@ OPERATION_IDS = {
     ("get", "/api/v1/customers"): "storelens_api_customers_list_customers",
     ("get", "/api/v1/customers/{customer_id}"): "storelens_api_customers_get_customer",
     ("get", "/api/v1/products"): "storelens_api_products_list_products",
+    ("get", "/api/v1/products/{source_id}/{product_id}"): "storelens_api_products_get_product",
     ("get", "/api/v1/heatmap"): "storelens_api_heatmap_get_heatmap",
     ("get", "/api/v1/breakdowns"): "storelens_api_breakdowns_get_breakdown",
     ("get", "/api/v1/explain"): "storelens_api_explain_explain_store",
+    ("get", "/api/v1/subscriptions"): "storelens_api_subscriptions_get_subscriptions",
 }
 
 

@@ -119,6 +119,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "insights:customers": Action.VIEW_CUSTOMERS,
     "insights:customer_detail": Action.VIEW_CUSTOMERS,
     "insights:products": Action.VIEW_REVENUE,
+    "insights:product_detail": Action.VIEW_REVENUE,  # a product's net sales and its buyers' net
     "insights:subscriptions": Action.VIEW_REVENUE,
     "stores:list": Action.VIEW_STORES,
     "stores:add": Action.MANAGE_STORES,
@@ -174,6 +175,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/heatmap": Action.VIEW_REVENUE,  # orders and net sales by weekday and hour: totals
     "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
     "/explain": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's totals side by side
+    "/subscriptions": Action.VIEW_REVENUE,  # MRR, ARR, LTV: revenue; support sees none of it
 }
 
 

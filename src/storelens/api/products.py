@@ -1,13 +1,23 @@
-"""The /products route: the products leaderboard."""
+"""The /products routes: the products leaderboard, and one product's page (series, buyers, bought together)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.date_range import points_problem
+from storelens.analytics.reports.product_page import (
+    ProductSeries,
+    bought_together,
+    product_buyers,
+    product_names,
+    product_series,
+)
 from storelens.analytics.reports.products import product_leaderboard
 from storelens.api.range_query import (
     ErrorOut,
@@ -68,3 +78,124 @@ def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
                 }
             )
     return out
+
+
+class PointOut(Schema):
+    period: str  # the first day of the day, week (Monday) or month
+    units: int
+    net_sales: str
+    refunded_units: int
+    refunds: str
+    orders: int
+
+
+class VariationSeriesOut(Schema):
+    variation_wc_id: int
+    name: str
+    points: list[PointOut]
+
+
+class BuyerOut(Schema):
+    customer_id: int | None  # Storelens's customer id (`/customers/{id}`); null: orders without a customer identity
+    name: str
+    orders: int
+    units: int
+    net_sales: str
+
+
+class TogetherOut(Schema):
+    product_wc_id: int
+    name: str
+    orders: int
+    share: float  # of this product's orders in the range
+
+
+class ProductDetailOut(Schema):
+    source_id: int
+    product_wc_id: int
+    name: str
+    sku: str
+    currency: str
+    date_from: str
+    date_to: str
+    grain: str
+    points: list[PointOut]
+    variations: list[VariationSeriesOut]
+    buyers: list[BuyerOut]
+    buyer_count: int
+    product_orders: int
+    bought_together: list[TogetherOut]
+
+
+class ProductDetailQuery(RangeQuery):
+    grain: Literal["day", "week", "month"] = "day"
+
+
+def _points(series: ProductSeries, currency: str, first: date, last: date, grain: str, variation: int | None) -> list:
+    return [
+        PointOut(
+            period=start.isoformat(),
+            units=f[0],
+            net_sales=decimal_string(f[1], currency),
+            refunded_units=f[2],
+            refunds=decimal_string(f[3], currency),
+            orders=f[4],
+        )
+        for start, f in series.points(currency, first, last, grain, variation)
+    ]
+
+
+@products_router.get(
+    "/{source_id}/{product_id}",
+    response={200: ProductDetailOut, 404: ErrorOut, 422: InvalidOut},
+    summary="One product: its series (and its variations'), its buyers and the products bought with it",
+)
+def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[ProductDetailQuery]) -> Any:
+    """The product page's figures for `product_id` (WooCommerce's product id) in store `source_id`, in the currency
+    most of its sales are in. Points as `/products` figures them; buyers the top 50 by net, bought-together the top 20
+    by orders with both."""
+    store = stores_of(request, source_id)[0]
+    first, last = date_range(q, [store])
+    problem = points_problem(first, last, q.grain)
+    if problem:
+        raise HttpError(422, problem)
+    settings = report_settings(store, q.date_basis, excluded_statuses(q))
+    series = product_series(store, settings, product_id, first, last)
+    currency = (series.currencies() or [(store.currency or "USD").upper()])[0]
+    variations = series.variations(currency)
+    names = product_names(store, product_id, variations)
+    buyers, buyer_count = product_buyers(store, settings, product_id, first, last)
+    together, product_orders = bought_together(store, settings, product_id, first, last)
+    return ProductDetailOut(
+        source_id=store.pk,
+        product_wc_id=product_id,
+        name=names[0][0],
+        sku=names[0][1],
+        currency=currency,
+        date_from=first.isoformat(),
+        date_to=last.isoformat(),
+        grain=q.grain,
+        points=_points(series, currency, first, last, q.grain, None),
+        variations=[
+            VariationSeriesOut(
+                variation_wc_id=v, name=names[v][0], points=_points(series, currency, first, last, q.grain, v)
+            )
+            for v in variations
+        ],
+        buyers=[
+            BuyerOut(
+                customer_id=b.customer_id,
+                name=b.name,
+                orders=b.orders,
+                units=b.units,
+                net_sales=decimal_string(b.net_minor, b.currency),
+            )
+            for b in buyers
+        ],
+        buyer_count=buyer_count,
+        product_orders=product_orders,
+        bought_together=[
+            TogetherOut(product_wc_id=t.product_wc_id, name=t.name, orders=t.orders, share=round(t.share, 4))
+            for t in together
+        ],
+    )

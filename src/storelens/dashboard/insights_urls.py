@@ -9,6 +9,7 @@ from storelens.dashboard import (
     insights_home,
     insights_live,
     insights_orders,
+    insights_product,
     insights_products,
     insights_sales,
     insights_subscriptions,
@@ -29,5 +30,6 @@ urlpatterns = [
     path("customers/", insights_customers.customers, name="customers"),
     path("customers/<int:customer_id>/", insights_customers.customer_detail, name="customer_detail"),
     path("products/", insights_products.products, name="products"),
+    path("products/<int:store_id>/<int:product_wc_id>/", insights_product.product_detail, name="product_detail"),
     path("subscriptions/", insights_subscriptions.subscriptions, name="subscriptions"),
 ]

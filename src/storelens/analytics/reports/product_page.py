@@ -1,0 +1,237 @@
+"""One product's page: its (and its variations') net sales, units and refunds per day, week or month, its buyers, and
+the products bought in the same orders.
+
+The series is read from `ProductDailyRollup`'s day cells of this one product, through the (store, product, basis,
+span, day) index of migration 0006, so a year is a few hundred small rows whatever the store's size; each figure
+means exactly what the Products page's figure means (`metrics.products`), and `product_series_raw` computes the same
+days from raw rows with `products.product_leaderboard_raw` (the property test's and the benchmark's baseline).
+
+Buyers and bought-together are indexed queries bounded by the product's own line items in the range (line items'
+(store, product) index, then its orders' other lines by the (order, product) index), never a scan of all orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+
+from storelens.analytics.metrics.periods import bucket
+from storelens.analytics.metrics.report_settings import ReportSettings
+from storelens.analytics.reports.counted import counted_orders, in_range
+from storelens.analytics.reports.products import ProductLine, _name, product_leaderboard_raw
+
+FIGURES = ("units", "net_minor", "refunded_units", "refunds_minor", "orders", "gross_minor")
+Figures = tuple[int, int, int, int, int, int]  # in FIGURES order
+ZERO: Figures = (0, 0, 0, 0, 0, 0)
+# WooCommerce skips a line with no quantity that takes nothing back (as `products.product_leaderboard_raw`).
+COUNTED_LINE = ~Q(quantity=0, total_minor__gte=0)
+
+
+def _add(a: Figures, b: Figures) -> Figures:
+    return tuple(x + y for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+@dataclass
+class ProductSeries:
+    """Per currency, day and variation (0: a simple product's own line), the day's figures; `orders` of a variation is
+    its orders, of the product (variation None) the orders holding any of its variations once."""
+
+    product_wc_id: int
+    days: dict[tuple[str, date, int | None], Figures] = field(default_factory=dict)
+
+    def currencies(self) -> list[str]:
+        """Currencies sold in, the one with most net sales first (the page charts that one and names the others)."""
+        net: dict[str, int] = {}
+        for (currency, _, variation), f in self.days.items():
+            if variation is None:
+                net[currency] = net.get(currency, 0) + abs(f[1])
+        return sorted(net, key=lambda c: (-net[c], c))
+
+    def variations(self, currency: str) -> list[int]:
+        return sorted({v for (c, _, v) in self.days if c == currency and v})
+
+    def points(
+        self, currency: str, first: date, last: date, grain: str, variation: int | None = None
+    ) -> list[tuple[date, Figures]]:
+        """A gap-free series from `first` to `last` by day, week or month (empty buckets are zero, not missing)."""
+        out: dict[date, Figures] = {}
+        day = first
+        while day <= last:
+            out.setdefault(bucket(day, grain), ZERO)
+            day += timedelta(days=1)
+        for (c, day, v), f in self.days.items():
+            if c == currency and v == variation and first <= day <= last:
+                out[bucket(day, grain)] = _add(out[bucket(day, grain)], f)
+        return sorted(out.items())
+
+
+def product_series(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> ProductSeries:
+    """The product's day cells in the range (one query through the product's own index), per variation and summed."""
+    from storelens.analytics.models import ProductDailyRollup
+
+    rows = (
+        ProductDailyRollup.objects.filter(
+            store=store,
+            product_wc_id=product_wc_id,
+            basis=settings.date_basis.value,
+            span=0,
+            day__gte=first,
+            day__lte=last,
+        )
+        .exclude(status__in=sorted(settings.all_excluded))
+        .values_list("currency", "day", "variation_wc_id")
+        .annotate(
+            Sum("units"),
+            Sum("net_sales_minor"),
+            Sum("refunded_units"),
+            Sum("refunds_minor"),
+            Sum("orders"),
+            Sum("gross_sales_minor"),
+            Sum("product_orders"),
+        )
+        .order_by()
+    )
+    series = ProductSeries(product_wc_id)
+    for currency, day, variation, *sums in rows:
+        units, net, refunded_units, refunds, orders, gross, product_orders = (int(v or 0) for v in sums)
+        own: Figures = (units, net, refunded_units, refunds, orders, gross)
+        if own != ZERO:
+            series.days[(currency, day, variation)] = _add(series.days.get((currency, day, variation), ZERO), own)
+        whole: Figures = (units, net, refunded_units, refunds, product_orders, gross)
+        if whole != ZERO:
+            series.days[(currency, day, None)] = _add(series.days.get((currency, day, None), ZERO), whole)
+    return series
+
+
+def product_series_raw(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date
+) -> ProductSeries:
+    """The same days from raw rows: the Products leaderboard computed from line items and refund lines, one day at a
+    time. Slow by design (a query per day): the equality test's and the benchmark's baseline."""
+    series = ProductSeries(product_wc_id)
+    day = first
+    while day <= last:
+        for line in product_leaderboard_raw(store, settings, day, day):
+            if line.product_wc_id != product_wc_id:
+                continue
+            series.days[(line.currency, day, None)] = line.figures()
+            for v in line.variations or [line]:
+                series.days[(v.currency, day, v.variation_wc_id)] = v.figures()
+        day += timedelta(days=1)
+    return series
+
+
+def product_names(store: Any, product_wc_id: int, variations: list[int]) -> dict[int, tuple[str, str]]:
+    """Variation (0: the product) → (name, SKU), as the Products page names them (the catalogue, else a line)."""
+    lines = [ProductLine(product_wc_id, v, "", "", "") for v in [0, *variations]]
+    _name(store, lines)
+    return {p.variation_wc_id: (p.name, p.sku) for p in lines}
+
+
+@dataclass
+class Buyer:
+    customer_id: int | None  # None: orders without a customer identity
+    name: str
+    email: str
+    orders: int
+    units: int  # bought minus refunded on those orders
+    net_minor: int  # line totals minus refunded line totals on those orders
+    currency: str
+
+
+def _product_orders(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> Any:
+    """The product's counted lines dated in the range, as a LineItem queryset (the (store, product) index bounds it)."""
+    from storelens.commerce.models import LineItem
+
+    return LineItem.objects.filter(
+        Q(store=store, product_wc_id=product_wc_id)
+        & COUNTED_LINE
+        & counted_orders(store, settings, "order__")
+        & in_range(settings, first, last, "order__")
+    )
+
+
+def product_buyers(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 50
+) -> tuple[list[Buyer], int]:
+    """The customers who bought the product in orders dated in the range, with their units and net for it (refunds of
+    those orders taken off, whenever made: what they kept), best first; and how many buyers there are in all."""
+    from storelens.commerce.models import Customer, Order, RefundLine
+
+    lines = _product_orders(store, settings, product_wc_id, first, last)
+    sold = (
+        lines.values_list("order__customer_id", "order__currency")
+        .annotate(Count("order_id", distinct=True), Sum("quantity"), Sum("total_minor"))
+        .order_by()
+    )
+    figures: dict[tuple[int | None, str], list[int]] = {
+        (customer, currency): [orders, int(units or 0), int(net or 0)]
+        for customer, currency, orders, units, net in sold
+    }
+    parent = Order.objects.filter(store=store, wc_id=OuterRef("refund__parent_wc_id"))
+    refunded = (
+        RefundLine.objects.filter(
+            COUNTED_LINE,
+            product_wc_id=product_wc_id,
+            refund__store=store,
+            refund__deleted_at__isnull=True,
+            refund__parent_wc_id__in=lines.values("order__wc_id"),
+        )
+        .annotate(customer=Subquery(parent.values("customer_id")[:1]), cur=Subquery(parent.values("currency")[:1]))
+        .values_list("customer", "cur")
+        .annotate(Sum("quantity"), Sum("total_minor"))
+        .order_by()
+    )
+    for customer, currency, units, total in refunded:
+        f = figures.setdefault((customer, currency), [0, 0, 0])
+        f[1] -= abs(int(units or 0))
+        f[2] += int(total or 0)  # refund line totals are negative
+    ranked = sorted(figures.items(), key=lambda kv: (-kv[1][2], -kv[1][1], kv[0][0] is None, kv[0][0] or 0))
+    top = ranked[:limit]
+    people = {
+        c.pk: c
+        for c in Customer.objects.filter(store=store, pk__in=[k[0] for k, _ in top if k[0] is not None]).only(
+            "first_name", "last_name", "email"
+        )
+    }
+    buyers = []
+    for (customer, currency), (orders, units, net) in top:
+        person = people.get(customer) if customer is not None else None
+        name = f"{person.first_name} {person.last_name}".strip() if person else ""
+        email = person.email if person else ""
+        buyers.append(Buyer(customer, name or email or "Guest (no e-mail)", email, orders, units, net, currency))
+    return buyers, len(figures)
+
+
+@dataclass
+class Together:
+    product_wc_id: int
+    name: str
+    orders: int  # orders holding both products
+    share: float  # of the orders holding this page's product
+
+
+def bought_together(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 20
+) -> tuple[list[Together], int]:
+    """Products in the same counted orders dated in the range: in how many of the product's orders, and what share of
+    them; plus the product's order count (the share's denominator)."""
+    from storelens.commerce.models import LineItem
+
+    order_ids = _product_orders(store, settings, product_wc_id, first, last).values("order_id")
+    total = order_ids.distinct().count()
+    if not total:
+        return [], 0
+    rows = (
+        LineItem.objects.filter(COUNTED_LINE, order_id__in=order_ids)
+        .exclude(product_wc_id__in=[product_wc_id, 0])
+        .values_list("product_wc_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_wc_id")[:limit]
+    )
+    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in rows]
+    _name(store, lines)
+    return [Together(p.product_wc_id, p.name, p.orders, p.orders / total) for p in lines], total

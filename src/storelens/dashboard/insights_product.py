@@ -1,0 +1,125 @@
+"""One product's page (reached from any product name): net sales, units and refunds over time with its variations,
+its buyers and the products bought with it, and the series as CSV."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from storelens.accounts.scoping import scoped, workspace_required
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.date_range import grain_for
+from storelens.analytics.reports.product_page import (
+    FIGURES,
+    ZERO,
+    bought_together,
+    product_buyers,
+    product_names,
+    product_series,
+)
+from storelens.commerce.money import decimal_string
+from storelens.dashboard.chart_labels import axis_label, table_label
+from storelens.dashboard.insights_common import chart_json, page_context
+from storelens.dashboard.insights_scope import csv_response, scope_of
+
+
+@workspace_required
+def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> HttpResponse:
+    from storelens.stores.models import Store
+
+    store = scoped(request, Store).filter(pk=store_id).first()
+    if store is None:
+        raise Http404("No such store in this workspace.")
+    scope = scope_of(request)
+    # The store is the page's own (in its path): the range and the figures are that store's, and no picker offers
+    # another one (the same product id in another store is another product).
+    scope.stores, scope.all_stores, scope.selected, scope.currency = [store], [store], store, None
+    grain, grain_note = grain_for(scope.first, scope.last, request.GET.get("grain") or "day")
+    scope.note = " ".join(n for n in (scope.note, grain_note) if n)
+    settings = report_settings(store)
+    series = product_series(store, settings, product_wc_id, scope.first, scope.last)
+    currencies = series.currencies() or [(store.currency or "USD").upper()]
+    currency = currencies[0]
+    variations = series.variations(currency)
+    names = product_names(store, product_wc_id, variations)
+    points = series.points(currency, scope.first, scope.last, grain)
+    if request.GET.get("format") == "csv":
+        rows = []
+        for variation in [None, *variations]:
+            label = names[variation or 0][0]
+            for start, f in series.points(currency, scope.first, scope.last, grain, variation):
+                units, net, refunded_units, refunds, orders, _ = f
+                rows.append(
+                    [
+                        start.isoformat(),
+                        product_wc_id,
+                        variation or 0,
+                        label,
+                        units,
+                        decimal_string(net, currency),
+                        refunded_units,
+                        decimal_string(refunds, currency),
+                        orders,
+                        currency,
+                    ]
+                )
+        return csv_response(
+            f"product-{store.pk}-{product_wc_id}-{scope.first}-{scope.last}.csv",
+            [
+                "period",
+                "product_id",
+                "variation_id",
+                "name",
+                "units",
+                "net_sales",
+                "refunded_units",
+                "refunds",
+                "orders",
+                "currency",
+            ],
+            rows,
+        )
+    totals = ZERO
+    for _, f in points:
+        totals = tuple(a + b for a, b in zip(totals, f, strict=True))  # type: ignore[assignment]
+    labels = [axis_label(d, grain, scope.first, scope.last) for d, _ in points]
+    chart = chart_json(
+        labels,
+        [
+            {"name": "Net sales", "data": [decimal_string(f[1], currency) for _, f in points], "type": "bar"},
+            {"name": "Refunds", "data": [decimal_string(f[3], currency) for _, f in points], "type": "line"},
+            {"name": "Net units", "data": [f[0] for _, f in points], "type": "line", "axis": 1},
+        ],
+    )
+    variation_rows = []
+    for v in variations:
+        figures = ZERO
+        for _, f in series.points(currency, scope.first, scope.last, grain, v):
+            figures = tuple(a + b for a, b in zip(figures, f, strict=True))  # type: ignore[assignment]
+        variation_rows.append(
+            {"id": v, "name": names[v][0], "sku": names[v][1], **dict(zip(FIGURES, figures, strict=True))}
+        )
+    variation_rows.sort(key=lambda r: (-r["net_minor"], r["id"]))
+    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last)
+    together, product_orders = bought_together(store, settings, product_wc_id, scope.first, scope.last)
+    name, sku = names[0]
+    context = page_context(
+        request,
+        scope,
+        store=store,
+        product_wc_id=product_wc_id,
+        name=name,
+        sku=sku,
+        currency=currency,
+        other_currencies=currencies[1:],
+        totals=dict(zip(FIGURES, totals, strict=True)),
+        chart=chart,
+        rows=[(table_label(d, grain, scope.first, scope.last), dict(zip(FIGURES, f, strict=True))) for d, f in points],
+        grain=grain,
+        variation_rows=variation_rows,
+        buyers=buyers,
+        buyer_count=buyer_count,
+        together=together,
+        product_orders=product_orders,
+    )
+    return render(request, "insights/product.html", context)

@@ -1,0 +1,173 @@
+"""The product page, its CSV and `/api/v1/products/{source}/{product}`, hand-checked on a small store (paid basis).
+
+The store, March 2025, New York:
+- order 1 (ann, 2 Mar): T-shirt (20) red × 2 = 30.00, Mug (30) × 1 = 12.00
+- order 2 (ann, 4 Mar): T-shirt blue × 1 = 15.00
+- order 3 (bo, 4 Mar): T-shirt red × 1 = 15.00, Mug × 2 = 24.00, Cap (40) × 1 = 9.00
+- order 4 (cy, 5 Mar): Mug × 1 = 12.00 (no T-shirt)
+- order 5 (guest, 6 Mar, on hold, never paid): T-shirt red × 5 — not counted
+- refund 60 on 9 Mar of order 3: T-shirt red × 1, 15.00 back
+T-shirt: net 30 + 15 + 15 − 15 = 45.00, units 4 − 1 = 3, 3 orders, refunds 15.00; red 30.00 (2 units), blue 15.00.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from storelens.accounts.models import Workspace
+from storelens.commerce import upsert_orders, upsert_refunds
+from storelens.stores.models import Store
+from tests.analytics.payloads import money
+
+pytestmark = pytest.mark.django_db
+MARCH = "from=2025-03-01&to=2025-03-31"
+TSHIRT, MUG, CAP = 20, 30, 40
+
+
+def line(item_id: int, product: int, variation: int, quantity: int, total: int) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "name": {TSHIRT: "T-shirt", MUG: "Mug", CAP: "Cap"}[product] + (" - Red" if variation == 21 else ""),
+        "product_id": product,
+        "variation_id": variation,
+        "quantity": quantity,
+        "subtotal": money(total),
+        "total": money(total),
+        "total_tax": "0.00",
+    }
+
+
+def order(wc_id: int, day: int, email: str, lines: list[dict], status: str = "completed") -> dict[str, Any]:
+    when = f"2025-03-{day:02d}T15:00:00"
+    return {
+        "id": wc_id,
+        "number": str(wc_id),
+        "status": status,
+        "currency": "USD",
+        "date_created_gmt": when,
+        "date_modified_gmt": when,
+        "date_paid_gmt": when if status != "on-hold" else None,
+        "date_completed_gmt": None,
+        "total": money(sum(int(float(x["total"]) * 100) for x in lines)),
+        "total_tax": "0.00",
+        "shipping_total": "0.00",
+        "discount_total": "0.00",
+        "line_items": lines,
+        "billing": {"email": email, "first_name": email.split("@")[0].capitalize(), "country": "US"},
+        "customer_id": 0,
+        "refunds": [{"id": 60}] if wc_id == 3 else [],
+    }
+
+
+@pytest.fixture
+def shop(alice: Any) -> Store:
+    store = Store.objects.create(
+        workspace=Workspace.objects.get(name="Alice's Shop"),
+        currency="USD",
+        timezone_string="America/New_York",
+        name="NY",
+    )
+    upsert_orders(
+        store,
+        [
+            order(1, 2, "ann@x.org", [line(11, TSHIRT, 21, 2, 3000), line(12, MUG, 0, 1, 1200)]),
+            order(2, 4, "ann@x.org", [line(21, TSHIRT, 22, 1, 1500)]),
+            order(
+                3, 4, "bo@x.org", [line(31, TSHIRT, 21, 1, 1500), line(32, MUG, 0, 2, 2400), line(33, CAP, 0, 1, 900)]
+            ),
+            order(4, 5, "cy@x.org", [line(41, MUG, 0, 1, 1200)]),
+            order(5, 6, "", [line(51, TSHIRT, 21, 5, 7500)], status="on-hold"),
+        ],
+    )
+    refund_line = {"id": 601, "product_id": TSHIRT, "variation_id": 21, "quantity": -1, "total": "-15.00"}
+    upsert_refunds(
+        store,
+        [
+            {
+                "id": 60,
+                "parent_id": 3,
+                "date_created_gmt": "2025-03-09T15:00:00",
+                "amount": "15.00",
+                "reason": "",
+                "line_items": [{**refund_line, "subtotal": "-15.00", "total_tax": "0.00"}],
+                "shipping_lines": [],
+                "fee_lines": [],
+            }
+        ],
+    )
+    return store
+
+
+def test_product_page_shows_its_net_sales_units_refunds_and_variations(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    page = client_for(alice).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}")
+    assert page.status_code == 200
+    context = page.context
+    assert context["totals"]["net_minor"] == 4500 and context["totals"]["units"] == 3
+    assert context["totals"]["orders"] == 3 and context["totals"]["refunds_minor"] == 1500
+    assert context["totals"]["refunded_units"] == 1
+    by_variation = {v["id"]: (v["net_minor"], v["units"], v["orders"]) for v in context["variation_rows"]}
+    assert by_variation == {21: (3000, 2, 2), 22: (1500, 1, 1)}
+    days = {label: f for label, f in context["rows"]}
+    assert days["Tue 4 Mar 2025"]["net_minor"] == 3000 and days["Sun 9 Mar 2025"]["net_minor"] == -1500
+    assert len(days) == 31  # every day of the range, empty ones as zero
+
+
+def test_buyers_and_bought_together_are_read_from_the_products_orders(shop: Store, alice: Any, client_for: Any) -> None:
+    context = client_for(alice).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").context
+    buyers = [(b.email, b.orders, b.units, b.net_minor) for b in context["buyers"]]
+    # ann: orders 1 and 2 (3 units, 45.00); bo: order 3, its T-shirt refunded (0 units, 0.00); the on-hold guest is out.
+    assert buyers == [("ann@x.org", 2, 3, 4500), ("bo@x.org", 1, 0, 0)]
+    assert context["buyer_count"] == 2
+    together = [(t.product_wc_id, t.name, t.orders, round(t.share, 4)) for t in context["together"]]
+    assert together == [(MUG, "Mug", 2, 0.6667), (CAP, "Cap", 1, 0.3333)]
+    assert context["product_orders"] == 3
+
+
+def test_a_simple_product_has_no_variation_table_and_links_its_companions(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    html = client_for(alice).get(f"/products/{shop.pk}/{MUG}/?{MARCH}").content.decode()
+    assert "Variations</h2>" not in html
+    assert f'href="/products/{shop.pk}/{TSHIRT}/?' in html  # bought together with the T-shirt in orders 1 and 3
+
+
+def test_product_csv_has_the_product_and_each_variation_per_day(shop: Store, alice: Any, client_for: Any) -> None:
+    body = client_for(alice).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&grain=month&format=csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["variation_id"], r["net_sales"], r["units"], r["refunds"]) for r in rows] == [
+        ("0", "45.00", "3", "15.00"),
+        ("21", "30.00", "2", "15.00"),
+        ("22", "15.00", "1", "0.00"),
+    ]
+
+
+def test_api_product_answers_the_pages_figures(shop: Store, alice: Any, api_client_for: Any) -> None:
+    response = api_client_for(alice).get(
+        f"/api/v1/products/{shop.pk}/{TSHIRT}?date_from=2025-03-01&date_to=2025-03-31&grain=week"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["currency"] == "USD" and body["product_orders"] == 3 and body["buyer_count"] == 2
+    assert sum(float(p["net_sales"]) for p in body["points"]) == pytest.approx(45.00)
+    assert [v["variation_wc_id"] for v in body["variations"]] == [21, 22]
+    assert body["bought_together"][0] == {"product_wc_id": MUG, "name": "Mug", "orders": 2, "share": 0.6667}
+    assert body["buyers"][0]["net_sales"] == "45.00"
+
+
+def test_another_workspaces_store_is_not_found(shop: Store, bob: Any, client_for: Any, api_client_for: Any) -> None:
+    assert client_for(bob).get(f"/products/{shop.pk}/{TSHIRT}/").status_code == 404
+    assert api_client_for(bob).get(f"/api/v1/products/{shop.pk}/{TSHIRT}").status_code == 404
+
+
+def test_support_role_sees_neither_the_product_page_nor_its_api(
+    shop: Store, make_member: Any, client_for: Any, api_client_for: Any
+) -> None:
+    helper = make_member("sam@example.com", "Alice's Shop", role="support")
+    assert client_for(helper).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").status_code == 403
+    assert api_client_for(helper).get(f"/api/v1/products/{shop.pk}/{TSHIRT}").status_code == 403
