@@ -348,6 +348,7 @@ def main() -> None:
     dashboard_products.report(store, today, args.runs, timed)
     dashboard_heatmap.report(store, stores, today, args.runs, timed)
     dashboard_breakdowns.report(store, stores, today, args.runs, timed)
+    dashboard_breakdowns.report_customers(store, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 

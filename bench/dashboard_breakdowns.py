@@ -90,6 +90,29 @@ def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callabl
             print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
 
 
+def report_customers(store: Any, today: date, runs: int, timed: Callable[..., Any]) -> None:
+    """New vs returning by month over a year: no rollup holds customers per period, so the page reads the range's
+    counted orders once (plus the standings); "raw" is the per-period reader it replaced (`new_and_returning` for
+    each month, the orders again for every past month). Marked: this is not a rollup read."""
+    from storelens.analytics.reports.breakdowns import new_and_returning_over_time, periods_of
+    from storelens.analytics.reports.customer_counts import new_and_returning
+
+    first = today - timedelta(days=364)
+
+    def page() -> Any:
+        return [(p.new, p.returning) for p in new_and_returning_over_time([store], first, today, "month")]
+
+    def raw() -> Any:
+        return [new_and_returning([store], a, b) for a, b in periods_of(first, today, "month")]
+
+    assert page() == raw(), "new vs returning ≠ the per-period reader"
+    p50, p95, _ = timed(page, max(3, runs // 2))
+    r50, _, _ = timed(raw, 3)
+    name = "new vs returning, 12 months *"
+    print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
+    print("  * reads the range's orders: no rollup of customers per period yet")
+
+
 def main() -> None:
     """Alone: `--data-dir` of an earlier `bench/dashboard.py` run (its seeded Bench store and rebuilt rollups) times
     just these cases; without it, seeds and rebuilds as that script does."""
@@ -118,6 +141,7 @@ def main() -> None:
     print(f"Database: {connection.vendor}, {Order.objects.filter(store=store).count():,} orders")
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
     report(store, [store], date.today(), args.runs, dashboard.timed)
+    report_customers(store, date.today(), args.runs, dashboard.timed)
 
 
 if __name__ == "__main__":
