@@ -140,3 +140,32 @@ def test_a_guest_email_of_an_already_known_customer_resolves_to_them_without_a_g
     assert owners(store) == {9001: "wc:87", 9002: "wc:87"}
     assert not Customer.objects.filter(store=store, is_registered=False).exists()
     assert_rollups_equal_a_rebuild(store)
+
+
+def _guest_order(rich: dict, wc_id: int, created: str, first_name: str, country: str) -> dict:
+    base = order(rich, wc_id, 0, "gia@example.com")
+    return {
+        **base,
+        "date_created_gmt": created,
+        "billing": {**base["billing"], "first_name": first_name, "country": country},
+    }
+
+
+@pytest.mark.parametrize("pages", [("old", "new"), ("new", "old")])
+def test_a_guest_is_named_by_their_latest_order_whatever_page_arrives_first(
+    store: Any, rich: dict, pages: tuple[str, str]
+) -> None:
+    """An import reads recent weeks first, a re-import or a reconciliation may not: the guest's name and country
+    come from their latest order either way (two imports of one store once disagreed on a guest's country)."""
+    orders = {
+        "old": _guest_order(rich, 9101, "2025-01-05T10:00:00", "Gia", "AT"),
+        "new": _guest_order(rich, 9102, "2025-06-05T10:00:00", "Giovanna", "DE"),
+    }
+    for page in pages:
+        commerce.upsert_orders(store, [orders[page]])
+    guest = Customer.objects.get(store=store, key="email:gia@example.com")
+    assert (guest.first_name, guest.country, guest.named_by_wc_id) == ("Giovanna", "DE", 9102)
+    # Reading the older order again changes nothing.
+    commerce.upsert_orders(store, [orders["old"]])
+    guest.refresh_from_db()
+    assert (guest.first_name, guest.country) == ("Giovanna", "DE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -40,17 +40,21 @@ def resolve_customers(store: Any, parsed: list[tuple[dict, dict]]) -> dict[int, 
     to_create: dict[str, dict[str, Any]] = {}
     for f, payload in parsed:  # registered identities first: their e-mails decide which guests need one
         key = wc_key(f["wc_customer_id"])
-        if f["wc_customer_id"] > 0 and key not in known and key not in to_create:
+        if f["wc_customer_id"] > 0 and key not in known and _names_later(f, to_create.get(key)):
             to_create[key] = _identity_row(store, key, f["wc_customer_id"], f, payload)
     new_registered_emails = {c["email"] for c in to_create.values() if c["email"]}
     registered_by_email = _registered_by_email(store, guest_emails)
+    known_guests: dict[str, dict[str, Any]] = {}  # guests that exist already: renamed below if an order is later
     for f, payload in parsed:
         email = f["billing_email"]
         if f["wc_customer_id"] > 0 or not email or email in registered_by_email or email in new_registered_emails:
             continue
         key = email_key(email)
-        if key not in known and key not in to_create:
-            to_create[key] = _identity_row(store, key, None, f, payload)
+        target = known_guests if key in known else to_create
+        if _names_later(f, target.get(key)):
+            target[key] = _identity_row(store, key, None, f, payload)
+    if known_guests:
+        _rename_guests(store, known_guests)
     if to_create:
         bulk.upsert_rows(Customer, list(to_create.values()), conflict=["store", "key"], update=[])
         known.update(Customer.objects.filter(store=store, key__in=list(to_create)).values_list("key", "pk"))
@@ -87,6 +91,35 @@ def _registered_by_email(store: Any, emails: set[str]) -> dict[str, Identity]:
     return found
 
 
+def _order_rank(f: dict) -> tuple[datetime, int]:
+    return (f["created_at"] or _NEVER, f["wc_id"])
+
+
+def _names_later(f: dict, row: dict[str, Any] | None) -> bool:
+    """Whether order `f` is later than the one that named `row` (or there is no row yet)."""
+    return row is None or _order_rank(f) > (row["named_at"] or _NEVER, row["named_by_wc_id"] or 0)
+
+
+def _rename_guests(store: Any, candidates: dict[str, dict[str, Any]]) -> None:
+    """Existing guest identities take the billing details of this page's latest order of theirs, when that order is
+    later than the one that named them: an import's page order must not decide a guest's name and country."""
+    current = {
+        key: (named_at or _NEVER, by or 0)
+        for key, named_at, by in Customer.objects.filter(
+            store=store, is_registered=False, key__in=list(candidates)
+        ).values_list("key", "named_at", "named_by_wc_id")
+    }
+    for key, row in candidates.items():
+        if key in current and (row["named_at"] or _NEVER, row["named_by_wc_id"]) > current[key]:
+            Customer.objects.filter(store=store, key=key).update(
+                **{name: row[name] for name in ("email", "first_name", "last_name", "country", "named_at")},
+                named_by_wc_id=row["named_by_wc_id"],
+            )
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
 def _identity_row(store: Any, key: str, wc_id: int | None, f: dict, payload: dict) -> dict[str, Any]:
     """A new identity named by an order: its e-mail, name and country are the order's billing ones."""
     billing = payload.get("billing") or {}
@@ -101,6 +134,8 @@ def _identity_row(store: Any, key: str, wc_id: int | None, f: dict, payload: dic
         "country": f["billing_country"],
         "role": "",
         "orders_count": 0,
+        "named_at": f["created_at"],
+        "named_by_wc_id": f["wc_id"],
     }
 
 

@@ -48,6 +48,11 @@ class Customer(StoreOwned):
     orders_count = models.IntegerField(default=0)
     deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
+    # The order whose billing details name an identity created from orders (a guest): its latest, by (created_at,
+    # wc id), so the name and country do not depend on which page of an import arrived first. Nullable so that SQLite
+    # adds the columns in place (a remade table loses the order search's FTS triggers).
+    named_at = models.DateTimeField(null=True, blank=True)
+    named_by_wc_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "key"], name="commerce_customer_store_key")]
