@@ -264,3 +264,10 @@ def freeze_now(instant: datetime) -> Any:
     from unittest import mock
 
     return mock.patch("storelens.dashboard.digest_mail.timezone.now", return_value=instant)
+
+
+def test_a_workspace_without_data_gets_no_empty_mail(inbox: Inbox, alice: Any) -> None:
+    subscribe(alice, "daily")
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: nothing to report": 1}
+    assert digest_mail.send_due(APRIL_2ND) == {"skipped: claimed": 1}  # decided once for the period
+    assert inbox.messages == [] and DigestSent.objects.get().error == digest_mail.NOTHING_TO_REPORT

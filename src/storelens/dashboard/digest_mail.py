@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_LOST_AFTER = timedelta(minutes=30)
 MAX_ATTEMPTS = 5
+NOTHING_TO_REPORT = "not sent: no store with imported data in the workspace"
 
 
 def smtp_settings() -> SmtpSettings | None:
@@ -107,6 +108,10 @@ def send_one(subscription: DigestSubscription, today: date, smtp: SmtpSettings) 
         return "skipped: claimed"
     try:
         digest = build_digest(membership, subscription.frequency, today)
+        if not digest.stores and not digest.attention:
+            # No store with data and none in trouble: an empty mail every day would only teach people to ignore it.
+            DigestSent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), error=NOTHING_TO_REPORT)
+            return "skipped: nothing to report"
         backend(smtp).send_messages([message(digest, smtp)])
     except Exception as err:  # SMTP refused, server down, a report that cannot be made: retried by a later tick
         log.warning("digest for %s (%s) not sent: %s", membership.user.email, first, err)

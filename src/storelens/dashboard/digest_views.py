@@ -35,7 +35,7 @@ def digest_context(request: HttpRequest) -> dict[str, Any]:
         "digest_frequency": chosen or Frequency.OFF,
         "digest_unavailable": "" if settings.STORELENS_SMTP_URL else SMTP_MISSING,
         "digest_refused": "" if may_receive(membership.role) else SUPPORT_REFUSED,
-        "digest_last": DigestSent.objects.filter(membership=membership, sent_at__isnull=False).first(),
+        "digest_last": DigestSent.objects.filter(membership=membership, sent_at__isnull=False, error="").first(),
     }
 
 
