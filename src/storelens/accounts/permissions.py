@@ -175,6 +175,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/heatmap": Action.VIEW_REVENUE,  # orders and net sales by weekday and hour: totals
     "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
     "/explain": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's totals side by side
+    "/subscriptions": Action.VIEW_REVENUE,  # MRR, ARR, LTV: revenue; support sees none of it
 }
 
 

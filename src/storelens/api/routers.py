@@ -10,4 +10,5 @@ ROUTERS: list[tuple[str, str]] = [
     ("/heatmap", "storelens.api.heatmap.heatmap_router"),
     ("/breakdowns", "storelens.api.breakdowns.breakdowns_router"),
     ("/explain", "storelens.api.explain.explain_router"),
+    ("/subscriptions", "storelens.api.subscriptions.subscriptions_router"),
 ]
