@@ -91,9 +91,10 @@ def report(store: Any, stores: list[Any], today: date, runs: int, timed: Callabl
 
 
 def report_customers(store: Any, today: date, runs: int, timed: Callable[..., Any]) -> None:
-    """New vs returning by month over a year: no rollup holds customers per period, so the page reads the range's
-    counted orders once (plus the standings); "raw" is the per-period reader it replaced (`new_and_returning` for
-    each month, the orders again for every past month). Marked: this is not a rollup read."""
+    """New vs returning by month over a year: no rollup holds customers per period, so the page counts the distinct
+    customers of each period in the orders (one grouped query) and the new ones in the standings; "raw" is the
+    per-period reader it replaced (`new_and_returning` for each month, the orders again for every past month).
+    Marked: this is not a rollup read."""
     from storelens.analytics.reports.breakdowns import new_and_returning_over_time, periods_of
     from storelens.analytics.reports.customer_counts import new_and_returning
 

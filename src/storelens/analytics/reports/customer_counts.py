@@ -107,6 +107,48 @@ def active_customers(store: Any, settings: ReportSettings, first: date, last: da
     yield from counted.values_list("customer_id", column).iterator(chunk_size=5000)
 
 
+def standings_hold_firsts(store: Any, settings: ReportSettings) -> bool:
+    """Whether the standings' `first_at` is each customer's first counted order under `settings`: counted with
+    exactly these settings (the store's own) and fresh. Unlike `last_at`, it then answers for any range."""
+    snapshot = CustomerSnapshot.objects.filter(store=store).first()
+    return (
+        snapshot is not None
+        and not snapshot.stale
+        and snapshot.settings_key == settings_key(settings) == settings_key(report_settings(store))
+    )
+
+
+def counts_per_period(
+    store: Any, settings: ReportSettings, periods: Sequence[tuple[date, date]]
+) -> list[tuple[int, int]] | None:
+    """(new, returning) per period from two grouped counts, or None when the standings cannot answer
+    (`standings_hold_firsts`): new = standings whose first order falls in the period (every one of them ordered in
+    it), returning = distinct customers with a counted order in the period − new."""
+    from storelens.commerce.models import Order
+
+    if not periods or not standings_hold_firsts(store, settings):
+        return None
+    column = DATE_FIELD[settings.date_basis]
+    bounds = [range_bounds_utc(a, b, settings.tz) for a, b in periods]
+    counted = Order.objects.filter(
+        store=store,
+        deleted_at__isnull=True,
+        customer__isnull=False,
+        **{f"{column}__gte": bounds[0][0], f"{column}__lt": bounds[-1][1]},
+    ).exclude(status__in=sorted(settings.all_excluded))
+    active = counted.aggregate(
+        **{
+            f"p{i}": Count("customer_id", distinct=True, filter=Q(**{f"{column}__gte": a, f"{column}__lt": b}))
+            for i, (a, b) in enumerate(bounds)
+        }
+    )
+    firsts = CustomerStanding.objects.filter(store=store, first_at__gte=bounds[0][0], first_at__lt=bounds[-1][1])
+    new = firsts.aggregate(
+        **{f"p{i}": Count("pk", filter=Q(first_at__gte=a, first_at__lt=b)) for i, (a, b) in enumerate(bounds)}
+    )
+    return [(new[f"p{i}"], active[f"p{i}"] - new[f"p{i}"]) for i in range(len(bounds))]
+
+
 def first_counted_at(store: Any, settings: ReportSettings, customer_ids: set[int]) -> dict[int, datetime]:
     """Each customer's first counted order ever (UTC): from the standings when they were counted with exactly these
     settings and are fresh (`first_at` is whole-history, whatever range asks), else from the orders."""
@@ -115,12 +157,7 @@ def first_counted_at(store: Any, settings: ReportSettings, customer_ids: set[int
     if not customer_ids:
         return {}
     firsts: dict[int, datetime] = {}
-    snapshot = CustomerSnapshot.objects.filter(store=store).first()
-    if (
-        snapshot is not None
-        and not snapshot.stale
-        and snapshot.settings_key == settings_key(settings) == settings_key(report_settings(store))
-    ):
+    if standings_hold_firsts(store, settings):
         standings = CustomerStanding.objects.filter(store=store).values_list("customer_id", "first_at")
         firsts = {c: at for c, at in standings.iterator(chunk_size=5000) if c in customer_ids}
     missing = sorted(customer_ids - set(firsts))
