@@ -271,3 +271,36 @@ def test_a_workspace_without_data_gets_no_empty_mail(inbox: Inbox, alice: Any) -
     assert digest_mail.send_due(APRIL_2ND) == {"skipped: nothing to report": 1}
     assert digest_mail.send_due(APRIL_2ND) == {"skipped: claimed": 1}  # decided once for the period
     assert inbox.messages == [] and DigestSent.objects.get().error == digest_mail.NOTHING_TO_REPORT
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a local test server, no TLS
+def test_the_job_queue_tick_sends_through_a_server_that_wants_a_password(shops: Any, alice: Any) -> None:
+    """The periodic task itself, against an SMTP server that refuses mail without the URL's user and password."""
+    from aiosmtpd.smtp import AuthResult
+
+    from storelens.dashboard.tasks import send_digests
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        logins.append((data.login, data.password))
+        return AuthResult(success=(data.login, data.password) == (b"reports", b"p@ss word"))
+
+    handler, port = Inbox(), free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        subscribe(alice, "daily")
+        url = f"smtp://reports:p%40ss%20word@127.0.0.1:{port}"
+        with override_settings(STORELENS_SMTP_URL=url), freeze_now(datetime(2025, 4, 2, 12, 0, tzinfo=UTC)):
+            assert send_digests.call_local() == {"sent": 1}
+    finally:
+        controller.stop()
+    assert logins == [(b"reports", b"p@ss word")] and len(handler.messages) == 1
