@@ -12,9 +12,14 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import POSTGRES_PASS
 from tests.realstore import truth
 
-pytestmark = [pytest.mark.browser, pytest.mark.realstore]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.realstore,
+    pytest.mark.skipif(POSTGRES_PASS, reason="the page, not the database: walked once, on the SQLite pass"),
+]
 
 EMAIL, PASSWORD = "owner@example.com", "a-long-and-secret-passphrase"
 

@@ -27,9 +27,16 @@ from storelens.doctor.wc_compare import compare
 from storelens.stores.adding import add_with_keys
 from storelens.stores.models import Store
 from storelens.sync.api import run_sync
+from tests.conftest import POSTGRES_PASS
 from tests.realstore import truth
 
-pytestmark = [pytest.mark.realstore, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.realstore,
+    pytest.mark.django_db,
+    # One pass is enough for a store's minutes: the SQLite pass has the browser walk on the same store, this one reads
+    # Storelens's rows with PostgreSQL.
+    pytest.mark.skipif(not POSTGRES_PASS, reason="runs on the PostgreSQL pass (the SQLite pass walks the page)"),
+]
 
 
 @pytest.fixture
