@@ -286,8 +286,8 @@ def main() -> None:
     first90, last = today - timedelta(days=89), today
     prev_first, prev_last = previous_period(first90, last)
     home = home_figures(stores, today)
-    home_ranges = [(r.first, r.last) for r in (home.today_report, home.mtd, home.last_month_same_days,
-                                               home.last_year_same_days, *home.months)]  # fmt: skip
+    home_ranges = [(r.first, r.last) for r in (home.today_report, home.mtd, home.range_report, home.previous,
+                                               home.last_year, *home.months)]  # fmt: skip
 
     def home_page() -> Any:
         return home_figures(stores, today)
