@@ -53,7 +53,8 @@ def _day(value: Any) -> str:
 
 def list_row(s: Any) -> list[Any]:
     currency = s.currency or s.store.currency or "USD"
-    every = f"every {s.billing_interval} {s.billing_period}" if s.billing_period else ""
+    n, unit = s.billing_interval or 1, s.billing_period
+    every = (f"a {unit}" if n == 1 else f"every {n} {unit}s") if unit else ""
     monthly = monthly_whole_minor(s.total_minor, s.billing_period, s.billing_interval)
     who = s.customer.email if s.customer_id else (f"#{s.wc_customer_id}" if s.wc_customer_id else "")
     return [
@@ -160,6 +161,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             statuses=STATUSES,
             status=status,
             listed=[list_row(s) for s in listed],
+            several=len(rows) > 1,  # the list names each row's store only when more than one sells subscriptions
             next_after=next_after,
             after=after,
         ),

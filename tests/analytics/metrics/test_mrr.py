@@ -30,6 +30,26 @@ span = st.builds(
 )
 
 
+def by_definition(spans: list[Span], b0: datetime, b1: datetime) -> tuple[int, ...]:
+    """The movements from each customer's MRR at both ends (`mrr_at`, no sweep)."""
+    m0, m1 = mrr_at(spans, b0).by_customer, mrr_at(spans, b1).by_customer
+    new = expansion = contraction = churned = reactivated = 0
+    for c in set(m0) | set(m1):
+        was, now = m0.get(c, 0), m1.get(c, 0)
+        if was <= 0 < now:
+            if any(s.customer == c and s.start < b0 for s in spans):
+                reactivated += now
+            else:
+                new += now
+        elif now <= 0 < was:
+            churned += was
+        elif now > was:
+            expansion += now - was
+        else:
+            contraction += was - now
+    return new, expansion, contraction, churned, reactivated
+
+
 @settings(max_examples=200, deadline=None)
 @given(spans=st.lists(span, max_size=25), cuts=st.lists(st.integers(-30, 240), min_size=2, max_size=10, unique=True))
 def test_every_period_adds_up_and_periods_chain_for_random_histories(spans: list[Span], cuts: list[int]) -> None:
@@ -42,6 +62,8 @@ def test_every_period_adds_up_and_periods_chain_for_random_histories(spans: list
         assert p.mrr_start == sum(s.monthly_minor for s in spans if s.start < b0 and (s.stop is None or s.stop >= b0))
         assert p.mrr_end == sum(s.monthly_minor for s in spans if s.start < b1 and (s.stop is None or s.stop >= b1))
         assert min(p.new, p.expansion, p.contraction, p.churned, p.reactivated) >= 0
+        assert (p.new, p.expansion, p.contraction, p.churned, p.reactivated) == by_definition(spans, b0, b1)
+        assert p.customers_end == mrr_at(spans, b1).paying
         assert p.customers_start + p.new_customers + p.reactivated_customers - p.churned_customers == p.customers_end
     for earlier, later in pairwise(periods):
         assert earlier.mrr_end == later.mrr_start
