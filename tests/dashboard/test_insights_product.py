@@ -171,3 +171,27 @@ def test_support_role_sees_neither_the_product_page_nor_its_api(
     helper = make_member("sam@example.com", "Alice's Shop", role="support")
     assert client_for(helper).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").status_code == 403
     assert api_client_for(helper).get(f"/api/v1/products/{shop.pk}/{TSHIRT}").status_code == 403
+
+
+def test_product_names_link_to_the_product_page_from_products_orders_and_sales(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    from storelens.commerce.models import Order, Product
+
+    client = client_for(alice)
+    link = f'href="/products/{shop.pk}/{TSHIRT}/'
+    assert link in client.get(f"/products/?{MARCH}&source={shop.pk}").content.decode()
+    order = Order.objects.get(store=shop, wc_id=1)
+    assert link in client.get(f"/orders/{order.pk}/").content.decode()
+    tshirt = Product.objects.create(store=shop, wc_id=TSHIRT, name="T-shirt")
+    assert link in client.get(f"/sales/?{MARCH}&source={shop.pk}&product={tshirt.pk}").content.decode()
+
+
+def test_support_sees_order_lines_without_a_link_to_the_revenue_page(
+    shop: Store, make_member: Any, client_for: Any
+) -> None:
+    from storelens.commerce.models import Order
+
+    helper = make_member("sam@example.com", "Alice's Shop", role="support")
+    html = client_for(helper).get(f"/orders/{Order.objects.get(store=shop, wc_id=1).pk}/").content.decode()
+    assert "T-shirt - Red" in html and f"/products/{shop.pk}/" not in html

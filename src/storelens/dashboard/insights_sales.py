@@ -163,6 +163,7 @@ def sales(request: HttpRequest) -> HttpResponse:
         country=country,
         countries=list(countries),
         products=products,
+        chosen_product=chosen,  # its product page is linked beside the filter
         several_stores=len(scope.stores) > 1,
         figure_statuses=ORDER_STATUSES,
         figure_settings=report_settings(scope.selected) if scope.selected else None,

@@ -37,6 +37,7 @@ class ProductLine:
     orders: int = 0
     gross_minor: int = 0
     variations: list[ProductLine] = field(default_factory=list)
+    store_id: int = 0  # the store it was sold in: its product page is /products/<store_id>/<product_wc_id>/
 
     def figures(self) -> tuple[int, int, int, int, int, int]:
         return (self.units, self.net_minor, self.refunded_units, self.refunds_minor, self.orders, self.gross_minor)
@@ -171,6 +172,8 @@ def _finish(
 ) -> list[ProductLine]:
     """Name the lines, drop the variation list of simple products (their only "variation" is 0), and rank."""
     products = {k: p for k, p in products.items() if p.figures() != (0,) * 6}
+    for line in [*products.values(), *variations.values()]:
+        line.store_id = store.pk
     for line in products.values():
         if all(v.variation_wc_id == 0 for v in line.variations):
             line.variations = []
