@@ -304,3 +304,22 @@ def test_the_job_queue_tick_sends_through_a_server_that_wants_a_password(shops: 
     finally:
         controller.stop()
     assert logins == [(b"reports", b"p@ss word")] and len(handler.messages) == 1
+
+
+def test_members_of_one_workspace_share_its_figures_in_a_tick(
+    inbox: Inbox, shops: Any, alice: Any, make_member: Any
+) -> None:
+    """Two members, same frequency: both mails, one reading of the figures per store (the reports are the slow part)."""
+    from unittest import mock
+
+    from storelens.dashboard import digests
+
+    ana = make_member("ana@example.com", "Alice's Shop", role="analyst")
+    subscribe(alice, "monthly")
+    DigestSubscription.objects.create(membership=Membership.objects.get(user=ana), frequency="monthly")
+    with mock.patch.object(digests, "store_digest", wraps=digests.store_digest) as reads:
+        assert digest_mail.send_due(APRIL_2ND) == {"sent": 2}
+    assert reads.call_count == 2  # New York and Berlin, once each
+    first, second = (parts(raw)[1] for raw in inbox.messages)
+    assert section(first, "NY") == section(second, "NY")
+    assert sorted(r[0] for r in inbox.recipients) == ["alice@example.com", "ana@example.com"]

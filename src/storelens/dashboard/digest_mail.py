@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from storelens.config import SmtpSettings, parse_smtp_url
-from storelens.dashboard.digests import Digest, build_digest, may_receive, period_for, workspace_today
+from storelens.dashboard.digests import Digest, StoreDigest, build_digest, may_receive, period_for, workspace_today
 from storelens.dashboard.models import DigestSent, DigestSubscription, Frequency
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,12 @@ def claim(subscription: DigestSubscription, first: date, last: date) -> DigestSe
     )
 
 
-def send_one(subscription: DigestSubscription, today: date, smtp: SmtpSettings) -> str:
+def send_one(
+    subscription: DigestSubscription,
+    today: date,
+    smtp: SmtpSettings,
+    made: dict[tuple[int, date, date], StoreDigest] | None = None,
+) -> str:
     """Claim, build, send and record one member's digest; says what happened (for the task's result and logs)."""
     membership = subscription.membership
     if not may_receive(membership.role) or not membership.user.is_active:
@@ -107,7 +112,7 @@ def send_one(subscription: DigestSubscription, today: date, smtp: SmtpSettings) 
     if row is None:
         return "skipped: claimed"
     try:
-        digest = build_digest(membership, subscription.frequency, today)
+        digest = build_digest(membership, subscription.frequency, today, made)
         if not digest.stores and not digest.attention:
             # No store with data and none in trouble: an empty mail every day would only teach people to ignore it.
             DigestSent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), error=NOTHING_TO_REPORT)
@@ -130,12 +135,13 @@ def send_due(today: date | None = None) -> dict[str, int]:
     if smtp is None:
         return {}
     now = timezone.now()
+    made: dict[tuple[int, date, date], StoreDigest] = {}  # one store's figures, shared by its members this tick
     outcomes: dict[str, int] = {}
     subscriptions = DigestSubscription.objects.exclude(frequency=Frequency.OFF).select_related(
         "membership__user", "membership__workspace"
     )
     for subscription in subscriptions.order_by("pk"):
         day = today or workspace_today(subscription.membership.workspace, now)
-        outcome = send_one(subscription, day, smtp)
+        outcome = send_one(subscription, day, smtp, made)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

@@ -158,8 +158,25 @@ def store_digest(store: Store, first: date, last: date, before: tuple[date, date
     return item
 
 
-def build_digest(membership: Any, frequency: str, today: date) -> Digest:
-    """The digest `membership` receives on `today`; its stores are the workspace's stores with imported data."""
+def _made(
+    made: dict[tuple[int, date, date], StoreDigest] | None, store: Store, first: date, last: date, before: Any
+) -> StoreDigest:
+    if made is None:
+        return store_digest(store, first, last, before)
+    key = (store.pk, first, last)
+    if key not in made:
+        made[key] = store_digest(store, first, last, before)
+    return made[key]
+
+
+def build_digest(
+    membership: Any, frequency: str, today: date, made: dict[tuple[int, date, date], StoreDigest] | None = None
+) -> Digest:
+    """The digest `membership` receives on `today`; its stores are the workspace's stores with imported data.
+
+    `made` keeps each store's figures for the rest of a tick: every member of a workspace who chose the same
+    frequency gets the same figures, and a past range's new and returning customers are read from the orders
+    (`customer_counts`), about a second per period at 150,000 orders (bench/digest.py)."""
     first, last = period_for(frequency, today)
     before = comparison_period(first, last)
     stores = list(Store.objects.filter(workspace=membership.workspace).order_by("name", "pk"))
@@ -172,7 +189,7 @@ def build_digest(membership: Any, frequency: str, today: date) -> Digest:
         last=last,
         before_first=before[0],
         before_last=before[1],
-        stores=[store_digest(s, first, last, before) for s in counted],
+        stores=[_made(made, s, first, last, before) for s in counted],
         # A paused store is the owner's own choice, not a problem to fix.
         attention=[s for s in stores if not s.is_healthy and s.status != Store.Status.PAUSED],
     )
