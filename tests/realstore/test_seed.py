@@ -322,10 +322,13 @@ def test_analytics_imported_everything_and_the_queue_is_empty(store: RealStore) 
         "WHERE o.type IN ('shop_order', 'shop_order_refund') AND s.order_id IS NULL",
     )
     assert missing == 0
+    # Analytics' own imports (group wc-admin-data) are all done. WooCommerce's housekeeping actions scheduled a minute
+    # after install (action_scheduler/migration_hook, woocommerce_delete_legacy_report_transients) are not checked:
+    # a store restored from the seed cache an hour later finds them due, and they change no order or Analytics row.
     due = count(
         store,
-        "SELECT COUNT(*) FROM wp_actionscheduler_actions "
-        "WHERE status = 'pending' AND scheduled_date_gmt <= UTC_TIMESTAMP()",
+        "SELECT COUNT(*) FROM wp_actionscheduler_actions a JOIN wp_actionscheduler_groups g ON g.group_id = a.group_id "
+        "WHERE a.status = 'pending' AND a.scheduled_date_gmt <= UTC_TIMESTAMP() AND g.slug = 'wc-admin-data'",
     )
     assert due == 0
 
