@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -97,3 +98,13 @@ def test_support_sees_no_mrr(store: Store, make_member: Any, client_for: Any, ap
     support = make_member("support@example.com", "Alice's Shop", role="support")
     assert client_for(support).get(f"/subscriptions/?{RANGE}").status_code == 403
     assert api_client_for(support).get("/api/v1/subscriptions").status_code == 403
+
+
+def test_api_weeks_chain_and_an_unknown_grain_is_refused(store: Store, alice: Any, api_client_for: Any) -> None:
+    client = api_client_for(alice)
+    weeks = client.get("/api/v1/subscriptions?date_from=2025-01-01&date_to=2025-03-31&grain=week").json()
+    periods = weeks["stores"][0]["periods"]
+    assert periods[0]["date_from"] == "2025-01-01" and periods[1]["date_from"] == "2025-01-06"  # Monday weeks
+    assert all(a["mrr_end"] == b["mrr_start"] for a, b in pairwise(periods))
+    assert periods[-1]["mrr_end"] == "100.00"
+    assert client.get("/api/v1/subscriptions?grain=day").status_code == 422
