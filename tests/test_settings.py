@@ -76,9 +76,24 @@ def test_storelens_settings_are_django_settings() -> None:
     assert isinstance(settings.STORELENS_ALLOW_PRIVATE_STORES, bool)
     assert isinstance(settings.STORELENS_PUBLIC_URL, str)
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert settings.INSTALLED_APPS[-7:] == [
-        f"storelens.{app}" for app in ("accounts", "stores", "commerce", "sync", "analytics", "dashboard", "api")
+    # Storelens's own apps, after Django's and the libraries', lower layers before the ones that build on them.
+    ours = [app for app in settings.INSTALLED_APPS if app.startswith("storelens.")]
+    assert ours == [
+        f"storelens.{app}"
+        for app in (
+            "server",
+            "doctor",
+            "accounts",
+            "stores",
+            "commerce",
+            "sync",
+            "analytics",
+            "connector",
+            "dashboard",
+            "api",
+        )
     ]
+    assert settings.INSTALLED_APPS[-len(ours) :] == ours
 
 
 def run_storelens(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -102,8 +102,8 @@ INSTALLED_APPS = [
     "storelens.commerce",
     "storelens.sync",
     "storelens.analytics",
-    "storelens.dashboard",
     "storelens.connector",  # the Storelens Connector WordPress plugin: connect from wp-admin, status, zip
+    "storelens.dashboard",
     "storelens.api",
 ]
 
