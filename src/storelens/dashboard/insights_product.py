@@ -34,7 +34,10 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
     # The store is the page's own (in its path): the range and the figures are that store's, and no picker offers
     # another one (the same product id in another store is another product).
     scope.stores, scope.all_stores, scope.selected, scope.currency = [store], [store], store, None
-    grain, grain_note = grain_for(scope.first, scope.last, request.GET.get("grain") or "day")
+    # By default a range is shown in at most about 60 rows: days for two months, weeks for a year, then months.
+    days = (scope.last - scope.first).days + 1
+    default = "day" if days <= 62 else "week" if days <= 371 else "month"
+    grain, grain_note = grain_for(scope.first, scope.last, request.GET.get("grain") or default)
     scope.note = " ".join(n for n in (scope.note, grain_note) if n)
     settings = report_settings(store)
     series = product_series(store, settings, product_wc_id, scope.first, scope.last)

@@ -1,0 +1,60 @@
+"""The product page in Debian's Chromium, on demo data imported from the fake stores through the real sync: reached
+by clicking a product name on the Products page, its figures, variations, buyers and bought-together, a companion
+product's page by its link, the CSV export, and the phone width with no horizontal page scroll. Screenshots land in
+var/screenshots/product/ (desktop and phone); they were looked at."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.demo import seed_demo_and_sign_in
+
+pytestmark = pytest.mark.browser
+
+EMAIL, PASSWORD = "product@storelens.local", "a-walk-round-one-product"
+
+
+def test_product_page_is_reached_from_the_products_list_on_desktop_and_phone(
+    start_storelens_server: Any, browser_page: Any, screenshot: Any
+) -> None:
+    server = start_storelens_server()
+    page = browser_page
+    seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    page.goto(server.url + "/products/?preset=12m")
+    first = page.locator("table.table tbody tr:not(.variation) td:nth-child(2) a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_url("**/products/*/*/**")
+    page.get_by_role("heading", name="Buyers").wait_for()
+    assert name in page.inner_text("h1")
+    assert page.locator(".kpi-value").count() == 4
+    buyers = page.locator("section:has(h2:text('Buyers')) tbody tr").count()
+    assert buyers >= 1
+    shot = screenshot(page, "product/desktop")
+    page.screenshot(path=str(shot.with_name("desktop-first-screen.png")))
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert rows and {"period", "variation_id", "net_sales", "units", "refunds"} <= set(rows[0])
+
+    companions = page.locator("section:has(h2:text('Bought together')) tbody a")
+    if companions.count():
+        other = companions.first.inner_text()
+        companions.first.click()
+        page.get_by_role("heading", name="Buyers").wait_for()
+        assert other in page.inner_text("h1")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.go_back()
+    page.get_by_role("heading", name="Buyers").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot = screenshot(page, "product/phone")
+    page.screenshot(path=str(shot.with_name("phone-first-screen.png")))
