@@ -74,7 +74,11 @@ def add_to_cells(
     of the cells first, and is atomic on PostgreSQL even should two writers ever meet on a new cell. On SQLite the
     rows go through the driver's own cursor as one prepared `executemany`: Django's cursor rewrites every `%s` of a
     multi-row statement with a regex and the rows must be flattened first, which was a tenth of the listeners' time
-    for the same work in SQLite (whose upsert costs the same either way). PostgreSQL gets multi-row statements.
+    for the same work in SQLite (whose upsert costs the same either way). PostgreSQL gets one statement per batch
+    whose rows arrive as one array per column (`SELECT * FROM unnest(%s::type[], …)`): a multi-row VALUES list has a
+    placeholder per value, too long for psycopg's cache of parsed queries, so psycopg re-parsed every statement in
+    Python (`_split_query`: 39 % of the writer's time in a 10k-order import on PostgreSQL, issue 17); the arrays'
+    statement is short, parsed once, and 2-3x quicker per batch measured on its own.
     """
     if not rows:
         return
@@ -91,11 +95,12 @@ def add_to_cells(
         finally:
             cursor.close()
         return
-    placeholders = "(" + ", ".join(["%s"] * width) + ")"
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    arrays = ", ".join(f"%s::{by_column[c].db_type(connection)}[]" for c in [*keys, *columns])
+    statement = f"INSERT INTO {table} ({', '.join([*keys, *columns])}) SELECT * FROM unnest({arrays}){tail}"
     with connection.cursor() as cursor:
         for i in range(0, len(rows), batch):
-            chunk = rows[i : i + batch]
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, [v for row in chunk for v in row])
+            cursor.execute(statement, [list(column) for column in zip(*rows[i : i + batch], strict=True)])
 
 
 class CountryDeltas(Deltas):
