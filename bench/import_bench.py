@@ -33,6 +33,14 @@ bounds), so they cannot be rendered before the run without changing what is meas
 serialized JSON would not help either: an import reads each order once, and most of the fake's CPU is building the
 order (its JSON encoding is ~10 %).
 
+Where the time goes (py-spy record --threads on the importing process, 10k orders, issue 17): the writer thread is
+busy for almost the whole import, so the import is CPU-bound, not store-bound. On SQLite 95 % of the writer is
+`_write_window_pages`: the change feed's rollup listeners ~46 % of the order upsert (products ~20 %, customers ~16 %,
+daily + hourly + breakdowns ~13 %), the order/line upserts ~30 %, parsing ~9 %, customers ~8 %; the event loop
+thread (HTTP, JSON) is a small share. `our CPU ÷ ideal` was 1.35-1.40 with the listeners on: the 1.15 target needs
+the listeners' share cut (e.g. rollups built once after the first import instead of per page). On PostgreSQL the
+cells' upsert was re-parsed by psycopg on every batch (39 % of the writer) until `add_to_cells` sent arrays.
+
 BENCH_TIMELINE=path writes every request's (sent, answered, path) in seconds from the start, to see where fewer than
 4 requests were in flight; BENCH_HTTP_LOG=1 logs each request; BENCH_KEEP_DATA=1 keeps the imported database.
 """
