@@ -195,3 +195,12 @@ def test_support_sees_order_lines_without_a_link_to_the_revenue_page(
     helper = make_member("sam@example.com", "Alice's Shop", role="support")
     html = client_for(helper).get(f"/orders/{Order.objects.get(store=shop, wc_id=1).pk}/").content.decode()
     assert "T-shirt - Red" in html and f"/products/{shop.pk}/" not in html
+
+
+def test_customer_profile_lists_the_products_bought_with_links(shop: Store, alice: Any, client_for: Any) -> None:
+    from storelens.commerce.models import Customer
+
+    bo = Customer.objects.get(store=shop, email="bo@x.org")
+    page = client_for(alice).get(f"/customers/{bo.pk}/")
+    assert [(p, n, units) for p, _, n, units in page.context["products"]] == [(TSHIRT, 1, 1), (MUG, 1, 2), (CAP, 1, 1)]
+    assert f'href="/products/{shop.pk}/{MUG}/"' in page.content.decode()

@@ -13,6 +13,7 @@ from storelens.analytics.metrics.customers import RFM_SEGMENTS
 from storelens.analytics.reports.customer_counts import new_and_returning
 from storelens.analytics.reports.customers import customer_value, overview, ranked_standings, with_people
 from storelens.analytics.reports.fx import UnknownRate
+from storelens.analytics.reports.product_page import customer_products
 from storelens.analytics.reports.summary import ReportError, build
 from storelens.analytics.rollups.snapshots import current
 from storelens.commerce.money import decimal_string
@@ -127,5 +128,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
     customer = get_workspace_object_or_404(request, Customer.objects.select_related("store"), pk=customer_id)
     orders_qs = Order.objects.filter(customer=customer).order_by("-created_at")[:200]
-    context = {"customer": customer, "value": customer_value(customer), "orders": orders_qs}
+    context = {
+        "customer": customer,
+        "value": customer_value(customer),
+        "orders": orders_qs,
+        "products": customer_products(customer),  # each linked to its product page
+    }
     return render(request, "insights/customer_detail.html", context)

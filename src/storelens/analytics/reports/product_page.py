@@ -131,6 +131,24 @@ def product_names(store: Any, product_wc_id: int, variations: list[int]) -> dict
     return {p.variation_wc_id: (p.name, p.sku) for p in lines}
 
 
+def customer_products(customer: Any, limit: int = 20) -> list[tuple[int, str, int, int]]:
+    """(product, name, orders, units) of the products in a customer's orders (trashed orders aside), most ordered
+    first: the customer profile lists them, each linked to its product page. Read through the orders' customer index
+    and the line items' (order, product) index: a customer's own rows only."""
+    from storelens.commerce.models import LineItem
+
+    rows = (
+        LineItem.objects.filter(order__customer=customer, order__deleted_at__isnull=True)
+        .exclude(product_wc_id=0)
+        .values_list("product_wc_id")
+        .annotate(Count("order_id", distinct=True), Sum("quantity"))
+        .order_by("-order_id__count", "product_wc_id")[:limit]
+    )
+    lines = [ProductLine(product, 0, "", "", "", orders=n, units=int(units or 0)) for product, n, units in rows]
+    _name(customer.store, lines)
+    return [(p.product_wc_id, p.name, p.orders, p.units) for p in lines]
+
+
 @dataclass
 class Buyer:
     customer_id: int | None  # None: orders without a customer identity
