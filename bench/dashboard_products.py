@@ -143,3 +143,58 @@ def report(store: Any, today: date, runs: int, timed: Callable[..., tuple[float,
         p50, p95, _ = timed(page, runs)
         r50, _, _ = timed(raw, max(3, runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
+    report_product_page(store, today, runs, timed)
+
+
+def report_product_page(store: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
+    """One product's page (`analytics.reports.product_page`), for the variable product with most line items: its
+    series from the product's own rollup day cells against `product_series_raw` (the raw Products leaderboard day by
+    day, checked equal first), and its buyers and bought-together, indexed queries bounded by the product's own line
+    items (no rollup: timed on their own, and the whole page)."""
+    from django.db.models import Count
+
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.product_page import (
+        bought_together,
+        product_buyers,
+        product_orders,
+        product_series,
+        product_series_raw,
+    )
+    from storelens.commerce.models import LineItem
+
+    settings = report_settings(store)
+    product = (
+        LineItem.objects.filter(store=store, product_wc_id__gt=50)
+        .values_list("product_wc_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[0][0]
+    )
+    print(f"\nproduct page (product {product}):")
+    for days in (30, 90):
+        first = today - timedelta(days=days - 1)
+
+        def series(first: date = first) -> Any:
+            return product_series(store, settings, product, first, today)
+
+        def series_raw(first: date = first) -> Any:
+            return product_series_raw(store, settings, product, first, today)
+
+        def lists(first: date = first) -> Any:
+            found = product_orders(store, settings, product, first, today)  # as the page: read once, for both lists
+            return (
+                product_buyers(store, settings, product, first, today, orders=found),
+                bought_together(store, settings, product, first, today, orders=found),
+            )
+
+        def page(first: date = first) -> Any:
+            return series(first), lists(first)
+
+        assert series().days == series_raw().days, days
+        p50, p95, _ = timed(series, runs)
+        r50, _, _ = timed(series_raw, max(3, runs // 2))
+        print(f"{f'product series {days} d':<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
+        l50, l95, _ = timed(lists, runs)
+        print(f"{f'buyers + bought together {days} d':<34}{l50:>10.1f}{l95:>10.1f}{'(no rollup)':>12}")
+        w50, w95, _ = timed(page, runs)
+        print(f"{f'whole product page {days} d':<34}{w50:>10.1f}{w95:>10.1f}{r50:>12.1f}{r50 / w50:>11.0f}×")

@@ -16,6 +16,7 @@ from storelens.analytics.reports.product_page import (
     bought_together,
     product_buyers,
     product_names,
+    product_orders,
     product_series,
 )
 from storelens.analytics.reports.products import product_leaderboard
@@ -164,8 +165,9 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
     currency = (series.currencies() or [(store.currency or "USD").upper()])[0]
     variations = series.variations(currency)
     names = product_names(store, product_id, variations)
-    buyers, buyer_count = product_buyers(store, settings, product_id, first, last)
-    together, product_orders = bought_together(store, settings, product_id, first, last)
+    found = product_orders(store, settings, product_id, first, last)  # read once, for both lists
+    buyers, buyer_count = product_buyers(store, settings, product_id, first, last, orders=found)
+    together, order_count = bought_together(store, settings, product_id, first, last, orders=found)
     return ProductDetailOut(
         source_id=store.pk,
         product_wc_id=product_id,
@@ -193,7 +195,7 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
             for b in buyers
         ],
         buyer_count=buyer_count,
-        product_orders=product_orders,
+        product_orders=order_count,
         bought_together=[
             TogetherOut(product_wc_id=t.product_wc_id, name=t.name, orders=t.orders, share=round(t.share, 4))
             for t in together

@@ -15,6 +15,7 @@ from storelens.analytics.reports.product_page import (
     bought_together,
     product_buyers,
     product_names,
+    product_orders,
     product_series,
 )
 from storelens.commerce.money import decimal_string
@@ -103,8 +104,9 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
             {"id": v, "name": names[v][0], "sku": names[v][1], **dict(zip(FIGURES, figures, strict=True))}
         )
     variation_rows.sort(key=lambda r: (-r["net_minor"], r["id"]))
-    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last)
-    together, product_orders = bought_together(store, settings, product_wc_id, scope.first, scope.last)
+    found = product_orders(store, settings, product_wc_id, scope.first, scope.last)  # read once, for both lists
+    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last, orders=found)
+    together, order_count = bought_together(store, settings, product_wc_id, scope.first, scope.last, orders=found)
     name, sku = names[0]
     context = page_context(
         request,
@@ -123,6 +125,6 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
         buyers=buyers,
         buyer_count=buyer_count,
         together=together,
-        product_orders=product_orders,
+        product_orders=order_count,
     )
     return render(request, "insights/product.html", context)

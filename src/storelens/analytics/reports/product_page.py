@@ -12,11 +12,12 @@ Buyers and bought-together are indexed queries bounded by the product's own line
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 
 from storelens.analytics.metrics.periods import bucket
 from storelens.analytics.metrics.report_settings import ReportSettings
@@ -160,53 +161,80 @@ class Buyer:
     currency: str
 
 
-def _product_orders(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> Any:
-    """The product's counted lines dated in the range, as a LineItem queryset (the (store, product) index bounds it)."""
+@dataclass
+class ProductOrders:
+    """The product's counted lines dated in the range, one row per order: read once (through the line items' (store,
+    product) index) and shared by the buyers and bought-together lists, which then read only these orders' rows."""
+
+    # order pk → (order wc id, customer pk or None, currency, units, line total)
+    orders: dict[int, tuple[int, int | None, str, int, int]]
+
+
+def product_orders(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> ProductOrders:
     from storelens.commerce.models import LineItem
 
-    return LineItem.objects.filter(
-        Q(store=store, product_wc_id=product_wc_id)
-        & COUNTED_LINE
-        & counted_orders(store, settings, "order__")
-        & in_range(settings, first, last, "order__")
-    )
-
-
-def product_buyers(
-    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 50
-) -> tuple[list[Buyer], int]:
-    """The customers who bought the product in orders dated in the range, with their units and net for it (refunds of
-    those orders taken off, whenever made: what they kept), best first; and how many buyers there are in all."""
-    from storelens.commerce.models import Customer, Order, RefundLine
-
-    lines = _product_orders(store, settings, product_wc_id, first, last)
-    sold = (
-        lines.values_list("order__customer_id", "order__currency")
-        .annotate(Count("order_id", distinct=True), Sum("quantity"), Sum("total_minor"))
-        .order_by()
-    )
-    figures: dict[tuple[int | None, str], list[int]] = {
-        (customer, currency): [orders, int(units or 0), int(net or 0)]
-        for customer, currency, orders, units, net in sold
-    }
-    parent = Order.objects.filter(store=store, wc_id=OuterRef("refund__parent_wc_id"))
-    refunded = (
-        RefundLine.objects.filter(
-            COUNTED_LINE,
-            product_wc_id=product_wc_id,
-            refund__store=store,
-            refund__deleted_at__isnull=True,
-            refund__parent_wc_id__in=lines.values("order__wc_id"),
+    rows = (
+        LineItem.objects.filter(
+            Q(store=store, product_wc_id=product_wc_id)
+            & COUNTED_LINE
+            & counted_orders(store, settings, "order__")
+            & in_range(settings, first, last, "order__")
         )
-        .annotate(customer=Subquery(parent.values("customer_id")[:1]), cur=Subquery(parent.values("currency")[:1]))
-        .values_list("customer", "cur")
+        .values_list("order_id", "order__wc_id", "order__customer_id", "order__currency")
         .annotate(Sum("quantity"), Sum("total_minor"))
         .order_by()
     )
-    for customer, currency, units, total in refunded:
+    return ProductOrders(
+        {
+            pk: (wc_id, customer, currency, int(units or 0), int(net or 0))
+            for pk, wc_id, customer, currency, units, net in rows
+        }
+    )
+
+
+def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
+    """IN lists of at most `size` values (SQLite's bound on query parameters)."""
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def product_buyers(
+    store: Any,
+    settings: ReportSettings,
+    product_wc_id: int,
+    first: date,
+    last: date,
+    limit: int = 50,
+    orders: ProductOrders | None = None,
+) -> tuple[list[Buyer], int]:
+    """The customers who bought the product in orders dated in the range, with their units and net for it (refunds of
+    those orders taken off, whenever made: what they kept), best first; and how many buyers there are in all."""
+    from storelens.commerce.models import Customer, Refund, RefundLine
+
+    found = orders or product_orders(store, settings, product_wc_id, first, last)
+    figures: dict[tuple[int | None, str], list[int]] = {}
+    by_wc_id: dict[int, tuple[int | None, str]] = {}
+    for wc_id, customer, currency, units, net in found.orders.values():
         f = figures.setdefault((customer, currency), [0, 0, 0])
-        f[1] -= abs(int(units or 0))
-        f[2] += int(total or 0)  # refund line totals are negative
+        f[0], f[1], f[2] = f[0] + 1, f[1] + units, f[2] + net
+        by_wc_id[wc_id] = (customer, currency)
+    refunds: dict[int, int] = {}
+    for wc_ids in _chunks(sorted(by_wc_id)):  # the refunds of these orders, by the refunds' (store, parent) index
+        refunds.update(
+            Refund.objects.filter(store=store, deleted_at__isnull=True, parent_wc_id__in=wc_ids).values_list(
+                "pk", "parent_wc_id"
+            )
+        )
+    for refund_ids in _chunks(sorted(refunds)):
+        for refund_pk, units, total in (
+            RefundLine.objects.filter(COUNTED_LINE, product_wc_id=product_wc_id, refund_id__in=refund_ids)
+            .values_list("refund_id")
+            .annotate(Sum("quantity"), Sum("total_minor"))
+            .order_by()
+        ):
+            f = figures[by_wc_id[refunds[refund_pk]]]
+            f[1] -= abs(int(units or 0))
+            f[2] += int(total or 0)  # refund line totals are negative
     ranked = sorted(figures.items(), key=lambda kv: (-kv[1][2], -kv[1][1], kv[0][0] is None, kv[0][0] or 0))
     top = ranked[:limit]
     people = {
@@ -216,11 +244,11 @@ def product_buyers(
         )
     }
     buyers = []
-    for (customer, currency), (orders, units, net) in top:
+    for (customer, currency), (n, units, net) in top:
         person = people.get(customer) if customer is not None else None
         name = f"{person.first_name} {person.last_name}".strip() if person else ""
         email = person.email if person else ""
-        buyers.append(Buyer(customer, name or email or "Guest (no e-mail)", email, orders, units, net, currency))
+        buyers.append(Buyer(customer, name or email or "Guest (no e-mail)", email, n, units, net, currency))
     return buyers, len(figures)
 
 
@@ -233,23 +261,31 @@ class Together:
 
 
 def bought_together(
-    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 20
+    store: Any,
+    settings: ReportSettings,
+    product_wc_id: int,
+    first: date,
+    last: date,
+    limit: int = 20,
+    orders: ProductOrders | None = None,
 ) -> tuple[list[Together], int]:
     """Products in the same counted orders dated in the range: in how many of the product's orders, and what share of
-    them; plus the product's order count (the share's denominator)."""
+    them; plus the product's order count (the share's denominator). Reads those orders' lines by (order, product)."""
     from storelens.commerce.models import LineItem
 
-    order_ids = _product_orders(store, settings, product_wc_id, first, last).values("order_id")
-    total = order_ids.distinct().count()
-    if not total:
-        return [], 0
-    rows = (
-        LineItem.objects.filter(COUNTED_LINE, order_id__in=order_ids)
-        .exclude(product_wc_id__in=[product_wc_id, 0])
-        .values_list("product_wc_id")
-        .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n", "product_wc_id")[:limit]
-    )
-    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in rows]
+    found = orders or product_orders(store, settings, product_wc_id, first, last)
+    total = len(found.orders)
+    counts: dict[int, int] = {}
+    for order_ids in _chunks(sorted(found.orders)):
+        for product, n in (
+            LineItem.objects.filter(COUNTED_LINE, order_id__in=order_ids)
+            .exclude(product_wc_id__in=[product_wc_id, 0])
+            .values_list("product_wc_id")
+            .annotate(Count("order_id", distinct=True))
+            .order_by()
+        ):
+            counts[product] = counts.get(product, 0) + n  # an order is in one chunk only
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
     _name(store, lines)
     return [Together(p.product_wc_id, p.name, p.orders, p.orders / total) for p in lines], total
