@@ -34,6 +34,7 @@ def test_product_page_is_reached_from_the_products_list_on_desktop_and_phone(
     page.wait_for_url("**/products/*/*/**")
     page.get_by_role("heading", name="Buyers").wait_for()
     assert name in page.inner_text("h1")
+    product_url = page.url
     assert page.locator(".kpi-value").count() == 4
     buyers = page.locator("section:has(h2:text('Buyers')) tbody tr").count()
     assert buyers >= 1
@@ -53,7 +54,7 @@ def test_product_page_is_reached_from_the_products_list_on_desktop_and_phone(
         assert other in page.inner_text("h1")
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.go_back()
+    page.goto(product_url)
     page.get_by_role("heading", name="Buyers").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot = screenshot(page, "product/phone")
