@@ -204,3 +204,13 @@ def test_customer_profile_lists_the_products_bought_with_links(shop: Store, alic
     page = client_for(alice).get(f"/customers/{bo.pk}/")
     assert [(p, n, units) for p, _, n, units in page.context["products"]] == [(TSHIRT, 1, 1), (MUG, 1, 2), (CAP, 1, 1)]
     assert f'href="/products/{shop.pk}/{MUG}/"' in page.content.decode()
+
+
+def test_ids_beyond_64_bits_are_not_found_rather_than_a_server_error(
+    shop: Store, alice: Any, client_for: Any, api_client_for: Any
+) -> None:
+    huge = 10**20
+    assert api_client_for(alice).get(f"/api/v1/products/{shop.pk}/{huge}").status_code in (404, 422)
+    assert api_client_for(alice).get(f"/api/v1/products/{huge}/{TSHIRT}").status_code in (404, 422)
+    assert api_client_for(alice).get(f"/api/v1/products/{shop.pk}/-{huge}").status_code in (404, 422)
+    assert client_for(alice).get(f"/products/{shop.pk}/{huge}/").status_code == 404

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import points_problem
 from storelens.analytics.reports.product_page import (
+    BIGGEST_ID,
     ProductSeries,
     bought_together,
     product_buyers,
@@ -155,6 +156,8 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
     """The product page's figures for `product_id` (WooCommerce's product id) in store `source_id`, in the currency
     most of its sales are in. Points as `/products` figures them; buyers the top 50 by net, bought-together the top 20
     by orders with both."""
+    if max(abs(source_id), abs(product_id)) > BIGGEST_ID:
+        raise HttpError(404, "No such product in this workspace.")
     store = stores_of(request, source_id)[0]
     first, last = date_range(q, [store])
     problem = points_problem(first, last, q.grain)

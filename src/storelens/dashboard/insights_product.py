@@ -10,6 +10,7 @@ from storelens.accounts.scoping import scoped, workspace_required
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.product_page import (
+    BIGGEST_ID,
     FIGURES,
     ZERO,
     bought_together,
@@ -28,6 +29,8 @@ from storelens.dashboard.insights_scope import csv_response, scope_of
 def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> HttpResponse:
     from storelens.stores.models import Store
 
+    if max(store_id, product_wc_id) > BIGGEST_ID:
+        raise Http404("No such product.")
     store = scoped(request, Store).filter(pk=store_id).first()
     if store is None:
         raise Http404("No such store in this workspace.")

@@ -29,6 +29,7 @@ Figures = tuple[int, int, int, int, int, int]  # in FIGURES order
 ZERO: Figures = (0, 0, 0, 0, 0, 0)
 # WooCommerce skips a line with no quantity that takes nothing back (as `products.product_leaderboard_raw`).
 COUNTED_LINE = ~Q(quantity=0, total_minor__gte=0)
+BIGGEST_ID = 2**63 - 1  # a store's or product's id is a 64-bit column: a larger one names nothing (SQLite overflows)
 
 
 def _add(a: Figures, b: Figures) -> Figures:
