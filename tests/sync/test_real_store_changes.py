@@ -76,7 +76,8 @@ def storelens_for_store(
         host=shop.host,
         port=8080,
         ca=shop.ca,
-        args=("--no-consumer",),
+        # --verbose: the access log counts WooCommerce's webhook deliveries (quiet by default).
+        args=("--no-consumer", "--verbose"),
         STORELENS_PUBLIC_URL=f"https://{shop.host}:8080",
         STORELENS_STORE_CA_BUNDLE=str(shop.ca_bundle),
         # The incremental pass re-reads only from its cursor, so step 3 can show what it misses.
