@@ -82,7 +82,7 @@ def list_products(request: HttpRequest, q: Query[ProductsQuery]) -> Any:
     return out
 
 
-class PointOut(Schema):
+class ProductPointOut(Schema):
     period: str  # the first day of the day, week (Monday) or month
     units: int
     net_sales: str
@@ -94,7 +94,7 @@ class PointOut(Schema):
 class VariationSeriesOut(Schema):
     variation_wc_id: int
     name: str
-    points: list[PointOut]
+    points: list[ProductPointOut]
 
 
 class BuyerOut(Schema):
@@ -121,7 +121,7 @@ class ProductDetailOut(Schema):
     date_from: str
     date_to: str
     grain: str
-    points: list[PointOut]
+    points: list[ProductPointOut]
     variations: list[VariationSeriesOut]
     buyers: list[BuyerOut]
     buyer_count: int
@@ -135,7 +135,7 @@ class ProductDetailQuery(RangeQuery):
 
 def _points(series: ProductSeries, currency: str, first: date, last: date, grain: str, variation: int | None) -> list:
     return [
-        PointOut(
+        ProductPointOut(
             period=start.isoformat(),
             units=f[0],
             net_sales=decimal_string(f[1], currency),
