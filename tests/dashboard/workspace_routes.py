@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from storelens.accounts.models import ApiToken
+from storelens.stores.models import Store
 from tests.scoping import ScopedRoute
 
 
@@ -14,6 +15,13 @@ def a_token(workspace: Any) -> dict[str, int]:
     return {"token_id": token.pk}
 
 
+def a_store(workspace: Any) -> dict[str, int]:
+    # No keys: the comparison answers "connect first" for the owner without reaching for the network.
+    store = Store.objects.create(workspace=workspace, entered_url="shop.example.com", home_url="http://127.0.0.1:9")
+    return {"store_id": store.pk}
+
+
 SCOPED = {
     "dashboard:revoke_token": ScopedRoute(a_token, methods=("POST",)),
+    "wc_compare:compare": ScopedRoute(a_store),
 }
