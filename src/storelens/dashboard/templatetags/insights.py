@@ -94,3 +94,10 @@ def unset_reporting_currency(workspace: object) -> str:
     from storelens.stores.models import Store
 
     return unset_currency_label(list(Store.objects.filter(workspace=workspace).order_by("pk")))
+
+
+@register.simple_tag
+def scope_query(scope: Any, **extra: Any) -> str:
+    """The page's range and store as a query string plus `extra` (e.g. `variation=`): a variation's name links to its
+    product's page with the variation selected, over the same days."""
+    return scope.query(**extra)
