@@ -323,3 +323,16 @@ def test_members_of_one_workspace_share_its_figures_in_a_tick(
     first, second = (parts(raw)[1] for raw in inbox.messages)
     assert section(first, "NY") == section(second, "NY")
     assert sorted(r[0] for r in inbox.recipients) == ["alice@example.com", "ana@example.com"]
+
+
+def test_top_products_link_to_their_product_pages_for_the_digests_days(inbox: Inbox, shops: Any, alice: Any) -> None:
+    ny, _ = shops
+    subscribe(alice, "monthly")
+    with override_settings(STORELENS_PUBLIC_URL="https://lens.example.com"):
+        digest_mail.send_due(APRIL_2ND)
+    _, text, html = parts(inbox.messages[0])
+    link = re.search(
+        rf"https://lens\.example\.com/products/{ny.pk}/(\d+)/\?from=2025-03-01&(?:amp;)?to=2025-03-31", html
+    )
+    assert link, "no product link in the HTML part"
+    assert f"https://lens.example.com/products/{ny.pk}/{link.group(1)}/?from=2025-03-01&to=2025-03-31" in text

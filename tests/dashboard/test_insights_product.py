@@ -214,3 +214,67 @@ def test_ids_beyond_64_bits_are_not_found_rather_than_a_server_error(
     assert api_client_for(alice).get(f"/api/v1/products/{huge}/{TSHIRT}").status_code in (404, 422)
     assert api_client_for(alice).get(f"/api/v1/products/{shop.pk}/-{huge}").status_code in (404, 422)
     assert client_for(alice).get(f"/products/{shop.pk}/{huge}/").status_code == 404
+
+
+def test_a_selected_variation_shows_its_own_figures_and_keeps_the_products_lists(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    page = client_for(alice).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&variation=21")
+    context, html = page.context, page.content.decode()
+    # Red: orders 1 and 3, 3 units, 45.00, less order 3's refund on 9 Mar (1 unit, 15.00).
+    assert context["variation"] == 21 and context["variation_name"] == "T-shirt - Red"
+    assert (context["totals"]["net_minor"], context["totals"]["units"], context["totals"]["orders"]) == (3000, 2, 2)
+    assert context["totals"]["refunds_minor"] == 1500
+    assert context["buyer_count"] == 2 and context["product_orders"] == 3  # buyers and companions: the product's
+    assert 'class="selected" aria-current="true"' in html
+    assert '<input type="hidden" name="variation" value="21">' in html  # a new range keeps the variation
+
+
+def test_a_variation_nobody_bought_in_the_range_shows_zeros_and_nonsense_shows_the_product(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    client = client_for(alice)
+    context = client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&variation=99").context
+    assert context["variation"] == 99 and context["totals"]["net_minor"] == 0
+    for nonsense in ("0", "x", "-1", str(10**20)):
+        context = client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&variation={nonsense}").context
+        assert context["variation"] is None and context["totals"]["net_minor"] == 4500
+
+
+def test_variation_names_link_to_their_products_page_with_the_variation_selected(
+    shop: Store, alice: Any, client_for: Any
+) -> None:
+    from storelens.commerce.models import Order
+
+    client = client_for(alice)
+    selected = (
+        f'href="/products/{shop.pk}/{TSHIRT}/?from=2025-03-01&amp;to=2025-03-31&amp;source={shop.pk}&amp;variation=21"'
+    )
+    assert selected in client.get(f"/products/?{MARCH}&source={shop.pk}").content.decode()  # under the product
+    assert selected in client.get(f"/products/?{MARCH}&source={shop.pk}&by=variation").content.decode()
+    assert "&variation=22\"" in client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").content.decode()
+    order = Order.objects.get(store=shop, wc_id=1)
+    assert f'href="/products/{shop.pk}/{TSHIRT}/?variation=21"' in client.get(f"/orders/{order.pk}/").content.decode()
+
+
+def test_buyers_and_bought_together_export_as_csv(shop: Store, alice: Any, client_for: Any) -> None:
+    client = client_for(alice)
+    body = client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&format=csv&part=buyers").content.decode()
+    rows = [(r["email"], r["orders"], r["units"], r["net_sales"]) for r in csv.DictReader(io.StringIO(body))]
+    assert rows == [("ann@x.org", "2", "3", "45.00"), ("bo@x.org", "1", "0", "0.00")]
+    body = client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&format=csv&part=together").content.decode()
+    rows = [
+        (r["product_id"], r["orders_with_both"], r["product_orders"], r["share"])
+        for r in csv.DictReader(io.StringIO(body))
+    ]
+    assert rows == [(str(MUG), "2", "3", "0.6667"), (str(CAP), "1", "3", "0.3333")]
+
+
+def test_analyst_exports_but_no_csv_for_a_role_without_export(shop: Store, make_member: Any, client_for: Any) -> None:
+    analyst = make_member("ann@example.com", "Alice's Shop", role="analyst")
+    html = client_for(analyst).get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").content.decode()
+    assert "part=buyers" in html and "part=together" in html
+    helper = make_member("sam@example.com", "Alice's Shop", role="support")
+    for part in ("series", "buyers", "together"):
+        url = f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&format=csv&part={part}"
+        assert client_for(helper).get(url).status_code == 403

@@ -1,7 +1,14 @@
 """One product's page (reached from any product name): net sales, units and refunds over time with its variations,
-its buyers and the products bought with it, and the series as CSV."""
+its buyers and the products bought with it, each part as CSV (`?format=csv&part=series|buyers|together`).
+
+`?variation=ID` selects one variation (a variation's name elsewhere links here so): the figures, chart and table are
+then that variation's, the variations table marks it; buyers and bought-together stay the product's (a buyer of the
+product, whichever variation)."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,16 +20,78 @@ from storelens.analytics.reports.product_page import (
     BIGGEST_ID,
     FIGURES,
     ZERO,
+    Figures,
+    ProductSeries,
     bought_together,
     product_buyers,
     product_names,
     product_orders,
     product_series,
 )
+from storelens.analytics.reports.whole_numbers import whole_number
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.chart_labels import axis_label, table_label
 from storelens.dashboard.insights_common import chart_json, page_context
 from storelens.dashboard.insights_scope import csv_response, scope_of
+
+PARTS = ("series", "buyers", "together")  # what `?part=` exports as CSV
+CSV_BUYERS = 10_000  # a CSV lists this many buyers at most (the page shows 50)
+
+
+def _sum(points: list[tuple[date, Figures]]) -> Figures:
+    totals = ZERO
+    for _, f in points:
+        totals = tuple(a + b for a, b in zip(totals, f, strict=True))  # type: ignore[assignment]
+    return totals
+
+
+def _series_csv(
+    series: ProductSeries, names: dict, currency: str, first: date, last: date, grain: str, variations: list[int]
+) -> tuple[list[str], list[list[Any]]]:
+    rows = []
+    for variation in [None, *variations]:
+        label = names[variation or 0][0]
+        for start, f in series.points(currency, first, last, grain, variation):
+            units, net, refunded_units, refunds, orders, _ = f
+            rows.append(
+                [
+                    start.isoformat(),
+                    series.product_wc_id,
+                    variation or 0,
+                    label,
+                    units,
+                    decimal_string(net, currency),
+                    refunded_units,
+                    decimal_string(refunds, currency),
+                    orders,
+                    currency,
+                ]
+            )
+    header = ["period", "product_id", "variation_id", "name", "units", "net_sales", "refunded_units", "refunds"]
+    return [*header, "orders", "currency"], rows
+
+
+def _lists_csv(store: Any, settings: Any, product_wc_id: int, first: date, last: date, part: str) -> tuple:
+    found = product_orders(store, settings, product_wc_id, first, last)
+    if part == "buyers":
+        buyers, _ = product_buyers(store, settings, product_wc_id, first, last, limit=CSV_BUYERS, orders=found)
+        header = ["customer_id", "name", "email", "orders", "units", "net_sales", "currency"]
+        rows = [
+            [
+                b.customer_id or "",
+                b.name,
+                b.email,
+                b.orders,
+                b.units,
+                decimal_string(b.net_minor, b.currency),
+                b.currency,
+            ]
+            for b in buyers
+        ]
+        return header, rows
+    together, total = bought_together(store, settings, product_wc_id, first, last, limit=1000, orders=found)
+    header = ["product_id", "name", "orders_with_both", "product_orders", "share"]
+    return header, [[t.product_wc_id, t.name, t.orders, total, f"{t.share:.4f}"] for t in together]
 
 
 @workspace_required
@@ -44,51 +113,21 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
     grain, grain_note = grain_for(scope.first, scope.last, request.GET.get("grain") or default)
     scope.note = " ".join(n for n in (scope.note, grain_note) if n)
     settings = report_settings(store)
+    part = request.GET.get("part") or "series"
+    if request.GET.get("format") == "csv" and part in PARTS[1:]:
+        header, rows = _lists_csv(store, settings, product_wc_id, scope.first, scope.last, part)
+        return csv_response(f"product-{store.pk}-{product_wc_id}-{part}-{scope.first}-{scope.last}.csv", header, rows)
     series = product_series(store, settings, product_wc_id, scope.first, scope.last)
     currencies = series.currencies() or [(store.currency or "USD").upper()]
     currency = currencies[0]
     variations = series.variations(currency)
-    names = product_names(store, product_wc_id, variations)
-    points = series.points(currency, scope.first, scope.last, grain)
+    selected = whole_number(request.GET.get("variation")) or None  # 0 or nonsense: the whole product
+    names = product_names(store, product_wc_id, sorted({*variations, *([selected] if selected else [])}))
     if request.GET.get("format") == "csv":
-        rows = []
-        for variation in [None, *variations]:
-            label = names[variation or 0][0]
-            for start, f in series.points(currency, scope.first, scope.last, grain, variation):
-                units, net, refunded_units, refunds, orders, _ = f
-                rows.append(
-                    [
-                        start.isoformat(),
-                        product_wc_id,
-                        variation or 0,
-                        label,
-                        units,
-                        decimal_string(net, currency),
-                        refunded_units,
-                        decimal_string(refunds, currency),
-                        orders,
-                        currency,
-                    ]
-                )
-        return csv_response(
-            f"product-{store.pk}-{product_wc_id}-{scope.first}-{scope.last}.csv",
-            [
-                "period",
-                "product_id",
-                "variation_id",
-                "name",
-                "units",
-                "net_sales",
-                "refunded_units",
-                "refunds",
-                "orders",
-                "currency",
-            ],
-            rows,
-        )
-    totals = ZERO
-    for _, f in points:
-        totals = tuple(a + b for a, b in zip(totals, f, strict=True))  # type: ignore[assignment]
+        header, rows = _series_csv(series, names, currency, scope.first, scope.last, grain, variations)
+        return csv_response(f"product-{store.pk}-{product_wc_id}-{scope.first}-{scope.last}.csv", header, rows)
+    points = series.points(currency, scope.first, scope.last, grain, selected)
+    totals = _sum(points)
     labels = [axis_label(d, grain, scope.first, scope.last) for d, _ in points]
     chart = chart_json(
         labels,
@@ -100,9 +139,7 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
     )
     variation_rows = []
     for v in variations:
-        figures = ZERO
-        for _, f in series.points(currency, scope.first, scope.last, grain, v):
-            figures = tuple(a + b for a, b in zip(figures, f, strict=True))  # type: ignore[assignment]
+        figures = _sum(series.points(currency, scope.first, scope.last, grain, v))
         variation_rows.append(
             {"id": v, "name": names[v][0], "sku": names[v][1], **dict(zip(FIGURES, figures, strict=True))}
         )
@@ -118,6 +155,9 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
         product_wc_id=product_wc_id,
         name=name,
         sku=sku,
+        variation=selected,
+        variation_name=names[selected][0] if selected else "",
+        variation_sku=names[selected][1] if selected else "",
         currency=currency,
         other_currencies=currencies[1:],
         totals=dict(zip(FIGURES, totals, strict=True)),
