@@ -47,7 +47,21 @@ def test_breakdowns_show_every_dimension_on_desktop_and_phone(
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert rows and set(rows[0]) == {"country", "label", "orders", "net_sales", "discount", "currency"}
+    assert rows and set(rows[0]) == {
+        "country",
+        "label",
+        "orders",
+        "net_sales",
+        "discount",
+        "currency",
+        "compared_net_sales",
+    }
+
+    # The comparison the owner picks shows as a column of changes, and stays picked on the next tab.
+    page.select_option("select[name=compare]", "last_year")
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("columnheader", name="vs same period last year").wait_for()
+    screenshot(page, "breakdowns/country-vs-last-year")
 
     page.get_by_role("link", name="New vs returning", exact=True).click()
     page.get_by_text("New and returning customers by month").wait_for()

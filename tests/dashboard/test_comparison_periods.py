@@ -68,3 +68,41 @@ def test_an_unknown_comparison_is_ignored(shops: Any, alice: Any, client_for: An
     ny, _ = shops
     page = client_for(alice).get(f"/sales/?{MARCH}&source={ny.pk}&compare=yesterday")
     assert page.status_code == 200 and "vs previous period" in page.content.decode()
+
+
+def test_breakdowns_compare_each_value_and_the_total(shops: Any, alice: Any, client_for: Any) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    # Countries in March 2025: US 120.00 (orders 1, 2 and the refund), CA 20.00; 29 Jan – 28 Feb: US 10.00.
+    html = client.get(f"/sales/breakdowns/?{MARCH}&source={ny.pk}&tab=country&compare=previous").content.decode()
+    assert "vs previous period" in html
+    assert "+1100.0 %" in html and ">new<" in html and "+1300.0 %" in html  # US, Canada, the total
+    csv = client.get(f"/sales/breakdowns/?{MARCH}&source={ny.pk}&tab=country&format=csv").content.decode()
+    rows = csv.splitlines()
+    assert rows[0].endswith(",compared_net_sales")
+    assert rows[1].startswith("US,") and rows[1].endswith(",10.00") and rows[2].endswith(",0.00")
+    # March 2024's 70.00 was in the US too: +71.4 % against the same period last year.
+    html = client.get(f"/sales/breakdowns/?{MARCH}&source={ny.pk}&tab=country&compare=last_year").content.decode()
+    assert "vs same period last year" in html and "+71.4 %" in html
+    customers = client.get(f"/sales/breakdowns/?{MARCH}&source={ny.pk}&tab=customers").content.decode()
+    assert "vs same period last year" in customers and "compare-row" in customers
+
+
+def test_customers_compare_new_and_returning_with_the_chosen_period(shops: Any, alice: Any, client_for: Any) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    # March 2025: ann is new, cy returning; 29 Jan – 28 Feb: cy was new (order 4); March 2024: the one order of
+    # net 70.00 has no e-mail, so no customer.
+    html = client.get(f"/customers/?{MARCH}&source={ny.pk}&compare=previous").content.decode()
+    assert '+0.0 % <span class="muted">vs previous period (1)</span>' in html  # new: 1 against 1
+    assert 'new <span class="muted">vs previous period (0)</span>' in html  # returning: 1 against 0
+
+
+def test_heatmap_says_the_total_and_busiest_hour_of_the_chosen_period(shops: Any, alice: Any, client_for: Any) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    # Paid basis, New York clock: March 2025 has 3 orders; 29 Jan – 28 Feb has order 4 (Mon 10 Feb, 10 am).
+    html = client.get(f"/sales/heatmap/?{MARCH}&source={ny.pk}&compare=previous").content.decode()
+    assert "3 orders, +200.0 %" in html and "busiest then Monday 10 am" in html
+    html = client.get(f"/sales/heatmap/?{MARCH}&source={ny.pk}&compare=last_year").content.decode()
+    assert "vs same period last year" in html and "busiest then Tuesday 11 am" in html  # 12 Mar 2024, 15:00 UTC

@@ -63,6 +63,7 @@ def test_coupon_tab_shows_uses_discount_and_net_sales_of_the_orders_using_it(
             "net_sales": "50.00",
             "discount": "5.00",
             "currency": "USD",
+            "compared_net_sales": "0.00",  # 29 Jan – 28 Feb: no coupon used
         }
     ]
 

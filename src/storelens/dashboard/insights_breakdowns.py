@@ -33,13 +33,22 @@ def share(part: int, whole: int) -> str:
     return "—" if whole <= 0 else f"{part * 100 / whole:.1f} %"
 
 
-def value_rows(b: Breakdown) -> list[dict[str, Any]]:
+def compared_net(b: Breakdown, before: Breakdown) -> dict[str, int] | None:
+    """Each value's net sales in the comparison period; None when the two are not in one currency (a value's change
+    would then mix currencies)."""
+    if before.currency != b.currency:
+        return None
+    return {r.value: r.net_sales for r in before.rows}
+
+
+def value_rows(b: Breakdown, before: dict[str, int] | None) -> list[dict[str, Any]]:
     whole = sum(r.net_sales for r in b.rows if r.net_sales > 0)
     return [
         {
             "row": r,
             "share": share(r.net_sales, whole) if r.net_sales > 0 else "—",
             "aov": r.net_sales // r.orders if r.orders else None,
+            "before": None if before is None else before.get(r.value, 0),
         }
         for r in b.rows
     ]
@@ -53,10 +62,12 @@ def value_chart(b: Breakdown) -> str:
 
 def _value_tab(request: HttpRequest, scope: Scope, dimension: str) -> HttpResponse:
     b = breakdown(scope.stores, scope.first, scope.last, dimension, scope.currency)
+    then_first, then_last = scope.comparison
+    before = compared_net(b, breakdown(scope.stores, then_first, then_last, dimension, scope.currency))
     if request.GET.get("format") == "csv":
         return csv_response(
             f"breakdown-{dimension}-{scope.first}-{scope.last}.csv",
-            [dimension, "label", "orders", "net_sales", "discount", "currency"],
+            [dimension, "label", "orders", "net_sales", "discount", "currency", "compared_net_sales"],
             (
                 [
                     r.value,
@@ -65,6 +76,7 @@ def _value_tab(request: HttpRequest, scope: Scope, dimension: str) -> HttpRespon
                     decimal_string(r.net_sales, b.currency),
                     decimal_string(r.discount, b.currency),
                     b.currency,
+                    "" if before is None else decimal_string(before.get(r.value, 0), b.currency),
                 ]
                 for r in b.rows
             ),
@@ -76,7 +88,9 @@ def _value_tab(request: HttpRequest, scope: Scope, dimension: str) -> HttpRespon
         tabs=TABS,
         title=DIMENSIONS[dimension],
         breakdown=b,
-        rows=value_rows(b),
+        rows=value_rows(b, before),
+        compared=before is not None,
+        before_total=sum((before or {}).values()),
         chart=value_chart(b) if b.rows else None,
     )
     return render(request, "insights/breakdowns.html", context)
@@ -94,6 +108,8 @@ def period_label(first: date, last: date, grain: str) -> str:
 def _customers_tab(request: HttpRequest, scope: Scope) -> HttpResponse:
     grain = request.GET.get("grain") if request.GET.get("grain") in GRAINS else "month"
     periods = new_and_returning_over_time(scope.stores, scope.first, scope.last, grain)
+    then_first, then_last = scope.comparison
+    before = new_and_returning_over_time(scope.stores, then_first, then_last, grain)
     if request.GET.get("format") == "csv":
         return csv_response(
             f"new-vs-returning-{grain}-{scope.first}-{scope.last}.csv",
@@ -120,6 +136,8 @@ def _customers_tab(request: HttpRequest, scope: Scope) -> HttpResponse:
         chart=chart,
         total_new=sum(p.new for p in periods),
         total_returning=sum(p.returning for p in periods),
+        before_new=sum(p.new for p in before),
+        before_returning=sum(p.returning for p in before),
     )
     return render(request, "insights/breakdowns.html", context)
 

@@ -59,6 +59,7 @@ def customers(request: HttpRequest) -> HttpResponse:
             request, "insights/problem.html", page_context(request, scope, title="Customers", problem=str(exc))
         )
     report.new_customers, report.returning_customers = new_and_returning(list_stores, scope.first, scope.last)
+    before_new, before_returning = new_and_returning(list_stores, *scope.comparison)
     segment_chart = json.dumps(
         {
             "kind": "pie",
@@ -73,6 +74,8 @@ def customers(request: HttpRequest) -> HttpResponse:
         report=report,
         segments=[(name, about, summary.segments.get(name, 0)) for name, about in RFM_SEGMENTS],
         segment_chart=segment_chart,
+        before_new=before_new,
+        before_returning=before_returning,
         mixed_currencies=len(summary.currencies) > 1,
         list_note=list_note,
         **lists_context(list_stores, scope),

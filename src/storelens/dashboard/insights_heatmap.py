@@ -47,6 +47,7 @@ def sales_heatmap(request: HttpRequest) -> HttpResponse:
     metric = request.GET.get("metric") if request.GET.get("metric") in METRICS else "orders"
     try:
         h = heatmap(scope.stores, scope.first, scope.last, metric, scope.currency)
+        before = heatmap(scope.stores, *scope.comparison, metric, scope.currency)
     except (ReportError, UnknownRate) as exc:
         context = page_context(request, scope, title="Sales heatmap", problem=str(exc))
         return render(request, "insights/problem.html", context)
@@ -60,7 +61,7 @@ def sales_heatmap(request: HttpRequest) -> HttpResponse:
                 for hour, v in enumerate(row)
             ),
         )
-    peak = h.peak
+    peak, before_peak = h.peak, before.peak
     context = page_context(
         request,
         scope,
@@ -70,6 +71,9 @@ def sales_heatmap(request: HttpRequest) -> HttpResponse:
         metric=metric,
         metrics=[("orders", "Orders"), ("net_sales", "Net sales")],
         peak=(WEEKDAYS[peak[0]], hour_label(peak[1]), peak[2], f"{peak[2]:,} orders") if peak else None,
+        # The comparison period's total and busiest hour: has the busy time moved? (only when in one currency)
+        before=before if before.currency == h.currency else None,
+        before_peak=(WEEKDAYS[before_peak[0]], hour_label(before_peak[1]), before_peak[2]) if before_peak else None,
         zones=sorted({timezone_label(s) for s in scope.stores}),
         levels=range(1, LEVELS + 1),
     )
