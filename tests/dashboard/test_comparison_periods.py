@@ -70,6 +70,18 @@ def test_an_unknown_comparison_is_ignored(shops: Any, alice: Any, client_for: An
     assert page.status_code == 200 and "vs previous period" in page.content.decode()
 
 
+def test_products_compare_each_line_with_the_chosen_period(shops: Any, alice: Any, client_for: Any) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    # Product 7 in March 2025: net 140.00; 29 Jan – 28 Feb: order 4, 10.00; March 2024: 70.00.
+    html = client.get(f"/products/?{MARCH}&source={ny.pk}&compare=previous").content.decode()
+    assert "vs previous period" in html and "+1300.0 %" in html
+    html = client.get(f"/products/?{MARCH}&source={ny.pk}&compare=last_year").content.decode()
+    assert "vs same period last year" in html and "+100.0 %" in html
+    csv = client.get(f"/products/?{MARCH}&source={ny.pk}&format=csv").content.decode().splitlines()
+    assert csv[0].endswith(",compared_net_sales") and csv[1].endswith(",70.00")
+
+
 def test_breakdowns_compare_each_value_and_the_total(shops: Any, alice: Any, client_for: Any) -> None:
     ny, _ = shops
     client = client_for(alice)

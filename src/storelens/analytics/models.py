@@ -319,3 +319,46 @@ PRODUCT_COLUMNS: dict[str, str] = {
     "product_orders": "product_orders",
 }
 """`ProductTotals` field → ProductDailyRollup column."""
+
+
+class CohortSnapshot(models.Model):
+    """When a store's cohort cells were computed and with which settings (`settings_key`, as `CustomerSnapshot`):
+    they are recomputed at the end of a sync pass that moved the customer snapshot, and on first ask when missing
+    or counted with other settings. Whole history, so one row per store."""
+
+    store = models.OneToOneField("stores.Store", on_delete=models.CASCADE, related_name="+")
+    settings_key = models.CharField(max_length=400)
+    computed_at = models.DateTimeField()
+    customers = models.BigIntegerField(default=0)  # customers with a counted order: every cohort's size added up
+
+    workspace_lookup = "store__workspace"
+
+
+class CohortCell(models.Model):
+    """One cell of a store's cohort triangle: the customers whose first counted order falls in period `cohort`
+    (grain week, month or quarter), in their `period`-th period after it: how many still ordered, their orders and
+    net (order net less those orders' refunds, as the customers' LTV), per order currency.
+
+    A customer is counted once per period, in the currency of their first order of that period, so customers add up
+    over currencies. `country` is the first order's billing country; (`dimension`, `value`) narrows the cohort to
+    the customers whose first order held a product ("product", its wc id), a coupon ("coupon", its code) or both
+    ("both", "id|code"); ("", "") holds every customer. So any combination of the page's filters is one WHERE
+    clause over a few hundred cells, whatever the order count. Written by `rollups.cohorts.refresh`.
+    """
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=8)
+    dimension = models.CharField(max_length=8)
+    value = models.CharField(max_length=220)
+    cohort = models.DateField()
+    period = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    country = models.CharField(max_length=2)
+    customers = models.BigIntegerField(default=0)
+    orders = models.BigIntegerField(default=0)
+    net_minor = models.BigIntegerField(default=0)
+
+    workspace_lookup = "store__workspace"
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "grain", "dimension", "value", "cohort"], name="cohort_cell_lookup")]

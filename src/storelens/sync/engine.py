@@ -56,6 +56,9 @@ def _finish_pass(p: Pass, *, reconciled: bool) -> None:
     from storelens.analytics.rollups.snapshots import refresh_if_stale  # whole-history figures, once per pass
 
     refresh_if_stale(p.store)
+    from storelens.analytics.rollups.cohorts import refresh_if_stale as refresh_cohorts  # after the customers'
+
+    refresh_cohorts(p.store)
 
 
 async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> PassStats:

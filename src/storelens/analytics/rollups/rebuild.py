@@ -1,9 +1,9 @@
 """The one rebuild: every rollup of a store recomputed from its raw rows, in one transaction.
 
 The repair path (after a time-zone change, after rows were seeded straight into the tables, or when a bookkeeping bug
-is suspected): daily, per-country, hourly and breakdown cells, each customer's cells and the customer snapshot, and
-the per-product cells. The change-feed listeners keep the same cells in step page by page; the property tests check
-that both ways give the same cells.
+is suspected): daily, per-country, hourly and breakdown cells, each customer's cells and the customer snapshot, the
+per-product cells and the cohort cells. The change-feed listeners keep the same cells in step page by page; the
+property tests check that both ways give the same cells.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from storelens.analytics.models import (
     DailyRollup,
     HourlyRollup,
 )
-from storelens.analytics.rollups import customers, product_rebuild
+from storelens.analytics.rollups import cohorts, customers, product_rebuild
 from storelens.analytics.rollups.breakdowns import BreakdownDeltas, apply_breakdowns
 from storelens.analytics.rollups.cells import apply
 from storelens.analytics.rollups.daily import rebuild_deltas
@@ -56,6 +56,7 @@ def rebuild(store: Any, chunk: int = 5000) -> int:
         apply_hours(store, by_hour)
         BreakdownDailyRollup.objects.filter(store=store).delete()
         apply_breakdowns(store, by_value)
+        cohorts.refresh(store)
     return len(cells)
 
 

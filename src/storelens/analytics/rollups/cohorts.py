@@ -1,0 +1,198 @@
+"""The cohort cells (`CohortCell`) of a store, recomputed from its raw rows once per sync pass that moved its
+customers, and the snapshot row saying when and with which settings (`CohortSnapshot`).
+
+Why a snapshot and not cells moved by deltas: a customer's cohort is the period of their first *counted* order,
+which the owner's excluded statuses and date basis decide, and one order arriving earlier than a customer's first
+moves every one of their cells to another cohort (and its first product, coupon and country with it). Like the
+customers' whole-history figures (`snapshots`), the cells are computed for the store's own settings at the end of
+the pass (`refresh_if_stale`, after the customer snapshot's refresh, whose `computed_at` says the customers moved),
+after a rebuild, and on first ask when missing or counted otherwise (`current`).
+
+One read of the counted orders with a customer, ordered by customer and date, a few thousand customers at a time:
+each batch's first orders get their products and coupons in two indexed reads, and every order adds to its
+customer's period cells on each grain, then to each (dimension, value) its customer's first order has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from storelens.analytics.metrics.cohorts import GRAINS, period_start, periods_between
+from storelens.analytics.metrics.orders import DATE_FIELD
+from storelens.analytics.metrics.report_settings import ReportSettings, report_settings
+from storelens.analytics.metrics.timezones import local_day
+from storelens.analytics.models import CohortCell, CohortSnapshot, CustomerSnapshot
+from storelens.analytics.rollups.snapshots import settings_key
+
+BATCH = 2000  # customers whose first orders' products and coupons are read at once (an IN list per batch)
+CellKey = tuple[str, str, str, date, int, str, str]  # grain, dimension, value, cohort, period, currency, country
+COLUMNS = ("grain", "dimension", "value", "cohort", "period", "currency", "country", "customers", "orders", "net_minor")
+ALL: tuple[str, str] = ("", "")  # the (dimension, value) holding every customer
+
+
+def current(store: Any) -> CohortSnapshot:
+    """The store's cohort snapshot for its own settings, computed now only when there is none or the owner changed
+    how the store counts (a stale one is served: the running pass refreshes it at its end)."""
+    snapshot = CohortSnapshot.objects.filter(store=store).first()
+    if snapshot is None or snapshot.settings_key != settings_key(report_settings(store)):
+        snapshot = refresh(store)
+    return snapshot
+
+
+def is_stale(store: Any, snapshot: CohortSnapshot) -> bool:
+    """Whether customers moved since the cells were computed: the customer snapshot is stale (the listener marks it
+    when a customer's rollups move) or was refreshed after them."""
+    customers = CustomerSnapshot.objects.filter(store=store).values_list("stale", "computed_at").first()
+    return customers is not None and (customers[0] or customers[1] > snapshot.computed_at)
+
+
+def refresh_if_stale(store: Any) -> CohortSnapshot | None:
+    """The end of a sync pass (after the customer snapshot's `refresh_if_stale`): recompute when customers moved."""
+    snapshot = CohortSnapshot.objects.filter(store=store).first()
+    if (
+        snapshot is not None
+        and snapshot.settings_key == settings_key(report_settings(store))
+        and not is_stale(store, snapshot)
+    ):
+        return None
+    return refresh(store)
+
+
+def refresh(store: Any) -> CohortSnapshot:
+    """Recompute every cohort cell of the store for its own settings, replacing the old ones in one transaction."""
+    settings = report_settings(store)
+    cells = compute_cells(store, settings)
+    customers = sum(v[0] for k, v in cells.items() if k[0] == "month" and k[1:3] == ALL and k[4] == 0)
+    with transaction.atomic():
+        CohortCell.objects.filter(store=store).delete()
+        _insert(store, cells)
+        snapshot, _ = CohortSnapshot.objects.update_or_create(
+            store=store,
+            defaults={"settings_key": settings_key(settings), "computed_at": timezone.now(), "customers": customers},
+        )
+    return snapshot
+
+
+def compute_cells(store: Any, settings: ReportSettings) -> dict[CellKey, list[int]]:
+    """[customers, orders, net] per cell, from the store's counted orders with a customer and their refunds."""
+    from storelens.commerce.models import Order, Refund
+
+    refunded = dict(
+        Refund.objects.filter(store=store, deleted_at__isnull=True, order__isnull=False)
+        .values("order_id")
+        .annotate(net=Sum(F("amount_minor") - F("refunded_tax_minor") - F("refunded_shipping_minor")))
+        .order_by()
+        .values_list("order_id", "net")
+    )
+    column = DATE_FIELD[settings.date_basis]
+    rows = (
+        Order.objects.filter(
+            store=store, deleted_at__isnull=True, customer__isnull=False, **{f"{column}__isnull": False}
+        )
+        .exclude(status__in=sorted(settings.all_excluded))
+        .order_by("customer_id", column, "wc_id")
+        .values_list("customer_id", "pk", column, "currency", "total_minor", "total_tax_minor", "shipping_total_minor")
+        .iterator(chunk_size=5000)
+    )
+    cells: dict[CellKey, list[int]] = {}
+    batch: list[list[tuple]] = []
+    customer = None
+    for row in rows:
+        if row[0] != customer:
+            if len(batch) >= BATCH:
+                _add_batch(batch, cells, settings.tz, refunded)
+                batch = []
+            customer = row[0]
+            batch.append([])
+        batch[-1].append(row)
+    if batch:
+        _add_batch(batch, cells, settings.tz, refunded)
+    return cells
+
+
+def first_order_dimensions(first_pks: list[int]) -> tuple[dict[int, set[int]], dict[int, list[str]], dict[int, str]]:
+    """The products (wc ids, variations folded into their product), coupon codes and billing country of these
+    orders: what a cohort is filtered by."""
+    from storelens.commerce.models import LineItem, Order
+
+    products: dict[int, set[int]] = {}
+    for order_id, product in LineItem.objects.filter(order_id__in=first_pks).values_list("order_id", "product_wc_id"):
+        if product:
+            products.setdefault(order_id, set()).add(product)
+    coupons: dict[int, list[str]] = {}
+    countries: dict[int, str] = {}
+    for pk, used, country in Order.objects.filter(pk__in=first_pks).values_list(
+        "pk", "coupon_discounts", "billing_country"
+    ):
+        coupons[pk] = sorted({str(code) for code, _ in used or ()})
+        countries[pk] = country or ""
+    return products, coupons, countries
+
+
+def dimensions(products: Iterable[int], coupons: list[str]) -> list[tuple[str, str]]:
+    """Every (dimension, value) a customer counts under: all, each first product, each first coupon, each pair."""
+    ids = sorted(products)
+    keys = [ALL, *(("product", str(p)) for p in ids), *(("coupon", c) for c in coupons)]
+    keys += [("both", f"{p}|{c}") for p in ids for c in coupons]
+    return keys
+
+
+def _add_batch(batch: list[list[tuple]], cells: dict[CellKey, list[int]], tz: tzinfo, refunded: dict[int, int]) -> None:
+    products, coupons, countries = first_order_dimensions([orders[0][1] for orders in batch])
+    days: dict[datetime, date] = {}
+    for orders in batch:
+        first_pk = orders[0][1]
+        keys = dimensions(products.get(first_pk, ()), coupons.get(first_pk, []))
+        country = countries.get(first_pk, "")
+        dated = []
+        for _, pk, when, currency, total, tax, shipping in orders:
+            day = days.get(when)
+            if day is None:
+                day = days[when] = local_day(when, tz)
+            dated.append((day, currency, total - tax - shipping - refunded.get(pk, 0)))
+        for grain in GRAINS:
+            cohort = period_start(dated[0][0], grain)
+            activity: dict[tuple[int, str], list[int]] = {}
+            seen: set[int] = set()
+            for day, currency, net in dated:
+                k = periods_between(cohort, day, grain)
+                cell = activity.get((k, currency))
+                if cell is None:
+                    cell = activity[(k, currency)] = [0, 0, 0]
+                if k not in seen:  # counted once per period, in the currency of their first order of it
+                    seen.add(k)
+                    cell[0] += 1
+                cell[1] += 1
+                cell[2] += net
+            for (k, currency), (n, orders_n, net) in activity.items():
+                for dimension, value in keys:
+                    key = (grain, dimension, value, cohort, k, currency, country)
+                    cell = cells.get(key)
+                    if cell is None:
+                        cells[key] = [n, orders_n, net]
+                    else:
+                        cell[0] += n
+                        cell[1] += orders_n
+                        cell[2] += net
+
+
+def _insert(store: Any, cells: dict[CellKey, list[int]], batch: int = 5000) -> None:
+    """One executemany per batch: bulk_create's per-object preparation would dominate a large store's refresh."""
+    if not cells:
+        return
+    table = connection.ops.quote_name(CohortCell._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    sql = f"INSERT INTO {table} (store_id, {', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))})"
+    rows = [
+        (store.pk, grain, dimension, value, adapt(cohort), k, currency, country, *figures)
+        for (grain, dimension, value, cohort, k, currency, country), figures in cells.items()
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), batch):
+            cursor.executemany(sql, rows[i : i + batch])
