@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sync",),
     ("doctor",),
     ("connector",),
+    ("alerts",),
     ("dashboard", "api"),
     ("server",),
     ("urls", "asgi", "cli"),

@@ -89,6 +89,7 @@ def test_storelens_settings_are_django_settings() -> None:
             "sync",
             "analytics",
             "connector",
+            "alerts",
             "dashboard",
             "api",
         )

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "storelens.sync",
     "storelens.analytics",
     "storelens.connector",  # the Storelens Connector WordPress plugin: connect from wp-admin, status, zip
+    "storelens.alerts",  # orders stopped, refund spike, store down, day far above normal: in-app, e-mail, webhook
     "storelens.dashboard",
     "storelens.api",
 ]
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "storelens.dashboard.context.shell",
                 "storelens.doctor.context.attention",
+                "storelens.alerts.context.alerts",
             ],
         },
     },

@@ -23,4 +23,5 @@ urlpatterns = [
     path("healthz/jobs", jobs_healthz, name="healthz_jobs"),
     path("help/", include("storelens.doctor.urls")),
     path("connector/", include("storelens.connector.urls")),
+    path("alerts/", include("storelens.alerts.urls")),
 ]

@@ -154,6 +154,11 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "accounts:remove_member": Action.MANAGE_TEAM,
     "accounts:transfer_ownership": Action.MANAGE_OWNERS,
     "accounts:accept_invite": None,  # the link is the credential; the person may not be a member yet
+    "alerts:list": Action.VIEW_STORES,  # support sees only stores that are down (alerts.episodes.may_see)
+    "alerts:mute": Action.MANAGE_SETTINGS,  # for the whole workspace: owner and admin
+    "alerts:unmute": Action.MANAGE_SETTINGS,
+    "alerts:webhook": Action.MANAGE_SETTINGS,  # a URL Storelens will POST to: owner and admin
+    "alerts:email": Action.VIEW_STORES,  # each member's own e-mails, of the kinds their role sees
     "doctor:index": None,
     "doctor:help": None,
     "healthz": None,

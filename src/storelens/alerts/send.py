@@ -1,0 +1,114 @@
+"""Sending alert deliveries from the job queue: claim, send, record — once, however many workers run the tick.
+
+The claim is the digests' (`dashboard.digest_mail.claim`): a conditional UPDATE that only one worker wins; a sent
+row is never claimed again; a failure gives the claim back with the error and a later tick retries (MAX_ATTEMPTS);
+a claim left by a worker killed mid-send is taken over after CLAIM_LOST_AFTER. E-mail goes through
+STORELENS_SMTP_URL, as digests do (none configured: e-mail deliveries wait, and Settings says so).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.smtp import EmailBackend
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from storelens.alerts import webhook
+from storelens.alerts.models import Alert, Delivery
+from storelens.config import SmtpSettings, parse_smtp_url
+
+log = logging.getLogger(__name__)
+
+CLAIM_LOST_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+GIVE_UP_AFTER = timedelta(days=1)  # an alert a day old is news no more: not sent after that
+
+
+def smtp_settings() -> SmtpSettings | None:
+    raw = settings.STORELENS_SMTP_URL
+    return parse_smtp_url("STORELENS_SMTP_URL", raw) if raw else None
+
+
+def _backend(smtp: SmtpSettings) -> EmailBackend:
+    """The digests' connection settings (dashboard.digest_mail.backend), one connection per sending."""
+    return EmailBackend(
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username or None,
+        password=smtp.password or None,
+        use_tls=smtp.use_tls,
+        use_ssl=smtp.use_ssl,
+        timeout=smtp.timeout,
+        fail_silently=False,
+    )
+
+
+def alert_url() -> str:
+    base = (settings.STORELENS_PUBLIC_URL or "").rstrip("/")
+    return f"{base}/alerts/" if base else ""
+
+
+def text_of(alert: Alert) -> str:
+    """One short text for the webhook (Slack reads *bold*), the same words as the page."""
+    link = alert_url()
+    lines = [f"*{alert.title}* — {alert.store}", alert.reason]
+    if link:
+        lines.append(link)
+    return "\n".join(lines)
+
+
+def mail_of(alert: Alert, smtp: SmtpSettings, to: str) -> EmailMessage:
+    context = {"alert": alert, "url": alert_url()}
+    body = render_to_string("alerts/mail.txt", context)
+    return EmailMessage(f"{alert.store}: {alert.title}", body, smtp.sender, [to])
+
+
+def claim(delivery: Delivery) -> bool:
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LOST_AFTER)
+    rows = Delivery.objects.filter(claimable, pk=delivery.pk, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    return rows.update(claimed_at=now, claimed_by=f"{socket.gethostname()}:{os.getpid()}") == 1
+
+
+def send_one(delivery: Delivery, smtp: SmtpSettings | None) -> str:
+    if delivery.channel == Delivery.Channel.EMAIL and smtp is None:
+        return "waiting: no SMTP"
+    if not claim(delivery):
+        return "skipped: claimed"
+    alert = delivery.alert
+    try:
+        if delivery.channel == Delivery.Channel.EMAIL:
+            assert smtp is not None
+            _backend(smtp).send_messages([mail_of(alert, smtp, delivery.target)])
+        else:
+            webhook.post(delivery.target, text_of(alert))
+    except Exception as err:  # refused, down, timed out: given back for a later tick
+        log.warning("alert %s to %s not sent: %s", alert.pk, delivery.target, err)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            claimed_at=None, claimed_by="", attempts=delivery.attempts + 1, error=f"{err}"[:2000]
+        )
+        return "failed"
+    Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), attempts=delivery.attempts + 1, error="")
+    return "sent"
+
+
+def send_pending(now: datetime | None = None) -> dict[str, int]:
+    """Every delivery not yet sent of the alerts fired in the day before `now` (the clock; tests fix it), each sent
+    once."""
+    smtp = smtp_settings()
+    now = now or timezone.now()
+    outcomes: dict[str, int] = {}
+    pending = Delivery.objects.filter(
+        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, alert__opened_at__gte=now - GIVE_UP_AFTER
+    ).select_related("alert__store")
+    for delivery in pending.order_by("pk"):
+        outcome = send_one(delivery, smtp)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
