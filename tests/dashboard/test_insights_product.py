@@ -252,7 +252,7 @@ def test_variation_names_link_to_their_products_page_with_the_variation_selected
     )
     assert selected in client.get(f"/products/?{MARCH}&source={shop.pk}").content.decode()  # under the product
     assert selected in client.get(f"/products/?{MARCH}&source={shop.pk}&by=variation").content.decode()
-    assert "&variation=22\"" in client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").content.decode()
+    assert '&variation=22"' in client.get(f"/products/{shop.pk}/{TSHIRT}/?{MARCH}").content.decode()
     order = Order.objects.get(store=shop, wc_id=1)
     assert f'href="/products/{shop.pk}/{TSHIRT}/?variation=21"' in client.get(f"/orders/{order.pk}/").content.decode()
 
