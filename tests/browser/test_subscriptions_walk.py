@@ -32,6 +32,7 @@ def test_subscriptions_page_shows_mrr_movements_and_the_list_on_desktop_and_phon
     assert page.locator("table.mrr-movements tbody tr").count() >= 12
     assert page.locator("tr.mrr-mismatch").count() == 0
     assert page.locator("table.subscriptions-list tbody tr").count() >= 1
+    page.locator("[data-chart^=mrr-chart] svg, [data-chart^=mrr-chart] canvas").first.wait_for()  # ECharts drew it
     screenshot(page, "subscriptions/desktop")
 
     with page.expect_download() as download:

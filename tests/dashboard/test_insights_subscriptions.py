@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
@@ -108,3 +109,17 @@ def test_api_weeks_chain_and_an_unknown_grain_is_refused(store: Store, alice: An
     assert all(a["mrr_end"] == b["mrr_start"] for a, b in pairwise(periods))
     assert periods[-1]["mrr_end"] == "100.00"
     assert client.get("/api/v1/subscriptions?grain=day").status_code == 422
+
+
+def test_page_charts_mrr_with_what_was_gained_and_lost(store: Store, alice: Any, client_for: Any) -> None:
+    html = client_for(alice).get(f"/subscriptions/?{RANGE}").content.decode()
+    blob = html.split(f'<script id="mrr-chart-{store.pk}" type="application/json">', 1)[1].split("</script>", 1)[0]
+    chart = json.loads(json.loads(blob))  # the page embeds the chart's JSON text as a JSON string
+    assert chart["x"] == ["Jan 2025", "Feb 2025", "Mar 2025"]
+    by_name = {s["name"]: s["data"] for s in chart["series"]}
+    assert by_name == {  # the hand-checked months of the movements CSV
+        "MRR at end": ["110.00", "60.00", "100.00"],
+        "Gained": ["20.00", "0.00", "40.00"],
+        "Lost": ["0.00", "-50.00", "0.00"],
+    }
+    assert f'data-chart="mrr-chart-{store.pk}"' in html

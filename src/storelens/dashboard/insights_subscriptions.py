@@ -25,7 +25,7 @@ from storelens.analytics.reports.subscription_mrr import (
 )
 from storelens.analytics.reports.subscriptions import subscription_figures
 from storelens.commerce.money import decimal_string
-from storelens.dashboard.insights_common import no_stores_page, page_context
+from storelens.dashboard.insights_common import chart_json, no_stores_page, page_context
 from storelens.dashboard.insights_scope import Scope, csv_response, scope_of
 
 STATUSES = ("active", "on-hold", "pending-cancel", "cancelled", "expired", "pending", "switched")
@@ -63,6 +63,32 @@ def list_row(s: Any) -> list[Any]:
     ]  # fmt: skip
 
 
+def mrr_chart(report: Any, grain: str) -> str:
+    """What was gained (new, expansion, reactivated) and lost (contraction, churn) each period as bars, and MRR at
+    each period's end as a line on the second axis, which shares the bars' zero (the page's charts align a second
+    axis to the first's zero, and only the first may go below it): beside MRR on one axis the movements would
+    vanish."""
+    label = "%d %b" if grain == "week" else "%b %Y"
+    periods = report.periods
+    cur = report.currency
+    gained = [decimal_string(p.new + p.expansion + p.reactivated, cur) for _, _, p in periods]
+    lost = [decimal_string(-(p.contraction + p.churned), cur) for _, _, p in periods]
+    return chart_json(
+        [d0.strftime(label) for d0, _, _ in periods],
+        [
+            {"name": "Gained", "data": gained, "type": "bar"},
+            {"name": "Lost", "data": lost, "type": "bar"},
+            {
+                "name": "MRR at end",
+                "data": [decimal_string(p.mrr_end, cur) for _, _, p in periods],
+                "type": "line",
+                "axis": 1,
+            },
+        ],
+        kind="bar",
+    )
+
+
 def _movement_rows(reports: Sequence[tuple[Any, Any]]) -> Iterable[list[Any]]:
     for store, r in reports:
         for d0, d1, p in r.periods:
@@ -95,11 +121,14 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             continue
         settings = report_settings(store)
         start, end = range_bounds_utc(scope.first, scope.last, settings.tz)
+        mrr = mrr_report(store, settings, scope.first, scope.last, grain)
         rows.append(
             {
                 "store": store,
                 "f": subscription_figures(store, settings, scope.first, scope.last),
-                "mrr": mrr_report(store, settings, scope.first, scope.last, grain),
+                "mrr": mrr,
+                "chart": mrr_chart(mrr, grain),
+                "chart_id": f"mrr-chart-{store.pk}",
                 "failed": failed_renewals(store, start, end),
                 "churn_from": scope.last - timedelta(days=29),
             }
