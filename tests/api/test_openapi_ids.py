@@ -26,6 +26,7 @@ OPERATION_IDS = {
     ("get", "/api/v1/products"): "storelens_api_products_list_products",
     ("get", "/api/v1/products/{source_id}/{product_id}"): "storelens_api_products_get_product",
     ("get", "/api/v1/heatmap"): "storelens_api_heatmap_get_heatmap",
+    ("get", "/api/v1/cohorts"): "storelens_api_cohorts_get_cohorts",
     ("get", "/api/v1/breakdowns"): "storelens_api_breakdowns_get_breakdown",
     ("get", "/api/v1/explain"): "storelens_api_explain_explain_store",
     ("get", "/api/v1/subscriptions"): "storelens_api_subscriptions_get_subscriptions",

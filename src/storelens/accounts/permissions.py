@@ -118,6 +118,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "insights:order_detail": Action.VIEW_ORDERS,
     "insights:customers": Action.VIEW_CUSTOMERS,
     "insights:customer_detail": Action.VIEW_CUSTOMERS,
+    "insights:cohorts": Action.VIEW_REVENUE,  # net sales and cumulative net per customer of each cohort: revenue
     "insights:products": Action.VIEW_REVENUE,
     "insights:product_detail": Action.VIEW_REVENUE,  # a product's net sales and its buyers' net
     "insights:subscriptions": Action.VIEW_REVENUE,
@@ -178,6 +179,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/customers": Action.VIEW_CUSTOMERS,
     "/products": Action.VIEW_REVENUE,
     "/heatmap": Action.VIEW_REVENUE,  # orders and net sales by weekday and hour: totals
+    "/cohorts": Action.VIEW_REVENUE,  # each cohort's net sales and net per customer: revenue
     "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
     "/explain": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's totals side by side
     "/subscriptions": Action.VIEW_REVENUE,  # MRR, ARR, LTV: revenue; support sees none of it

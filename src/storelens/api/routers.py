@@ -8,6 +8,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/customers", "storelens.api.customers.customers_router"),
     ("/products", "storelens.api.products.products_router"),
     ("/heatmap", "storelens.api.heatmap.heatmap_router"),
+    ("/cohorts", "storelens.api.cohorts.cohorts_router"),
     ("/breakdowns", "storelens.api.breakdowns.breakdowns_router"),
     ("/explain", "storelens.api.explain.explain_router"),
     ("/subscriptions", "storelens.api.subscriptions.subscriptions_router"),

@@ -32,6 +32,7 @@ NAVIGATION = (
     ("Sales", "insights:sales", "/sales/"),
     ("Orders", "insights:orders", "/orders/"),
     ("Customers", "insights:customers", "/customers/"),
+    ("Cohorts", "insights:cohorts", "/cohorts/"),
     ("Products", "insights:products", "/products/"),
     ("Subscriptions", "insights:subscriptions", "/subscriptions/"),
     ("Data sources", "stores:list", "/sources/"),

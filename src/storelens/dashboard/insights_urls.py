@@ -4,6 +4,7 @@ from django.urls import path
 
 from storelens.dashboard import (
     insights_breakdowns,
+    insights_cohorts,
     insights_customers,
     insights_heatmap,
     insights_home,
@@ -29,6 +30,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", insights_orders.order_detail, name="order_detail"),
     path("customers/", insights_customers.customers, name="customers"),
     path("customers/<int:customer_id>/", insights_customers.customer_detail, name="customer_detail"),
+    path("cohorts/", insights_cohorts.cohorts_page, name="cohorts"),
     path("products/", insights_products.products, name="products"),
     path("products/<int:store_id>/<int:product_wc_id>/", insights_product.product_detail, name="product_detail"),
     path("subscriptions/", insights_subscriptions.subscriptions, name="subscriptions"),
