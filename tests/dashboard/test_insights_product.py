@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import pytest
@@ -278,3 +279,31 @@ def test_analyst_exports_but_no_csv_for_a_role_without_export(shop: Store, make_
     for part in ("series", "buyers", "together"):
         url = f"/products/{shop.pk}/{TSHIRT}/?{MARCH}&format=csv&part={part}"
         assert client_for(helper).get(url).status_code == 403
+
+
+def test_buyers_follow_a_guest_merged_into_a_registered_customer_and_later_edits(shop: Store) -> None:
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.reports.product_page import product_buyers, product_buyers_raw
+    from storelens.commerce import upsert_customers
+    from storelens.commerce.models import Customer
+
+    # ann registers: her guest identity is merged away and her orders 1 and 2 re-point, with no change of theirs.
+    upsert_customers(shop, [{"id": 77, "email": "ann@x.org", "first_name": "Ann", "last_name": "Lee", "billing": {}}])
+    registered = Customer.objects.get(store=shop, key="wc:77")
+    assert not Customer.objects.filter(store=shop, key="email:ann@x.org").exists()
+    settings = report_settings(shop)
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+
+    def lists() -> tuple[list, list]:
+        rolled, _ = product_buyers(shop, settings, TSHIRT, first, last)
+        raw, _ = product_buyers_raw(shop, settings, TSHIRT, first, last)
+        return [(b.customer_id, b.name, b.orders, b.units, b.net_minor) for b in rolled], [
+            (b.customer_id, b.name, b.orders, b.units, b.net_minor) for b in raw
+        ]
+
+    rolled, raw = lists()
+    assert rolled == raw and rolled[0] == (registered.pk, "Ann Lee", 2, 3, 4500)
+    # Order 2 changes after the merge (its old state now carries the registered key): still one buyer, two orders.
+    upsert_orders(shop, [{**order(2, 4, "ann@x.org", [line(21, TSHIRT, 22, 1, 1500)]), "status": "processing"}])
+    rolled, raw = lists()
+    assert rolled == raw and rolled[0] == (registered.pk, "Ann Lee", 2, 3, 4500)

@@ -11,12 +11,13 @@ class AnalyticsConfig(AppConfig):
         change feed) moves its orders to the registered customer, whose cells are recomputed."""
         from django.db.models.signals import pre_delete
 
-        from storelens.analytics.rollups import customers, daily, products
+        from storelens.analytics.rollups import customers, daily, product_orders, products
         from storelens.commerce import changes
 
         changes.register(daily.on_changes)
         changes.register(customers.on_changes)
         changes.register(products.on_changes)
+        changes.register(product_orders.on_changes)  # the product page's buyers and bought-together
         pre_delete.connect(
             customers.on_customer_deleted, sender="commerce.Customer", dispatch_uid="customer_rollups_guest_merged"
         )

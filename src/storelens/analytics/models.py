@@ -362,3 +362,7 @@ class CohortCell(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["store", "grain", "dimension", "value", "cohort"], name="cohort_cell_lookup")]
+
+
+# The product page's buyers and bought-together rollups live in their own module; Django finds them through here.
+from storelens.analytics.product_order_models import ProductBuyerRollup, ProductPairRollup  # noqa: E402, F401

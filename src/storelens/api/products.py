@@ -17,7 +17,6 @@ from storelens.analytics.reports.product_page import (
     bought_together,
     product_buyers,
     product_names,
-    product_orders,
     product_series,
 )
 from storelens.analytics.reports.products import product_leaderboard
@@ -168,9 +167,8 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
     currency = (series.currencies() or [(store.currency or "USD").upper()])[0]
     variations = series.variations(currency)
     names = product_names(store, product_id, variations)
-    found = product_orders(store, settings, product_id, first, last)  # read once, for both lists
-    buyers, buyer_count = product_buyers(store, settings, product_id, first, last, orders=found)
-    together, order_count = bought_together(store, settings, product_id, first, last, orders=found)
+    buyers, buyer_count = product_buyers(store, settings, product_id, first, last)
+    together, order_count = bought_together(store, settings, product_id, first, last)
     return ProductDetailOut(
         source_id=store.pk,
         product_wc_id=product_id,

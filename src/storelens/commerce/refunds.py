@@ -191,6 +191,8 @@ def upsert_refunds(
     parsed = []
     for payload in items:
         parent = as_int(payload.get("parent_id")) or parent_wc_id
+        if "parent_id" not in payload:  # the per-order route leaves it out: kept as /refunds and the Connector give it
+            payload = {**payload, "parent_id": parent}
         order = orders.get(parent)
         currency = order["currency"] if order else (store.currency or "USD")
         fields, lines = parse_refund(payload, currency, parent)

@@ -25,7 +25,6 @@ from storelens.analytics.reports.product_page import (
     bought_together,
     product_buyers,
     product_names,
-    product_orders,
     product_series,
 )
 from storelens.analytics.reports.whole_numbers import whole_number
@@ -72,9 +71,8 @@ def _series_csv(
 
 
 def _lists_csv(store: Any, settings: Any, product_wc_id: int, first: date, last: date, part: str) -> tuple:
-    found = product_orders(store, settings, product_wc_id, first, last)
     if part == "buyers":
-        buyers, _ = product_buyers(store, settings, product_wc_id, first, last, limit=CSV_BUYERS, orders=found)
+        buyers, _ = product_buyers(store, settings, product_wc_id, first, last, limit=CSV_BUYERS)
         header = ["customer_id", "name", "email", "orders", "units", "net_sales", "currency"]
         rows = [
             [
@@ -89,7 +87,7 @@ def _lists_csv(store: Any, settings: Any, product_wc_id: int, first: date, last:
             for b in buyers
         ]
         return header, rows
-    together, total = bought_together(store, settings, product_wc_id, first, last, limit=1000, orders=found)
+    together, total = bought_together(store, settings, product_wc_id, first, last, limit=1000)
     header = ["product_id", "name", "orders_with_both", "product_orders", "share"]
     return header, [[t.product_wc_id, t.name, t.orders, total, f"{t.share:.4f}"] for t in together]
 
@@ -144,9 +142,8 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
             {"id": v, "name": names[v][0], "sku": names[v][1], **dict(zip(FIGURES, figures, strict=True))}
         )
     variation_rows.sort(key=lambda r: (-r["net_minor"], r["id"]))
-    found = product_orders(store, settings, product_wc_id, scope.first, scope.last)  # read once, for both lists
-    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last, orders=found)
-    together, order_count = bought_together(store, settings, product_wc_id, scope.first, scope.last, orders=found)
+    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last)
+    together, order_count = bought_together(store, settings, product_wc_id, scope.first, scope.last)
     name, sku = names[0]
     context = page_context(
         request,

@@ -6,8 +6,11 @@ span, day) index of migration 0006, so a year is a few hundred small rows whatev
 means exactly what the Products page's figure means (`metrics.products`), and `product_series_raw` computes the same
 days from raw rows with `products.product_leaderboard_raw` (the property test's and the benchmark's baseline).
 
-Buyers and bought-together are indexed queries bounded by the product's own line items in the range (line items'
-(store, product) index, then its orders' other lines by the (order, product) index), never a scan of all orders.
+Buyers and bought-together are read from their own rollups (`ProductBuyerRollup`: the product's day cells per
+customer; `ProductPairRollup`: per companion and day), kept by the sync
+(`rollups.product_orders`). `product_buyers_raw` and `bought_together_raw` compute the same lists from the product's
+line items, their orders and refunds (line items' (store, product) index, then the orders' other lines): the property
+test's and the benchmark's baseline.
 """
 
 from __future__ import annotations
@@ -199,7 +202,7 @@ def _chunks(values: list[int], size: int = 5000) -> Iterable[list[int]]:
         yield values[i : i + size]
 
 
-def product_buyers(
+def product_buyers_raw(
     store: Any,
     settings: ReportSettings,
     product_wc_id: int,
@@ -261,7 +264,7 @@ class Together:
     share: float  # of the orders holding this page's product
 
 
-def bought_together(
+def bought_together_raw(
     store: Any,
     settings: ReportSettings,
     product_wc_id: int,
@@ -290,3 +293,96 @@ def bought_together(
     lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
     _name(store, lines)
     return [Together(p.product_wc_id, p.name, p.orders, p.orders / total) for p in lines], total
+
+
+def _buyer_cells(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> Any:
+    from storelens.analytics.models import ProductBuyerRollup
+
+    return ProductBuyerRollup.objects.filter(
+        store=store, product_wc_id=product_wc_id, basis=settings.date_basis.value, day__gte=first, day__lte=last
+    ).exclude(status__in=sorted(settings.all_excluded))
+
+
+def customers_by_key(store: Any, keys: set[str]) -> dict[str, int | None]:
+    """Customer key → the customer's id, as the orders point now. A key that no longer names a customer was a guest
+    merged into the registered customer with its e-mail (`commerce.customers.merge_guests_into_registered`: the lowest
+    id), whose orders were re-pointed there without a change of theirs; else (no such customer) None, as SET_NULL."""
+    from storelens.commerce.models import Customer
+    from storelens.commerce.payloads import email_key
+
+    found: dict[str, int | None] = {}
+    wanted = sorted(k for k in keys if k)
+    for chunk in _chunks(wanted):  # type: ignore[arg-type]
+        found.update(Customer.objects.filter(store=store, key__in=chunk).values_list("key", "pk"))
+    prefix = email_key("")
+    emails = {k[len(prefix) :] for k in wanted if k not in found and k.startswith(prefix)}
+    registered: dict[str, int] = {}
+    for chunk in _chunks(sorted(emails)):  # type: ignore[arg-type]
+        for email, pk in (
+            Customer.objects.filter(store=store, is_registered=True, email__in=chunk)
+            .order_by("pk")
+            .values_list("email", "pk")
+        ):
+            registered.setdefault(email, pk)
+    return {k: found[k] if k in found else registered.get(k[len(prefix) :]) for k in keys if k}
+
+
+def product_buyers(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 50
+) -> tuple[list[Buyer], int]:
+    """`product_buyers_raw` from the buyer cells of the range: one indexed read of the product's cells grouped by
+    customer key and currency, the keys resolved to customers (two indexed reads), then the top `limit` named."""
+    from storelens.commerce.models import Customer
+
+    rows = (
+        _buyer_cells(store, settings, product_wc_id, first, last)
+        .values_list("customer_key", "currency")
+        .annotate(Sum("orders"), Sum("units"), Sum("net_minor"))
+        .order_by()
+    )
+    grouped = [(key, currency, int(n or 0), int(u or 0), int(net or 0)) for key, currency, n, u, net in rows]
+    resolved = customers_by_key(store, {key for key, *_ in grouped})
+    figures: dict[tuple[int | None, str], list[int]] = {}
+    for key, currency, n, units, net in grouped:
+        f = figures.setdefault((resolved.get(key), currency), [0, 0, 0])
+        f[0], f[1], f[2] = f[0] + n, f[1] + units, f[2] + net
+    figures = {k: f for k, f in figures.items() if f[0] > 0}  # a buyer is someone with an order of it in the range
+    ranked = sorted(figures.items(), key=lambda kv: (-kv[1][2], -kv[1][1], kv[0][0] is None, kv[0][0] or 0))
+    top = ranked[:limit]
+    people = {
+        c.pk: c
+        for c in Customer.objects.filter(store=store, pk__in=[k[0] for k, _ in top if k[0] is not None]).only(
+            "first_name", "last_name", "email"
+        )
+    }
+    buyers = []
+    for (customer, currency), (n, units, net) in top:
+        person = people.get(customer) if customer is not None else None
+        name = f"{person.first_name} {person.last_name}".strip() if person else ""
+        email = person.email if person else ""
+        buyers.append(Buyer(customer, name or email or "Guest (no e-mail)", email, n, units, net, currency))
+    return buyers, len(figures)
+
+
+def bought_together(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date, limit: int = 20
+) -> tuple[list[Together], int]:
+    """`bought_together_raw` from the product's pair cells of the range (one indexed read, grouped by companion), and
+    its order count (the share's denominator) from its buyer cells."""
+    from storelens.analytics.models import ProductPairRollup
+
+    total = int(_buyer_cells(store, settings, product_wc_id, first, last).aggregate(n=Sum("orders"))["n"] or 0)
+    rows = (
+        ProductPairRollup.objects.filter(
+            store=store, product_wc_id=product_wc_id, basis=settings.date_basis.value, day__gte=first, day__lte=last
+        )
+        .exclude(status__in=sorted(settings.all_excluded))
+        .values_list("other_wc_id")
+        .annotate(n=Sum("orders"))
+        .order_by()
+    )
+    counts = {other: int(n) for other, n in rows if n}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
+    _name(store, lines)
+    return [Together(p.product_wc_id, p.name, p.orders, p.orders / total if total else 0.0) for p in lines], total

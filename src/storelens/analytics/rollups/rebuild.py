@@ -2,8 +2,8 @@
 
 The repair path (after a time-zone change, after rows were seeded straight into the tables, or when a bookkeeping bug
 is suspected): daily, per-country, hourly and breakdown cells, each customer's cells and the customer snapshot, the
-per-product cells and the cohort cells. The change-feed listeners keep the same cells in step page by page; the
-property tests check that both ways give the same cells.
+per-product cells, the product page's buyer and pair cells and the cohort cells. The change-feed listeners keep the
+same cells in step page by page; the property tests check that both ways give the same cells.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from storelens.analytics.models import (
     DailyRollup,
     HourlyRollup,
 )
-from storelens.analytics.rollups import cohorts, customers, product_rebuild
+from storelens.analytics.rollups import cohorts, customers, product_orders, product_rebuild
 from storelens.analytics.rollups.breakdowns import BreakdownDeltas, apply_breakdowns
 from storelens.analytics.rollups.cells import apply
 from storelens.analytics.rollups.daily import rebuild_deltas
@@ -35,6 +35,7 @@ def rebuild(store: Any, chunk: int = 5000) -> int:
     with transaction.atomic():
         customers.rebuild(store)
         product_rebuild.rebuild(store)
+        product_orders.rebuild(store)
         DailyRollup.objects.filter(store=store).delete()
         DailyRollup.objects.bulk_create(
             [
