@@ -5,8 +5,9 @@
   version, no risky plugins.
 - `census?resource=orders|refunds`: ids with `date_modified_gmt` (orders: `status`, every status wc/v3's `any`
   covers plus trash; refunds: `parent_id`), keyset-paged by `after_id`. The other resources are not taught here.
-- `orders`: `ids=…` (any status, trash included) or wc/v3's own listing parameters with `per_page` up to 500; each
-  order in wc/v3's JSON without `_links`, with `storelens_refunds` (its refunds as /wc/v3/refunds shows them).
+- `orders`: `ids=…` (any status, trash included) or wc/v3's own listing parameters with `per_page` up to 500 (with
+  `modified_after`: every status and trash, oldest id first, GMT dates, whatever else was asked); each order in
+  wc/v3's JSON without `_links`, with `storelens_refunds` (its refunds as /wc/v3/refunds shows them).
 
 The key is checked as on wc/v3 (the real plugin adds its namespace to WooCommerce's authentication; restauth does
 the same in this mode).
@@ -100,8 +101,12 @@ def connector_orders(req: RestRequest, q: ListQuery) -> Reply:
         shown = [order_view(rec, req.view) for rec in map(book.get, readable) if rec is not None]
         return Reply(200, _with_refunds(req, shown), {"X-WP-Total": str(len(shown)), "X-WP-TotalPages": "1"})
     per_page = _int(req, "per_page", 10, maximum=MAX_PER_REQUEST)
+    get = dict(req.get)
+    if isinstance(get.get("modified_after"), str) and get["modified_after"]:
+        # As the plugin: every status wc/v3's `any` covers plus trash, oldest id first, dates in GMT.
+        get.update({"status": "any,trash", "orderby": "id", "order": "asc", "dates_are_gmt": "true"})
     # wc/v3's own listing, whose schema caps per_page at 100: the plugin lifts that cap and nothing else.
-    capped = dataclasses.replace(req, get={**req.get, "per_page": str(min(per_page, 100))})
+    capped = dataclasses.replace(req, get={**get, "per_page": str(min(per_page, 100))})
     listing = parse_list(capped, orders.ORDER_LIST)
     listing.per_page = per_page
     reply = orders.list_orders(req, listing)

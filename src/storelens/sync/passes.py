@@ -124,12 +124,12 @@ class Pass:
             state.orders_total = orders_total
         state.save()
 
-    async def listing(self, route: str, params: dict[str, Any]) -> list:
+    async def listing(self, route: str, params: dict[str, Any], size: int = PER_PAGE) -> list:
         """Every row of a listing: page 1 for the total, the rest concurrently."""
-        first, total = await self.page(route, params, 0)
-        if total <= PER_PAGE:
+        first, total = await self.page(route, params, 0, size)
+        if total <= size:
             return first
-        rest = await asyncio.gather(*(self.page(route, params, off) for off in range(PER_PAGE, total, PER_PAGE)))
+        rest = await asyncio.gather(*(self.page(route, params, off, size) for off in range(size, total, size)))
         rows = list(first)
         for items, _ in rest:
             rows.extend(items)

@@ -1,12 +1,13 @@
-"""Reconciliation: the census of every order id diffed with our copy, the re-read of recent orders and the
-catalogue's full scans."""
+"""Reconciliation: the census of every order id diffed with our copy, the re-read of recent orders, the census of
+every refund and the catalogue's full scans."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from storelens.commerce.models import Order
+from storelens.commerce.models import Order, Refund
 from storelens.stores.models import Store
+from storelens.woocommerce import connector_routes
 from storelens.woocommerce.dates import gmt_filter, parse_gmt
 
 from . import catalogue, connector, refetches, refund_fetches
@@ -80,7 +81,9 @@ async def census(p: Pass) -> None:
 
 
 async def reread_recent(p: Pass, days: int = REREAD_DAYS) -> None:
-    """Re-read the last `days` by creation date: catches edits that did not move date_modified."""
+    """Re-read the last `days` by creation date: catches edits that did not move date_modified. The Storelens
+    Connector lists them 500 a page with their refunds (the same listing: it hands wc/v3's parameters to
+    WooCommerce's own controller); wc/v3 100 a page, then a request per order whose refunds we lack."""
     params = {
         "status": "any",
         "orderby": "id",
@@ -88,13 +91,59 @@ async def reread_recent(p: Pass, days: int = REREAD_DAYS) -> None:
         **ORDER_PARAMS,
         **gmt_filter(after=p.now - timedelta(days=days), before=p.now + ONE_SECOND),
     }
-    rows = await p.listing("/wc/v3/orders", params)
-    missing = await db(p.write_orders)(rows)
+    missing: set[int] | None = None
+    if await connector.connector(p) is not None:
+        try:
+            rows = await p.listing(
+                connector_routes.ORDERS_ROUTE,
+                connector_routes.route_params(p.client, params),
+                connector_routes.ORDERS_PER_REQUEST,
+            )
+            missing = await db(connector.write_changed_orders)(p, rows)
+        except connector.PLUGIN_ERRORS as err:
+            await connector.fell_back(p, "the orders of the last days", err)
+    if missing is None:
+        rows = await p.listing("/wc/v3/orders", params)
+        missing = await db(p.write_orders)(rows)
     await refund_fetches.fetch_order_refunds(p, missing)
+
+
+async def refunds_census(p: Pass) -> None:
+    """Every refund id with its order's id, diffed with our copy. Deleting a refund leaves its order's
+    date_modified alone, so the orders' census cannot see it: a refund we lack (or hold as deleted, or under
+    another order) and one we hold that the store no longer lists are set right by re-reading the refunds of their
+    orders. The Storelens Connector lists every refund from the store's tables (a request per 5,000) and re-reads
+    those orders 500 a request with their refunds; wc/v3 walks /refunds 100 a page (ids only), re-reads those orders
+    and asks each one's refunds. A store without /refunds keeps relying on its orders' `refunds[]`."""
+    remote = await connector.refund_census(p)
+    through_plugin = remote is not None
+    if remote is None:
+        if not await refund_fetches.has_refunds_route(p):
+            return
+        rows = await p.listing("/wc/v3/refunds", {"orderby": "id", "order": "asc", "_fields": "id,parent_id"})
+        remote = {int(row["id"]): int(row["parent_id"]) for row in rows}
+
+    def local() -> dict[int, tuple[int, bool]]:
+        return {
+            wc: (parent, deleted is not None)
+            for wc, parent, deleted in Refund.objects.filter(store=p.store).values_list(
+                "wc_id", "parent_wc_id", "deleted_at"
+            )
+        }
+
+    ours = await db(local)()
+    orders = {parent for wc, parent in remote.items() if ours.get(wc) != (parent, False)}
+    orders |= {parent for wc, (parent, deleted) in ours.items() if not deleted and wc not in remote}
+    if not orders:
+        return
+    if through_plugin and await connector.refetch_orders(p, orders):
+        return
+    await refetches.refetch_orders(p, orders)  # their `refunds[]` as the store lists them now
+    await refund_fetches.fetch_order_refunds(p, orders)
 
 
 async def reconcile(p: Pass) -> None:
     await census(p)
-    await reread_recent(p)
+    await all_of(reread_recent(p), refunds_census(p))
     await catalogue.sync_catalogue(p)
     await db(lambda: Store.objects.filter(pk=p.store.pk).update(last_reconcile_at=p.now))()

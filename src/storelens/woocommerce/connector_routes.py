@@ -81,7 +81,7 @@ class ConnectorSettings:
         return AnalyticsSettings(readings[0], readings[1], self.environment_type)
 
 
-def _params(client: StoreClient, params: dict[str, Any]) -> dict[str, Any]:
+def route_params(client: StoreClient, params: dict[str, Any]) -> dict[str, Any]:
     """With plain permalinks the route is in `?rest_route=`; WooCommerce authenticates the key only when the raw
     request URI holds `/wp-json/wc/`, so the client's literal marker is added here too (the plugin also accepts its
     own namespace there)."""
@@ -95,7 +95,7 @@ async def read_connector_settings(client: StoreClient) -> ConnectorSettings | No
     nonsense: then Storelens works as without it). Keys that no longer work and a store that cannot be reached
     raise, as on any route: a passing outage must not read as the plugin being gone."""
     try:
-        resp = await client.get(SETTINGS_ROUTE, _params(client, {}))
+        resp = await client.get(SETTINGS_ROUTE, route_params(client, {}))
     except NeedsReauth as err:
         if err.code == "keys_invalid":
             raise
@@ -135,7 +135,7 @@ async def census(
         params: dict[str, Any] = {"resource": resource, "after_id": after, "per_page": per_page}
         if role:
             params["role"] = role
-        resp = await client.get(CENSUS_ROUTE, _params(client, params))
+        resp = await client.get(CENSUS_ROUTE, route_params(client, params))
         data = resp.data if isinstance(resp.data, dict) else {}
         items = data.get("items")
         if not isinstance(items, list):
@@ -160,7 +160,7 @@ async def orders_by_ids(client: StoreClient, ids: Iterable[int], *, dp: int = 4)
     chunks = [wanted[i : i + ORDERS_PER_REQUEST] for i in range(0, len(wanted), ORDERS_PER_REQUEST)]
 
     async def one(chunk: list[int]) -> list[dict[str, Any]]:
-        resp = await client.get(ORDERS_ROUTE, _params(client, {"ids": ",".join(map(str, chunk)), "dp": dp}))
+        resp = await client.get(ORDERS_ROUTE, route_params(client, {"ids": ",".join(map(str, chunk)), "dp": dp}))
         if not isinstance(resp.data, list):
             raise DataError(
                 "The Storelens Connector answered an orders request with something that is not a list.",
