@@ -76,7 +76,12 @@ def _money(minor: int, currency: str) -> str:
 
 
 def _hours(n: int) -> str:
-    return f"{n} hour{'s' if n != 1 else ''}"
+    return "under an hour" if n == 0 else f"{n} hour{'s' if n != 1 else ''}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def _slot(hour_index: int) -> str:
@@ -140,8 +145,9 @@ def orders_stopped(store: Store, now: datetime) -> Finding | _Unknown | None:
     slot = _slot(current)
     reason = (
         f"No counted order for {_hours(silence)} (the last one in the hour from {_slot(last)}). In the previous "
-        f"{len(gaps)} weeks at {slot} the longest silence was {_hours(usual)}; this alert fires at twice that, "
-        f"{MIN_SILENCE_HOURS} hours at least ({_hours(threshold)}). Your checkout may be broken: try an order yourself."
+        f"{len(gaps)} weeks at {slot} the longest silence was {_hours(usual)}; this alert fires after twice that "
+        f"or {MIN_SILENCE_HOURS} hours, whichever is longer ({_hours(threshold)}). Your checkout may be broken: "
+        "try an order yourself."
     )
     figures = {"silence_hours": silence, "usual_gap_hours": usual, "threshold_hours": threshold, "weeks": len(gaps)}
     figures["last_order_hour"] = _slot(last)
@@ -198,9 +204,9 @@ def store_down(store: Store, now: datetime) -> Finding | _Unknown | None:
     keys = store.status in KEY_STATUSES
     title = "Your store's keys stopped working" if keys else f"Storelens cannot sync your store: {store.display_status}"
     since = f"{store.status_since:%Y-%m-%d %H:%M} UTC"
-    reason = f"{store.display_status} since {since} ({minutes} minutes). {store.status_message}".strip()
+    reason = f"{store.display_status} since {since} ({minutes} minutes). {_sentence(store.status_message)}".strip()
     if store.status_fix:
-        reason += f" What to do: {store.status_fix}"
+        reason += f" What to do: {_sentence(store.status_fix)}"
     figures = {"status": store.status, "code": store.status_code, "since": since, "minutes": minutes}
     return Finding(Kind.STORE_DOWN, "", title, reason, figures)
 
