@@ -6,20 +6,27 @@ Redis — how the first imports scale with workers, and how fresh every store st
     .venv/bin/python bench/fleet.py --stores 60 --orders 1000 --workers 1,2 --interval 60 --window 180
 
 For each worker count, in the same run and against the same fake stores (`storelens fakestore fleet`, spread over a
-few processes): a fresh PostgreSQL database and Redis queue; every store added with `storelens sources add` (which
-queues its import) BEFORE the workers start; then the workers start and the clock runs until every store's history
-import is complete. Printed: seconds, orders imported per second, and the ratio to the 1-worker run (the issue's
-targets: >= 1.8x at 2 workers, >= 3x at 4; the work is store-bound, so it should scale until the database or the
-CPU is the limit).
+few processes): the stores are added once with `storelens sources add` (which checks each key with real requests:
+300 of them take minutes at 200 ms) into a template database; each worker count gets a copy of it and an empty
+Redis queue, starts its workers, waits for their first heartbeats (a Django start-up takes 5-30 s on a loaded
+machine and is not import time), then queues every store's import (`queue_import`, as `sources add` does) and the
+clock runs until every store's history import is complete. Printed: seconds, orders imported per second, and the
+ratio to the 1-worker run (the issue's targets: >= 1.8x at 2 workers, >= 3x at 4; the work is store-bound, so it
+should scale until the database or the CPU is the limit); with them the CPU seconds the workers, the fake stores and
+this database's PostgreSQL backends used, in cores, and the store-bound ideal (per store, the time at least one of
+its requests was in flight, from the stores' own logs, shared by the worker threads): measured / ideal well above 1
+with the cores near what the machine has free means the run measured the CPU, not the stores.
 
 Then the freshness phase: `--window` seconds of a steady trickle of new orders (one every `--trickle-every`
 seconds into a random store) while the periodic scheduler keeps passing over every store. Every 5 s each store's
 age (now - its last finished pass) is sampled; printed are the percentiles of those ages and the worst (the oldest
 store's time since its last pass), against the target: never above 2 x STORELENS_SYNC_INTERVAL. Note the floor:
 Huey's scheduler ticks once a minute per worker, so an interval below ~60 s plus a pass cannot be met by design.
+Also printed, from the stores' request logs: the passes that started in the window, their requests and seconds,
+and the share of the worker threads they kept busy (sizing: stores per thread <= interval / seconds per pass).
 
-The machine is shared: the 1-minute load average is printed before and after each phase. On a 2-core machine
-running other work the ratios measure CPU contention as much as Storelens.
+The machine is shared: `uptime`'s load averages (1/5/15 minutes) are printed before and after each phase. On a
+2-core machine running other work the ratios measure CPU contention as much as Storelens.
 """
 
 from __future__ import annotations
@@ -36,11 +43,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.server.fleet_harness import FakeStore, Installation, start_fake_fleet, temp_workdir  # noqa: E402
+from tests.server.fleet_harness import FakeStore, Installation, passes, start_fake_fleet, temp_workdir  # noqa: E402
 
 
 def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
+    """`uptime`'s three load averages (1, 5 and 15 minutes)."""
+    return "/".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU (user + system, all threads, reaped children) a live process has used, from /proc; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / TICK
 
 
 def specs(stores: int, orders: int, latency_ms: float) -> list[dict]:
@@ -50,13 +70,14 @@ def specs(stores: int, orders: int, latency_ms: float) -> list[dict]:
     ]
 
 
-def wait_imported(installation: Installation, count: int, timeout: float) -> float:
-    started = time.monotonic()
+def wait_imported(installation: Installation, count: int, since: float, timeout: float, cpu: Cpu) -> float:
+    """Seconds from `since` (time.time()) until `count` stores have their history imported."""
     while True:
+        cpu.sample()
         done = installation.sql("SELECT count(*) FROM sync_syncstate WHERE import_completed_at IS NOT NULL")[0][0]
         if done >= count:
-            return time.monotonic() - started
-        if time.monotonic() - started > timeout:
+            return time.time() - since
+        if time.time() - since > timeout:
             raise SystemExit(f"only {done}/{count} stores imported after {timeout:.0f} s; see {installation.workdir}")
         time.sleep(1)
 
@@ -70,38 +91,131 @@ def trickle(stores: list[FakeStore], every: float, stop: threading.Event) -> Non
             print(f"  trickle: {exc}", file=sys.stderr)
 
 
+def store_bound(stores: list[FakeStore], since: float, until: float, threads: int) -> float:
+    """The import phase's store-bound ideal: per store, the time its sync had at least one request in flight at
+    the store (from the stores' own request logs), summed over stores and shared by the worker threads (or the
+    longest store's, if larger). Measured over ideal says how much of the phase went to something else than
+    waiting on the stores: the CPU of the workers and the database, on a shared machine others' work too."""
+    waits = []
+    for store in stores:
+        spans = sorted((r[0], r[1]) for r in store.requests() if r[5] and since <= r[0] <= until)
+        waited, reach = 0.0, 0.0
+        for start, end in spans:
+            if end > reach:
+                waited += end - max(start, reach)
+                reach = end
+        waits.append(waited)
+    return max(sum(waits) / threads, max(waits, default=0.0))
+
+
+def pass_work(stores: list[FakeStore], since: float, threads: int, window: float) -> dict:
+    """The passes that started in the window, from the stores' own request logs (each request names its pass):
+    how many, how long (first request sent to last answered), how many requests each, and the share of the
+    worker threads they kept busy — what sizing needs (stores per thread = interval / pass seconds, at most)."""
+    spans, requests = [], 0
+    for store in stores:
+        log = [r for r in store.requests() if r[0] >= since]
+        requests += len([r for r in log if r[5]])
+        spans += [end - start for start, end in passes(log).values()]
+    if not spans:
+        return {"busy": 0.0, "line": "no pass in the window"}
+    busy = sum(spans) / (threads * window)
+    line = (
+        f"passes: {len(spans)} in {window:.0f} s, {requests / len(spans):.1f} requests each, seconds p50 "
+        f"{statistics.median(spans):.1f} p90 {percentile(spans, 0.9):.1f} max {max(spans):.1f}; "
+        f"{busy:.0%} of {threads} threads busy"
+    )
+    return {"busy": busy, "line": line}
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run(workers: int, args: argparse.Namespace, stores: list[FakeStore], total_orders: int) -> dict:
-    workdir = temp_workdir(f"storelens-fleet-bench-{workers}w-")
-    installation = Installation.create(workdir, f"bench{workers}", STORELENS_SYNC_INTERVAL=str(args.interval))
+class Cpu:
+    """CPU seconds spent by the workers, the fake stores and this database's PostgreSQL backends over a phase,
+    against its wall time: when their sum nears the cores free on the machine, the run measures the CPU, not the
+    stores' latency. Backends come and go with each task, so `sample()` (called every second or so) reads the CPU of
+    those connected to this database (pg_stat_activity) while they live."""
+
+    def __init__(self, installation: Installation, workers: list[int], fakes: list[int]) -> None:
+        self.installation, self.workers, self.fakes = installation, workers, fakes
+        self.backends: dict[int, float] = {}
+        self.sample()
+        self.base = dict(self.backends)
+        self.start = (time.monotonic(), self._own(self.workers), self._own(self.fakes))
+
+    @staticmethod
+    def _own(pids: list[int]) -> float:
+        return sum(cpu_seconds(pid) for pid in pids)
+
+    def sample(self) -> None:
+        rows = self.installation.sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for (pid,) in rows:
+            self.backends[pid] = max(self.backends.get(pid, 0.0), cpu_seconds(pid))
+
+    def used(self) -> tuple[float, float, float, float]:
+        """Wall seconds, then CPU seconds of the workers, the fake stores and the backends, since the start."""
+        self.sample()
+        wall, workers, fakes = time.monotonic(), self._own(self.workers), self._own(self.fakes)
+        pg = sum(cpu - self.base.get(pid, 0.0) for pid, cpu in self.backends.items())
+        return wall - self.start[0], workers - self.start[1], fakes - self.start[2], pg
+
+    def cores(self) -> float:
+        wall, *used = self.used()
+        return sum(used) / wall
+
+    def line(self) -> str:
+        wall, workers, fakes, pg = self.used()
+        return (
+            f"CPU s: workers {workers:.0f}, fake stores {fakes:.0f}, postgres {pg:.0f} "
+            f"= {(workers + fakes + pg) / wall:.2f} cores of {os.cpu_count()}"
+        )
+
+
+def run(
+    workers: int, args: argparse.Namespace, template: Installation, stores: list[FakeStore], fakes: list[int]
+) -> dict:
+    """One worker count on a copy of the template's database (the stores already added), its own empty queue."""
+    installation = template.clone(f"bench{workers}")
+    total_orders = args.stores * args.orders
     try:
         t = time.monotonic()
-        installation.add_stores(stores)
-        print(f"  {workers} worker(s): {len(stores)} stores added in {time.monotonic() - t:.0f} s (load {load()})")
+        pids = [installation.start(f"worker{n}", "worker", "--workers", str(args.threads)).pid for n in range(workers)]
+        installation.wait_workers(pids)
+        print(f"  {workers} worker(s) up in {time.monotonic() - t:.0f} s (load {load()}); queueing the imports")
         before = load()
-        for n in range(workers):
-            installation.start(f"worker{n}", "worker", "--workers", str(args.threads))
-        seconds = wait_imported(installation, len(stores), args.timeout)
+        cpu = Cpu(installation, pids, fakes)
+        queued = installation.queue_imports()
+        seconds = wait_imported(installation, len(stores), queued, args.timeout, cpu)
         print(f"  imported in {seconds:.1f} s ({total_orders / seconds:.0f} orders/s), load {before} -> {load()}")
+        import_load, import_cores = f"{before} -> {load()}", cpu.cores()
+        ideal = store_bound(stores, queued, queued + seconds, workers * args.threads)
+        print(f"    {cpu.line()}; store-bound ideal {ideal:.1f} s, measured {seconds / ideal:.2f}x that")
+        cpu = Cpu(installation, pids, fakes)
 
         stop = threading.Event()
         feeder = threading.Thread(target=trickle, args=(stores, args.trickle_every, stop), daemon=True)
         feeder.start()
         ages: list[float] = []
         oldest: list[float] = []
-        end = time.monotonic() + args.window
+        window_start, end = time.time(), time.monotonic() + args.window
         while time.monotonic() < end:
             rows = installation.sql("SELECT extract(epoch FROM now() - last_sync_at) FROM stores_store")
             sample = [float(age) for (age,) in rows if age is not None]
             ages += sample
             oldest.append(max(sample))
-            time.sleep(5)
+            for _ in range(5):
+                cpu.sample()
+                time.sleep(1)
         stop.set()
         feeder.join()
+        print(f"  freshness: {len(oldest)} samples, oldest {max(oldest):.0f} s, load {load()}; {cpu.line()}")
+        work = pass_work(stores, window_start, workers * args.threads, args.window)
+        print(f"    {work['line']}")
         return {
             "workers": workers,
             "seconds": seconds,
@@ -110,6 +224,10 @@ def run(workers: int, args: argparse.Namespace, stores: list[FakeStore], total_o
             "p90": percentile(ages, 0.9),
             "p99": percentile(ages, 0.99),
             "max": max(oldest),
+            "busy": work["busy"],
+            "ideal": ideal,
+            "import_load": import_load,
+            "cores": import_cores,
             "load": load(),
         }
     finally:
@@ -144,23 +262,29 @@ def main() -> int:
     fakes, stores = start_fake_fleet(specs(args.stores, args.orders, args.latency_ms), workdir, args.fake_processes)
     print(f"  fake stores up in {time.monotonic() - started:.0f} s ({args.fake_processes} processes)")
     results = []
+    template = Installation.create(workdir, "benchstores", STORELENS_SYNC_INTERVAL=str(args.interval))
     try:
+        started = time.monotonic()
+        template.add_stores(stores, processes=8)
+        print(f"  {len(stores)} stores added (once, copied for each run) in {time.monotonic() - started:.0f} s")
         for workers in counts:
-            results.append(run(workers, args, stores, args.stores * args.orders))
+            results.append(run(workers, args, template, stores, [f.pid for f in fakes]))
     finally:
+        template.destroy()
         for fake in fakes:
             fake.kill()
             fake.wait()
 
     base = results[0]
     print()
-    print("workers  import s  orders/s  ratio  | freshness p50    p90    p99    max  (target max <= "
-          f"{2 * args.interval} s)  load")  # fmt: skip
+    print("workers  import s  orders/s  ratio  cores  load (1/5/15 min)         | freshness p50    p90    p99    max  "
+          f"(target <= {2 * args.interval} s)  load after")  # fmt: skip
     for r in results:
         ok = "ok" if r["max"] <= 2 * args.interval else "MISSED"
         print(
             f"{r['workers']:>7}  {r['seconds']:>8.1f}  {r['rate']:>8.1f}  {r['rate'] / base['rate']:>5.2f}x"
-            f" |          {r['p50']:>5.0f}  {r['p90']:>5.0f}  {r['p99']:>5.0f}  {r['max']:>5.0f}  {ok:>28}  {r['load']}"
+            f"  {r['cores']:>5.2f}  {r['import_load']:<26}"
+            f"|          {r['p50']:>5.0f}  {r['p90']:>5.0f}  {r['p99']:>5.0f}  {r['max']:>5.0f}  {ok:>20}  {r['load']}"
         )
     targets = {2: 1.8, 4: 3.0}
     for r in results[1:]:

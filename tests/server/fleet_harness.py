@@ -147,6 +147,50 @@ class Installation:
         env = {**self.env_base, "STORELENS_DATABASE_URL": url}
         return Installation(self.workdir, database, self.redis_db, env)
 
+    def clone(self, label: str) -> Installation:
+        """The same installation (same keys) on a copy of its database and an empty queue of its own, with nothing
+        queued: the fleet bench adds its stores once and copies them for each worker count (300 `sources add`, each
+        checking the key against a 200 ms store, take minutes) — see `queue_imports`."""
+        database = f"storelens_live_{os.getpid()}_{label}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{self.database}"')
+        redis_db = free_redis_db()
+        env = {
+            **self.env_base,
+            "STORELENS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}",
+            "STORELENS_QUEUE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}",
+        }
+        return Installation(self.workdir, database, redis_db, env)
+
+    def queue_imports(self) -> float:
+        """Queue every store's history import, in store order, as `sources add` does (`queue_import`); returns
+        when the first was queued (time.time(), after the Django start-up of the process that queues them)."""
+        script = (
+            "import django, time\n"
+            "django.setup()\n"
+            "from storelens.stores.models import Store\n"
+            "from storelens.sync.tasks import queue_import\n"
+            "pks = list(Store.objects.order_by('pk').values_list('pk', flat=True))\n"
+            "print(time.time(), flush=True)\n"
+            "for pk in pks:\n"
+            "    queue_import(pk)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=self.env("cli"), capture_output=True, text=True, timeout=300
+        )
+        if result.returncode:
+            raise RuntimeError(f"queueing the imports failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        return float(result.stdout.split()[0])
+
+    def wait_workers(self, pids: list[int], timeout: float = 300) -> None:
+        """Until every worker process in `pids` has written its first heartbeat (its consumer runs)."""
+        deadline = time.monotonic() + timeout
+        while len(self.sql("SELECT 1 FROM server_workerheartbeat WHERE pid = ANY(%s)", pids)) < len(pids):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"workers {pids} not all beating after {timeout:.0f} s; see {self.workdir}")
+            time.sleep(0.5)
+
     def dump(self, path: Path) -> Path:
         url = self.env_base["STORELENS_DATABASE_URL"]
         subprocess.run(["pg_dump", "--format=custom", f"--file={path}", url], check=True)
