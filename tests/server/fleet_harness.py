@@ -273,7 +273,7 @@ class Installation:
         if not self.sql("SELECT 1 FROM accounts_workspace WHERE name = %s", workspace):
             email, password = f"{workspace.lower()}@example.com", secrets.token_urlsafe(12)
             # The workspace first, in the same process as the first store (one Django start-up fewer).
-            add(stores[:1], [["users", "create", email, "--password", password, "--workspace", workspace]])
+            add(stores[:1], [["users", "create", email, f"--password={password}", "--workspace", workspace]])
             stores = stores[1:]
         with ThreadPoolExecutor(processes) as pool:
             list(pool.map(lambda chunk: add(chunk, []), [c for i in range(processes) if (c := stores[i::processes])]))
