@@ -55,10 +55,10 @@ def _finish_pass(p: Pass, *, reconciled: bool) -> None:
     _record_warnings(p)
     from storelens.analytics.rollups.snapshots import refresh_if_stale  # whole-history figures, once per pass
 
-    refresh_if_stale(p.store)
-    from storelens.analytics.rollups.cohorts import refresh_if_stale as refresh_cohorts  # after the customers'
+    if refresh_if_stale(p.store) is not None:  # customers moved: their cohorts follow, off the pass (a queued job)
+        from storelens.analytics.tasks import refresh_cohorts
 
-    refresh_cohorts(p.store)
+        refresh_cohorts(p.store.pk)
 
 
 async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> PassStats:

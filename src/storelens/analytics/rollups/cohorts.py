@@ -4,9 +4,10 @@ customers, and the snapshot row saying when and with which settings (`CohortSnap
 Why a snapshot and not cells moved by deltas: a customer's cohort is the period of their first *counted* order,
 which the owner's excluded statuses and date basis decide, and one order arriving earlier than a customer's first
 moves every one of their cells to another cohort (and its first product, coupon and country with it). Like the
-customers' whole-history figures (`snapshots`), the cells are computed for the store's own settings at the end of
-the pass (`refresh_if_stale`, after the customer snapshot's refresh, whose `computed_at` says the customers moved),
-after a rebuild, and on first ask when missing or counted otherwise (`current`).
+customers' whole-history figures (`snapshots`), the cells are computed for the store's own settings after a sync
+pass that refreshed the customer snapshot (whose `computed_at` says the customers moved), by a queued job
+(`analytics.tasks`: the whole history is read, too long to hold the pass), after a rebuild, and on first ask when
+missing or counted otherwise (`current`).
 
 One read of the counted orders with a customer, ordered by customer and date, a few thousand customers at a time:
 each batch's first orders get their products and coupons in two indexed reads, and every order adds to its
@@ -53,7 +54,7 @@ def is_stale(store: Any, snapshot: CohortSnapshot) -> bool:
 
 
 def refresh_if_stale(store: Any) -> CohortSnapshot | None:
-    """The end of a sync pass (after the customer snapshot's `refresh_if_stale`): recompute when customers moved."""
+    """The job queued by a pass that refreshed the customer snapshot: recompute when customers moved since."""
     snapshot = CohortSnapshot.objects.filter(store=store).first()
     if (
         snapshot is not None
