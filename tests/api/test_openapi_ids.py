@@ -30,6 +30,7 @@ OPERATION_IDS = {
     ("get", "/api/v1/breakdowns"): "storelens_api_breakdowns_get_breakdown",
     ("get", "/api/v1/explain"): "storelens_api_explain_explain_store",
     ("get", "/api/v1/subscriptions"): "storelens_api_subscriptions_get_subscriptions",
+    ("get", "/api/v1/alerts"): "storelens_api_alerts_list_alerts",
 }
 
 

@@ -183,6 +183,7 @@ API_ACTIONS: dict[str, Action | None] = {
     "/breakdowns": Action.VIEW_REVENUE,  # net sales by coupon, payment, shipping, country: totals
     "/explain": Action.VIEW_REVENUE,  # WooCommerce's and Storelens's totals side by side
     "/subscriptions": Action.VIEW_REVENUE,  # MRR, ARR, LTV: revenue; support sees none of it
+    "/alerts": Action.VIEW_STORES,  # support sees only stores that are down (alerts.episodes.may_see)
 }
 
 

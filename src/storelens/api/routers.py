@@ -12,4 +12,5 @@ ROUTERS: list[tuple[str, str]] = [
     ("/breakdowns", "storelens.api.breakdowns.breakdowns_router"),
     ("/explain", "storelens.api.explain.explain_router"),
     ("/subscriptions", "storelens.api.subscriptions.subscriptions_router"),
+    ("/alerts", "storelens.api.alerts.alerts_router"),
 ]
