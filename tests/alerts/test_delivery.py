@@ -150,3 +150,15 @@ def test_the_command_checks_as_of_an_instant_and_lists_what_fired(fired: object)
     call_command("alerts", "list", "--json", stdout=out)
     [row] = json.loads(out.getvalue())
     assert row["kind"] == "orders_stopped" and row["figures"]["silence_hours"] == 4 and row["store"] == "Corner"
+
+
+def test_an_alert_muted_before_it_went_out_is_never_sent(fired: object, inbox: Inbox) -> None:
+    from storelens.alerts.models import Mute
+
+    shop = stop_orders(fired)
+    detect(utc(MONDAY, 16, 30))
+    Mute.objects.create(workspace=shop.store.workspace, store=shop.store, kind="")
+    assert send.send_pending(LATER) == {"skipped: muted": 1}
+    Mute.objects.all().delete()
+    assert send.send_pending(LATER) == {}
+    assert inbox.messages == [] and Delivery.objects.get().error == send.MUTED

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from storelens.alerts import webhook
-from storelens.alerts.models import Alert, Delivery
+from storelens.alerts.models import Alert, Delivery, Mute
 from storelens.config import SmtpSettings, parse_smtp_url
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CLAIM_LOST_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 GIVE_UP_AFTER = timedelta(days=1)  # an alert a day old is news no more: not sent after that
+MUTED = "not sent: muted before it went out"
 
 
 def smtp_settings() -> SmtpSettings | None:
@@ -108,7 +109,14 @@ def send_pending(now: datetime | None = None) -> dict[str, int]:
     pending = Delivery.objects.filter(
         sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, alert__opened_at__gte=now - GIVE_UP_AFTER
     ).select_related("alert__store")
+    mutes = set(Mute.objects.values_list("store_id", "kind"))
     for delivery in pending.order_by("pk"):
+        alert = delivery.alert
+        if (alert.store_id, "") in mutes or (alert.store_id, alert.kind) in mutes:
+            # Muted between firing and sending: the owner said not to; never sent later, even once unmuted.
+            Delivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).update(sent_at=now, error=MUTED)
+            outcomes["skipped: muted"] = outcomes.get("skipped: muted", 0) + 1
+            continue
         outcome = send_one(delivery, smtp)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
