@@ -25,10 +25,12 @@ prepared requests with `Session.send`, which ignores REQUESTS_CA_BUNDLE, so the 
 launcher that passes the test CA as `verify=` (what `Session.request` does with that variable): only the trust anchor
 changes, nothing of what is requested or how.
 
-`--connector` compares Storelens with itself instead (issue 13): the same first import, then one reconciliation pass
-(`run_sync(reconcile=True)`: census, re-read of the last 7 days, catalogue), with the Storelens Connector plugin
-(plugin/storelens-connector) inactive (wc/v3 only) and active (its census and its orders route, 500 a page with the
-refunds embedded); it prints each run, the medians and the ratios without ÷ with.
+`--connector` compares Storelens with itself instead (issue 13): the same first import, then one incremental pass that
+finds the 50 most recently modified orders changed (the orders cursor moved back to just before them: the store is
+only read), then one reconciliation pass (`run_sync(reconcile=True)`: orders' census, re-read of the last 7 days,
+refunds' census, catalogue), with the Storelens Connector plugin (plugin/storelens-connector) inactive (wc/v3 only)
+and active (its censuses and its orders route, 500 a page with the refunds embedded); it prints each run, the
+medians and the ratios without ÷ with.
 
 The store: `start_real_store(profile)` from tests/realstore (its seeded state is cached in var/realstore-cache/, so a
 start takes ~20-30 s; a cold one minutes), started once and stopped at the end. Both sides only read it.
@@ -57,6 +59,7 @@ if str(REPO) not in sys.path:  # `python bench/real_store.py` puts bench/ first,
 AIRBYTE_PACKAGE = "airbyte-source-woocommerce==0.4.12"
 AIRBYTE_VENV = REPO / "var" / "bench-venvs" / "airbyte"
 TARGET_RATIO = 5.0  # issue 17: the first import at least 5× faster than Airbyte's on the same streams
+INCREMENTAL_ORDERS = 50  # --connector: the incremental pass finds this many orders changed
 # Storelens's entity → Airbyte's stream of the same records.
 STREAMS = {
     "orders": "orders",
@@ -269,12 +272,14 @@ def storelens_one(url: str, key: str, secret: str, ca_bundle: str, reconcile: bo
         timed_clients = len(clients)
         reconciled: dict[str, Any] = {}
         if reconcile:
+            reconciled.update(incremental_pass(source_id, clients))
+            reconciled_from = len(clients)
             started = time.perf_counter()
             run_sync(source_id, exact=True, reconcile=True)
-            reconciled = {
-                "reconcile_s": round(time.perf_counter() - started, 1),
-                "reconcile_requests": sum(c.stats.requests for c in clients[timed_clients:]),
-            }
+            reconciled.update(
+                reconcile_s=round(time.perf_counter() - started, 1),
+                reconcile_requests=sum(c.stats.requests for c in clients[reconciled_from:]),
+            )
         return {
             **reconciled,
             "wall_s": round(wall, 1),
@@ -286,6 +291,32 @@ def storelens_one(url: str, key: str, secret: str, ca_bundle: str, reconcile: bo
         }
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def incremental_pass(source_id: int, clients: list[Any]) -> dict[str, Any]:
+    """One scheduled pass (`run_sync()`: incremental windows, pending re-fetches) that finds the store's
+    INCREMENTAL_ORDERS most recently modified orders changed: the orders cursor is moved so that its window (the
+    cursor less the lag overlap) starts just before the INCREMENTAL_ORDERS-th newest date_modified of the copy (the
+    store is only read; both sides re-read the same orders, more when several share that second). Timed, with its
+    requests."""
+    from django.conf import settings
+
+    from storelens.commerce.models import Order
+    from storelens.sync.api import run_sync
+    from storelens.sync.models import Cursor
+
+    dates = Order.objects.filter(store_id=source_id, modified_at__isnull=False).order_by("-modified_at")
+    edge = dates.values_list("modified_at", flat=True)[INCREMENTAL_ORDERS - 1]
+    lag = timedelta(seconds=settings.STORELENS_SYNC_LAG_OVERLAP)
+    Cursor.objects.filter(store_id=source_id, resource="orders").update(position=edge - timedelta(seconds=1) + lag)
+    before = len(clients)
+    started = time.perf_counter()
+    stats = run_sync(source_id).stats
+    return {
+        "incremental_s": round(time.perf_counter() - started, 1),
+        "incremental_requests": sum(c.stats.requests for c in clients[before:]),
+        "incremental_orders": stats.orders if stats else 0,
+    }
 
 
 def run_storelens(store: Any, reconcile: bool = False) -> dict[str, Any]:
@@ -323,6 +354,8 @@ def connector_comparison(store: Any, runs: int) -> None:
                 results[side].append(result)
                 print(
                     f"  {side:6} run {n}: import {result['wall_s']:6.1f} s ({result['client_requests']} requests), "
+                    f"incremental {result['incremental_s']:5.1f} s ({result['incremental_requests']} requests, "
+                    f"{result['incremental_orders']} orders), "
                     f"reconciliation {result['reconcile_s']:5.1f} s ({result['reconcile_requests']} requests); "
                     f"{sum(result['records'].values())} records; load {result['load_before']} → "
                     f"{result['load_after']}",
@@ -333,6 +366,7 @@ def connector_comparison(store: Any, runs: int) -> None:
     print(f"\nReal {store.profile} store, {runs} runs each, medians (without the plugin ÷ with it):")
     for label, key, requests in (
         ("import", "wall_s", "client_requests"),
+        ("incremental", "incremental_s", "incremental_requests"),
         ("reconciliation", "reconcile_s", "reconcile_requests"),
     ):
         plain = statistics.median(r[key] for r in results["wc/v3"])
