@@ -1,10 +1,13 @@
-"""`sync.api`: the collector's threshold during passes."""
+"""`sync.api`: the collector's threshold and the writer's page cache during passes."""
 
 from __future__ import annotations
 
 import gc
 
-from storelens.sync.api import PASS_GC_THRESHOLD, fewer_collections
+import pytest
+from django.db import connection
+
+from storelens.sync.api import PASS_GC_THRESHOLD, SQLITE_CACHE_KIB, fewer_collections, widen_writer_cache
 
 
 def test_a_pass_raises_the_collectors_threshold_and_restores_it() -> None:
@@ -35,3 +38,13 @@ def test_collection_turned_off_by_the_process_stays_off() -> None:
         assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.django_db
+def test_the_passs_connection_gets_a_wider_page_cache_on_sqlite() -> None:
+    widen_writer_cache()
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -SQLITE_CACHE_KIB
