@@ -16,10 +16,29 @@ from django.db import connection, models
 from storelens.woocommerce import fastjson
 
 
+def datetime_adapter() -> Callable[[Any], Any]:
+    """`adapt_datetimefield_value` of this connection, with a shortcut on SQLite for the common case of a datetime
+    already in the connection's time zone (UTC: every date the sync parses): the naive text straight away, which
+    is what Django's `make_naive` + `str` give it, at a fraction of the cost (a 10k-order import adapts ~90k)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite":
+        return adapt
+    zone = connection.timezone  # None when USE_TZ is off: naive values then take the shortcut, as Django's str()
+
+    def adapted(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, datetime) and value.tzinfo is zone:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return adapted
+
+
 def _converter(field: models.Field) -> Callable[[Any], Any]:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
+        return datetime_adapter()
     if isinstance(field, models.DecimalField):
         digits, places = field.max_digits, field.decimal_places
         return lambda v: None if v is None else ops.adapt_decimalfield_value(v, digits, places)

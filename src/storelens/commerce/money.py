@@ -14,6 +14,7 @@ knows it (JPY 0, USD 2, KWD 3); sums are always taken over integers.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -38,6 +39,28 @@ def parse_decimal(value: object) -> Decimal:
         return Decimal(0)
 
 
+_PLAIN = re.compile(r"(-?)([0-9]+)(?:\.([0-9]*))?")  # what WooCommerce writes: "92.5500", "-3.1", "20"
+
+
+def scaled(value: object, places: int) -> int | None:
+    """`value` × 10**places as an integer when that is exact and `value` is a plain decimal string, else None (the
+    caller's Decimal path then parses, rounds and reports it). The same integer `Decimal` gives, without building
+    one: a 10k-order import converts ~180k amounts, and the Decimal path was a tenth of the writer's parsing."""
+    if type(value) is not str:
+        return None
+    match = _PLAIN.fullmatch(value)
+    if match is None:
+        return None
+    sign, whole, fraction = match.groups()
+    fraction = fraction or ""
+    if len(fraction) > places:
+        if fraction[places:].strip("0"):
+            return None  # finer than `places`: rounded (and reported) by the caller
+        fraction = fraction[:places]
+    n = int(whole) * 10**places + (int(fraction.ljust(places, "0")) if places else 0)
+    return -n if sign else n
+
+
 class MinorUnits:
     """Converts amounts for one currency and remembers whether any had to be rounded."""
 
@@ -50,6 +73,9 @@ class MinorUnits:
         self.rounded_count = 0
 
     def __call__(self, value: object) -> int:
+        fast = scaled(value, self.exponent)
+        if fast is not None:
+            return fast
         amount = parse_decimal(value)
         exact = amount.quantize(self._quantum, rounding=ROUND_HALF_UP)
         if exact != amount:
@@ -101,6 +127,9 @@ class LineUnits:
         self.rounded_count = 0
 
     def __call__(self, value: object) -> int:
+        fast = scaled(value, LINE_DECIMALS)
+        if fast is not None:
+            return fast
         amount = parse_decimal(value)
         exact = amount.quantize(_E4_QUANTUM, rounding=ROUND_HALF_UP)
         if exact != amount:
