@@ -69,6 +69,38 @@ def test_an_order_leaving_a_customers_last_date_recomputes_that_customer(
     assert figures(overview([store])) == figures(raw_summary(store))
 
 
+def test_customers_whose_only_orders_are_the_pages_take_its_cells_without_a_recompute(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recomputed: list[set[int]] = []
+    real = customer_rollups.recompute
+    monkeypatch.setattr(customer_rollups, "recompute", lambda s, ids: recomputed.append(set(ids)) or real(s, ids))
+    upsert_orders(
+        store,
+        [
+            order_payload(20, created="2025-04-01T10:00:00", paid="2025-04-01T10:05:00", net=700, email="new@x.org"),
+            order_payload(21, created="2025-04-03T10:00:00", net=900, email="new@x.org", status="on-hold"),
+            order_payload(22, created="2025-04-02T10:00:00", paid="2025-04-02T10:05:00", email="other@x.org"),
+        ],
+    )
+    assert recomputed == []
+    assert figures(overview([store])) == figures(raw_summary(store))
+
+
+def test_a_customer_without_cells_but_with_earlier_orders_is_recomputed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Orders handed to a customer without a change of their own (as a merge does) are found by the recompute."""
+    c = Customer.objects.get(store=store, email="c@x.org")
+    customer_rollups.CustomerRollup.objects.filter(customer=c).delete()  # as if the merge's recompute never ran
+    recomputed: list[set[int]] = []
+    real = customer_rollups.recompute
+    monkeypatch.setattr(customer_rollups, "recompute", lambda s, ids: recomputed.append(set(ids)) or real(s, ids))
+    upsert_orders(store, [order_payload(9, created="2025-03-21T10:00:00", paid="2025-03-21T10:05:00", email="c@x.org")])
+    assert recomputed == [{c.pk}]
+    assert figures(overview([store])) == figures(raw_summary(store))
+
+
 def test_the_snapshot_goes_stale_when_customers_move_and_the_end_of_a_pass_refreshes_it(store: Store) -> None:
     assert refresh_if_stale(store) is not None  # none yet: made
     assert refresh_if_stale(store) is None  # nothing moved: left alone

@@ -8,8 +8,9 @@ exact the customer is recomputed from their own rows instead (a few indexed read
 
 - an order leaves a cell on the cell's first or last date (the next MIN/MAX is unknown without reading the rest);
 - an order changes customer (a guest identity merged into a registered one, or a new e-mail);
-- a customer without any cell yet: possibly a registered identity created on this page, into which earlier guest
-  orders were merged without a change of their own.
+- a customer without any cell yet who has live orders besides the page's: possibly a registered identity created on
+  this page, into which earlier guest orders were merged without a change of their own. (A customer whose only
+  orders are the page's, as every new customer of an import, has exactly the page's cells: no recompute.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models import F, QuerySet, Sum
 from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.models import CustomerRollup
 from storelens.analytics.rollups.snapshots import mark_stale, refresh
+from storelens.commerce.bulk import datetime_adapter
 from storelens.stores.reporting import DateBasis
 
 if TYPE_CHECKING:
@@ -127,7 +129,7 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
         now = refunds_now.get(wc_id) or 0
         move(before, now + refunds_before_shift.get(wc_id, 0), -1)
         move(after, now, +1)
-    _apply(store, deltas, exact)
+    _apply(store, deltas, exact, set(new_orders))
     exact.discard(UNKNOWN)  # a merged-away guest's cells went with it; its orders are recomputed under the new key
     if exact:
         recompute(store, exact)
@@ -141,8 +143,9 @@ _dates_of = attrgetter(*DATE_COLUMNS)  # a change-feed state's dates on each bas
 AMOUNT_COLUMNS = ("total_minor", "total_tax_minor", "shipping_total_minor")
 
 
-def _apply(store: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> None:
-    """Move the cells of the customers not recomputed; a customer whose cells cannot move exactly joins `exact`."""
+def _apply(store: Any, deltas: dict[CellKey, CellDelta], exact: set[int], page_orders: set[int]) -> None:
+    """Move the cells of the customers not recomputed; a customer whose cells cannot move exactly joins `exact`.
+    `page_orders`: the wc ids of the orders whose states this page carries."""
     customers = {key[0] for key in deltas} - exact - {UNKNOWN}
     cells: dict[CellKey, list[Any]] = {}
     with_cells: set[int] = set()
@@ -153,7 +156,7 @@ def _apply(store: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> Non
         ).values_list("pk", "customer_id", "basis", "status", "currency", "orders", "net_minor", "first_at", "last_at"):
             cells[(customer_id, basis, status, currency)] = [pk, n, net, first, last]
             with_cells.add(customer_id)
-    exact |= customers - with_cells
+    exact |= _with_other_orders(customers - with_cells, page_orders)
     changed: dict[CellKey, list[Any]] = {}
     emptied: list[tuple[int, int]] = []  # (customer, cell pk)
     for key, d in deltas.items():
@@ -179,6 +182,26 @@ def _apply(store: Any, deltas: dict[CellKey, CellDelta], exact: set[int]) -> Non
     if gone:
         CustomerRollup.objects.filter(pk__in=gone).delete()
     _upsert(store, changed)
+
+
+def _with_other_orders(customers: set[int], page_orders: set[int]) -> set[int]:
+    """Those of `customers` with a live order that is not one of the page's (through the customer index). Plain SQL:
+    an import asks this of every new customer, and building the ORM's query with 500 ids cost more than running it."""
+    from storelens.commerce.models import Order
+
+    found: set[int] = set()
+    ids = sorted(customers)
+    table = connection.ops.quote_name(Order._meta.db_table)
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            cursor.execute(
+                f"SELECT customer_id, wc_id FROM {table} "
+                f"WHERE customer_id IN ({', '.join(['%s'] * len(chunk))}) AND deleted_at IS NULL",
+                chunk,
+            )
+            found.update(customer_id for customer_id, wc_id in cursor.fetchall() if wc_id not in page_orders)
+    return found
 
 
 def on_customer_deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
@@ -267,7 +290,7 @@ def _insert(store: Any, rows: dict[tuple[int, str, str, str], list[Any]]) -> Non
         return
     table = connection.ops.quote_name(CustomerRollup._meta.db_table)
     columns = "store_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
-    adapt = _memo(connection.ops.adapt_datetimefield_value)
+    adapt = _memo(datetime_adapter())
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -284,7 +307,7 @@ def _upsert(store: Any, rows: dict[CellKey, list[Any]]) -> None:
         return
     table = connection.ops.quote_name(CustomerRollup._meta.db_table)
     columns = "store_id, customer_id, basis, status, currency, orders, net_minor, first_at, last_at"
-    adapt = _memo(connection.ops.adapt_datetimefield_value)
+    adapt = _memo(datetime_adapter())
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
@@ -299,7 +322,7 @@ def _upsert(store: Any, rows: dict[CellKey, list[Any]]) -> None:
 
 def _memo(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`adapt` remembering its answers: a cell's first and last dates are often the same, and so are an order's dates
-    on its bases, and Django's datetime adaptation (time-zone conversion, then text) is per value."""
+    on its bases, and the datetime adaptation (text on SQLite) is per value."""
     seen: dict[Any, Any] = {}
 
     def adapted(value: Any) -> Any:
