@@ -13,7 +13,8 @@ customer standings) against the rollup-free totals plus the orders-table custome
 Pages whose lists have no rollup (customers) are timed too and marked. The orders list and
 the sales page's country and status filters are in `bench/dashboard_orders.py`, the products page in
 `bench/dashboard_products.py`, the Sales heatmap in `bench/dashboard_heatmap.py`, the Breakdowns page in
-`bench/dashboard_breakdowns.py` (their docstrings say what their raw side is).
+`bench/dashboard_breakdowns.py`, the Cohorts page in `bench/dashboard_cohorts.py` (their docstrings say what their
+raw side is).
 """
 
 from __future__ import annotations
@@ -261,6 +262,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=3, help="line items per order (default 3)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--data-dir", default="")
+    parser.add_argument("--only", choices=["cohorts"], help="seed, then time only this page (its cells built alone)")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="storelens-bench-")
     setup_django(data_dir)
@@ -279,6 +281,12 @@ def main() -> None:
     t0 = time.perf_counter()
     store = seed(args.orders, args.items, today)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
+    if args.only == "cohorts":  # its report builds its own cells (the refresh a pass end runs), timed
+        import dashboard_cohorts
+
+        print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
+        dashboard_cohorts.report(store, [store], today, args.runs, timed)
+        return
     t0 = time.perf_counter()
     cells = rebuild(store)
     print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
@@ -338,6 +346,7 @@ def main() -> None:
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
     import dashboard_breakdowns
+    import dashboard_cohorts
     import dashboard_customers
     import dashboard_heatmap
     import dashboard_orders
@@ -349,6 +358,7 @@ def main() -> None:
     dashboard_heatmap.report(store, stores, today, args.runs, timed)
     dashboard_breakdowns.report(store, stores, today, args.runs, timed)
     dashboard_breakdowns.report_customers(store, today, args.runs, timed)
+    dashboard_cohorts.report(store, stores, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 
