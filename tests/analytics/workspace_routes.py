@@ -42,4 +42,6 @@ SCOPED = {
     "api:get_order": ScopedRoute(an_order),
     "api:get_customer": ScopedRoute(a_customer),
     "api:get_product": ScopedRoute(an_api_product),
+    "api:get_product_buyers": ScopedRoute(an_api_product),
+    "api:get_product_bought_together": ScopedRoute(an_api_product),
 }

@@ -25,6 +25,10 @@ OPERATION_IDS = {
     ("get", "/api/v1/customers/{customer_id}"): "storelens_api_customers_get_customer",
     ("get", "/api/v1/products"): "storelens_api_products_list_products",
     ("get", "/api/v1/products/{source_id}/{product_id}"): "storelens_api_products_get_product",
+    ("get", "/api/v1/products/{source_id}/{product_id}/buyers"): "storelens_api_products_get_product_buyers",
+    ("get", "/api/v1/products/{source_id}/{product_id}/bought-together"): (
+        "storelens_api_products_get_product_bought_together"
+    ),
     ("get", "/api/v1/heatmap"): "storelens_api_heatmap_get_heatmap",
     ("get", "/api/v1/cohorts"): "storelens_api_cohorts_get_cohorts",
     ("get", "/api/v1/breakdowns"): "storelens_api_breakdowns_get_breakdown",

@@ -307,3 +307,25 @@ def test_buyers_follow_a_guest_merged_into_a_registered_customer_and_later_edits
     upsert_orders(shop, [{**order(2, 4, "ann@x.org", [line(21, TSHIRT, 22, 1, 1500)]), "status": "processing"}])
     rolled, raw = lists()
     assert rolled == raw and rolled[0] == (registered.pk, "Ann Lee", 2, 3, 4500)
+
+
+def test_api_answers_each_part_on_its_own(shop: Store, alice: Any, api_client_for: Any) -> None:
+    client, march = api_client_for(alice), "date_from=2025-03-01&date_to=2025-03-31"
+    body = client.get(f"/api/v1/products/{shop.pk}/{TSHIRT}/buyers?{march}&limit=1").json()
+    assert body["buyer_count"] == 2 and [(b["name"], b["orders"], b["net_sales"]) for b in body["buyers"]] == [
+        ("Ann", 2, "45.00")
+    ]
+    body = client.get(f"/api/v1/products/{shop.pk}/{TSHIRT}/bought-together?{march}").json()
+    assert body["product_orders"] == 3
+    assert [(t["product_wc_id"], t["orders"], t["share"]) for t in body["bought_together"]] == [
+        (MUG, 2, 0.6667),
+        (CAP, 1, 0.3333),
+    ]
+    assert client.get(f"/api/v1/products/{shop.pk}/{TSHIRT}/buyers?{march}&limit=0").status_code == 422
+    assert client.get(f"/api/v1/products/{shop.pk}/{10**20}/buyers").status_code in (404, 422)
+
+
+def test_support_gets_neither_part_of_the_api(shop: Store, make_member: Any, api_client_for: Any) -> None:
+    helper = api_client_for(make_member("sam@example.com", "Alice's Shop", role="support"))
+    assert helper.get(f"/api/v1/products/{shop.pk}/{TSHIRT}/buyers").status_code == 403
+    assert helper.get(f"/api/v1/products/{shop.pk}/{TSHIRT}/bought-together").status_code == 403

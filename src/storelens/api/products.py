@@ -1,4 +1,5 @@
-"""The /products routes: the products leaderboard, and one product's page (series, buyers, bought together)."""
+"""The /products routes: the products leaderboard, and one product's page (series, buyers, bought together), whole
+or one part at a time (`/buyers` and `/bought-together` list up to 10,000 rows, as the page's CSV exports do)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import points_problem
 from storelens.analytics.reports.product_page import (
     BIGGEST_ID,
+    Buyer,
     ProductSeries,
+    Together,
     bought_together,
     product_buyers,
     product_names,
@@ -132,6 +135,52 @@ class ProductDetailQuery(RangeQuery):
     grain: Literal["day", "week", "month"] = "day"
 
 
+class ProductPartQuery(RangeQuery):
+    limit: int = Field(50, ge=1, le=10_000)
+
+
+class ProductBuyersOut(Schema):
+    source_id: int
+    product_wc_id: int
+    date_from: str
+    date_to: str
+    buyer_count: int
+    buyers: list[BuyerOut]
+
+
+class ProductTogetherOut(Schema):
+    source_id: int
+    product_wc_id: int
+    date_from: str
+    date_to: str
+    product_orders: int
+    bought_together: list[TogetherOut]
+
+
+def _product_scope(request: HttpRequest, source_id: int, product_id: int, q: RangeQuery) -> tuple:
+    """(store, first, last, settings) for one product's routes; 404 for ids no 64-bit column holds or another
+    workspace's store."""
+    if max(abs(source_id), abs(product_id)) > BIGGEST_ID:
+        raise HttpError(404, "No such product in this workspace.")
+    store = stores_of(request, source_id)[0]
+    first, last = date_range(q, [store])
+    return store, first, last, report_settings(store, q.date_basis, excluded_statuses(q))
+
+
+def _buyer_out(b: Buyer) -> BuyerOut:
+    return BuyerOut(
+        customer_id=b.customer_id,
+        name=b.name,
+        orders=b.orders,
+        units=b.units,
+        net_sales=decimal_string(b.net_minor, b.currency),
+    )
+
+
+def _together_out(t: Together) -> TogetherOut:
+    return TogetherOut(product_wc_id=t.product_wc_id, name=t.name, orders=t.orders, share=round(t.share, 4))
+
+
 def _points(series: ProductSeries, currency: str, first: date, last: date, grain: str, variation: int | None) -> list:
     return [
         ProductPointOut(
@@ -155,14 +204,10 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
     """The product page's figures for `product_id` (WooCommerce's product id) in store `source_id`, in the currency
     most of its sales are in. Points as `/products` figures them; buyers the top 50 by net, bought-together the top 20
     by orders with both."""
-    if max(abs(source_id), abs(product_id)) > BIGGEST_ID:
-        raise HttpError(404, "No such product in this workspace.")
-    store = stores_of(request, source_id)[0]
-    first, last = date_range(q, [store])
+    store, first, last, settings = _product_scope(request, source_id, product_id, q)
     problem = points_problem(first, last, q.grain)
     if problem:
         raise HttpError(422, problem)
-    settings = report_settings(store, q.date_basis, excluded_statuses(q))
     series = product_series(store, settings, product_id, first, last)
     currency = (series.currencies() or [(store.currency or "USD").upper()])[0]
     variations = series.variations(currency)
@@ -185,20 +230,50 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
             )
             for v in variations
         ],
-        buyers=[
-            BuyerOut(
-                customer_id=b.customer_id,
-                name=b.name,
-                orders=b.orders,
-                units=b.units,
-                net_sales=decimal_string(b.net_minor, b.currency),
-            )
-            for b in buyers
-        ],
+        buyers=[_buyer_out(b) for b in buyers],
         buyer_count=buyer_count,
         product_orders=order_count,
-        bought_together=[
-            TogetherOut(product_wc_id=t.product_wc_id, name=t.name, orders=t.orders, share=round(t.share, 4))
-            for t in together
-        ],
+        bought_together=[_together_out(t) for t in together],
+    )
+
+
+@products_router.get(
+    "/{source_id}/{product_id}/buyers",
+    response={200: ProductBuyersOut, 404: ErrorOut, 422: InvalidOut},
+    summary="One product's buyers in a range, best first (the product page's Buyers list)",
+)
+def get_product_buyers(request: HttpRequest, source_id: int, product_id: int, q: Query[ProductPartQuery]) -> Any:
+    """The customers with counted orders dated in the range holding the product: their orders, units and net of it
+    less what those orders' refunds took back (whenever refunded); the top `limit` by net, and how many in all."""
+    store, first, last, settings = _product_scope(request, source_id, product_id, q)
+    buyers, count = product_buyers(store, settings, product_id, first, last, limit=q.limit)
+    return ProductBuyersOut(
+        source_id=store.pk,
+        product_wc_id=product_id,
+        date_from=first.isoformat(),
+        date_to=last.isoformat(),
+        buyer_count=count,
+        buyers=[_buyer_out(b) for b in buyers],
+    )
+
+
+@products_router.get(
+    "/{source_id}/{product_id}/bought-together",
+    response={200: ProductTogetherOut, 404: ErrorOut, 422: InvalidOut},
+    summary="Products bought in the same orders as one product in a range (the product page's list)",
+)
+def get_product_bought_together(
+    request: HttpRequest, source_id: int, product_id: int, q: Query[ProductPartQuery]
+) -> Any:
+    """The other products in the product's counted orders dated in the range: in how many of them and what share of
+    its `product_orders`; the top `limit` by orders with both."""
+    store, first, last, settings = _product_scope(request, source_id, product_id, q)
+    together, total = bought_together(store, settings, product_id, first, last, limit=q.limit)
+    return ProductTogetherOut(
+        source_id=store.pk,
+        product_wc_id=product_id,
+        date_from=first.isoformat(),
+        date_to=last.isoformat(),
+        product_orders=total,
+        bought_together=[_together_out(t) for t in together],
     )
