@@ -169,3 +169,26 @@ def test_a_guest_is_named_by_their_latest_order_whatever_page_arrives_first(
     commerce.upsert_orders(store, [orders["old"]])
     guest.refresh_from_db()
     assert (guest.first_name, guest.country) == ("Giovanna", "DE")
+
+
+def test_a_registered_customer_reads_the_same_whether_their_order_or_the_customers_listing_came_first(
+    store: Any, rich: dict
+) -> None:
+    """A registered customer's name is their account's, not an order's: once the customers listing has been read,
+    the row holds nothing of the order that happened to create it first (the Connector's and wc/v3's imports read
+    the two in a different order and must make the same copy)."""
+    account = {"id": 41, "email": "dana@x.org", "first_name": "Dana", "last_name": "Ruiz", "billing": {"country": "ES"}}
+    fields = ("email", "first_name", "last_name", "country", "is_registered", "named_at", "named_by_wc_id")
+
+    commerce.upsert_orders(store, [order(rich, 900, 41, "dana@x.org")])
+    commerce.upsert_customers(store, [account])
+    order_first = Customer.objects.filter(store=store, wc_id=41).values(*fields).get()
+
+    Customer.objects.filter(store=store).delete()
+    Order.objects.filter(store=store).delete()
+    commerce.upsert_customers(store, [account])
+    commerce.upsert_orders(store, [order(rich, 900, 41, "dana@x.org")])
+    listing_first = Customer.objects.filter(store=store, wc_id=41).values(*fields).get()
+
+    assert order_first == listing_first
+    assert listing_first["first_name"] == "Dana" and listing_first["named_at"] is None

@@ -184,6 +184,10 @@ def upsert_customers(store: Any, payloads: Iterable[dict], *, now: datetime | No
                 "deleted_at": None,
                 "synced_at": now,
                 "orders_count": 0,
+                # The account names a registered customer: forget the order that may have created the row first,
+                # so the copy does not depend on whether orders or the customers listing were read first.
+                "named_at": None,
+                "named_by_wc_id": None,
             }
         )
     if rows:
