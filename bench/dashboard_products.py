@@ -103,7 +103,10 @@ def figures(lines: list[Any]) -> dict[tuple, tuple]:
     return out
 
 
-def report(store: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]]) -> None:
+def report(
+    store: Any, today: date, runs: int, timed: Callable[..., tuple[float, float, Any]], page_only: bool = False
+) -> None:
+    """The Products page's cases, then one product's page (`page_only`: that page alone, after the same seeding)."""
     from django.db import connection
 
     from storelens.analytics.metrics.report_settings import report_settings
@@ -124,6 +127,9 @@ def report(store: Any, today: date, runs: int, timed: Callable[..., tuple[float,
         f"per-product rollup rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s"
     )
     settings = report_settings(store)
+    if page_only:
+        report_product_page(store, today, runs, timed)
+        return
     cases = [
         ("products 30 d, variations under", today - timedelta(days=29), today, False),
         ("products 30 d by variation", today - timedelta(days=29), today, True),
@@ -248,6 +254,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=3, help="line items per order (default 3)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--data-dir", default="")
+    parser.add_argument("--page-only", action="store_true", help="one product's page only, not the Products page")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="storelens-bench-")
     dashboard.setup_django(data_dir)
@@ -260,7 +267,7 @@ def main() -> None:
     store = dashboard.seed(args.orders, args.items, today)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
-    report(store, today, args.runs, dashboard.timed)
+    report(store, today, args.runs, dashboard.timed, args.page_only)
     print(f"\n(data directory: {data_dir})")
 
 
