@@ -150,3 +150,14 @@ def test_changing_how_a_store_counts_recomputes_its_snapshot_when_next_read(stor
     Store.objects.filter(pk=store.pk).update(excluded_statuses=["pending", "failed", "cancelled", "completed"])
     store.refresh_from_db()
     assert overview([store]).customers == 0  # every order here is completed
+
+
+def test_the_listeners_read_of_cells_equals_the_orms(store: Store) -> None:
+    columns = ("pk", "customer_id", "basis", "status", "currency", "orders", "net_minor", "first_at", "last_at")
+    ids = set(Customer.objects.filter(store=store).values_list("pk", flat=True))
+    orm = sorted(customer_rollups.CustomerRollup.objects.filter(customer_id__in=ids).values_list(*columns))
+    read = sorted(customer_rollups._cells_of(ids))
+    assert read == orm
+    assert [(type(r[7]), r[7].utcoffset(), r[8].utcoffset()) for r in read] == [
+        (type(r[7]), r[7].utcoffset(), r[8].utcoffset()) for r in orm
+    ]
