@@ -162,3 +162,27 @@ def test_an_alert_muted_before_it_went_out_is_never_sent(fired: object, inbox: I
     Mute.objects.all().delete()
     assert send.send_pending(LATER) == {}
     assert inbox.messages == [] and Delivery.objects.get().error == send.MUTED
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_when_sending(fired: object, hook: Hook) -> None:
+    """Saving cannot see where a name points; the guard checks the addresses actually dialled (as for stores)."""
+    import socket
+
+    from storelens.woocommerce.guard import is_public_address
+
+    name = socket.gethostname()
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(name, None)}
+    except OSError:
+        pytest.skip(f"{name} does not resolve here")
+    if any(is_public_address(a) for a in addresses):
+        pytest.skip(f"{name} resolves to a public address here")
+    url = hook.url.replace("127.0.0.1", name)
+    assert webhook.check_url(url) == url  # a name passes the save-time check
+    WorkspaceAlerts.objects.create(workspace=fired, webhook_url=url)  # type: ignore[misc]
+    stop_orders(fired)
+    detect(utc(MONDAY, 16, 30))
+    with override_settings(STORELENS_SMTP_URL=""):
+        assert send.send_pending(LATER)["failed"] == 1
+    assert hook.posts == []
+    assert f"{name} points to" in Delivery.objects.get(channel="webhook").error
