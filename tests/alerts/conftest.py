@@ -1,5 +1,5 @@
-"""Fixtures for the alert tests: real local servers for the deliveries, an SMTP server (aiosmtpd) and an HTTP server
-taking webhook POSTs, both on 127.0.0.1, each keeping what it received."""
+"""Fixtures for the alert tests: real local servers for the deliveries (an SMTP server, aiosmtpd, and an HTTP server
+taking webhook POSTs, both on 127.0.0.1, each keeping what it received) and a workspace whose orders stopped."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
+
+from tests.alerts.histories import Shop, regular_shop, utc
 
 
 def free_port() -> int:
@@ -86,3 +89,26 @@ def hook() -> Iterator[Hook]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+MONDAY = date(2025, 3, 10)
+LATER = utc(MONDAY, 16, 50)  # the clock of the sending tick
+
+
+@pytest.fixture
+def fired(alice: object) -> Any:
+    """Alice's workspace, with alice asking for alert e-mails (`stop_orders` then gives it an alert to send)."""
+    from storelens.accounts.models import Membership, Workspace
+    from storelens.alerts.models import MemberAlerts
+
+    workspace = Workspace.objects.get(name="Alice's Shop")
+    MemberAlerts.objects.create(membership=Membership.objects.get(user=alice, workspace=workspace), email=True)
+    return workspace
+
+
+def stop_orders(workspace: object) -> Shop:
+    """Ten weeks of hourly orders, then none after 12:15 on Monday, synced at 16:30: orders stopped, 4 hours."""
+    shop = regular_shop(workspace, MONDAY)
+    shop.sell(MONDAY, range(9, 13))
+    shop.synced(utc(MONDAY, 16, 30))
+    return shop
