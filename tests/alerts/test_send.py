@@ -70,3 +70,31 @@ def test_an_alert_muted_before_it_went_out_is_never_sent(fired: object, inbox: I
     Mute.objects.all().delete()
     assert send.send_pending(LATER) == {}
     assert inbox.messages == [] and Delivery.objects.get().error == send.MUTED
+
+
+def test_who_was_told_it_fired_is_told_it_is_over(fired: object, inbox: Inbox) -> None:
+    shop = stop_orders(fired)
+    detect(utc(MONDAY, 16, 30))
+    assert send.send_pending(LATER) == {"sent": 1}
+    shop.sell(MONDAY, [17])
+    shop.synced(utc(MONDAY, 17, 40))
+    assert detect(utc(MONDAY, 17, 40))["resolved"] == 1
+    detect(utc(MONDAY, 17, 45))  # a second tick (or worker) finds it closed: no second recovery
+    assert send.send_pending(utc(MONDAY, 17, 50)) == {"sent": 1}
+    recovered = email.message_from_bytes(inbox.messages[1], policy=email.policy.default)
+    assert recovered["Subject"] == "Corner: Recovered: Orders have stopped: your checkout may be broken"
+    body = recovered.get_content()
+    assert "Over at 2025-03-10 21:40 UTC, after 1 h 10 min. It fired because:" in body
+    assert "No counted order for 4 hours" in body
+    assert Delivery.objects.filter(news=Delivery.News.RECOVERED).count() == 1
+
+
+def test_nobody_hears_of_a_recovery_they_were_not_told_had_fired(fired: object) -> None:
+    shop = stop_orders(fired)
+    with override_settings(STORELENS_SMTP_URL=""):
+        detect(utc(MONDAY, 16, 30))
+        send.send_pending(LATER)  # waiting: never sent
+        shop.sell(MONDAY, [17])
+        shop.synced(utc(MONDAY, 17, 40))
+        detect(utc(MONDAY, 17, 40))
+    assert not Delivery.objects.filter(news=Delivery.News.RECOVERED).exists()

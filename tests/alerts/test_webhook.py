@@ -92,3 +92,21 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_when_sending(fired
         assert send.send_pending(LATER)["failed"] == 1
     assert hook.posts == []
     assert f"{name} points to" in Delivery.objects.get(channel="webhook").error
+
+
+def test_the_webhook_hears_of_the_recovery(fired: object, hook: Hook) -> None:
+    WorkspaceAlerts.objects.create(workspace=fired, webhook_url=hook.url)
+    shop = stop_orders(fired)
+    with override_settings(STORELENS_ALLOW_PRIVATE_STORES=True, STORELENS_SMTP_URL=""):
+        detect(utc(MONDAY, 16, 30))
+        send.send_pending(LATER)
+        shop.sell(MONDAY, [17])
+        shop.synced(utc(MONDAY, 17, 40))
+        detect(utc(MONDAY, 17, 40))
+        send.send_pending(utc(MONDAY, 17, 50))
+    assert [p["json"]["text"].split("\n")[0] for p in hook.posts] == [
+        "*Orders have stopped: your checkout may be broken* — Corner",
+        "*Recovered:* Orders have stopped: your checkout may be broken — Corner",
+    ]
+    second_line = hook.posts[1]["json"]["text"].split("\n")[1]
+    assert second_line.startswith("Over after 1 h 10 min. It fired because: No counted")

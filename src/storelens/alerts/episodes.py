@@ -7,7 +7,8 @@ when the store recovers — however many workers run the tick.
   quietly, without a second round of messages.
 - A finding with an open alert of the same episode updates its numbers; of another episode (a new day, a new
   silence) resolves the old one and fires the new one.
-- No finding resolves the open alert; `UNKNOWN` leaves it as it is.
+- No finding resolves the open alert, and whoever was told it fired is told it is over; `UNKNOWN` leaves it as it
+  is.
 - A muted store (or kind) fires nothing; its open alerts still resolve.
 
 Recipients: members who asked for alert e-mails and whose role may see the kind (`may_see`), and the workspace's
@@ -89,12 +90,32 @@ def fire(store: Store, finding: Finding, now: datetime) -> Alert | None:
                 updated_at=now,
             )
             Delivery.objects.bulk_create(
-                [Delivery(alert=alert, channel=channel, target=target) for channel, target in _recipients(alert)]
+                [
+                    Delivery(alert=alert, channel=channel, target=target, created_at=now)
+                    for channel, target in _recipients(alert)
+                ]
             )
     except IntegrityError:  # another worker's tick fired it between our look and our insert
         return None
     log.info("alert fired: %s on store %s: %s", finding.kind, store.pk, finding.reason)
     return alert
+
+
+def resolve(alert: Alert, now: datetime) -> bool:
+    """The store recovered: the alert closes, and whoever was told it fired is told it is over (only the worker whose
+    UPDATE closed it creates those deliveries)."""
+    with transaction.atomic():
+        if Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(resolved_at=now, updated_at=now) != 1:
+            return False
+        told = alert.deliveries.filter(news=Delivery.News.FIRED, sent_at__isnull=False, error="")
+        Delivery.objects.bulk_create(
+            [
+                Delivery(alert=alert, news=Delivery.News.RECOVERED, channel=d.channel, target=d.target, created_at=now)
+                for d in told
+            ],
+            ignore_conflicts=True,
+        )
+    return True
 
 
 def apply(store: Store, kind: str, finding: Any, now: datetime, mutes: set[tuple[int, str]]) -> str:
@@ -105,7 +126,7 @@ def apply(store: Store, kind: str, finding: Any, now: datetime, mutes: set[tuple
     if finding is None:
         if open_alert is None:
             return "quiet"
-        Alert.objects.filter(pk=open_alert.pk, resolved_at__isnull=True).update(resolved_at=now, updated_at=now)
+        resolve(open_alert, now)
         return "resolved"
     if open_alert is not None:
         if open_alert.episode == finding.episode:
@@ -113,7 +134,7 @@ def apply(store: Store, kind: str, finding: Any, now: datetime, mutes: set[tuple
                 title=finding.title, reason=finding.reason, figures=finding.figures, updated_at=now
             )
             return "ongoing"
-        Alert.objects.filter(pk=open_alert.pk, resolved_at__isnull=True).update(resolved_at=now, updated_at=now)
+        resolve(open_alert, now)
     if muted(store, kind, mutes):
         return "muted"
     return "fired" if fire(store, finding, now) is not None else "reopened or taken"

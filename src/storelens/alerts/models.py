@@ -86,15 +86,22 @@ class MemberAlerts(models.Model):
 
 
 class Delivery(models.Model):
-    """One alert to one recipient: an e-mail address or the webhook URL as they were when the alert fired."""
+    """One message about an alert to one recipient (an e-mail address or the webhook URL as they were when the alert
+    fired): that it fired, or that the store recovered (sent to those who were told it fired)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"
         WEBHOOK = "webhook", "Webhook"
 
+    class News(models.TextChoices):
+        FIRED = "fired", "Fired"
+        RECOVERED = "recovered", "Recovered"
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     target = models.CharField(max_length=500)
+    news = models.CharField(max_length=10, choices=News.choices, default=News.FIRED)
+    created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -104,5 +111,7 @@ class Delivery(models.Model):
     workspace_lookup = "alert__workspace"
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=("alert", "channel", "target"), name="one_delivery_per_target"),)
+        constraints = (
+            models.UniqueConstraint(fields=("alert", "news", "channel", "target"), name="one_delivery_per_news_target"),
+        )
         indexes = (models.Index(fields=("sent_at", "attempts"), name="alert_delivery_pending"),)

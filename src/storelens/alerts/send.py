@@ -56,19 +56,32 @@ def alert_url() -> str:
     return f"{base}/alerts/" if base else ""
 
 
-def text_of(alert: Alert) -> str:
+def _lasted(alert: Alert) -> str:
+    minutes = int(((alert.resolved_at or alert.opened_at) - alert.opened_at).total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
     """One short text for the webhook (Slack reads *bold*), the same words as the page."""
     link = alert_url()
-    lines = [f"*{alert.title}* — {alert.store}", alert.reason]
+    if news == Delivery.News.RECOVERED:
+        lines = [
+            f"*Recovered:* {alert.title} — {alert.store}",
+            f"Over after {_lasted(alert)}. It fired because: {alert.reason}",
+        ]
+    else:
+        lines = [f"*{alert.title}* — {alert.store}", alert.reason]
     if link:
         lines.append(link)
     return "\n".join(lines)
 
 
-def mail_of(alert: Alert, smtp: SmtpSettings, to: str) -> EmailMessage:
-    context = {"alert": alert, "url": alert_url()}
+def mail_of(alert: Alert, smtp: SmtpSettings, to: str, news: str = Delivery.News.FIRED) -> EmailMessage:
+    recovered = news == Delivery.News.RECOVERED
+    context = {"alert": alert, "url": alert_url(), "recovered": recovered, "lasted": _lasted(alert)}
     body = render_to_string("alerts/mail.txt", context)
-    return EmailMessage(f"{alert.store}: {alert.title}", body, smtp.sender, [to])
+    subject = f"{alert.store}: {'Recovered: ' if recovered else ''}{alert.title}"
+    return EmailMessage(subject, body, smtp.sender, [to])
 
 
 def claim(delivery: Delivery) -> bool:
@@ -87,9 +100,9 @@ def send_one(delivery: Delivery, smtp: SmtpSettings | None) -> str:
     try:
         if delivery.channel == Delivery.Channel.EMAIL:
             assert smtp is not None
-            _backend(smtp).send_messages([mail_of(alert, smtp, delivery.target)])
+            _backend(smtp).send_messages([mail_of(alert, smtp, delivery.target, delivery.news)])
         else:
-            webhook.post(delivery.target, text_of(alert))
+            webhook.post(delivery.target, text_of(alert, delivery.news))
     except Exception as err:  # refused, down, timed out: given back for a later tick
         log.warning("alert %s to %s not sent: %s", alert.pk, delivery.target, err)
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -101,13 +114,12 @@ def send_one(delivery: Delivery, smtp: SmtpSettings | None) -> str:
 
 
 def send_pending(now: datetime | None = None) -> dict[str, int]:
-    """Every delivery not yet sent of the alerts fired in the day before `now` (the clock; tests fix it), each sent
-    once."""
+    """Every delivery not yet sent made in the day before `now` (the clock; tests fix it), each sent once."""
     smtp = smtp_settings()
     now = now or timezone.now()
     outcomes: dict[str, int] = {}
     pending = Delivery.objects.filter(
-        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, alert__opened_at__gte=now - GIVE_UP_AFTER
+        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, created_at__gte=now - GIVE_UP_AFTER
     ).select_related("alert__store")
     mutes = set(Mute.objects.values_list("store_id", "kind"))
     for delivery in pending.order_by("pk"):
