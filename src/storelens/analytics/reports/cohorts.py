@@ -138,9 +138,12 @@ def cohorts(
             cell[1] += int(o or 0)
             cell[2] += net
     out.as_of = min((s.computed_at for s in snapshots), default=None)
-    for start in sorted({cohort for cohort, _ in sums}):
+    last_period: dict[date, int] = {}
+    for cohort, k in sums:
+        last_period[cohort] = max(k, last_period.get(cohort, 0))
+    for start in sorted(last_period):
         size = sums.get((start, 0), [0])[0]
-        elapsed = max(periods_between(start, today, grain), max(k for c, k in sums if c == start))
+        elapsed = max(periods_between(start, today, grain), last_period[start])
         periods, cumulative = [], 0
         for k in range(elapsed + 1):
             n, o, net = sums.get((start, k), (0, 0, 0))
