@@ -17,7 +17,8 @@ class RollupCell(models.Model):
     """What every daily cell holds: the `Totals` of one (source, basis, local day, currency, order status), under the
     column names `TOTALS_COLUMNS` gives. Concrete cells add their own dimensions (e.g. the billing country)."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key leads with it (analytics 0009).
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+", db_index=False)
     basis = models.CharField(max_length=10)
     day = models.DateField()
     currency = models.CharField(max_length=3)
@@ -47,7 +48,6 @@ class DailyRollup(RollupCell):
         constraints = [
             models.UniqueConstraint(fields=["store", "basis", "day", "currency", "status"], name="rollup_cell_unique")
         ]
-        indexes = [models.Index(fields=["store", "basis", "day"], name="rollup_store_basis_day")]
 
 
 class CountryDailyRollup(RollupCell):
@@ -79,7 +79,8 @@ class HourlyRollup(models.Model):
     daily net sales exactly. Kept by `rollups.daily.on_changes` with the daily cells; rebuilt with them.
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key leads with it (analytics 0009).
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+", db_index=False)
     basis = models.CharField(max_length=10)
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
@@ -113,7 +114,8 @@ class BreakdownDailyRollup(models.Model):
     Kept by `rollups.daily.on_changes` with the daily cells, from the same moves; rebuilt with them.
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key leads with it (analytics 0009).
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+", db_index=False)
     basis = models.CharField(max_length=10)
     dimension = models.CharField(max_length=10)  # "payment", "shipping" or "coupon"
     value = models.CharField(max_length=200)
@@ -194,8 +196,10 @@ class CustomerRollup(models.Model):
     without a change of their own).
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey("commerce.Customer", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (store, basis) index leads with it (analytics 0009).
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No index of its own: the unique key leads with it (analytics 0009).
+    customer = models.ForeignKey("commerce.Customer", on_delete=models.CASCADE, related_name="+", db_index=False)
     basis = models.CharField(max_length=10)
     status = models.CharField(max_length=40)
     currency = models.CharField(max_length=3)
@@ -279,7 +283,8 @@ class ProductDailyRollup(models.Model):
     so switching basis is instant.
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key leads with it (analytics 0009).
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+", db_index=False)
     basis = models.CharField(max_length=10)
     # The cell sums 2**span days from `day` (`day_blocks`): span 0 is the day itself; wider spans let a range be
     # read from a few blocks instead of a row per day.
@@ -306,7 +311,6 @@ class ProductDailyRollup(models.Model):
                 name="product_rollup_block_unique",
             )
         ]
-        indexes = [models.Index(fields=["store", "basis", "span", "day"], name="product_rollup_basis_span")]
 
 
 PRODUCT_COLUMNS: dict[str, str] = {
