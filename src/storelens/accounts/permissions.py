@@ -19,6 +19,11 @@ Customers lists, an order's and a customer's page and the API's `/orders` and `/
 export carries money columns (totals, tax, net, lifetime net), so support has no export at all. Support signing in
 lands on Orders instead of the Dashboard.
 
+Alerts (storelens.alerts): every member sees the bell and the Alerts page, but support only the alerts of stores that
+cannot be synced (unreachable, keys refused): orders stopped, a refund spike and a day far above normal speak of
+orders, refunds and net sales across orders. Muting and the webhook change the whole workspace: owner and admin. Each
+member chooses their own alert e-mails, of the kinds their role sees.
+
 Where it is checked — every place reads `allows()`:
 
 - pages: `ROUTE_ACTIONS` (URL name → action) is enforced for every request by `WorkspaceMiddleware.process_view`,
