@@ -110,3 +110,15 @@ def test_the_webhook_hears_of_the_recovery(fired: object, hook: Hook) -> None:
     ]
     second_line = hook.posts[1]["json"]["text"].split("\n")[1]
     assert second_line.startswith("Over after 1 h 10 min. It fired because: No counted")
+
+
+def test_a_store_name_cannot_ping_the_slack_channel(fired: object, hook: Hook) -> None:
+    WorkspaceAlerts.objects.create(workspace=fired, webhook_url=hook.url)
+    shop = stop_orders(fired)
+    shop.store.name = "Tom & Jerry <!channel>"
+    shop.store.save(update_fields=["name"])
+    with override_settings(STORELENS_ALLOW_PRIVATE_STORES=True, STORELENS_SMTP_URL=""):
+        detect(utc(MONDAY, 16, 30))
+        send.send_pending(LATER)
+    first_line = hook.posts[0]["json"]["text"].split("\n")[0]
+    assert first_line.endswith("— Tom &amp; Jerry &lt;!channel&gt;")

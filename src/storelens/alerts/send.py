@@ -61,8 +61,14 @@ def _lasted(alert: Alert) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
+def slack_escaped(text: str) -> str:
+    """Slack reads <…> as links and mentions (<!channel> pings everyone): a store's name or an error message quoting
+    the store's answer must not, so &, < and > are escaped as Slack asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
-    """One short text for the webhook (Slack reads *bold*), the same words as the page."""
+    """One short text for the webhook (Slack reads *bold*), the same words as the page, escaped for Slack."""
     link = alert_url()
     if news == Delivery.News.RECOVERED:
         lines = [
@@ -71,6 +77,7 @@ def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
         ]
     else:
         lines = [f"*{alert.title}* — {alert.store}", alert.reason]
+    lines = [slack_escaped(line) for line in lines]
     if link:
         lines.append(link)
     return "\n".join(lines)
