@@ -4,6 +4,8 @@ STORELENS_ALLOW_PRIVATE_STORES, the permission the demo and the tests use for st
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import override_settings
 
@@ -122,3 +124,25 @@ def test_a_store_name_cannot_ping_the_slack_channel(fired: object, hook: Hook) -
         send.send_pending(LATER)
     first_line = hook.posts[0]["json"]["text"].split("\n")[0]
     assert first_line.endswith("— Tom &amp; Jerry &lt;!channel&gt;")
+
+
+def test_a_test_message_is_posted_from_the_queue_and_its_outcome_shown(
+    fired: object, hook: Hook, client_for: Any, alice: Any, make_member: Any
+) -> None:
+    """Huey runs immediately in the tests; in production the view only queues the task."""
+    WorkspaceAlerts.objects.create(workspace=fired, webhook_url=hook.url)
+    client = client_for(alice)
+    client.post("/alerts/webhook/test/", {"next": "settings"})
+    page = client.get("/settings/").content.decode()
+    assert "Test failed" in page and "STORELENS_ALLOW_PRIVATE_STORES=1" in page and hook.posts == []
+    with override_settings(STORELENS_ALLOW_PRIVATE_STORES=True):
+        answer = client.post("/alerts/webhook/test/", {"next": "settings"}, follow=True)
+    assert "Test message queued" in answer.content.decode()
+    assert hook.posts[0]["json"] == {
+        "text": "*Storelens test message* — alerts for Alice's Shop will be posted here: orders that stop, refund "
+        "spikes, stores that cannot be reached, days far above normal."
+    }
+    assert "Test posted" in client.get("/settings/").content.decode()
+    analyst = make_member("ann@example.com", "Alice's Shop", role="analyst")
+    assert client_for(analyst).post("/alerts/webhook/test/").status_code == 403
+    assert len(hook.posts) == 1

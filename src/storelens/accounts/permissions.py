@@ -164,6 +164,7 @@ ROUTE_ACTIONS: dict[str, Action | None] = {
     "alerts:mute": Action.MANAGE_SETTINGS,  # for the whole workspace: owner and admin
     "alerts:unmute": Action.MANAGE_SETTINGS,
     "alerts:webhook": Action.MANAGE_SETTINGS,  # a URL Storelens will POST to: owner and admin
+    "alerts:test_webhook": Action.MANAGE_SETTINGS,  # queues a test POST to that URL
     "alerts:email": Action.VIEW_STORES,  # each member's own e-mails, of the kinds their role sees
     "doctor:index": None,
     "doctor:help": None,

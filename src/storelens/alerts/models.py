@@ -69,6 +69,10 @@ class WorkspaceAlerts(WorkspaceOwned):
 
     webhook_url = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # "Send a test message": asked on Settings, posted by the job queue, its outcome shown on Settings.
+    test_asked_at = models.DateTimeField(null=True, blank=True)
+    test_done_at = models.DateTimeField(null=True, blank=True)
+    test_error = models.TextField(blank=True)
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=("workspace",), name="one_alert_settings_per_workspace"),)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sources/<int:store_id>/unmute/", views.unmute, name="unmute"),
     path("email/", views.set_email, name="email"),
     path("webhook/", views.set_webhook, name="webhook"),
+    path("webhook/test/", views.test_webhook, name="test_webhook"),
 ]

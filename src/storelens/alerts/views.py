@@ -20,6 +20,7 @@ from storelens.accounts.scoping import scoped, workspace_required
 from storelens.alerts.context import AlertShell, unmuted, visible_alerts
 from storelens.alerts.episodes import visible_kinds
 from storelens.alerts.models import Kind, MemberAlerts, Mute, WorkspaceAlerts
+from storelens.alerts.tasks import send_webhook_test
 from storelens.alerts.webhook import WebhookRefused, check_url
 from storelens.stores.models import Store
 
@@ -123,4 +124,18 @@ def set_webhook(request: HttpRequest) -> HttpResponse:
         defaults={"webhook_url": url, "updated_at": timezone.now()},
     )
     messages.success(request, "Webhook saved: the next alert is posted there." if url else "Webhook removed.")
+    return _back(request)
+
+
+@workspace_required
+@require_POST
+def test_webhook(request: HttpRequest) -> HttpResponse:
+    """Queued for the job queue, never posted from this request (a slow webhook must not hold a page)."""
+    row = WorkspaceAlerts.objects.filter(workspace=request.workspace).exclude(webhook_url="").first()  # type: ignore[attr-defined]
+    if row is None:
+        messages.error(request, "Save a webhook address first.")
+        return _back(request)
+    WorkspaceAlerts.objects.filter(pk=row.pk).update(test_asked_at=timezone.now(), test_done_at=None, test_error="")
+    send_webhook_test(row.pk)
+    messages.success(request, "Test message queued: it is posted within a few seconds; reload to see how it went.")
     return _back(request)
