@@ -41,6 +41,19 @@ thread (HTTP, JSON) is a small share. `our CPU ÷ ideal` was 1.35-1.40 with the 
 the listeners' share cut (e.g. rollups built once after the first import instead of per page). On PostgreSQL the
 cells' upsert was re-parsed by psycopg on every batch (39 % of the writer) until `add_to_cells` sent arrays.
 
+Issue 17, session 5 (py-spy --gil, i.e. Python holding the GIL; SQLite's own work releases it): the cyclic garbage
+collector was ~2 s of the writer's ~11 s (it walked every page of parsed JSON held in the queue; the pass now raises
+its threshold), and so was JSON decoding's share on the event loop. Cut since: collections, SQLite's page cache (64
+MB on the writer), Decimal for plain amounts, Django's datetime adaptation, the recompute of every new customer,
+the ORM's converters on customer cells, nine indexes the rollups' unique keys cover (analytics 0009). Offline
+replay of the 10k writer's batches (`bench/import_replay.py`; CPU): 9.2-10.5 s → 6.8 s with the three listeners
+of before, but the product page's buyers + bought-together listener (session 5) adds ~1.3 s. What remains, GIL
+samples of the whole process after the cuts: customers listener 14 %, products 12 %, daily + country + hourly +
+breakdowns 12 %, buyers/pairs 8 %, order/line upserts 9 %, page bookkeeping 8 %, order parsing 6 %, customer
+identities 5 %, refunds 4 %, change-feed states 3 %; event loop: JSON 7 %, HTTP 5 %. With our CPU at ~1.45 × the
+ideal for 10k orders (~1.8 × for 100k) the 1.15 target is out of reach whatever the load: the rollups would have to
+be built once per import (or per window) from the rows written, not moved page by page.
+
 BENCH_TIMELINE=path writes every request's (sent, answered, path) in seconds from the start, to see where fewer than
 4 requests were in flight; BENCH_HTTP_LOG=1 logs each request; BENCH_KEEP_DATA=1 keeps the imported database.
 """
