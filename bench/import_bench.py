@@ -51,8 +51,13 @@ of before, but the product page's buyers + bought-together listener (session 5) 
 samples of the whole process after the cuts: customers listener 14 %, products 12 %, daily + country + hourly +
 breakdowns 12 %, buyers/pairs 8 %, order/line upserts 9 %, page bookkeeping 8 %, order parsing 6 %, customer
 identities 5 %, refunds 4 %, change-feed states 3 %; event loop: JSON 7 %, HTTP 5 %. With our CPU at ~1.45 × the
-ideal for 10k orders (~1.8 × for 100k) the 1.15 target is out of reach whatever the load: the rollups would have to
-be built once per import (or per window) from the rows written, not moved page by page.
+ideal for 10k orders (1.56 × for 100k at load 3) the 1.15 target is out of reach whatever the load: the rollups would
+have to be built once per import (or per window) from the rows written, not moved page by page. On PostgreSQL the
+server's CPU is on the writer's path as well: for 10k orders our process used 9.6-11.0 s and PostgreSQL's backends
+~15-17 s (their /proc times over the run), wall 25-27 s at load 1-3 against SQLite's 14.5 s; for 100k ours 109 s
+and PostgreSQL's ~183 s, wall 272 s. `synchronous_commit =
+off` did not change it (26.6 s): the statements' own work, not commit flushes. Not yet measured: the trigram GIN
+indexes on orders and customers (commerce 0002), TOAST compression of `Order.raw`, the cells' upserts.
 
 BENCH_TIMELINE=path writes every request's (sent, answered, path) in seconds from the start, to see where fewer than
 4 requests were in flight; BENCH_HTTP_LOG=1 logs each request; BENCH_KEEP_DATA=1 keeps the imported database.
