@@ -31,11 +31,11 @@ The machine is shared: `uptime`'s load averages (1/5/15 minutes) are printed bef
 Measured (2026-12-07, code of c196b07 plus this bench; 2 cores shared with ~6 engineers' tests and benches; load
 averages 1/5/15 min). The issue's size, 300 stores x 3000 orders, does not fit: a 3000-order store costs ~10 CPU s
 to import (worker 5, fake store 2.3, PostgreSQL the rest), ~3000 CPU s a worker count: one to three hours at the
-0.3-1.3 cores these runs got. Run instead (about 25 minutes each):
+0.3-1.3 cores these runs got. Run instead (20 minutes quiet, 27 loaded):
 
     bench/fleet.py --stores 60 --orders 300 --workers 1,2,4 --window 240 --interval 120 --fake-processes 2
 
-On a quiet machine (15:38-16:03 UTC, the other load near 1.5):
+On a quiet machine (15:37-15:57 UTC, the other load near 1.5):
 
     workers  import s  orders/s  ratio  cores  load at start -> end    | freshness p50  p90  p99  max (<= 240 s)
           1     153.9     116.9  1.00x   0.58  2.6/4.6/8.0 -> 3.1/3.9/7.2 |       86  147  171  177  ok
