@@ -143,3 +143,20 @@ def test_another_workspaces_alerts_are_not_shown(client_for: Any, bob: Any, stor
 def test_an_old_resolved_alert_drops_off_the_list(client_for: Any, alice: Any, store: Store) -> None:
     old = alert(store, resolved_at=timezone.now() - timedelta(days=40))
     assert f'id="alert-{old.pk}"' not in client_for(alice).get("/alerts/").content.decode()
+
+
+def test_an_alerts_times_read_in_its_stores_own_zone(client_for: Any, alice: Any, store: Store) -> None:
+    # The reason speaks of the store's wall clock ("the hour from Monday 12:00"): "since" must use the same clock.
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    store.timezone_string = "America/New_York"
+    store.save(update_fields=["timezone_string"])
+    opened = datetime(2025, 3, 10, 20, 30, tzinfo=UTC)  # 16:30 in New York (EDT since the day before)
+    Alert.objects.filter(pk=alert(store).pk).update(opened_at=opened)
+    recovered_at = timezone.now() - timedelta(days=1)
+    Alert.objects.filter(pk=alert(store, Kind.STORE_DOWN).pk).update(opened_at=opened, resolved_at=recovered_at)
+    listing = client_for(alice).get("/alerts/").content.decode()
+    assert "Since <time" in listing and "10 Mar 2025 16:30 EDT</time>" in listing
+    local = recovered_at.astimezone(ZoneInfo("America/New_York"))
+    assert "recovered <time" in listing and f"{local:%-d %b %Y %H:%M} {local.tzname()}</time>" in listing
