@@ -69,3 +69,24 @@ def test_a_store_whose_import_is_queued_gets_no_second_pass_beside_it(
     tasks.queue_import(store.pk)  # what connecting (or `sources add`) does
     tasks.schedule_passes.call_local()
     assert imports == [store.pk] and queued == []
+
+
+def test_a_pass_scheduled_just_before_another_finished_does_not_run_again(
+    workspace: Any, queued: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduler that read the store while its previous pass was finishing (lease free, claim released) queues a
+    second pass; when a worker starts it, the store has just been synced, so it does nothing (the fleet test saw two
+    passes 3.5 s apart)."""
+    from django.utils import timezone
+
+    store = make_store(workspace, make_fake(10, seed=5))
+    Store.objects.filter(pk=store.pk).update(last_reconcile_at=timezone.now())  # only the incremental pass is due
+    tasks.schedule_passes.call_local()
+    assert queued == [("incremental", store.pk)]
+    ran: list[int] = []
+    monkeypatch.setattr(tasks, "_pass", lambda store_id, **kw: ran.append(store_id) or "done")
+    Store.objects.filter(pk=store.pk).update(last_sync_at=timezone.now())  # the other pass finished meanwhile
+    assert tasks.incremental.call_local(store.pk) == "skipped: synced since it was scheduled"
+    assert ran == [] and SyncState.objects.get(store=store).queued_at is None
+    Store.objects.filter(pk=store.pk).update(last_sync_at=None)  # still due: the pass runs
+    assert tasks.incremental.call_local(store.pk) == "done" and ran == [store.pk]

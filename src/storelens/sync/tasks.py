@@ -150,9 +150,24 @@ def schedule_passes() -> list[int]:
     return enqueued
 
 
+def _still_due(store_id: int, *, reconciling: bool) -> bool:
+    """Whether a scheduled pass is still due when a worker starts it. A scheduler may have read the store just before
+    another pass of it finished (the lease was already free, the claim just released), and queued a second pass that
+    would then run seconds after the first: the fleet test saw one 3.5 s apart. Passes record their start in
+    `last_sync_at`/`last_reconcile_at`, so a fresh read here decides."""
+    store = Store.objects.filter(pk=store_id).only("last_sync_at", "last_reconcile_at", "sync_interval").first()
+    if store is None:
+        return True  # `_pass` says "gone"
+    if reconciling:
+        return _due(store, store.last_reconcile_at, settings.STORELENS_RECONCILE_INTERVAL)
+    return _due(store, store.last_sync_at, store.sync_interval or settings.STORELENS_SYNC_INTERVAL)
+
+
 @db_task(priority=PRIORITY_FRESHNESS)
 def incremental(store_id: int) -> str:
     _unclaim(store_id)
+    if not _still_due(store_id, reconciling=False):
+        return "skipped: synced since it was scheduled"
     return _pass(store_id)
 
 
@@ -161,6 +176,8 @@ def reconcile(store_id: int) -> str:
     from .webhooks import ensure_webhooks_sync
 
     _unclaim(store_id)
+    if not _still_due(store_id, reconciling=True):
+        return "skipped: reconciled since it was scheduled"
     outcome = _pass(store_id, reconcile=True)
     try:
         ensure_webhooks_sync(store_id)
