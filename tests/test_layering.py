@@ -20,6 +20,7 @@ PACKAGE = SRC / "storelens"
 LAYERS: list[tuple[str, ...]] = [
     ("__init__", "config", "crypto"),
     ("settings",),
+    ("mail",),
     ("woocommerce",),
     ("accounts",),
     ("stores",),

@@ -15,14 +15,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.backends.smtp import EmailBackend
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from storelens.alerts import webhook
 from storelens.alerts.models import Alert, Delivery, Mute
-from storelens.config import SmtpSettings, parse_smtp_url
+from storelens.config import SmtpSettings
+from storelens.mail import smtp_backend, smtp_settings
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +30,6 @@ CLAIM_LOST_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 GIVE_UP_AFTER = timedelta(days=1)  # an alert a day old is news no more: not sent after that
 MUTED = "not sent: muted before it went out"
-
-
-def smtp_settings() -> SmtpSettings | None:
-    raw = settings.STORELENS_SMTP_URL
-    return parse_smtp_url("STORELENS_SMTP_URL", raw) if raw else None
-
-
-def _backend(smtp: SmtpSettings) -> EmailBackend:
-    """The digests' connection settings (dashboard.digest_mail.backend), one connection per sending."""
-    return EmailBackend(
-        host=smtp.host,
-        port=smtp.port,
-        username=smtp.username or None,
-        password=smtp.password or None,
-        use_tls=smtp.use_tls,
-        use_ssl=smtp.use_ssl,
-        timeout=smtp.timeout,
-        fail_silently=False,
-    )
 
 
 def alert_url() -> str:
@@ -107,7 +88,7 @@ def send_one(delivery: Delivery, smtp: SmtpSettings | None) -> str:
     try:
         if delivery.channel == Delivery.Channel.EMAIL:
             assert smtp is not None
-            _backend(smtp).send_messages([mail_of(alert, smtp, delivery.target, delivery.news)])
+            smtp_backend(smtp).send_messages([mail_of(alert, smtp, delivery.target, delivery.news)])
         else:
             webhook.post(delivery.target, text_of(alert, delivery.news))
     except Exception as err:  # refused, down, timed out: given back for a later tick

@@ -17,41 +17,21 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.backends.smtp import EmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from storelens.config import SmtpSettings, parse_smtp_url
+from storelens.config import SmtpSettings
 from storelens.dashboard.digests import Digest, StoreDigest, build_digest, may_receive, period_for, workspace_today
 from storelens.dashboard.models import DigestSent, DigestSubscription, Frequency
+from storelens.mail import smtp_backend, smtp_settings
 
 log = logging.getLogger(__name__)
 
 CLAIM_LOST_AFTER = timedelta(minutes=30)
 MAX_ATTEMPTS = 5
 NOTHING_TO_REPORT = "not sent: no store with imported data in the workspace"
-
-
-def smtp_settings() -> SmtpSettings | None:
-    """None when no SMTP server is configured: digests are off for everyone (Settings says so)."""
-    raw = settings.STORELENS_SMTP_URL
-    return parse_smtp_url("STORELENS_SMTP_URL", raw) if raw else None
-
-
-def backend(smtp: SmtpSettings) -> EmailBackend:
-    """A connection of its own per sending, whatever Django's EMAIL_* settings say."""
-    return EmailBackend(
-        host=smtp.host,
-        port=smtp.port,
-        username=smtp.username or None,
-        password=smtp.password or None,
-        use_tls=smtp.use_tls,
-        use_ssl=smtp.use_ssl,
-        timeout=smtp.timeout,
-        fail_silently=False,
-    )
 
 
 def message(digest: Digest, smtp: SmtpSettings) -> EmailMultiAlternatives:
@@ -117,7 +97,7 @@ def send_one(
             # No store with data and none in trouble: an empty mail every day would only teach people to ignore it.
             DigestSent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), error=NOTHING_TO_REPORT)
             return "skipped: nothing to report"
-        backend(smtp).send_messages([message(digest, smtp)])
+        smtp_backend(smtp).send_messages([message(digest, smtp)])
     except Exception as err:  # SMTP refused, server down, a report that cannot be made: retried by a later tick
         log.warning("digest for %s (%s) not sent: %s", membership.user.email, first, err)
         DigestSent.objects.filter(pk=row.pk).update(
