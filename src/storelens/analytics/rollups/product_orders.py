@@ -23,13 +23,11 @@ from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import OrderRow, RefundRow
 from storelens.analytics.product_order_models import ProductBuyerRollup, ProductPairRollup
 from storelens.analytics.rollups.cells import add_to_cells
-from storelens.analytics.rollups.products import LINE_COLUMNS, line_row, lines_of
+from storelens.analytics.rollups.products import LINE_COLUMNS, line_row, page_versions
 from storelens.analytics.rollups.rows import (
     ORDER_FIELDS,
     REFUND_FIELDS,
-    order_row_from_state,
     order_row_from_values,
-    refund_row_from_state,
     refund_row_from_values,
 )
 from storelens.stores.reporting import DateBasis
@@ -157,34 +155,11 @@ def _order_versions(store: Any, wc_ids: Iterable[int]) -> dict[int, OrderVersion
 def deltas_for(
     store: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
 ) -> Deltas:
-    from storelens.commerce.models import Refund, RefundLine
-
-    old_orders: dict[int, OrderVersion | None] = {}
-    new_orders: dict[int, OrderVersion | None] = {}
-    for ch in order_changes:
-        old_orders.setdefault(ch.wc_id, (order_row_from_state(ch.old), lines_of(ch.old.lines)) if ch.old else None)
-        new_orders[ch.wc_id] = (order_row_from_state(ch.new), lines_of(ch.new.lines)) if ch.new else None
-    old_refunds: dict[int, RefundVersion | None] = {}
-    new_refunds: dict[int, RefundVersion | None] = {}
-    for rc in refund_changes:
-        old_refunds.setdefault(rc.wc_id, (refund_row_from_state(rc.old), lines_of(rc.old.lines)) if rc.old else None)
-        new_refunds[rc.wc_id] = (refund_row_from_state(rc.new), lines_of(rc.new.lines)) if rc.new else None
-    stable_refunds: list[RefundVersion] = []
-    if new_orders:  # unchanged refunds of changed orders move with their order
-        rows = {
-            v["pk"]: refund_row_from_values(v)
-            for v in Refund.objects.filter(store=store, parent_wc_id__in=list(new_orders))
-            .exclude(wc_id__in=list(new_refunds))
-            .values("pk", *REFUND_FIELDS)
-        }
-        lines: dict[int, list[ProductLineRow]] = defaultdict(list)
-        for refund_pk, *values in RefundLine.objects.filter(refund_id__in=list(rows)).values_list(
-            "refund_id", *LINE_COLUMNS
-        ):
-            lines[refund_pk].append(line_row(tuple(values)))
-        stable_refunds = [(row, tuple(lines.get(pk, ()))) for pk, row in rows.items()]
-    parents = {v[0].order_id for v in [*old_refunds.values(), *new_refunds.values()] if v is not None}
-    stable_orders = _order_versions(store, parents - set(new_orders)) if parents - set(new_orders) else {}
+    page = page_versions(store, order_changes, refund_changes)
+    old_orders, new_orders = page.old_orders, page.new_orders
+    old_refunds, new_refunds, stable_refunds = page.old_refunds, page.new_refunds, page.stable_refunds
+    parents = page.refund_parents()
+    stable_orders = _order_versions(store, parents) if parents else {}
 
     def before(order_id: int) -> OrderVersion | None:
         return old_orders[order_id] if order_id in old_orders else stable_orders.get(order_id)

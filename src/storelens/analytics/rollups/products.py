@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -116,10 +117,28 @@ Versioned = tuple[OrderRow, tuple[ProductLineRow, ...]]
 RefundVersion = tuple[RefundRow, tuple[ProductLineRow, ...]]
 
 
-def deltas_for(
-    store: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
-) -> ProductDeltas:
-    from storelens.commerce.models import Order, Refund, RefundLine
+@dataclass
+class PageVersions:
+    """A page's products before and after it, as both product listeners (these cells, and buyers/pairs in
+    `product_orders`) read them: each changed order and refund with its lines, old and new (None: absent), and the
+    unchanged refunds of changed orders, which move with their order."""
+
+    old_orders: dict[int, Versioned | None]
+    new_orders: dict[int, Versioned | None]
+    old_refunds: dict[int, RefundVersion | None]
+    new_refunds: dict[int, RefundVersion | None]
+    stable_refunds: list[RefundVersion]
+
+    def refund_parents(self) -> set[int]:
+        """Orders of changed refunds that did not change themselves (their rows are read, they do not move)."""
+        parents = {v[0].order_id for v in [*self.old_refunds.values(), *self.new_refunds.values()] if v is not None}
+        return parents - set(self.new_orders)
+
+
+def page_versions(
+    store: Any, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+) -> PageVersions:
+    from storelens.commerce.models import Refund, RefundLine
 
     old_orders: dict[int, Versioned | None] = {}
     new_orders: dict[int, Versioned | None] = {}
@@ -131,8 +150,6 @@ def deltas_for(
     for rc in refund_changes:
         old_refunds.setdefault(rc.wc_id, (refund_row_from_state(rc.old), lines_of(rc.old.lines)) if rc.old else None)
         new_refunds[rc.wc_id] = (refund_row_from_state(rc.new), lines_of(rc.new.lines)) if rc.new else None
-
-    # Unchanged refunds of changed orders move with their order: same row and lines before and after.
     stable_refunds: list[RefundVersion] = []
     if new_orders:
         rows = {
@@ -147,10 +164,20 @@ def deltas_for(
         ):
             lines[refund_pk].append(line_row(tuple(values)))
         stable_refunds = [(row, tuple(lines.get(pk, ()))) for pk, row in rows.items()]
+    return PageVersions(old_orders, new_orders, old_refunds, new_refunds, stable_refunds)
+
+
+def deltas_for(
+    store: Any, tz: tzinfo, order_changes: Iterable[OrderChange], refund_changes: Iterable[RefundChange]
+) -> ProductDeltas:
+    from storelens.commerce.models import Order
+
+    page = page_versions(store, order_changes, refund_changes)
+    old_orders, new_orders = page.old_orders, page.new_orders
+    old_refunds, new_refunds, stable_refunds = page.old_refunds, page.new_refunds, page.stable_refunds
     # Unchanged orders of changed refunds: same row before and after (their own lines do not move).
-    parent_ids = {v[0].order_id for v in [*old_refunds.values(), *new_refunds.values()] if v is not None}
     stable_orders: dict[int, OrderRow] = {}
-    missing = parent_ids - set(new_orders)
+    missing = page.refund_parents()
     if missing:
         for v in Order.objects.filter(store=store, wc_id__in=list(missing)).values(*ORDER_FIELDS):
             stable_orders[v["wc_id"]] = order_row_from_values(v)
