@@ -9,7 +9,7 @@ import pytest
 from storelens.stores.models import Store
 from storelens.stores.status import clear_status
 from storelens.sync.api import run_sync
-from storelens.sync.models import import_unfinished
+from storelens.sync.models import SyncState, import_unfinished
 from storelens.woocommerce.errors import StoreError
 
 from .conftest import FAST_RETRIES, HOME, make_fake, make_store
@@ -62,16 +62,20 @@ def test_maintenance_mode_is_unreachable_for_now(fake_and_store: tuple[Any, Any]
 def test_a_cleared_problem_during_an_unfinished_import_returns_to_importing_not_connected(
     fake_and_store: tuple[Any, Any],
 ) -> None:
-    """The store goes into maintenance after the first page is written; a health check that later finds it fine
-    clears the problem (clear_status, as `doctor.runner.check_store` does), but the import is not done yet."""
+    """The store goes into maintenance once the import has been planned and begun; a health check that later finds
+    it fine clears the problem (clear_status, as `doctor.runner.check_store` does), but the import is not done yet.
+
+    The switch happens when the import phase is announced, before any order page is asked for: switching after the
+    first page written raced the catalogue and refund listings, which run alongside the order windows and could
+    finish the whole 60-order history before the switch (then a later step failed with the import complete)."""
     fake, store = fake_and_store
 
-    def maintenance_after_first_page(state: Any) -> None:
-        if state.pages_done >= 1:
+    def maintenance_once_importing(state: Any) -> None:
+        if state.phase == SyncState.Phase.IMPORTING:
             fake.store.config.set_modes({"maintenance"})
 
     with pytest.raises(StoreError):
-        run_sync(store.pk, progress=maintenance_after_first_page, client_options=FAST_RETRIES)
+        run_sync(store.pk, progress=maintenance_once_importing, client_options=FAST_RETRIES)
     failed = Store.objects.get(pk=store.pk)
     assert failed.status == Store.Status.UNREACHABLE
     fake.store.config.set_modes(set())
