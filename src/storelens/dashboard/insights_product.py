@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import scoped, workspace_required
+from storelens.analytics.metrics.periods import shift_months
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.product_page import (
@@ -42,6 +43,20 @@ def _sum(points: list[tuple[date, Figures]]) -> Figures:
     for _, f in points:
         totals = tuple(a + b for a, b in zip(totals, f, strict=True))  # type: ignore[assignment]
     return totals
+
+
+def _beside(then: ProductSeries, then_first: date, scope: Any) -> ProductSeries:
+    """The comparison's days moved onto the range's days they stand beside (the same offset, or a year later), so
+    each week or month of the chart holds the comparison's matching days (cut by its own calendar, 29 Jan – 28 Feb
+    by month would be a stub of January, then February) and the dashed line adds up to the comparison's total.
+    29 February of a year before lands on 28 February; a day that would fall outside the range is kept at its edge."""
+    offset = scope.first - then_first
+    moved = ProductSeries(then.product_wc_id)
+    for (currency, day, variation), f in then.days.items():
+        onto = shift_months(day, 12) if scope.compare == "last_year" else day + offset
+        key = (currency, min(max(onto, scope.first), scope.last), variation)
+        moved.days[key] = tuple(a + b for a, b in zip(moved.days.get(key, ZERO), f, strict=True))  # type: ignore[assignment]
+    return moved
 
 
 def _series_csv(
@@ -126,11 +141,23 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
         return csv_response(f"product-{store.pk}-{product_wc_id}-{scope.first}-{scope.last}.csv", header, rows)
     points = series.points(currency, scope.first, scope.last, grain, selected)
     totals = _sum(points)
+    # The comparison (the user's remembered choice) reads the same day cells for its own days, in the same currency
+    # and for the same variation: one more indexed read of this product's cells, never the raw rows.
+    then_first, then_last = scope.comparison
+    then = product_series(store, settings, product_wc_id, then_first, then_last)
+    then_points = then.points(currency, then_first, then_last, grain, selected)
+    beside = _beside(then, then_first, scope).points(currency, scope.first, scope.last, grain, selected)
     labels = [axis_label(d, grain, scope.first, scope.last) for d, _ in points]
     chart = chart_json(
         labels,
         [
             {"name": "Net sales", "data": [decimal_string(f[1], currency) for _, f in points], "type": "bar"},
+            {
+                # Second series: drawn dashed, as the Sales page's comparison.
+                "name": f"Net sales, {scope.compare_label}",
+                "data": [decimal_string(f[1], currency) for _, f in beside],
+                "type": "line",
+            },
             {"name": "Refunds", "data": [decimal_string(f[3], currency) for _, f in points], "type": "line"},
             {"name": "Net units", "data": [f[0] for _, f in points], "type": "line", "axis": 1},
         ],
@@ -158,6 +185,7 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
         currency=currency,
         other_currencies=currencies[1:],
         totals=dict(zip(FIGURES, totals, strict=True)),
+        before=dict(zip(FIGURES, _sum(then_points), strict=True)),
         chart=chart,
         rows=[(table_label(d, grain, scope.first, scope.last), dict(zip(FIGURES, f, strict=True))) for d, f in points],
         grain=grain,
