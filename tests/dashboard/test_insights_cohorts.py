@@ -118,3 +118,23 @@ def test_support_role_sees_neither_the_page_nor_the_api_nor_the_nav_entry(
     analyst = make_member("ana@example.com", "Alice's Shop", role="analyst")
     assert client_for(analyst).get(f"/cohorts/?{FEB_MAR}").status_code == 200
     assert api_client_for(analyst).get("/api/v1/cohorts").status_code == 200
+
+
+def test_cells_held_back_for_a_large_store_say_when_they_are_recounted(shops: Any, alice: Any, client_for: Any) -> None:
+    """Behind, with a paced refresh queued (`rollups.cohorts.paced_until`): the page says the figures are as of the
+    last count and when the next one runs, rather than promising the end of the running sync."""
+    from datetime import UTC, datetime
+
+    from storelens.analytics.models import CohortSnapshot
+    from storelens.analytics.rollups.cohorts import refresh
+    from storelens.analytics.rollups.snapshots import refresh as refresh_customers
+
+    ny, _ = shops
+    refresh(ny)
+    refresh_customers(ny)  # a pass moved customers after the cells were counted
+    page = f"/cohorts/?{FEB_MAR}&source={ny.pk}"
+    html = client_for(alice).get(page).content.decode()
+    assert "refreshed at the end of the running sync" in html
+    CohortSnapshot.objects.filter(store=ny).update(deferred_until=datetime(2025, 4, 1, 14, 35, tzinfo=UTC))
+    html = client_for(alice).get(page).content.decode()
+    assert "are recounted around 14:35" in html and "running sync" not in html

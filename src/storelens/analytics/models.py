@@ -334,6 +334,8 @@ class CohortSnapshot(models.Model):
     settings_key = models.CharField(max_length=400)
     computed_at = models.DateTimeField()
     customers = models.BigIntegerField(default=0)  # customers with a counted order: every cohort's size added up
+    seconds = models.FloatField(default=0)  # how long computing and writing them took: what paces the next refresh
+    deferred_until = models.DateTimeField(null=True, blank=True)  # a refresh is queued for then (`rollups.cohorts`)
 
     workspace_lookup = "store__workspace"
 

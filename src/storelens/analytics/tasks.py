@@ -8,6 +8,8 @@ second finds the cells fresh.
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 PRIORITY = 10  # after the sync's own jobs (50 and up): figures can wait, keeping the copy fresh cannot
@@ -15,10 +17,30 @@ PRIORITY = 10  # after the sync's own jobs (50 and up): figures can wait, keepin
 
 @db_task(priority=PRIORITY)
 def refresh_cohorts(store_id: int) -> str:
-    from storelens.analytics.rollups.cohorts import refresh_if_stale
+    """ "refreshed", "fresh", "gone", or "deferred": a large store's refresh is paced (`rollups.cohorts.paced_until`)
+    and this job queued again for when it may run; one deferred job per store at a time (`deferred_until`), so a
+    store's passes in the meantime queue nothing more."""
+    from storelens.analytics.metrics.report_settings import report_settings
+    from storelens.analytics.models import CohortSnapshot
+    from storelens.analytics.rollups.cohorts import needs_refresh, paced_until, refresh
+    from storelens.analytics.rollups.snapshots import settings_key
     from storelens.stores.models import Store
 
     store = Store.objects.filter(pk=store_id).first()
     if store is None:
         return "gone"
-    return "refreshed" if refresh_if_stale(store) is not None else "fresh"
+    snapshot = CohortSnapshot.objects.filter(store=store).first()
+    if not needs_refresh(store, snapshot):
+        return "fresh"
+    now = timezone.now()
+    # Only cells that are merely behind are paced: missing ones, or ones counted before the owner changed how the
+    # store counts, would answer a question nobody asks any more.
+    own = snapshot is not None and snapshot.settings_key == settings_key(report_settings(store))
+    due = paced_until(snapshot, now) if own else None
+    if snapshot is None or due is None:
+        refresh(store)
+        return "refreshed"
+    if snapshot.deferred_until is None or snapshot.deferred_until < now:  # none queued yet (or it was lost)
+        CohortSnapshot.objects.filter(pk=snapshot.pk).update(deferred_until=due)
+        transaction.on_commit(lambda: refresh_cohorts.schedule(args=(store_id,), eta=due))
+    return "deferred"

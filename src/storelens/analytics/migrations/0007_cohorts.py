@@ -1,19 +1,9 @@
-"""The cohort cells and their snapshot row, computed for the stores already copied (from their raw rows, as the
-end of a sync pass does); each pass that moves customers recomputes them from then on."""
+"""The cohort cells and their snapshot row. They were filled here for the stores already copied; the fill ran
+today's refresh code, which writes today's columns, so it moved to the last migration of those tables
+(0010_cohort_refresh_pacing): a database that ran it here keeps its cells, a new one is filled there."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def fill_cohort_cells(apps, schema_editor):
-    """Today's refresh code: the cells are a pure function of the raw rows and the store's counting settings, and
-    this runs once. Only the store columns the refresh reads are selected."""
-    from storelens.analytics.rollups.cohorts import refresh
-    from storelens.stores.models import Store
-
-    columns = ("pk", "timezone_string", "gmt_offset", "date_basis", "excluded_statuses")
-    for store in Store.objects.only(*columns).iterator():
-        refresh(store)
 
 
 class Migration(migrations.Migration):
@@ -64,5 +54,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(fill_cohort_cells, migrations.RunPython.noop),
     ]

@@ -56,6 +56,7 @@ class CohortTable:
     unconverted: dict[str, int] = field(default_factory=dict)  # currency → orders added at face value
     as_of: Any = None  # the oldest snapshot read
     stale: bool = False  # customers moved since (the running sync pass refreshes the cells at its end)
+    next_refresh: Any = None  # a large store's paced refresh is queued for then (`rollups.cohorts.paced_until`)
 
     @property
     def width(self) -> int:
@@ -109,7 +110,10 @@ def cohorts(
     for store in stores:
         snapshot = current(store)
         snapshots.append(snapshot)
-        out.stale = out.stale or is_stale(store, snapshot)
+        if is_stale(store, snapshot):
+            out.stale = True
+            if snapshot.deferred_until and (out.next_refresh is None or snapshot.deferred_until > out.next_refresh):
+                out.next_refresh = snapshot.deferred_until
         cells = CohortCell.objects.filter(
             store=store,
             grain=grain,
