@@ -1,5 +1,6 @@
 """The orders list and the sales filters in Debian's Chromium, on demo data imported through the real sync: sorting,
-paging forward and back with cursors, a search, a status and a country filter.
+paging forward and back with cursors, the count and net against the comparison period (none with a search; a phone
+width), a search, a status and a country filter.
 
 Screenshots land in var/screenshots/orders-sales/; they were looked at while building the pages.
 """
@@ -32,6 +33,10 @@ def test_orders_pages_sort_search_and_sales_filters(
     assert count > 50
     first_rows = page.locator("table tbody tr").all_inner_texts()
     assert "Page 1 of" in page.locator(".pager").inner_text()
+    # The list's count and net against the comparison period (the remembered choice: the previous period).
+    kpis = page.locator(".orders-kpis")
+    assert f"{count:,}" in kpis.inner_text() and "vs previous period" in kpis.inner_text()
+    assert kpis.locator(".compare").count() == 2
     screenshot(page, "orders-sales/orders-largest-first")
     page.get_by_role("link", name="Next →").click()
     page.wait_for_url(re.compile(r"after="))
@@ -53,7 +58,15 @@ def test_orders_pages_sort_search_and_sales_filters(
     page.get_by_role("button", name=re.compile("Apply|Show|Update")).first.click()
     page.wait_for_url(re.compile(r"q="))
     assert email in page.locator("table tbody [title]").evaluate_all("cells => cells.map(c => c.title)")
+    assert "Comparison not available with these filters" in page.locator(".compare-note").inner_text()
     screenshot(page, "orders-sales/orders-search")
+    # On a phone the two figures sit side by side above the list, nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url + "/orders/?preset=30d&source=1&status=completed")
+    assert page.locator(".orders-kpis .compare").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(screenshot(page, "orders-sales/orders-phone").with_name("orders-phone-first-screen.png")))
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Sales by a country and by a status.
     page.goto(server.url + "/sales/?preset=90d&source=1")

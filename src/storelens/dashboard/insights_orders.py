@@ -7,10 +7,14 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from storelens.accounts.permissions import Action, allows, role_of
 from storelens.accounts.scoping import get_workspace_object_or_404, workspace_required
 from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.fx import UnknownRate
 from storelens.analytics.reports.orders import keyset_page, order_count, orders_list
+from storelens.analytics.reports.orders_compare import orders_comparison
+from storelens.analytics.reports.summary import ReportError
 from storelens.analytics.reports.whole_numbers import whole_number
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.insights_common import no_stores_page, page_context
@@ -74,6 +78,26 @@ def orders(request: HttpRequest) -> HttpResponse:
         )
     page = keyset_page(qs, sort, request.GET.get("after", ""), request.GET.get("before", ""), PER_PAGE)
     count = order_count(scope.stores, scope.first, scope.last, search, statuses, country, page)
+    # The list against the comparison period (the user's remembered choice), from the rollups; money only for a
+    # role with revenue totals (support sees the count: the list already shows it one).
+    can_revenue = allows(role_of(getattr(request, "membership", None)), Action.VIEW_REVENUE)
+    try:
+        compared = orders_comparison(
+            scope.stores,
+            scope.first,
+            scope.last,
+            scope.comparison,
+            statuses,
+            country,
+            search,
+            scope.currency,
+            with_net=can_revenue,
+        )
+    except (ReportError, UnknownRate) as exc:
+        compared = None
+        compare_problem = str(exc)
+    else:
+        compare_problem = compared.unavailable
     filters = urlencode([("q", search), ("sort", sort), ("country", country), *(("status", s) for s in statuses)])
     context = page_context(
         request,
@@ -87,6 +111,8 @@ def orders(request: HttpRequest) -> HttpResponse:
         statuses=statuses,
         country=country,
         sort=sort,
+        compared=compared,
+        compare_problem=compare_problem,
         status_choices=[*ORDER_STATUSES, "trash"],  # a list finds orders, whatever their status
     )
     return render(request, "insights/orders.html", context)
