@@ -1,5 +1,6 @@
 """The product page in Debian's Chromium, on demo data imported from the fake stores through the real sync: reached
-by clicking a product name on the Products page, its figures, variations, buyers and bought-together, a companion
+by clicking a product name on the Products page, its figures against the comparison period (previous period, then
+the same period last year chosen on the page), variations, buyers and bought-together, a companion
 product's page by its link, the CSV exports (series, buyers, bought together), a variation's name opening its
 product's page with the variation selected, and the phone width with no horizontal page scroll. Screenshots land in
 var/screenshots/product/ (desktop, phone, and a selected variation on both); they were looked at."""
@@ -35,8 +36,17 @@ def test_product_page_is_reached_from_the_products_list_on_desktop_and_phone(
     page.wait_for_url("**/products/*/*/**")
     page.get_by_role("heading", name="Buyers").wait_for()
     assert name in page.inner_text("h1")
-    product_url = page.url
     assert page.locator(".kpi-value").count() == 4
+    # Each tile compares with the remembered choice (previous period by default), the chart says what its dashed
+    # line is; then the same period last year, chosen here, applies at once.
+    assert page.locator(".kpi .compare").count() == 4
+    assert "vs previous period" in page.locator(".kpi").first.inner_text()
+    assert "Dashed: net sales of the previous period" in page.locator(".compare-note").inner_text()
+    page.get_by_label("Compare with").select_option("last_year")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**compare=last_year**")
+    assert "vs same period last year" in page.locator(".kpi").first.inner_text()
+    product_url = page.url
     buyers = page.locator("section:has(h2:text('Buyers')) tbody tr").count()
     assert buyers >= 1
     shot = screenshot(page, "product/desktop")
@@ -64,6 +74,10 @@ def test_product_page_is_reached_from_the_products_list_on_desktop_and_phone(
     page.goto(product_url)
     page.get_by_role("heading", name="Buyers").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The comparison lines fit their tiles on a phone (no text cut off or spilling out of a tile).
+    assert "vs same period last year" in page.locator(".kpi").first.inner_text()
+    for line in page.locator(".kpi .compare").all():
+        assert line.is_visible() and line.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     shot = screenshot(page, "product/phone")
     page.screenshot(path=str(shot.with_name("phone-first-screen.png")))
 

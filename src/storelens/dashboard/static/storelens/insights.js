@@ -55,8 +55,23 @@
       };
     }
     chart.setOption(option);
+    if (option.grid) fitLegend(chart, option.grid.top);
     if (hasSecond && !horizontal) shareZero(chart, spec);
-    window.addEventListener("resize", function () { chart.resize(); if (hasSecond && !horizontal) shareZero(chart, spec); });
+    window.addEventListener("resize", function () {
+      chart.resize();
+      if (option.grid) fitLegend(chart, option.grid.top);
+      if (hasSecond && !horizontal) shareZero(chart, spec);
+    });
+  }
+
+  // A legend that wraps onto a second line on a phone (four series on the product page) would sit on the plot's top
+  // labels: the plot starts below the legend as drawn, never above `top`.
+  function fitLegend(chart, top) {
+    var legend = chart.getModel().getComponent("legend");
+    var view = legend && chart.getViewOfComponentModel(legend);
+    if (!view || !view.group) return;
+    var height = Math.ceil(view.group.getBoundingRect().height);
+    chart.setOption({ grid: { top: Math.max(top, height + 14) } });
   }
 
   function niceStep(raw) {
