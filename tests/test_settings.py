@@ -81,6 +81,7 @@ def test_storelens_settings_are_django_settings() -> None:
     assert ours == [
         f"storelens.{app}"
         for app in (
+            "mail",
             "server",
             "doctor",
             "accounts",

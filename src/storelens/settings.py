@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "huey.contrib.djhuey",
+    "storelens.mail",  # the SMTP connection and the one layout of every e-mail (digests, alerts)
     "storelens.server",
     "storelens.doctor",  # connection checks (storelens doctor, Check connection), help pages, attention banner
     "storelens.accounts",
