@@ -242,7 +242,8 @@ def day_high(store: Store, now: datetime) -> Finding | _Unknown | None:
             )
     if not fired or (set(fired) == {"net_sales_minor"} and now_day.get("orders", 0) < 2):
         return None  # one large order alone is not a day far above normal
-    reason = "; ".join(lines).capitalize() + ". This alert fires above twice the average and above the best day."
+    joined = "; ".join(lines)  # not str.capitalize(), which lowercases the rest: "usd", "mondays"
+    reason = joined[:1].upper() + joined[1:] + ". This alert fires above twice the average and above the best day."
     return Finding(Kind.DAY_HIGH, today.isoformat(), "A day far above normal", reason, {**fired, "currency": c})
 
 
