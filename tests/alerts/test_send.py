@@ -4,9 +4,6 @@ SMTP it waits; muted before it went out, it is never sent."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 import pytest
 from django.test import override_settings
 
@@ -16,6 +13,7 @@ from storelens.alerts.models import Delivery
 from storelens.alerts.tasks import alert_tick
 from tests.alerts.conftest import LATER, MONDAY, Inbox, stop_orders
 from tests.alerts.histories import utc
+from tests.alerts.test_mail import parts
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +26,11 @@ def test_the_alert_mail_arrives_once_with_its_numbers(fired: object, inbox: Inbo
     detect(utc(MONDAY, 16, 45))  # the next tick: same episode, no new delivery
     assert send.send_pending(LATER) == {}
     [raw] = inbox.messages
-    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    mail, body, _ = parts(raw)  # the HTML part: tests/alerts/test_mail.py
     assert mail["Subject"] == "Corner: Orders have stopped: your checkout may be broken"
     assert inbox.recipients == [["alice@example.com"]]
-    body = mail.get_content()
     assert "No counted order for 4 hours" in body and "longest silence was under an hour" in body
-    assert "Fired 2025-03-10 20:30 UTC" in body  # 16:30 in New York (EDT since the day before)
+    assert "Fired: 10 Mar 2025 16:30 EDT (2025-03-10 20:30 UTC)" in body  # EDT since the day before
 
 
 def test_without_smtp_mail_waits_and_nothing_is_lost(fired: object) -> None:
@@ -81,10 +78,10 @@ def test_who_was_told_it_fired_is_told_it_is_over(fired: object, inbox: Inbox) -
     assert detect(utc(MONDAY, 17, 40))["resolved"] == 1
     detect(utc(MONDAY, 17, 45))  # a second tick (or worker) finds it closed: no second recovery
     assert send.send_pending(utc(MONDAY, 17, 50)) == {"sent": 1}
-    recovered = email.message_from_bytes(inbox.messages[1], policy=email.policy.default)
+    recovered, body, _ = parts(inbox.messages[1])
     assert recovered["Subject"] == "Corner: Recovered: Orders have stopped: your checkout may be broken"
-    body = recovered.get_content()
-    assert "Over at 2025-03-10 21:40 UTC, after 1 h 10 min. It fired because:" in body
+    assert "Over at 10 Mar 2025 17:40 EDT (2025-03-10 21:40 UTC), after 1 h 10 min." in body
+    assert "It fired because:" in body
     assert "No counted order for 4 hours" in body
     assert Delivery.objects.filter(news=Delivery.News.RECOVERED).count() == 1
 

@@ -13,13 +13,11 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from storelens.alerts import webhook
+from storelens.alerts.message import lasted, mail_of, public_base
 from storelens.alerts.models import Alert, Delivery, Mute
 from storelens.config import SmtpSettings
 from storelens.mail import smtp_backend, smtp_settings
@@ -33,13 +31,8 @@ MUTED = "not sent: muted before it went out"
 
 
 def alert_url() -> str:
-    base = (settings.STORELENS_PUBLIC_URL or "").rstrip("/")
+    base = public_base()
     return f"{base}/alerts/" if base else ""
-
-
-def _lasted(alert: Alert) -> str:
-    minutes = int(((alert.resolved_at or alert.opened_at) - alert.opened_at).total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 def slack_escaped(text: str) -> str:
@@ -54,7 +47,7 @@ def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
     if news == Delivery.News.RECOVERED:
         lines = [
             f"*Recovered:* {alert.title} — {alert.store}",
-            f"Over after {_lasted(alert)}. It fired because: {alert.reason}",
+            f"Over after {lasted(alert)}. It fired because: {alert.reason}",
         ]
     else:
         lines = [f"*{alert.title}* — {alert.store}", alert.reason]
@@ -62,14 +55,6 @@ def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
     if link:
         lines.append(link)
     return "\n".join(lines)
-
-
-def mail_of(alert: Alert, smtp: SmtpSettings, to: str, news: str = Delivery.News.FIRED) -> EmailMessage:
-    recovered = news == Delivery.News.RECOVERED
-    context = {"alert": alert, "url": alert_url(), "recovered": recovered, "lasted": _lasted(alert)}
-    body = render_to_string("alerts/mail.txt", context)
-    subject = f"{alert.store}: {'Recovered: ' if recovered else ''}{alert.title}"
-    return EmailMessage(subject, body, smtp.sender, [to])
 
 
 def claim(delivery: Delivery) -> bool:
@@ -108,7 +93,7 @@ def send_pending(now: datetime | None = None) -> dict[str, int]:
     outcomes: dict[str, int] = {}
     pending = Delivery.objects.filter(
         sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, created_at__gte=now - GIVE_UP_AFTER
-    ).select_related("alert__store")
+    ).select_related("alert__store", "alert__workspace")
     mutes = set(Mute.objects.values_list("store_id", "kind"))
     for delivery in pending.order_by("pk"):
         alert = delivery.alert
