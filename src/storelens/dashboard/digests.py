@@ -21,13 +21,14 @@ from typing import Any
 from storelens.accounts.permissions import Action, allows
 from storelens.analytics.metrics.periods import month_end, shift_months
 from storelens.analytics.metrics.report_settings import report_settings
-from storelens.analytics.metrics.timezones import local_day, store_timezone
+from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.reports.home import comparison_period
 from storelens.analytics.reports.products import ProductLine, product_leaderboard
 from storelens.analytics.reports.summary import Report, build
 from storelens.commerce.money import decimal_string
 from storelens.dashboard.models import Frequency
 from storelens.stores.models import Store
+from storelens.stores.zones import store_timezone
 
 TOP_PRODUCTS = 5
 PERIOD_WORDS = {Frequency.DAILY: "yesterday", Frequency.WEEKLY: "last week", Frequency.MONTHLY: "last month"}

@@ -22,9 +22,10 @@ from storelens.analytics.metrics.ranges import (
     total_sales,
 )
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import range_bounds_utc, store_timezone
+from storelens.analytics.metrics.timezones import range_bounds_utc
 from storelens.analytics.metrics.types import OrderRow, RefundRow
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 NY = store_timezone("America/New_York", Decimal("-5"))
 PAID = ReportSettings(tz=NY)

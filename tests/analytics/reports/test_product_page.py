@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.orders import is_counted, order_day
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.reports.product_page import (
     bought_together,
     bought_together_raw,
@@ -31,6 +30,7 @@ from storelens.analytics.rollups.rows import raw_rows
 from storelens.commerce.models import LineItem, Order, Refund, RefundLine
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 from tests.analytics.rollups.test_products_property import FIRST_DAY, LAST_DAY, STATUSES, ops_strategy, run
 
 pytestmark = pytest.mark.django_db(transaction=False)

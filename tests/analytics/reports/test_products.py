@@ -11,7 +11,6 @@ import pytest
 
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.models import ProductDailyRollup
 from storelens.analytics.reports.cells import filtered_daily
 from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
@@ -20,6 +19,7 @@ from storelens.commerce import upsert_orders, upsert_refunds
 from storelens.commerce.catalogue import upsert_products, upsert_variations
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 from tests.analytics.payloads import money
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.orders import contributions
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.models import BreakdownDailyRollup
 from storelens.analytics.reports.breakdowns import breakdown
 from storelens.analytics.reports.cells import daily
@@ -24,6 +23,7 @@ from storelens.analytics.rollups.rows import raw_rows
 from storelens.commerce import mark_orders_deleted, mark_refunds_deleted, upsert_orders, upsert_refunds
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 from tests.analytics.rollups.test_country_cells import FIRST_DAY, LAST_DAY, STATUSES, gmt, money
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -17,7 +17,6 @@ from storelens.analytics.metrics.customers import CustomerSummary, CustomerValue
 from storelens.analytics.metrics.ranges import new_and_returning as new_and_returning_definition
 from storelens.analytics.metrics.ranges import range_totals
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import Totals
 from storelens.analytics.models import TOTALS_COLUMNS, CustomerRollup, DailyRollup
 from storelens.analytics.reports.cells import daily, totals
@@ -35,6 +34,7 @@ from storelens.commerce import (
 )
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.orders import contributions
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.models import HourlyRollup
 from storelens.analytics.reports.cells import daily
 from storelens.analytics.reports.heatmap import heatmap
@@ -22,6 +21,7 @@ from storelens.analytics.rollups.rebuild import rebuild, rebuild_hours
 from storelens.analytics.rollups.rows import raw_rows
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 from tests.analytics.rollups.test_country_cells import FIRST_DAY, LAST_DAY, delete_op, order_op, refund_op, run
 
 pytestmark = pytest.mark.django_db(transaction=False)

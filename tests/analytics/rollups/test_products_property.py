@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.products import ProductLineRow, product_range_totals
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.models import ProductDailyRollup
 from storelens.analytics.reports.products import ProductLine, product_leaderboard, product_leaderboard_raw
 from storelens.analytics.rollups.rebuild import rebuild
@@ -25,6 +24,7 @@ from storelens.commerce import mark_orders_deleted, mark_refunds_deleted, upsert
 from storelens.commerce.models import LineItem, RefundLine
 from storelens.stores.models import Store
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

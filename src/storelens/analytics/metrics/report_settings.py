@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
+from storelens.stores.zones import store_timezone
 from storelens.woocommerce.analytics_settings import DEFAULT_EXCLUDED_STATUSES
 
 

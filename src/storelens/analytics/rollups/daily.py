@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from storelens.analytics.metrics.orders import order_contribution, refund_contribution
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import Contribution, OrderRow, RefundRow
 from storelens.analytics.models import CountryDailyRollup
 from storelens.analytics.rollups.breakdowns import BreakdownDeltas, apply_breakdowns
@@ -30,6 +29,7 @@ from storelens.analytics.rollups.rows import (
     refund_row_from_values,
 )
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 if TYPE_CHECKING:
     from datetime import tzinfo

@@ -19,7 +19,6 @@ from django.db.models import Max, Min
 from storelens.analytics.metrics.orders import order_day, order_has_basis_date
 from storelens.analytics.metrics.product_orders import counted_line, product_sums
 from storelens.analytics.metrics.products import ProductLineRow
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import OrderRow, RefundRow
 from storelens.analytics.product_order_models import ProductBuyerRollup, ProductPairRollup
 from storelens.analytics.rollups.cells import add_to_cells
@@ -31,6 +30,7 @@ from storelens.analytics.rollups.rows import (
     refund_row_from_values,
 )
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 if TYPE_CHECKING:
     from datetime import tzinfo

@@ -19,11 +19,12 @@ from django.db.models import Max, Min
 from storelens.analytics.metrics.day_blocks import SPANS, block_start
 from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.metrics.products import PRODUCT_TOTALS_NAMES, ProductLineRow, refund_product_contributions
-from storelens.analytics.metrics.timezones import local_day, store_timezone
+from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.metrics.types import OrderRow
 from storelens.analytics.models import PRODUCT_COLUMNS, ProductDailyRollup
 from storelens.analytics.rollups.rows import REFUND_FIELDS, refund_row_from_values
 from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
+from storelens.stores.zones import store_timezone
 
 LINE_COLUMNS = ("product_wc_id", "variation_wc_id", "quantity", "subtotal_minor", "total_minor")
 KEY_COLUMNS = ["store_id", "basis", "span", "day", "currency", "status", "product_wc_id", "variation_wc_id"]

@@ -27,7 +27,6 @@ from storelens.analytics.metrics.products import (
     order_product_contributions,
     refund_product_contributions,
 )
-from storelens.analytics.metrics.timezones import store_timezone
 from storelens.analytics.metrics.types import OrderRow, RefundRow
 from storelens.analytics.models import PRODUCT_COLUMNS, ProductDailyRollup
 from storelens.analytics.rollups.cells import add_to_cells
@@ -40,6 +39,7 @@ from storelens.analytics.rollups.rows import (
     refund_row_from_values,
 )
 from storelens.stores.reporting import DateBasis
+from storelens.stores.zones import store_timezone
 
 if TYPE_CHECKING:
     from datetime import tzinfo

@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from storelens.analytics.metrics.timezones import UnknownTimezone, store_timezone
+from storelens.stores.zones import UnknownTimezone, store_timezone
 
 register = template.Library()
 
