@@ -1,15 +1,15 @@
-"""The small formatters behind issue 15's page wording: counts, buyer names, store-zone times, chart labels and the
-reporting currency's choices (the browser walk in tests/browser/test_first_hour_pages.py shows them on the pages)."""
+"""The small formatters behind issue 15's page wording: counts, buyer names, chart labels and the reporting
+currency's choices (the browser walk in tests/browser/test_first_hour_pages.py shows them on the pages; store-zone
+times are tests/stores/test_store_clock.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from types import SimpleNamespace
 
 from storelens.analytics.reports.currency import ecb_currencies, unset_currency_label
 from storelens.dashboard.chart_labels import axis_label, table_label
 from storelens.dashboard.templatetags.insights import buyer_name, count
-from storelens.dashboard.templatetags.store_time import store_time, store_time_text
 
 
 def test_counts_get_thousands_separators() -> None:
@@ -22,25 +22,6 @@ def test_a_buyer_is_named_by_the_customer_then_the_e_mail_then_guest() -> None:
     nameless = SimpleNamespace(first_name="", last_name="", email="c@example.com")
     assert buyer_name(SimpleNamespace(customer=nameless, billing_email="b@example.com")) == "b@example.com"
     assert buyer_name(SimpleNamespace(customer=None, billing_email="")) == "Guest"
-
-
-def test_times_are_the_stores_wall_clock_with_its_zone_in_one_format() -> None:
-    instant = datetime(2026, 12, 6, 23, 59, tzinfo=UTC)
-    new_york = SimpleNamespace(timezone_string="America/New_York", gmt_offset=0)
-    assert store_time_text(instant, new_york) == "6 Dec 2026 18:59 EST"
-    assert (
-        store_time_text(instant, SimpleNamespace(timezone_string="Europe/Berlin", gmt_offset=0))
-        == "7 Dec 2026 00:59 CET"
-    )
-    assert (
-        store_time_text(instant, SimpleNamespace(timezone_string="", gmt_offset="5.5")) == "7 Dec 2026 05:29 UTC+05:30"
-    )
-    assert store_time_text(instant, SimpleNamespace(timezone_string="America/Sao_Paulo", gmt_offset=0)).endswith(
-        "20:59 UTC-03:00"  # a zone whose abbreviation is a number is shown as its offset
-    )
-    assert store_time_text(None, new_york) == ""
-    html = store_time(instant, new_york)
-    assert 'datetime="2026-12-06T23:59:00+00:00"' in html and 'title="6 Dec 2026 23:59 UTC"' in html
 
 
 def test_chart_labels_name_days_weeks_and_months_and_mark_a_cut_bucket() -> None:

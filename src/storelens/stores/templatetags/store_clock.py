@@ -1,8 +1,10 @@
-"""Every time on a page in one format, in the store's own zone, labelled with that zone: "6 Dec 2026 19:09 EST".
+"""The store's clock on every page and e-mail, in one format, labelled with the zone: "6 Dec 2026 19:09 EST".
 
 A store owner thinks in the shop's wall clock (WooCommerce's own screens do), so the order page, the live feed, the
-orders list and the store page all show an instant through `{{ instant|store_time:store }}`; the UTC instant stays in
-the element's `datetime` attribute and title for anyone comparing with logs.
+orders list, the store page, the alerts and the alert e-mails all show an instant through
+`{% load store_clock %}{{ instant|store_time:store }}`; the UTC instant stays in the element's `datetime` attribute
+and title for anyone comparing with logs. The library lives in `stores`, the lowest app that knows a store's zone
+(`stores.zones`), so the store pages, alerts and dashboard may all load it (tests/test_layering.py counts `{% load %}`).
 """
 
 from __future__ import annotations
