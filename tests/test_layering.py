@@ -2,12 +2,17 @@
 other in a loop, whether between packages or inside one (read from the source with `ast`, function-level imports
 included, so a loop cannot hide behind a late import). docs/architecture.md explains the layers.
 
+Templates import too: `{% load lib %}` runs the tag library `lib` of whichever app defines it (Django finds it by
+name across every installed app), so a template's loads count as imports of the defining package under the same
+layer rules; otherwise a template could lean on a package above its own and no Python import would show it.
+
 Beside this test, tests/woocommerce checks that `storelens.woocommerce` never imports Django.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -89,6 +94,42 @@ def package_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
+def tag_libraries() -> dict[str, list[str]]:
+    """Library name → every module defining it (more than one is a clash: Django keeps one, silently)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("templatetags/*.py")):
+        if path.name != "__init__.py":
+            found.setdefault(path.stem, []).append(module_name(path))
+    return found
+
+
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}", re.DOTALL)
+LOAD = re.compile(r"\{%\s*load\s+(.*?)\s*%\}", re.DOTALL)
+
+
+def loaded_libraries(text: str) -> set[str]:
+    """The library names a template's `{% load a b %}` and `{% load name from lib %}` tags load (not in comments)."""
+    names: set[str] = set()
+    for match in LOAD.finditer(TEMPLATE_COMMENT.sub("", text)):
+        words = match.group(1).split()
+        names |= {words[-1]} if len(words) > 2 and words[-2] == "from" else set(words)
+    return names
+
+
+def template_graph() -> dict[str, set[str]]:
+    """Template (as `storelens.<app>.templates/<name>`) → the tag-library modules of ours it loads; Django's own
+    libraries (static, i18n, …) are not ours and are left out."""
+    libraries = {name: modules[0] for name, modules in tag_libraries().items()}
+    graph: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.glob("*/templates/**/*")):
+        if path.is_file():
+            app_dir = path.relative_to(PACKAGE).parts[0]
+            label = f"storelens.{app_dir}.templates/{path.relative_to(PACKAGE / app_dir / 'templates').as_posix()}"
+            loads = loaded_libraries(path.read_text(encoding="utf-8"))
+            graph[label] = {libraries[name] for name in loads if name in libraries}
+    return graph
+
+
 def loops(graph: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components with more than one member (Tarjan)."""
     index: dict[str, int] = {}
@@ -130,8 +171,9 @@ def test_every_package_has_a_layer() -> None:
 
 
 def test_no_package_imports_a_package_above_it_or_beside_it() -> None:
+    """Python imports and templates' `{% load %}` alike."""
     upward = []
-    for module, targets in import_graph().items():
+    for module, targets in (import_graph() | template_graph()).items():
         here = package_of(module)
         for target in targets:
             if target == "fakestore":
@@ -146,6 +188,31 @@ def test_no_package_imports_a_package_above_it_or_beside_it() -> None:
 
 def test_no_modules_import_each_other_in_a_loop() -> None:
     assert loops(import_graph()) == []
+
+
+def test_no_two_apps_define_a_tag_library_of_the_same_name() -> None:
+    clashes = {name: modules for name, modules in tag_libraries().items() if len(modules) > 1}
+    assert clashes == {}, "`{% load name %}` would run only one of them; rename one"
+
+
+def test_template_loads_are_found_where_the_templates_are() -> None:
+    """The template check reads real files: the mail layout loads mail_layout, defined in storelens.mail."""
+    graph = template_graph()
+    assert graph["storelens.mail.templates/mail/layout.html"] == {"storelens.mail.templatetags.mail_layout"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{% load static insights %}<p>", {"static", "insights"}),
+        ("{% extends 'base.html' %}{%load  a\n b%}{% load c %}", {"a", "b", "c"}),
+        ("{% load money count from insights %}", {"insights"}),
+        ("{# {% load hidden %} #}{% comment %}{% load also_hidden %}{% endcomment %}{% load shown %}", {"shown"}),
+        ("{{ load }} {% if load %}", set()),
+    ],
+)
+def test_the_load_reader_reads_load_tags(text: str, expected: set[str]) -> None:
+    assert loaded_libraries(text) == expected
 
 
 def test_the_fake_store_imports_nothing_from_storelens() -> None:
