@@ -6,7 +6,8 @@ Read from rollups kept by the sync, never from the orders: coupons, payment and 
 every order that has it, so an order with two shipping methods (or two coupons) is in two rows; payment methods and
 countries partition the orders, so their rows add up to the Sales page's totals. Money follows `summary`'s rule:
 converted at each day's ECB rate into a reporting currency, or a single currency added at face value (WooCommerce's
-way) with what was added so listed in `unconverted`.
+way) with what was added so listed in `unconverted`. New and returning customers: whole weeks and months from the
+cohort cells, the periods a range cuts from their own orders (`new_and_returning_over_time`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from babel import Locale
 from django.db.models import Sum
 
 from storelens.analytics.metrics.periods import bucket
-from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.metrics.report_settings import ReportSettings, report_settings
 from storelens.analytics.metrics.timezones import local_day
 from storelens.analytics.models import BreakdownDailyRollup, CountryDailyRollup
 from storelens.analytics.reports.customer_counts import active_customers, counts_per_period, first_counted_at
 from storelens.analytics.reports.fx import Rates
+from storelens.analytics.reports.period_customers import whole_period_counts
 from storelens.analytics.reports.summary import ReportError, rescale, resolve_currency
 
 DIMENSIONS: dict[str, str] = {
@@ -181,38 +183,57 @@ def new_and_returning_over_time(
 ) -> list[CustomerPeriod]:
     """New and returning customers per week or month of the range: for each period exactly what
     `customer_counts.new_and_returning` answers for it (the definition of `metrics.ranges.new_and_returning`), but
-    every period from one pass.
+    every period at once.
 
-    Asking that reader period by period read the orders again for each past period (its standings answer only a
-    range ending today): 20 s for a year by month at 150k orders. When the store's standings were counted with these
-    settings and are fresh, two grouped counts answer every period (`customer_counts.counts_per_period`: distinct
-    active customers per period in SQL, new ones from the standings' `first_at`). Otherwise the range's counted
-    orders are read once (the customers active in each period) and each one's first counted order comes from the
-    orders (`customer_counts.first_counted_at`).
+    Whole weeks and months come from the cohort cells (`period_customers`: one grouped read, as many cells as the
+    store has cohorts, periods and countries, whatever the order count) when they were computed with these settings
+    and no customer moved since. The periods the range cuts (its first and last), and every period when the cells
+    cannot answer, are counted from their own orders (`_from_orders`). Asking the per-period reader instead read the
+    orders again for each past period.
     """
     if grain not in GRAINS:
         raise ReportError(f"Unknown period {grain!r}: choose one of {', '.join(GRAINS)}.")
     if first > last:
         raise ReportError(f"The range starts ({first}) after it ends ({last}): give the earlier day first.")
     periods = periods_of(first, last, grain)
-    starts = [p[0] for p in periods]
     new, returning = [0] * len(periods), [0] * len(periods)
     excluded = list(excluded_statuses) if excluded_statuses is not None else None
     for store in stores:
         settings = report_settings(store, date_basis, excluded)
-        counts = counts_per_period(store, settings, periods)
-        if counts is not None:
-            for i, (n, r) in enumerate(counts):
-                new[i] += n
-                returning[i] += r
-            continue
-        active: set[tuple[int, int]] = set()
-        for customer_id, when in active_customers(store, settings, first, last):
-            active.add((bisect_right(starts, local_day(when, settings.tz)) - 1, customer_id))
-        firsts = first_counted_at(store, settings, {c for _, c in active})
-        for i, customer_id in active:
-            if local_day(firsts[customer_id], settings.tz) >= starts[i]:
-                new[i] += 1
-            else:
-                returning[i] += 1
+        counts = whole_period_counts(store, settings, periods, grain)
+        rest = [i for i in range(len(periods)) if i not in counts]
+        counts.update(zip(rest, _from_orders(store, settings, [periods[i] for i in rest]), strict=True))
+        for i, (n, r) in counts.items():
+            new[i] += n
+            returning[i] += r
     return [CustomerPeriod(a, b, n, r) for (a, b), n, r in zip(periods, new, returning, strict=True)]
+
+
+def _from_orders(store: Any, settings: ReportSettings, periods: list[tuple[date, date]]) -> list[tuple[int, int]]:
+    """(new, returning) of each of these periods (ascending, not necessarily adjacent) from their own orders: when
+    the store's standings were counted with these settings and are fresh, two grouped counts
+    (`customer_counts.counts_per_period`: distinct active customers per period in SQL, new ones from the standings'
+    `first_at`); otherwise each run of adjacent periods' counted orders read once (the customers active in each
+    period), and each customer's first counted order from the orders (`customer_counts.first_counted_at`)."""
+    if not periods:
+        return []
+    counts = counts_per_period(store, settings, periods)
+    if counts is not None:
+        return counts
+    starts = [a for a, _ in periods]
+    active: set[tuple[int, int]] = set()
+    run = 0
+    for i in range(1, len(periods) + 1):
+        if i < len(periods) and periods[i][0] == periods[i - 1][1] + timedelta(days=1):
+            continue
+        for customer_id, when in active_customers(store, settings, periods[run][0], periods[i - 1][1]):
+            active.add((bisect_right(starts, local_day(when, settings.tz)) - 1, customer_id))
+        run = i
+    firsts = first_counted_at(store, settings, {c for _, c in active})
+    new, returning = [0] * len(periods), [0] * len(periods)
+    for i, customer_id in active:
+        if local_day(firsts[customer_id], settings.tz) >= starts[i]:
+            new[i] += 1
+        else:
+            returning[i] += 1
+    return list(zip(new, returning, strict=True))

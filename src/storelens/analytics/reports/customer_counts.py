@@ -123,26 +123,35 @@ def counts_per_period(
 ) -> list[tuple[int, int]] | None:
     """(new, returning) per period from two grouped counts, or None when the standings cannot answer
     (`standings_hold_firsts`): new = standings whose first order falls in the period (every one of them ordered in
-    it), returning = distinct customers with a counted order in the period − new."""
+    it), returning = distinct customers with a counted order in the period − new. Only the periods' own orders are
+    read: they need not be adjacent (the first and last of a range whose whole periods the cohort cells answer)."""
     from storelens.commerce.models import Order
 
     if not periods or not standings_hold_firsts(store, settings):
         return None
     column = DATE_FIELD[settings.date_basis]
     bounds = [range_bounds_utc(a, b, settings.tz) for a, b in periods]
-    counted = Order.objects.filter(
-        store=store,
-        deleted_at__isnull=True,
-        customer__isnull=False,
-        **{f"{column}__gte": bounds[0][0], f"{column}__lt": bounds[-1][1]},
-    ).exclude(status__in=sorted(settings.all_excluded))
+    runs: list[list[datetime]] = []  # adjacent periods as one interval: one index range each
+    for a, b in bounds:
+        if runs and runs[-1][1] == a:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    within = Q()
+    first_within = Q()
+    for a, b in runs:
+        within |= Q(**{f"{column}__gte": a, f"{column}__lt": b})
+        first_within |= Q(first_at__gte=a, first_at__lt=b)
+    counted = Order.objects.filter(within, store=store, deleted_at__isnull=True, customer__isnull=False).exclude(
+        status__in=sorted(settings.all_excluded)
+    )
     active = counted.aggregate(
         **{
             f"p{i}": Count("customer_id", distinct=True, filter=Q(**{f"{column}__gte": a, f"{column}__lt": b}))
             for i, (a, b) in enumerate(bounds)
         }
     )
-    firsts = CustomerStanding.objects.filter(store=store, first_at__gte=bounds[0][0], first_at__lt=bounds[-1][1])
+    firsts = CustomerStanding.objects.filter(first_within, store=store)
     new = firsts.aggregate(
         **{f"p{i}": Count("pk", filter=Q(first_at__gte=a, first_at__lt=b)) for i, (a, b) in enumerate(bounds)}
     )
