@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import DateTimeField, Func, Q, QuerySet, Sum
+from django.db.models import CharField, DateTimeField, Func, Q, QuerySet, Sum
 
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.metrics.timezones import range_bounds_utc
@@ -142,7 +142,13 @@ def order_count(
         if country:
             outside = outside.filter(billing_country=country.upper())
         deleted = outside.filter(deleted_at__isnull=False)
-        if wanted:
+        if wanted and connection.vendor == "sqlite":
+            # SQLite would read every order of the range in these statuses through (store, status, created_at)
+            # (144 ms for a year of 200k orders, `completed`); kept off that index, it walks the deleted orders'
+            # partial index (a few rows). PostgreSQL weighs both plans with its statistics.
+            deleted = deleted.alias(status_unindexed=_Unindexed("status", output_field=CharField()))
+            deleted = deleted.filter(status_unindexed__in=sorted(wanted))
+        elif wanted:
             deleted = deleted.filter(status__in=sorted(wanted))
         total += deleted.count()
         live_excluded = (wanted & ALWAYS_EXCLUDED) if wanted else ALWAYS_EXCLUDED
