@@ -88,10 +88,15 @@ def refresh(store: Any) -> CohortSnapshot:
     Only cells that changed are written (a pass moves a few customers): rewriting a large store's million cells
     held SQLite's one write lock for longer than the sync's writers wait for it. The store's row is locked first so
     that two refreshes of one store (two queue workers) write one after the other on PostgreSQL, each against what
-    the other wrote; SQLite's IMMEDIATE transactions already queue them."""
+    the other wrote; SQLite's IMMEDIATE transactions already queue them.
+
+    `computed_at` is the time the rows were about to be read, not written: a pass that ends while they are read
+    (its customer snapshot refreshed after that time) leaves the cells stale, so the job it queued recounts them.
+    Stamped at the write, such cells missed the pass's orders and still passed for fresh."""
     from storelens.stores.models import Store
 
     settings = report_settings(store)
+    read_at = timezone.now()
     started = time.monotonic()
     cells = compute_cells(store, settings)
     customers = sum(v[0] for k, v in cells.items() if k[0] == "month" and k[1:3] == ALL and k[4] == 0)
@@ -102,7 +107,7 @@ def refresh(store: Any) -> CohortSnapshot:
             store=store,
             defaults={
                 "settings_key": settings_key(settings),
-                "computed_at": timezone.now(),
+                "computed_at": read_at,
                 "customers": customers,
                 "seconds": time.monotonic() - started,
                 "deferred_until": None,
