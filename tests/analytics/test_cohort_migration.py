@@ -1,4 +1,4 @@
-"""The cohort migrations (0007 the tables, 0010 the fill) fill the cohort cells of the stores already copied, from
+"""The cohort migrations (0007 the tables, 0011 the fill) fill the cohort cells of the stores already copied, from
 their raw rows (as the refresh does)."""
 
 from __future__ import annotations

@@ -336,6 +336,9 @@ class CohortSnapshot(models.Model):
     customers = models.BigIntegerField(default=0)  # customers with a counted order: every cohort's size added up
     seconds = models.FloatField(default=0)  # how long computing and writing them took: what paces the next refresh
     deferred_until = models.DateTimeField(null=True, blank=True)  # a refresh is queued for then (`rollups.cohorts`)
+    # The earliest order date (any basis) a change touched since the refresh began reading; None: none recorded.
+    # Whole periods before it are still exact while the cells are stale (`rollups.cohorts.exact_before`).
+    changed_from = models.DateTimeField(null=True, blank=True)
 
     workspace_lookup = "store__workspace"
 

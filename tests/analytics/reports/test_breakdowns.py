@@ -18,7 +18,7 @@ from storelens.analytics.reports.breakdowns import new_and_returning_over_time, 
 from storelens.analytics.reports.customer_counts import new_and_returning
 from storelens.analytics.reports.summary import ReportError
 from storelens.analytics.rollups import cohorts, snapshots
-from storelens.commerce import upsert_orders
+from storelens.commerce import upsert_customers, upsert_orders
 from tests.analytics.payloads import order_payload
 from tests.analytics.shops import make_shops
 
@@ -109,8 +109,39 @@ def test_cells_that_cannot_answer_exactly_are_not_read_and_the_orders_stay_exact
     asked = asked_of_the_orders(monkeypatch)
     first, last = date(2024, 12, 1), date(2025, 3, 31)
     answer = new_and_returning_over_time([ny], first, last, "month", date_basis=basis)
-    assert asked == periods_of(first, last, "month")
+    months = periods_of(first, last, "month")
+    # Behind by an order of 2 January: December, whole and before it, is still the cells'; the rest the orders'.
+    assert asked == (months[1:] if change == "order after the pass" else months)
     assert [(p.new, p.returning) for p in answer] == per_period(ny, first, last, "month", basis)
+
+
+def test_cells_behind_answer_only_the_periods_before_the_earliest_change(
+    ny: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new customer's order of 20 February after the pass: January is still the cells', February on the orders'."""
+    snapshots.refresh(ny)
+    cohorts.refresh(ny)
+    upsert_orders(ny, [order_payload(40, created="2025-02-20T15:00:00", paid="2025-02-20T15:00:00", email="zed@x.org")])
+    asked = asked_of_the_orders(monkeypatch)
+    first, last = date(2024, 12, 1), date(2025, 3, 31)
+    answer = new_and_returning_over_time([ny], first, last, "month")
+    assert asked == periods_of(date(2025, 2, 1), last, "month")
+    assert [(p.new, p.returning) for p in answer] == per_period(ny, first, last, "month", None)
+
+
+def test_a_guest_merged_into_a_registered_customer_is_behind_from_their_first_order(
+    ny: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cy@x.org (guest orders of 10 February and March) registers: her orders change hands without an order change,
+    so her earliest order (February) is what the cells are behind from."""
+    snapshots.refresh(ny)
+    cohorts.refresh(ny)
+    upsert_customers(ny, [{"id": 77, "email": "cy@x.org", "role": "customer"}])
+    asked = asked_of_the_orders(monkeypatch)
+    first, last = date(2024, 12, 1), date(2025, 3, 31)
+    answer = new_and_returning_over_time([ny], first, last, "month")
+    assert asked == periods_of(date(2025, 2, 1), last, "month")
+    assert [(p.new, p.returning) for p in answer] == per_period(ny, first, last, "month", None)
 
 
 @pytest.mark.parametrize("fresh_standings", [False, True])

@@ -1,6 +1,6 @@
 """The cohort cells and their snapshot row. They were filled here for the stores already copied; the fill ran
 today's refresh code, which writes today's columns, so it moved to the last migration of those tables
-(0010_cohort_refresh_pacing): a database that ran it here keeps its cells, a new one is filled there."""
+(0011_cohort_changed_from): a database that ran it here keeps its cells, a new one is filled there."""
 
 import django.db.models.deletion
 from django.db import migrations, models

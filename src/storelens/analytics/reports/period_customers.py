@@ -15,8 +15,11 @@ basis, no excluded status), a customer per store, the store-local day of `timezo
 `range_bounds_utc` agrees with in every zone), and weeks from Monday as `metrics.periods.bucket` cuts them.
 
 The cells answer only when that is exactly the question: computed for these settings, which must be the store's own
-(a report overriding the date basis or the excluded statuses counts other orders), and no customer moved since
-(`is_stale`, which needs a customer snapshot to judge by: without one, nothing says the cells are current). The
+(a report overriding the date basis or the excluded statuses counts other orders), and only for whole periods ending
+before the earliest order date a change touched since they were read (`rollups.cohorts.exact_before`: every period
+when no customer moved; it needs a customer snapshot to judge by: without one, nothing says the cells are current).
+A large store's cells are recounted at a pace, not after every pass, so they are mostly behind by a few new orders:
+the past periods still come from them, the last ones from the orders. The
 cells do not record the zone they were cut in; the store's zone changes only with a rebuild, which recomputes them.
 A period the range cuts (its first or last) is not a cell period: the caller counts it from the orders.
 """
@@ -32,22 +35,20 @@ from django.db.models import Sum
 from storelens.analytics.metrics.cohorts import nth_period_start, period_start
 from storelens.analytics.metrics.report_settings import ReportSettings, report_settings
 from storelens.analytics.models import CohortCell, CohortSnapshot, CustomerSnapshot
-from storelens.analytics.rollups.cohorts import ALL, is_stale
+from storelens.analytics.rollups.cohorts import ALL, exact_before
 from storelens.analytics.rollups.snapshots import settings_key
 
 
-def cells_answer(store: Any, settings: ReportSettings) -> bool:
-    """Whether the store's cohort cells count exactly the customers `settings` asks for (module doc)."""
+def cells_exact_before(store: Any, settings: ReportSettings) -> date | None:
+    """The store-local day before which the store's cohort cells count exactly the customers `settings` asks for
+    (`date.max`: every day), or None when they cannot answer at all (module doc)."""
     key = settings_key(settings)
     if key != settings_key(report_settings(store)):
-        return False
+        return None
     snapshot = CohortSnapshot.objects.filter(store=store).first()
-    return (
-        snapshot is not None
-        and snapshot.settings_key == key
-        and CustomerSnapshot.objects.filter(store=store).exists()
-        and not is_stale(store, snapshot)
-    )
+    if snapshot is None or snapshot.settings_key != key or not CustomerSnapshot.objects.filter(store=store).exists():
+        return None
+    return exact_before(store, snapshot, settings.tz)
 
 
 def is_whole(first: date, last: date, grain: str) -> bool:
@@ -58,10 +59,13 @@ def is_whole(first: date, last: date, grain: str) -> bool:
 def whole_period_counts(
     store: Any, settings: ReportSettings, periods: Sequence[tuple[date, date]], grain: str
 ) -> dict[int, tuple[int, int]]:
-    """(new, returning) of each whole period of `periods` (by index) from one grouped read of the cells; empty when
-    the cells cannot answer exactly (`cells_answer`) or no period is whole."""
-    whole = {a: i for i, (a, b) in enumerate(periods) if is_whole(a, b, grain)}
-    if not whole or not cells_answer(store, settings):
+    """(new, returning) of each whole period of `periods` (by index) that the cells answer exactly, from one grouped
+    read of them; empty when they cannot (`cells_exact_before`) or no such period is whole."""
+    before = cells_exact_before(store, settings)
+    if before is None:
+        return {}
+    whole = {a: i for i, (a, b) in enumerate(periods) if is_whole(a, b, grain) and b < before}
+    if not whole:
         return {}
     counts = {i: [0, 0] for i in whole.values()}
     cells = CohortCell.objects.filter(store=store, grain=grain, dimension=ALL[0], value=ALL[1], cohort__lte=max(whole))

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from storelens.analytics.metrics.cohorts import GRAINS, period_start, periods_between
@@ -47,6 +47,29 @@ def current(store: Any) -> CohortSnapshot:
     if snapshot is None or snapshot.settings_key != settings_key(report_settings(store)):
         snapshot = refresh(store)
     return snapshot
+
+
+def note_changed(store: Any, earliest: datetime | None) -> None:
+    """Called where customers' rollups move (`rollups.customers`, in the same transaction as the change): the
+    earliest order date the change touched, kept as the store's `changed_from` when earlier than the one noted."""
+    if earliest is not None:
+        CohortSnapshot.objects.filter(store=store).filter(
+            Q(changed_from__isnull=True) | Q(changed_from__gt=earliest)
+        ).update(changed_from=earliest)
+
+
+def exact_before(store: Any, snapshot: CohortSnapshot, tz: tzinfo) -> date | None:
+    """The store-local day before which every cell's customers are still exact: `date.max` when the cells are fresh;
+    while stale, the day of the earliest order date any change since touched (a whole period ending before it is
+    untouched: a customer's activity and first order before that day are as counted); None when nothing says.
+
+    Why it holds: every change that moves a customer (`rollups.customers`) notes its orders' dates, old and new, on
+    every basis; an order moved between customers or a guest merged into a registered customer notes the dates of
+    the orders moved (or the customer's earliest), and a customer's first order can only move to one of those. The
+    note is reset when a refresh begins reading, so what it reads later is noted again."""
+    if not is_stale(store, snapshot):
+        return date.max
+    return local_day(snapshot.changed_from, tz) if snapshot.changed_from is not None else None
 
 
 def is_stale(store: Any, snapshot: CohortSnapshot) -> bool:
@@ -96,6 +119,7 @@ def refresh(store: Any) -> CohortSnapshot:
     from storelens.stores.models import Store
 
     settings = report_settings(store)
+    CohortSnapshot.objects.filter(store=store).update(changed_from=None)  # what is read from now on is noted again
     read_at = timezone.now()
     started = time.monotonic()
     cells = compute_cells(store, settings)

@@ -22,10 +22,11 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Min, QuerySet, Sum
 
 from storelens.analytics.metrics.orders import DATE_FIELD
 from storelens.analytics.models import CustomerRollup
+from storelens.analytics.rollups.cohorts import note_changed
 from storelens.analytics.rollups.snapshots import mark_stale, refresh
 from storelens.commerce.bulk import datetime_adapter
 from storelens.stores.reporting import DateBasis
@@ -135,6 +136,7 @@ def on_changes(store: Any, order_changes: list[OrderChange], refund_changes: lis
         recompute(store, exact)
     if deltas or exact:
         mark_stale(store)
+        note_changed(store, min((when for d in deltas.values() for when in d.dates), default=None))
 
 
 BASES = tuple(DateBasis)  # created, paid, completed: the order of DATE_COLUMNS and of an order's dates below
@@ -245,6 +247,10 @@ def on_customer_deleted(sender: Any, instance: Any, origin: Any = None, **kwargs
     if target is not None:
         recompute(instance.store, [target])
         mark_stale(instance.store)
+        from storelens.commerce.models import Order
+
+        firsts = Order.objects.filter(customer_id=target).aggregate(*(Min(c) for c in DATE_COLUMNS)).values()
+        note_changed(instance.store, min((w for w in firsts if w is not None), default=None))
 
 
 def recompute(store: Any, customer_ids: Iterable[int]) -> None:
