@@ -13,10 +13,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
@@ -78,15 +76,6 @@ class SiteInfo:
         if self.plain_permalinks:
             return f"{self.home_url}/?wc-auth-version=1&wc-auth-route=authorize"
         return f"{self.home_url}/wc-auth/v1/authorize"
-
-    def timezone(self) -> tzinfo:
-        """The store's time zone: the named zone when set, else its fixed UTC offset."""
-        if self.timezone_string:
-            try:
-                return ZoneInfo(self.timezone_string)
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-        return timezone(timedelta(hours=self.gmt_offset or 0))
 
 
 def find_api_root(response: httpx.Response) -> str | None:
