@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import scoped, workspace_required
-from storelens.analytics.metrics.periods import shift_months
+from storelens.analytics.metrics.periods import beside
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.product_page import (
@@ -45,16 +45,12 @@ def _sum(points: list[tuple[date, Figures]]) -> Figures:
     return totals
 
 
-def _beside(then: ProductSeries, then_first: date, scope: Any) -> ProductSeries:
-    """The comparison's days moved onto the range's days they stand beside (the same offset, or a year later), so
-    each week or month of the chart holds the comparison's matching days (cut by its own calendar, 29 Jan – 28 Feb
-    by month would be a stub of January, then February) and the dashed line adds up to the comparison's total.
-    29 February of a year before lands on 28 February; a day that would fall outside the range is kept at its edge."""
-    offset = scope.first - then_first
+def _beside(then: ProductSeries, scope: Any) -> ProductSeries:
+    """The comparison's cells on the range's days they stand beside (`periods.beside`, as on Sales), so each week or
+    month of the chart holds the comparison's matching days and the dashed line adds up to the comparison's total."""
     moved = ProductSeries(then.product_wc_id)
     for (currency, day, variation), f in then.days.items():
-        onto = shift_months(day, 12) if scope.compare == "last_year" else day + offset
-        key = (currency, min(max(onto, scope.first), scope.last), variation)
+        key = (currency, beside(day, scope.first, scope.last, scope.compare), variation)
         moved.days[key] = tuple(a + b for a, b in zip(moved.days.get(key, ZERO), f, strict=True))  # type: ignore[assignment]
     return moved
 
@@ -146,7 +142,7 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
     then_first, then_last = scope.comparison
     then = product_series(store, settings, product_wc_id, then_first, then_last)
     then_points = then.points(currency, then_first, then_last, grain, selected)
-    beside = _beside(then, then_first, scope).points(currency, scope.first, scope.last, grain, selected)
+    then_beside = _beside(then, scope).points(currency, scope.first, scope.last, grain, selected)
     labels = [axis_label(d, grain, scope.first, scope.last) for d, _ in points]
     chart = chart_json(
         labels,
@@ -155,7 +151,7 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
             {
                 # Second series: drawn dashed, as the Sales page's comparison.
                 "name": f"Net sales, {scope.compare_label}",
-                "data": [decimal_string(f[1], currency) for _, f in beside],
+                "data": [decimal_string(f[1], currency) for _, f in then_beside],
                 "type": "line",
             },
             {"name": "Refunds", "data": [decimal_string(f[3], currency) for _, f in points], "type": "line"},

@@ -1,7 +1,7 @@
 """Calendar arithmetic of ranges of store-local days: months, the period before a range, and buckets of a series.
 
 Pure (dates and `Totals` in, dates and `Totals` out): the home page, the sales page, the API's series and the CLI
-cut their ranges with these.
+cut their ranges with these; the charts' comparison series sit beside the range through `beside`.
 """
 
 from __future__ import annotations
@@ -57,6 +57,26 @@ COMPARISONS: dict[str, str] = {"previous": "previous period", "last_year": "same
 def comparison_range(first: date, last: date, compare: str = "previous") -> tuple[date, date]:
     """The days a range is compared with: the same number of days just before it, or its days a year earlier."""
     return year_before(first, last) if compare == "last_year" else previous_period(first, last)
+
+
+def beside(day: date, first: date, last: date, compare: str = "previous") -> date:
+    """The day of the range `first`–`last` that a day of its comparison (`comparison_range`) stands beside: as many
+    days later as the range is long, or the same day a year later. Charts move the comparison's days onto the range's
+    before bucketing, so each week or month holds the comparison's matching days: cut by its own calendar, 29 Jan –
+    28 Feb by month is a stub of January then February, and a line cut to the range's length drops most of it.
+    29 February a year before lands on 28 February; a day that would fall outside the range is kept at its edge."""
+    onto = shift_months(day, 12) if compare == "last_year" else day + timedelta(days=days_between(first, last))
+    return min(max(onto, first), last)
+
+
+def moved_beside(per_day: dict[date, Totals], first: date, last: date, compare: str = "previous") -> dict[date, Totals]:
+    """The comparison's day totals on the range's days they stand beside (`beside`), ready for `series` over the
+    range: its buckets then add up to the comparison's total. Two days landing on one (29 and 28 February a year
+    before) are added up; the totals given are not changed."""
+    out: dict[date, Totals] = {}
+    for day, t in per_day.items():
+        out.setdefault(beside(day, first, last, compare), Totals()).add(t)
+    return out
 
 
 def bucket(day: date, grain: str) -> date:
