@@ -3,6 +3,15 @@ page's per-day totals under a country or product filter.
 
 Every sum is a SQL SUM over integer columns. Excluded statuses and the date basis come from `ReportSettings`; the
 range is whole store-local days, inclusive (rollup days are already local).
+
+The status filter rule (`by_status`, `status_shown`), decided here for every reader of a status filter: the Sales
+page with and without a country or product filter, and the orders list's comparison net. Without a filter, the
+counted statuses (the owner's excluded ones left out). With one, exactly the statuses asked for, the owner's excluded
+ones included, never the always-excluded ones (drafts, trash). Why: an owner who picks "cancelled" asks to see the
+cancelled orders, and a 0 would read as "none were cancelled"; WooCommerce Analytics does the same (its
+`get_status_subquery` applies the excluded statuses only when no status is asked for), so figures stay comparable with
+the store's own reports. The unfiltered figures never change, the cells keep every status so each answer is exact from
+them, and the pages say in words when a status asked for is one the owner's figures leave out (`asked_but_excluded`).
 """
 
 from __future__ import annotations
@@ -23,10 +32,43 @@ from storelens.analytics.rollups.rows import ORDER_FIELDS, REFUND_FIELDS, order_
 from storelens.stores.reporting import ALWAYS_EXCLUDED
 
 
-def cells(store: Any, settings: ReportSettings, first: date, last: date, currency: str | None = None) -> QuerySet:
-    qs = DailyRollup.objects.filter(
-        store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last
-    ).exclude(status__in=sorted(settings.all_excluded))
+def by_status(qs: QuerySet, settings: ReportSettings, statuses: Sequence[str] = ()) -> QuerySet:
+    """Cells (or rows with a `status`) of the statuses asked for, else of the counted ones (the rule: module doc)."""
+    if statuses:
+        return qs.filter(status__in=sorted(set(statuses) - ALWAYS_EXCLUDED))
+    return qs.exclude(status__in=sorted(settings.all_excluded))
+
+
+def status_shown(status: str, settings: ReportSettings, statuses: Sequence[str] = ()) -> bool:
+    """`by_status` for one order's status, for the readers that add raw rows up in Python."""
+    return status in statuses and status not in ALWAYS_EXCLUDED if statuses else status not in settings.all_excluded
+
+
+def asked_but_excluded(stores: Sequence[Any], statuses: Sequence[str]) -> list[tuple[str, list[Any]]]:
+    """The statuses asked for that a store's figures leave out, each with those stores: shown anyway, and the page
+    says so, lest an owner take them for part of the figures."""
+    from storelens.analytics.metrics.report_settings import report_settings
+
+    excluded = [(store, report_settings(store).excluded_statuses) for store in stores]
+    out = []
+    for status in dict.fromkeys(statuses):
+        which = [store for store, leaves_out in excluded if status in leaves_out and status not in ALWAYS_EXCLUDED]
+        if which:
+            out.append((status, which))
+    return out
+
+
+def cells(
+    store: Any,
+    settings: ReportSettings,
+    first: date,
+    last: date,
+    currency: str | None = None,
+    statuses: Sequence[str] = (),
+) -> QuerySet:
+    """The store's daily cells of the days, on the settings' basis, of the counted statuses or of `statuses`."""
+    qs = DailyRollup.objects.filter(store=store, basis=settings.date_basis.value, day__gte=first, day__lte=last)
+    qs = by_status(qs, settings, statuses)
     if currency:
         qs = qs.filter(currency=currency)
     return qs
@@ -64,9 +106,8 @@ def currencies(store: Any, settings: ReportSettings, first: date, last: date) ->
 def country_daily(
     store: Any, settings: ReportSettings, first: date, last: date, country: str, statuses: Sequence[str] = ()
 ) -> dict[date, Totals]:
-    """Per local day, the totals of the counted orders billed to `country` and of their refunds (only `statuses`
-    when given, the owner's excluded ones included as the Sales status filter does; the always-excluded ones never).
-    The same days and numbers `filtered_daily` computes from raw rows."""
+    """Per local day, the totals of the counted orders billed to `country` and of their refunds (or of `statuses`:
+    `by_status`). The same days and numbers `filtered_daily` computes from raw rows."""
     qs = CountryDailyRollup.objects.filter(
         store=store,
         basis=settings.date_basis.value,
@@ -74,11 +115,7 @@ def country_daily(
         day__gte=first,
         day__lte=last,
     )
-    if statuses:
-        qs = qs.filter(status__in=sorted(set(statuses) - ALWAYS_EXCLUDED))
-    else:
-        qs = qs.exclude(status__in=sorted(settings.all_excluded))
-    rows = qs.values("day").annotate(**sums()).order_by("day")
+    rows = by_status(qs, settings, statuses).values("day").annotate(**sums()).order_by("day")
     return {row["day"]: totals_of(row) for row in rows}
 
 
@@ -92,7 +129,7 @@ def filtered_daily(
     statuses: Sequence[str] = (),
 ) -> dict[date, Any]:
     """Per-day totals of the orders that sold `product` or are billed to `country`, with their refunds; only
-    `statuses` when given (the owner's excluded ones included, never the always-excluded ones), else the counted ones.
+    `statuses` when given, else the counted ones (`by_status`).
 
     A country alone is answered by the per-country rollups (`country_daily`). With a product, this reads the
     matching raw rows and applies the same definitions (`metrics.orders`: whole orders are counted, an order with the
@@ -117,9 +154,7 @@ def filtered_daily(
     orders = [order_row_from_values(v) for v in rows.values()]
     refunds = [refund_row_from_values(v) for v in made_in_range.values(*REFUND_FIELDS) if v["parent_wc_id"] in rows]
     out: dict[date, Totals] = {}
-    excluded = settings.all_excluded
     for c in contributions(orders, refunds, settings.date_basis, settings.tz):
-        wanted = c.status in statuses and c.status not in ALWAYS_EXCLUDED if statuses else c.status not in excluded
-        if first <= c.day <= last and wanted:
+        if first <= c.day <= last and status_shown(c.status, settings, statuses):
             out.setdefault(c.day, Totals()).add(c.totals)
     return out

@@ -9,9 +9,10 @@ rollup: with one, no comparison is given (`UNAVAILABLE`) rather than a guess or 
 The net is WooCommerce's net sales counted by the date an order was created, as the list dates its orders: the
 created-basis cells (`DailyRollup`, or `CountryDailyRollup` under a country filter), so refunds fall on the day they
 were made. Without a status filter, the counted statuses (the store's excluded ones left out); with one, those
-statuses (never the always-excluded ones), as the Sales page's country filter reads them. It is the Sales page's net
-when the store counts by date created. Amounts are added in the page's currency as `summary.daily_in` adds them: per
-(day, currency) cell, converted at the day's ECB rate when the page converts, else at face value.
+statuses (never the always-excluded ones): the one status rule of every figure (`cells.by_status`), as on Sales. It
+is the Sales page's net when the store counts by date created. Amounts are added in the page's currency as
+`summary.daily_in` adds them: per (day, currency) cell, converted at the day's ECB rate when the page converts, else at
+face value.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from typing import Any
 from django.db.models import Sum
 
 from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.reports.cells import by_status
 from storelens.analytics.reports.fx import Rates
 from storelens.analytics.reports.orders import order_count
 from storelens.analytics.reports.summary import rescale, resolve_currency
-from storelens.stores.reporting import ALWAYS_EXCLUDED, DateBasis
+from storelens.stores.reporting import DateBasis
 
 UNAVAILABLE = "Comparison not available with these filters: a search is not kept in the daily figures."
 
@@ -64,10 +66,7 @@ def created_net(
         qs = model.objects.filter(store=store, basis=DateBasis.CREATED.value, day__gte=first, day__lte=last)
         if country:
             qs = qs.filter(country=country.upper())
-        if statuses:
-            qs = qs.filter(status__in=sorted(set(statuses) - ALWAYS_EXCLUDED))
-        else:
-            qs = qs.exclude(status__in=sorted(settings.all_excluded))
+        qs = by_status(qs, settings, statuses)
         for day, currency, net in qs.values_list("day", "currency").annotate(Sum("net_sales_minor")).order_by():
             net = int(net or 0)
             if currency != target:

@@ -114,14 +114,13 @@ def daily_in(
     statuses: Sequence[str] | None = None,
 ) -> dict[date, Totals]:
     """Per local day, every store's cells brought into the report's currency (converted at the day's ECB rate, or at
-    face value in WooCommerce-parity mode); adds them into `report.totals` as well."""
+    face value in WooCommerce-parity mode); adds them into `report.totals` as well. Only `statuses` when given, the
+    owner's excluded ones included (`cells.by_status`: the Sales status filter's rule, whatever `excluded` says)."""
     target = report.currency
     out: dict[date, Totals] = {}
     for store in stores:
         settings = report_settings(store, date_basis, excluded)
-        qs = cells(store, settings, report.first, report.last)
-        if statuses:
-            qs = qs.filter(status__in=list(statuses))
+        qs = cells(store, settings, report.first, report.last, statuses=statuses or ())
         for row in qs.values("day", "currency").annotate(**sums()).order_by("day", "currency"):
             t = totals_of(row)
             cell_currency = row["currency"]
