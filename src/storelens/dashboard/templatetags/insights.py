@@ -101,3 +101,12 @@ def scope_query(scope: Any, **extra: Any) -> str:
     """The page's range and store as a query string plus `extra` (e.g. `variation=`): a variation's name links to its
     product's page with the variation selected, over the same days."""
     return scope.query(**extra)
+
+
+@register.simple_tag
+def excluded_asked(stores: list[Any], statuses: list[str]) -> list[tuple[str, list[Any]]]:
+    """The statuses a filter asks for that the stores' figures leave out (`cells.asked_but_excluded`): the page shows
+    them, and says so, lest an owner read them as part of the figures."""
+    from storelens.analytics.reports.cells import asked_but_excluded
+
+    return asked_but_excluded(stores, statuses)
