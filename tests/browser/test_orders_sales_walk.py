@@ -1,13 +1,16 @@
 """The orders list and the sales filters in Debian's Chromium, on demo data imported through the real sync: sorting,
 paging forward and back with cursors, the count and net against the comparison period (none with a search; a phone
-width), a search, a status and a country filter.
+width), a search, a status and a country filter, and Sales by month with its dashed comparison.
 
 Screenshots land in var/screenshots/orders-sales/; they were looked at while building the pages.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +20,21 @@ from tests.browser.demo import seed_demo_and_sign_in
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "orders@storelens.local", "paging-through-orders"
+
+
+def month_after_a_shorter_one(today: date) -> tuple[date, date]:
+    """The latest whole 31-day month after a shorter one (March, May, July, October, December) before this month: its
+    previous period starts on the month before's last day, the case the dashed line once cut to that one day."""
+    last = today.replace(day=1) - timedelta(days=1)
+    while not (last.day == 31 and (last.replace(day=1) - timedelta(days=1)).day < 31):
+        last = last.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def net_in_table(page: Any) -> Decimal:
+    """The Sales table's total net sales (its sixth column), as a number."""
+    cell = page.locator("table tfoot td").nth(4).inner_text()
+    return Decimal(re.sub(r"[^0-9.\-]", "", cell))
 
 
 def test_orders_pages_sort_search_and_sales_filters(
@@ -82,3 +100,19 @@ def test_orders_pages_sort_search_and_sales_filters(
     page.goto(server.url + "/sales/?preset=90d&source=1&country=US&status=completed")
     page.wait_for_selector("[data-chart] svg")
     screenshot(page, "orders-sales/sales-country-and-status")
+
+    # By month, a 31-day month against its previous period (the last day of the month before, then that month): one
+    # dashed point holding the comparison's whole net, as the Sales page opened on the comparison's own days.
+    first, last = month_after_a_shorter_one(date.today())
+    page.goto(server.url + f"/sales/?from={first}&to={last}&source=1&grain=month&compare=previous")
+    page.wait_for_selector("[data-chart] svg")
+    chart = json.loads(json.loads(page.locator("#sales-chart").text_content() or '""'))  # chart_json's string, scripted
+    note = page.locator(".compare-note").inner_text()
+    then = [datetime.strptime(d, "%d %b %Y").date() for d in re.findall(r"\d{1,2} \w{3} \d{4}", note)]
+    assert then == [first - timedelta(days=31), first - timedelta(days=1)] and "month by month" in note
+    assert len(chart["x"]) == len(chart["series"][1]["data"]) == 1
+    dashed = Decimal(chart["series"][1]["data"][0])
+    page.locator("[data-chart=sales-chart]").hover()  # the tooltip names the month's three values
+    screenshot(page, "orders-sales/sales-by-month-compared")
+    page.goto(server.url + f"/sales/?from={then[0]}&to={then[1]}&source=1&compare=previous")
+    assert dashed == net_in_table(page) != 0

@@ -3,7 +3,9 @@ per user and workspace until changed (issue 16 #3). Figures from the two small s
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -49,6 +51,35 @@ def test_sales_compares_with_last_year_when_asked_and_remembers_it(shops: Any, a
     # Back to the previous period.
     back = client.get(f"/sales/?{MARCH}&source={ny.pk}&compare=previous").content.decode()
     assert "vs previous period" in back
+
+
+def dashed_of(page: Any) -> list[Decimal]:
+    chart = json.loads(page.context["chart"])
+    assert len(chart["series"][1]["data"]) == len(chart["x"])
+    return [Decimal(v) for v in chart["series"][1]["data"]]
+
+
+def test_sales_by_week_and_month_the_dashed_line_holds_the_matching_days(
+    shops: Any, alice: Any, client_for: Any
+) -> None:
+    ny, _ = shops
+    client = client_for(alice)
+    url = f"/sales/?{MARCH}&source={ny.pk}"
+    # 29 Jan – 28 Feb holds order 4 (10 Feb, net 10.00). By its own calendar March's one point was 29–31 Jan: 0.00.
+    page = client.get(f"{url}&grain=month&compare=previous")
+    assert dashed_of(page) == [Decimal("10.00")]
+    assert (
+        "Dashed: net sales of the previous period, 29 Jan 2025 – 28 Feb 2025, month by month." in page.content.decode()
+    )
+    # By week: 10 Feb stands beside 13 Mar, in the week of 10 March (weeks of 24 Feb, 3, 10, 17, 24 and 31 Mar).
+    week = dashed_of(client.get(f"{url}&grain=week&compare=previous"))
+    assert week == [Decimal(0)] * 2 + [Decimal("10.00")] + [Decimal(0)] * 3
+    # March 2024 (one order of 70.00, 12 Mar) by month, and by week beside 12 Mar 2025 (the week of 10 March).
+    assert dashed_of(client.get(f"{url}&grain=month&compare=last_year")) == [Decimal("70.00")]
+    assert dashed_of(client.get(f"{url}&grain=week&compare=last_year"))[2] == Decimal("70.00")
+    # A range of parts of months: 15 Feb – 16 Mar 2025 against 16 Jan – 14 Feb (30 days); order 4 stands beside 12 Mar.
+    part = dashed_of(client.get(f"/sales/?from=2025-02-15&to=2025-03-16&source={ny.pk}&grain=month&compare=previous"))
+    assert part == [Decimal(0), Decimal("10.00")]
 
 
 def test_the_choice_is_each_users_own(shops: Any, alice: Any, make_member: Any, client_for: Any) -> None:

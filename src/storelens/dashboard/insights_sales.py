@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from storelens.accounts.scoping import workspace_required
-from storelens.analytics.metrics.periods import add_all, series
+from storelens.analytics.metrics.periods import add_all, moved_beside, series
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
 from storelens.analytics.reports.filtered import filtered_daily_in
@@ -93,7 +93,11 @@ def sales(request: HttpRequest) -> HttpResponse:
                 )
             rep.totals = add_all(rep.daily.values())
     points = series(current.daily, scope.first, scope.last, grain)
-    prev_points = series(previous.daily, prev_first, prev_last, grain)
+    # The comparison's days on the range's days they stand beside, then bucketed by the range's weeks or months: each
+    # point holds the matching days and the dashed line adds up to the comparison's total.
+    prev_points = series(
+        moved_beside(previous.daily, scope.first, scope.last, scope.compare), scope.first, scope.last, grain
+    )
     currency = current.currency
     # Orders by day are bars: a day without orders is a real zero, and a line through those zeros zigzags.
     chart = chart_json(
@@ -102,7 +106,7 @@ def sales(request: HttpRequest) -> HttpResponse:
             {"name": "Net sales", "data": money_series(points, "net_sales", currency), "type": "bar"},
             {
                 "name": scope.compare_label.capitalize(),
-                "data": money_series(prev_points[: len(points)], "net_sales", currency),
+                "data": money_series(prev_points, "net_sales", currency),
                 "type": "line",
             },
             {
