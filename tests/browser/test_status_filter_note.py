@@ -28,7 +28,12 @@ def test_an_excluded_status_asked_for_is_shown_and_explained(
     page = browser_page
     seed_demo_and_sign_in(server, page, EMAIL, PASSWORD)
 
-    # Cancelled demo orders were never paid: count by date created (the owner's form on the page) to date them.
+    # Cancelled demo orders were never paid: counted by date paid (the default) there are none, and the note says why.
+    page.goto(server.url + "/sales/?preset=12m&source=1&grain=month&status=cancelled")
+    assert orders_kpi(page) == 0
+    assert "cancelled orders never paid have no such date" in page.locator(".status-note").inner_text()
+    page.screenshot(path=str(screenshot(page, "status-note/sales-cancelled-paid")).replace(".png", "-top.png"))
+    # Counted by date created (the owner's form on the page), they are shown.
     page.goto(server.url + "/sales/?preset=12m&source=1&grain=month")
     page.get_by_label("Count orders by").select_option("created")
     page.get_by_role("button", name="Save").click()
@@ -38,6 +43,7 @@ def test_an_excluded_status_asked_for_is_shown_and_explained(
     note = page.locator(".status-note")
     assert "Cancelled orders are excluded from your figures" in note.inner_text()
     assert "only because you filtered by “cancelled”" in note.inner_text()
+    assert "never paid" not in note.inner_text()
     # The whole page, and its first screen (the note by the figures) to look at.
     page.screenshot(path=str(screenshot(page, "status-note/sales-cancelled")).replace(".png", "-top.png"))
     by_country = 0

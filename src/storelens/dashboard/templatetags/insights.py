@@ -104,9 +104,16 @@ def scope_query(scope: Any, **extra: Any) -> str:
 
 
 @register.simple_tag
-def excluded_asked(stores: list[Any], statuses: list[str]) -> list[tuple[str, list[Any]]]:
-    """The statuses a filter asks for that the stores' figures leave out (`cells.asked_but_excluded`): the page shows
-    them, and says so, lest an owner read them as part of the figures."""
+def excluded_asked(stores: list[Any], statuses: list[str]) -> list[dict[str, Any]]:
+    """The statuses a filter asks for that the stores' figures leave out (`cells.asked_but_excluded`), each with those
+    stores and whether one counts by date paid: the page shows them and says so, lest an owner read them as part of
+    the figures, or read a 0 as "none" when the orders were never paid (no date paid: not on a paid-basis page)."""
+    from storelens.analytics.metrics.report_settings import report_settings
     from storelens.analytics.reports.cells import asked_but_excluded
+    from storelens.stores.reporting import DateBasis
 
-    return asked_but_excluded(stores, statuses)
+    def by_paid(which: list[Any]) -> bool:
+        return any(report_settings(s).date_basis == DateBasis.PAID for s in which)
+
+    asked = asked_but_excluded(stores, statuses)
+    return [{"status": status, "stores": which, "by_paid": by_paid(which)} for status, which in asked]
