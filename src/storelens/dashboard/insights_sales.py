@@ -52,13 +52,14 @@ def sales(request: HttpRequest) -> HttpResponse:
         current = build(scope.stores, scope.first, scope.last, currency=scope.currency, with_customers=False)
         previous = build(scope.stores, prev_first, prev_last, currency=scope.currency, with_customers=False)
         if statuses:
-            # Only these statuses (still never the always-excluded ones): recomputed with the status filter.
+            # Only these statuses, the owner's excluded ones too (never drafts or trash): the one status rule, decided
+            # in `cells.by_status`, which the country and product filters and the orders list's net follow as well.
             from storelens.analytics.reports.fx import Rates
             from storelens.analytics.reports.summary import Report, daily_in
 
             for rep in (current, previous):
                 fresh = Report(currency=rep.currency, first=rep.first, last=rep.last, timezone=rep.timezone)
-                rep.daily = daily_in(fresh, scope.stores, scope.currency is not None, None, [], Rates(), statuses)
+                rep.daily = daily_in(fresh, scope.stores, scope.currency is not None, None, None, Rates(), statuses)
                 rep.totals = fresh.totals
     except (ReportError, UnknownRate) as exc:
         return render(request, "insights/problem.html", page_context(request, scope, title="Sales", problem=str(exc)))
