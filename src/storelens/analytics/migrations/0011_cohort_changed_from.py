@@ -21,15 +21,14 @@ def fill_cohort_cells(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0010_cohort_refresh_pacing'),
+        ("analytics", "0010_cohort_refresh_pacing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cohortsnapshot',
-            name='changed_from',
+            model_name="cohortsnapshot",
+            name="changed_from",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(fill_cohort_cells, migrations.RunPython.noop),
