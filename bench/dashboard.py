@@ -256,6 +256,9 @@ def raw_daily(store: Any, first: date, last: date) -> dict[date, int]:
     return out
 
 
+PAGES = ("main", "customers", "orders", "products", "heatmap", "breakdowns", "cohorts")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -263,7 +266,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--data-dir", default="")
     parser.add_argument("--only", choices=["cohorts"], help="seed, then time only this page (its cells built alone)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --data-dir of an earlier run: its seeded, rebuilt Bench store (a 1M run seeds for 10+ min)",
+    )
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"which pages to time, of {','.join(PAGES)}")
     args = parser.parse_args()
+    pages = set(args.pages.split(","))
+    if pages - set(PAGES):
+        parser.error(f"unknown pages {sorted(pages - set(PAGES))}: choose from {','.join(PAGES)}")
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="storelens-bench-")
     setup_django(data_dir)
     from django.db import connection
@@ -277,19 +289,30 @@ def main() -> None:
 
     today = date.today()
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    print(f"Seeding {args.orders:,} orders and {args.orders * args.items:,} line items …")
-    t0 = time.perf_counter()
-    store = seed(args.orders, args.items, today)
-    print(f"  seeded in {time.perf_counter() - t0:.1f} s")
+    from storelens.stores.models import Store
+
+    store = Store.objects.filter(name="Bench").first() if args.reuse else None
+    if args.reuse and store is None:
+        parser.error(f"--reuse: no Bench store in {data_dir}; run without --reuse to seed one")
+    if store is None:
+        print(f"Seeding {args.orders:,} orders and {args.orders * args.items:,} line items …")
+        t0 = time.perf_counter()
+        store = seed(args.orders, args.items, today)
+        print(f"  seeded in {time.perf_counter() - t0:.1f} s")
+    else:
+        from storelens.commerce.models import Order
+
+        print(f"  reusing the Bench store: {Order.objects.filter(store=store).count():,} orders, rollups as rebuilt")
     if args.only == "cohorts":  # its report builds its own cells (the refresh a pass end runs), timed
         import dashboard_cohorts
 
         print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
         dashboard_cohorts.report(store, [store], today, args.runs, timed)
         return
-    t0 = time.perf_counter()
-    cells = rebuild(store)
-    print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
+    if not args.reuse:
+        t0 = time.perf_counter()
+        cells = rebuild(store)
+        print(f"  rollups rebuilt: {cells:,} cells in {time.perf_counter() - t0:.1f} s\n")
     stores = [store]
     first90, last = today - timedelta(days=89), today
     prev_first, prev_last = previous_period(first90, last)
@@ -328,20 +351,25 @@ def main() -> None:
             store, report_settings(store), first30, today
         )
 
-    # Sanity: the page's answer equals the raw answer.
-    page_t, raw_t = report_page(), report_raw()
-    assert (page_t.orders, page_t.net_sales, page_t.refunds) == raw_t, (page_t, raw_t)
-    assert report_customers_page()[1] == report_customers_raw()[1]
-    page_daily = {d: t.net_sales for d, t in build(stores, first90, last, with_customers=False).daily.items()}
-    assert {d: v for d, v in page_daily.items() if v} == {d: v for d, v in raw_daily(store, first90, last).items() if v}
+    if "main" in pages:  # sanity: the page's answer equals the raw answer
+        page_t, raw_t = report_page(), report_raw()
+        assert (page_t.orders, page_t.net_sales, page_t.refunds) == raw_t, (page_t, raw_t)
+        assert report_customers_page()[1] == report_customers_raw()[1]
+        page_daily = {d: t.net_sales for d, t in build(stores, first90, last, with_customers=False).daily.items()}
+        raw = {d: v for d, v in raw_daily(store, first90, last).items() if v}
+        assert {d: v for d, v in page_daily.items() if v} == raw
 
     print(f"{'page':<34}{'p50 ms':>10}{'p95 ms':>10}{'raw p50 ms':>12}{'raw ÷ page':>12}")
-    for name, page, raw in [
-        ("home (6 ranges, rollups)", home_page, home_raw),
-        ("sales 90 d by day + previous", sales_page, sales_raw),
-        ("report / API summary, 365 d", report_page, report_raw),
-        ("report + customers, 30 d", report_customers_page, report_customers_raw),
-    ]:
+    for name, page, raw in (
+        []
+        if "main" not in pages
+        else [
+            ("home (6 ranges, rollups)", home_page, home_raw),
+            ("sales 90 d by day + previous", sales_page, sales_raw),
+            ("report / API summary, 365 d", report_page, report_raw),
+            ("report + customers, 30 d", report_customers_page, report_customers_raw),
+        ]
+    ):
         p50, p95, _ = timed(page, args.runs)
         r50, _, _ = timed(raw, max(3, args.runs // 2))
         print(f"{name:<34}{p50:>10.1f}{p95:>10.1f}{r50:>12.1f}{r50 / p50:>11.0f}×")
@@ -352,13 +380,19 @@ def main() -> None:
     import dashboard_orders
     import dashboard_products
 
-    dashboard_customers.report(store, stores, today, args.runs, timed)
-    dashboard_orders.report(stores, today, args.runs, timed)
-    dashboard_products.report(store, today, args.runs, timed)
-    dashboard_heatmap.report(store, stores, today, args.runs, timed)
-    dashboard_breakdowns.report(store, stores, today, args.runs, timed)
-    dashboard_breakdowns.report_customers(store, today, args.runs, timed)
-    dashboard_cohorts.report(store, stores, today, args.runs, timed)
+    if "customers" in pages:
+        dashboard_customers.report(store, stores, today, args.runs, timed)
+    if "orders" in pages:
+        dashboard_orders.report(stores, today, args.runs, timed)
+    if "products" in pages:
+        dashboard_products.report(store, today, args.runs, timed)
+    if "heatmap" in pages:
+        dashboard_heatmap.report(store, stores, today, args.runs, timed)
+    if "breakdowns" in pages:
+        dashboard_breakdowns.report(store, stores, today, args.runs, timed)
+        dashboard_breakdowns.report_customers(store, today, args.runs, timed)
+    if "cohorts" in pages:
+        dashboard_cohorts.report(store, stores, today, args.runs, timed)
     print(f"\n(data directory: {data_dir})")
 
 
