@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from storelens.analytics.metrics.periods import bucket
@@ -303,6 +304,36 @@ def _buyer_cells(store: Any, settings: ReportSettings, product_wc_id: int, first
     ).exclude(status__in=sorted(settings.all_excluded))
 
 
+def _buyer_sums(
+    store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date
+) -> list[tuple[str, str, int | None, int, int, int]]:
+    """(customer key, currency, the customer named by that key or None, orders, units, net) per key and currency of
+    the range's buyer cells: one query, the keys joined to the customers table in SQL and read with a plain cursor.
+    Resolving a year's keys in Python (IN lists of 5,000) and Django's per-value converters were two thirds of the
+    buyers list's time at 1M orders (92 ms for 90 days, 5,222 buyers)."""
+    from storelens.commerce.models import Customer
+
+    cells = (
+        _buyer_cells(store, settings, product_wc_id, first, last)
+        .values("customer_key", "currency")
+        .annotate(n=Sum("orders"), u=Sum("units"), net=Sum("net_minor"))
+        .order_by()
+    )
+    sql, params = cells.query.sql_with_params()
+    quote = connection.ops.quote_name
+    customers = quote(Customer._meta.db_table)
+    joined = (
+        f"SELECT g.{quote('customer_key')}, g.{quote('currency')}, c.{quote('id')}, g.n, g.u, g.net FROM ({sql}) g "
+        f"LEFT JOIN {customers} c ON c.{quote('store_id')} = %s AND c.{quote('key')} = g.{quote('customer_key')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(joined, [*params, store.pk])
+        return [
+            (key, currency, pk, int(n or 0), int(u or 0), int(net or 0))
+            for key, currency, pk, n, u, net in cursor.fetchall()
+        ]
+
+
 def customers_by_key(store: Any, keys: set[str]) -> dict[str, int | None]:
     """Customer key → the customer's id, as the orders point now. A key that no longer names a customer was a guest
     merged into the registered customer with its e-mail (`commerce.customers.merge_guests_into_registered`: the lowest
@@ -334,16 +365,11 @@ def product_buyers(
     customer key and currency, the keys resolved to customers (two indexed reads), then the top `limit` named."""
     from storelens.commerce.models import Customer
 
-    rows = (
-        _buyer_cells(store, settings, product_wc_id, first, last)
-        .values_list("customer_key", "currency")
-        .annotate(Sum("orders"), Sum("units"), Sum("net_minor"))
-        .order_by()
-    )
-    grouped = [(key, currency, int(n or 0), int(u or 0), int(net or 0)) for key, currency, n, u, net in rows]
-    resolved = customers_by_key(store, {key for key, *_ in grouped})
+    grouped = _buyer_sums(store, settings, product_wc_id, first, last)
+    resolved = {key: pk for key, _, pk, *_ in grouped if pk is not None}
+    resolved.update(customers_by_key(store, {key for key, _, pk, *_ in grouped if pk is None}))
     figures: dict[tuple[int | None, str], list[int]] = {}
-    for key, currency, n, units, net in grouped:
+    for key, currency, _, n, units, net in grouped:
         f = figures.setdefault((resolved.get(key), currency), [0, 0, 0])
         f[0], f[1], f[2] = f[0] + n, f[1] + units, f[2] + net
     figures = {k: f for k, f in figures.items() if f[0] > 0}  # a buyer is someone with an order of it in the range
