@@ -71,11 +71,13 @@ class Finding:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
-def _money(minor: int, currency: str) -> str:
+def money_text(minor: int, currency: str) -> str:
+    """An amount as every alert words it, in its reason and in its e-mail (`alerts.message`): "1800.00 USD"."""
     return f"{decimal_string(minor, currency)} {currency}"
 
 
-def _hours(n: int) -> str:
+def hours_text(n: int) -> str:
+    """A silence in whole hours as the reason and the e-mail both word it."""
     return "under an hour" if n == 0 else f"{n} hour{'s' if n != 1 else ''}"
 
 
@@ -144,9 +146,9 @@ def orders_stopped(store: Store, now: datetime) -> Finding | _Unknown | None:
         return None
     slot = _slot(current)
     reason = (
-        f"No counted order for {_hours(silence)} (the last one in the hour from {_slot(last)}). In the previous "
-        f"{len(gaps)} weeks at {slot} the longest silence was {_hours(usual)}; this alert fires after twice that "
-        f"or {MIN_SILENCE_HOURS} hours, whichever is longer ({_hours(threshold)}). Your checkout may be broken: "
+        f"No counted order for {hours_text(silence)} (the last one in the hour from {_slot(last)}). In the previous "
+        f"{len(gaps)} weeks at {slot} the longest silence was {hours_text(usual)}; this alert fires after twice that "
+        f"or {MIN_SILENCE_HOURS} hours, whichever is longer ({hours_text(threshold)}). Your checkout may be broken: "
         "try an order yourself."
     )
     figures = {"silence_hours": silence, "usual_gap_hours": usual, "threshold_hours": threshold, "weeks": len(gaps)}
@@ -184,10 +186,10 @@ def refund_spike(store: Store, now: datetime) -> Finding | _Unknown | None:
         return None
     c = store.currency
     reason = (
-        f"Refunds today: {_money(now_refunds, c)}. In the previous {REFUND_DAYS} days the largest day was "
-        f"{_money(largest, c)} and the average day {_money(average, c)} (average net sales a day "
-        f"{_money(average_net, c)}); this alert fires above {_money(threshold, c)}: twice the largest day, three "
-        "times the average and a tenth of a day's net sales, whichever is highest."
+        f"Refunds today: {money_text(now_refunds, c)}. In the previous {REFUND_DAYS} days the largest day was "
+        f"{money_text(largest, c)} and the average day {money_text(average, c)} (average net sales a day "
+        f"{money_text(average_net, c)}); this alert fires above {money_text(threshold, c)}: twice the largest day, "
+        "three times the average and a tenth of a day's net sales, whichever is highest."
     )
     figures = {"refunds": now_refunds, "largest_day": largest, "average_day": average, "threshold": threshold}
     return Finding(Kind.REFUND_SPIKE, today.isoformat(), "Refund spike today", reason, {**figures, "currency": c})
@@ -227,7 +229,7 @@ def day_high(store: Store, now: datetime) -> Finding | _Unknown | None:
     lines, fired = [], {}
     for column, label, show in (
         ("orders", "orders", str),
-        ("net_sales_minor", "net sales", lambda v: _money(v, c)),
+        ("net_sales_minor", "net sales", lambda v: money_text(v, c)),
     ):
         values = [d.get(column, 0) for d in same]
         mean, best, value = sum(values) / len(values), max(values), now_day.get(column, 0)

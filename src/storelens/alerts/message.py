@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from storelens.alerts.detect import REFUND_DAYS, WEEKDAYS, _hours, _money
+from storelens.alerts.detect import REFUND_DAYS, WEEKDAYS, hours_text, money_text
 from storelens.alerts.models import Alert, Delivery, Kind
 from storelens.config import SmtpSettings
 from storelens.stores.models import Store
@@ -68,13 +68,13 @@ def figure_rows(alert: Alert) -> list[tuple[str, str]]:
     if alert.kind == Kind.ORDERS_STOPPED:
         weeks = f.get("weeks")
         rows = [
-            ("Without a counted order for", _hours(f["silence_hours"]) if "silence_hours" in f else None),
+            ("Without a counted order for", hours_text(f["silence_hours"]) if "silence_hours" in f else None),
             ("Hour of the last counted order", f.get("last_order_hour")),
             (
                 f"Longest silence at this hour, previous {weeks} weeks",
-                _hours(f["usual_gap_hours"]) if weeks and "usual_gap_hours" in f else None,
+                hours_text(f["usual_gap_hours"]) if weeks and "usual_gap_hours" in f else None,
             ),
-            ("Fires after", _hours(f["threshold_hours"]) if "threshold_hours" in f else None),
+            ("Fires after", hours_text(f["threshold_hours"]) if "threshold_hours" in f else None),
         ]
     elif alert.kind == Kind.REFUND_SPIKE and f.get("currency"):
         c = f["currency"]
@@ -84,7 +84,7 @@ def figure_rows(alert: Alert) -> list[tuple[str, str]]:
             ("average_day", f"Average day, previous {REFUND_DAYS} days"),
             ("threshold", "Fires above"),
         ):
-            rows.append((label, _money(f[key], c) if key in f else None))
+            rows.append((label, money_text(f[key], c) if key in f else None))
     elif alert.kind == Kind.STORE_DOWN:
         status = f.get("status")
         rows = [
@@ -96,7 +96,7 @@ def figure_rows(alert: Alert) -> list[tuple[str, str]]:
         day = _weekday(alert.episode)
         for key, label, show in (
             ("orders", "Orders", str),
-            ("net_sales_minor", "Net sales", lambda v: _money(v, f["currency"])),
+            ("net_sales_minor", "Net sales", lambda v: money_text(v, f["currency"])),
         ):
             values = f.get(key)
             if isinstance(values, dict) and {"today", "average", "best"} <= values.keys():

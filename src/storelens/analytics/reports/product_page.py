@@ -26,7 +26,7 @@ from django.db.models import Count, Q, Sum
 from storelens.analytics.metrics.periods import bucket
 from storelens.analytics.metrics.report_settings import ReportSettings
 from storelens.analytics.reports.counted import counted_orders, in_range
-from storelens.analytics.reports.products import ProductLine, _name, product_leaderboard_raw
+from storelens.analytics.reports.products import ProductLine, name_lines, product_leaderboard_raw
 
 FIGURES = ("units", "net_minor", "refunded_units", "refunds_minor", "orders", "gross_minor")
 Figures = tuple[int, int, int, int, int, int]  # in FIGURES order
@@ -133,7 +133,7 @@ def product_series_raw(
 def product_names(store: Any, product_wc_id: int, variations: list[int]) -> dict[int, tuple[str, str]]:
     """Variation (0: the product) → (name, SKU), as the Products page names them (the catalogue, else a line)."""
     lines = [ProductLine(product_wc_id, v, "", "", "") for v in [0, *variations]]
-    _name(store, lines)
+    name_lines(store, lines)
     return {p.variation_wc_id: (p.name, p.sku) for p in lines}
 
 
@@ -151,7 +151,7 @@ def customer_products(customer: Any, limit: int = 20) -> list[tuple[int, str, in
         .order_by("-order_id__count", "product_wc_id")[:limit]
     )
     lines = [ProductLine(product, 0, "", "", "", orders=n, units=int(units or 0)) for product, n, units in rows]
-    _name(customer.store, lines)
+    name_lines(customer.store, lines)
     return [(p.product_wc_id, p.name, p.orders, p.units) for p in lines]
 
 
@@ -292,7 +292,7 @@ def bought_together_raw(
             counts[product] = counts.get(product, 0) + n  # an order is in one chunk only
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
-    _name(store, lines)
+    name_lines(store, lines)
     return [Together(p.product_wc_id, p.name, p.orders, p.orders / total) for p in lines], total
 
 
@@ -410,5 +410,5 @@ def bought_together(
     counts = {other: int(n) for other, n in rows if n}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
-    _name(store, lines)
+    name_lines(store, lines)
     return [Together(p.product_wc_id, p.name, p.orders, p.orders / total if total else 0.0) for p in lines], total

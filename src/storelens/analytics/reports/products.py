@@ -179,9 +179,9 @@ def _finish(
             line.variations = []
         line.variations.sort(key=_rank)
     if by_variation:
-        _name(store, list(variations.values()))
+        name_lines(store, list(variations.values()))
     else:
-        _name(store, [*products.values(), *(v for p in products.values() for v in p.variations)])
+        name_lines(store, [*products.values(), *(v for p in products.values() for v in p.variations)])
     return sorted((variations if by_variation else products).values(), key=_rank)
 
 
@@ -189,7 +189,7 @@ def _rank(p: ProductLine) -> tuple[int, int, int, int]:
     return (-p.net_minor, -p.units, p.product_wc_id, p.variation_wc_id)
 
 
-def _name(store: Any, lines: list[ProductLine]) -> None:
+def name_lines(store: Any, lines: list[ProductLine]) -> None:
     """Names and SKUs from the synced catalogue; a product no longer in it is named after its line items, as
     WooCommerce names a deleted product. A variation reads "Product – option, option"."""
     from storelens.commerce.models import Product, Variation
