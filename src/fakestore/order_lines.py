@@ -45,7 +45,7 @@ class OrderLines:
             return own
         return (product or {}).get("tax_class", "") or ""
 
-    def _set_lines(self, order: dict, payload: dict, ids: _ItemIds, *, replace: bool) -> None:
+    def _set_lines(self, order: dict, payload: dict, ids: ItemIds, *, replace: bool) -> None:
         rate = self._tax_rate(order)
         if "line_items" in payload and payload["line_items"] is not None:
             lines = [] if replace else list(order["line_items"])
@@ -205,7 +205,7 @@ class OrderLines:
         )
 
 
-class _ItemIds:
+class ItemIds:
     """Order item ids for new lines: id*100+k like the generator, past every id the order already uses."""
 
     def __init__(self, order_id: int, order: dict | None = None) -> None:

@@ -9,7 +9,7 @@ from . import generator as gen
 from .books import Book
 from .errors import StoreError
 from .money import d
-from .order_lines import OrderLines, _ItemIds
+from .order_lines import ItemIds, OrderLines
 from .vocabulary import EVERY_STATUS, PAID_STATUSES, WC_VERSION, currency_symbol
 
 
@@ -30,7 +30,7 @@ class OrderWrites(OrderLines):
             self._check_order_status(status)
             order = self._blank_order(oid, now, created_via=payload.get("created_via") or created_via)
             self._merge_order_fields(order, payload)
-            items = _ItemIds(oid)
+            items = ItemIds(oid)
             self._set_lines(order, payload, items, replace=True)
             if payload.get("set_paid"):
                 status = "processing" if status in ("pending", "on-hold", "failed") else status
@@ -48,7 +48,7 @@ class OrderWrites(OrderLines):
             before = order["status"]
             self._merge_order_fields(order, changes)
             if any(k in changes for k in ("line_items", "shipping_lines", "fee_lines", "coupon_lines")):
-                self._set_lines(order, changes, _ItemIds(order_id, order), replace=False)
+                self._set_lines(order, changes, ItemIds(order_id, order), replace=False)
             status = changes.get("status") or before
             if status != before:
                 self._check_order_status(status)
@@ -71,7 +71,7 @@ class OrderWrites(OrderLines):
             order = self._writable_order(order_id)
             self._merge_order_fields(order, changes)
             if any(k in changes for k in ("line_items", "shipping_lines", "fee_lines", "coupon_lines")):
-                self._set_lines(order, changes, _ItemIds(order_id, order), replace=False)
+                self._set_lines(order, changes, ItemIds(order_id, order), replace=False)
             if "status" in changes:
                 order["status"] = changes["status"]
             self.orders.set_columns(order_id, status=order["status"], owner=order["customer_id"])
