@@ -268,3 +268,19 @@ def test_no_module_only_re_exports_names() -> None:
         if imports and not rest:
             only_imports.append(str(path.relative_to(SRC)))
     assert only_imports == []
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    """`from x import _y` makes a module's private helper someone else's API without saying so: give it a public name
+    in the module that owns it (a name used across modules has one public home)."""
+    private = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                ours = node.level > 0 or (node.module or "").split(".")[0] in {"storelens", "fakestore"}
+                private += [
+                    f"{path.relative_to(SRC)}: {node.module} {a.name}"
+                    for a in node.names
+                    if ours and a.name.startswith("_") and not a.name.startswith("__")
+                ]
+    assert private == []
