@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from storelens.alerts import send, webhook
 from storelens.alerts.episodes import detect
-from storelens.alerts.models import Delivery, WorkspaceAlerts
+from storelens.alerts.models import Alert, Delivery, WorkspaceAlerts
 from tests.alerts.conftest import LATER, MONDAY, Hook, stop_orders
 from tests.alerts.histories import utc
 
@@ -146,3 +146,22 @@ def test_a_test_message_is_posted_from_the_queue_and_its_outcome_shown(
     analyst = make_member("ann@example.com", "Alice's Shop", role="analyst")
     assert client_for(analyst).post("/alerts/webhook/test/").status_code == 403
     assert len(hook.posts) == 1
+
+
+def test_the_webhook_links_the_stores_page_and_the_alert(fired: object, hook: Hook) -> None:
+    """With the instance's public address set, as the e-mail does: the store's page, and the alert where it is
+    muted; without it, no link (a relative one means nothing in Slack)."""
+    WorkspaceAlerts.objects.create(workspace=fired, webhook_url=hook.url)  # type: ignore[misc]
+    stop_orders(fired)
+    public = "https://lens.example.com"
+    with override_settings(
+        STORELENS_ALLOW_PRIVATE_STORES=True, STORELENS_SMTP_URL="", STORELENS_PUBLIC_URL=public + "/"
+    ):
+        detect(utc(MONDAY, 16, 30))
+        send.send_pending(LATER)
+    [post] = hook.posts
+    alert = Alert.objects.get()
+    assert post["json"]["text"].split("\n")[-2:] == [
+        f"Store: {public}/sources/{alert.store_id}/",
+        f"Alert: {public}/alerts/#alert-{alert.pk}",
+    ]

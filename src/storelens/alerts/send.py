@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from storelens.alerts import webhook
-from storelens.alerts.message import lasted, mail_of, public_base
+from storelens.alerts.message import lasted, links_of, mail_of
 from storelens.alerts.models import Alert, Delivery, Mute
 from storelens.config import SmtpSettings
 from storelens.mail import smtp_backend, smtp_settings
@@ -30,11 +30,6 @@ GIVE_UP_AFTER = timedelta(days=1)  # an alert a day old is news no more: not sen
 MUTED = "not sent: muted before it went out"
 
 
-def alert_url() -> str:
-    base = public_base()
-    return f"{base}/alerts/" if base else ""
-
-
 def slack_escaped(text: str) -> str:
     """Slack reads <…> as links and mentions (<!channel> pings everyone): a store's name or an error message quoting
     the store's answer must not, so &, < and > are escaped as Slack asks."""
@@ -42,8 +37,9 @@ def slack_escaped(text: str) -> str:
 
 
 def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
-    """One short text for the webhook (Slack reads *bold*), the same words as the page, escaped for Slack."""
-    link = alert_url()
+    """One short text for the webhook (Slack reads *bold*), the same words as the page, escaped for Slack, then the
+    store's page and the alert on the Alerts page (where it is muted), as the e-mail links them (`links_of`)."""
+    links = links_of(alert, news == Delivery.News.RECOVERED)
     if news == Delivery.News.RECOVERED:
         lines = [
             f"*Recovered:* {alert.title} — {alert.store}",
@@ -52,8 +48,9 @@ def text_of(alert: Alert, news: str = Delivery.News.FIRED) -> str:
     else:
         lines = [f"*{alert.title}* — {alert.store}", alert.reason]
     lines = [slack_escaped(line) for line in lines]
-    if link:
-        lines.append(link)
+    if links.store:
+        lines.append(f"Store: {links.store}")
+        lines.append(f"Alert: {links.alert}")
     return "\n".join(lines)
 
 
