@@ -14,6 +14,7 @@ from django.conf import settings
 from storelens.alerts.models import Kind
 from tests.alerts.conftest import Inbox, fired, inbox  # noqa: F401 (fixtures)
 from tests.alerts.test_mail import fired_and_sent
+from tests.browser.mail_look import mail_in_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,23 +31,9 @@ def test_an_alert_mail_reads_well_at_desktop_and_phone_width(
     chromium_browser: Any,
 ) -> None:
     _, _, text, html = fired_and_sent(fired, inbox, Kind.ORDERS_STOPPED)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "mail.html").write_text(html, encoding="utf-8")
-    (SCREENSHOTS / "mail.txt").write_text(text, encoding="utf-8")
-    context = chromium_browser.new_context(java_script_enabled=False, viewport={"width": 1440, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto((SCREENSHOTS / "mail.html").as_uri())
-        body = page.inner_text("body")
+    with mail_in_chromium(chromium_browser, html, text, SCREENSHOTS) as (body, page):
         assert "Orders have stopped" in body and "How to mute it" in body and "The numbers" in body
-        page.screenshot(path=str(SCREENSHOTS / "desktop.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.goto((SCREENSHOTS / "mail.html").as_uri())
-        page.screenshot(path=str(SCREENSHOTS / "phone.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         # The button to the store's page fits the phone's card and reads as a button (white on blue).
         button = page.get_by_role("link", name="Open Corner in Storelens")
         box = button.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-    finally:
-        context.close()

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from storelens.dashboard import digest_mail
+from tests.browser.mail_look import mail_in_chromium
 from tests.dashboard.test_digests import APRIL_2ND, inbox, parts, shops, subscribe  # noqa: F401 (fixtures)
 
 pytestmark = [
@@ -35,18 +36,5 @@ def test_digest_mail_reads_well_at_desktop_and_phone_width(
     subscribe(alice, "monthly")
     assert digest_mail.send_due(APRIL_2ND) == {"sent": 1}
     _, text, html = parts(inbox.messages[0])
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "mail.html").write_text(html, encoding="utf-8")
-    (SCREENSHOTS / "mail.txt").write_text(text, encoding="utf-8")
-    context = chromium_browser.new_context(java_script_enabled=False, viewport={"width": 1440, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto((SCREENSHOTS / "mail.html").as_uri())
-        assert "Stores needing attention" in page.inner_text("body")
-        page.screenshot(path=str(SCREENSHOTS / "desktop.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.goto((SCREENSHOTS / "mail.html").as_uri())
-        page.screenshot(path=str(SCREENSHOTS / "phone.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    finally:
-        context.close()
+    with mail_in_chromium(chromium_browser, html, text, SCREENSHOTS) as (body, _):
+        assert "Stores needing attention" in body
