@@ -283,7 +283,7 @@ def test_analyst_exports_but_no_csv_for_a_role_without_export(shop: Store, make_
 
 def test_buyers_follow_a_guest_merged_into_a_registered_customer_and_later_edits(shop: Store) -> None:
     from storelens.analytics.metrics.report_settings import report_settings
-    from storelens.analytics.reports.product_page import product_buyers, product_buyers_raw
+    from storelens.analytics.reports.product_buyers import product_buyers, product_buyers_raw
     from storelens.commerce import upsert_customers
     from storelens.commerce.models import Customer
 

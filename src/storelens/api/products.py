@@ -12,16 +12,14 @@ from ninja.errors import HttpError
 
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import points_problem
-from storelens.analytics.reports.product_page import (
-    BIGGEST_ID,
+from storelens.analytics.reports.product_buyers import (
     Buyer,
-    ProductSeries,
     Together,
     bought_together,
     product_buyers,
-    product_names,
-    product_series,
+    product_lists,
 )
+from storelens.analytics.reports.product_page import BIGGEST_ID, ProductSeries, product_names, product_series
 from storelens.analytics.reports.products import product_leaderboard
 from storelens.api.range_query import (
     ErrorOut,
@@ -212,8 +210,7 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
     currency = (series.currencies() or [(store.currency or "USD").upper()])[0]
     variations = series.variations(currency)
     names = product_names(store, product_id, variations)
-    buyers, buyer_count = product_buyers(store, settings, product_id, first, last)
-    together, order_count = bought_together(store, settings, product_id, first, last)
+    lists = product_lists(store, settings, product_id, first, last)
     return ProductDetailOut(
         source_id=store.pk,
         product_wc_id=product_id,
@@ -230,10 +227,10 @@ def get_product(request: HttpRequest, source_id: int, product_id: int, q: Query[
             )
             for v in variations
         ],
-        buyers=[_buyer_out(b) for b in buyers],
-        buyer_count=buyer_count,
-        product_orders=order_count,
-        bought_together=[_together_out(t) for t in together],
+        buyers=[_buyer_out(b) for b in lists.buyers],
+        buyer_count=lists.buyer_count,
+        product_orders=lists.product_orders,
+        bought_together=[_together_out(t) for t in lists.together],
     )
 
 

@@ -17,14 +17,13 @@ from storelens.accounts.scoping import scoped, workspace_required
 from storelens.analytics.metrics.periods import beside
 from storelens.analytics.metrics.report_settings import report_settings
 from storelens.analytics.reports.date_range import grain_for
+from storelens.analytics.reports.product_buyers import bought_together, product_buyers, product_lists
 from storelens.analytics.reports.product_page import (
     BIGGEST_ID,
     FIGURES,
     ZERO,
     Figures,
     ProductSeries,
-    bought_together,
-    product_buyers,
     product_names,
     product_series,
 )
@@ -165,8 +164,7 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
             {"id": v, "name": names[v][0], "sku": names[v][1], **dict(zip(FIGURES, figures, strict=True))}
         )
     variation_rows.sort(key=lambda r: (-r["net_minor"], r["id"]))
-    buyers, buyer_count = product_buyers(store, settings, product_wc_id, scope.first, scope.last)
-    together, order_count = bought_together(store, settings, product_wc_id, scope.first, scope.last)
+    lists = product_lists(store, settings, product_wc_id, scope.first, scope.last)
     name, sku = names[0]
     context = page_context(
         request,
@@ -186,9 +184,9 @@ def product_detail(request: HttpRequest, store_id: int, product_wc_id: int) -> H
         rows=[(table_label(d, grain, scope.first, scope.last), dict(zip(FIGURES, f, strict=True))) for d, f in points],
         grain=grain,
         variation_rows=variation_rows,
-        buyers=buyers,
-        buyer_count=buyer_count,
-        together=together,
-        product_orders=order_count,
+        buyers=lists.buyers,
+        buyer_count=lists.buyer_count,
+        together=lists.together,
+        product_orders=lists.product_orders,
     )
     return render(request, "insights/product.html", context)

@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from storelens.accounts.models import Workspace
 from storelens.analytics.metrics.orders import is_counted, order_day
 from storelens.analytics.metrics.report_settings import ReportSettings
-from storelens.analytics.reports.product_page import (
+from storelens.analytics.reports.product_buyers import (
     bought_together,
     bought_together_raw,
     product_buyers,
     product_buyers_raw,
-    product_series,
-    product_series_raw,
+    product_lists,
 )
+from storelens.analytics.reports.product_page import product_series, product_series_raw
 from storelens.analytics.rollups import product_orders
 from storelens.analytics.rollups.rows import raw_rows
 from storelens.commerce.models import LineItem, Order, Refund, RefundLine
@@ -93,6 +93,12 @@ def check_lists(store: Store, report: ReportSettings, first: date, last: date) -
         for pairs_of in (bought_together, bought_together_raw):
             pairs, total = pairs_of(store, report, product, first, last, limit=1000)
             assert {t.product_wc_id: t.orders for t in pairs} == together and total == orders
+        # What the page shows: the top few of each, in the raw side's order, cut where it cuts, with the same counts.
+        shown = product_lists(store, report, product, first, last, buyers=3, together=2)
+        assert (shown.buyers, shown.buyer_count) == product_buyers_raw(store, report, product, first, last, limit=3)
+        assert (shown.together, shown.product_orders) == bought_together_raw(
+            store, report, product, first, last, limit=2
+        )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,7 @@
 """What the product page's buyers and bought-together lists count, per order and per refund: the contributions the
 rollups `ProductBuyerRollup` and `ProductPairRollup` store (`rollups.product_orders.Deltas` applies them on each
 basis the order can be counted on, `orders.order_has_basis_date`, keyed by its day there), so the page reads a
-product's cells instead of its line items, their orders and their refunds (`reports.product_page`, whose `*_raw`
+product's cells instead of its line items, their orders and their refunds (`reports.product_buyers`, whose `*_raw`
 functions are the same lists from raw rows: the property test checks both agree after any history).
 
 - buyers: an order that can be counted on the basis adds, for each product it holds in a counted line, one order and
@@ -12,7 +12,7 @@ functions are the same lists from raw rows: the property test checks both agree 
 - bought together: an order adds one to (order's day, status, product, other product) for each ordered pair of
   distinct products (neither 0, a deleted product) it holds in counted lines. Refunds do not move it.
 
-A counted line is as the raw lists read it in SQL (`product_page.COUNTED_LINE`): not (quantity 0 and total ≥ 0).
+A counted line is as the raw lists read it in SQL (`product_buyers.COUNTED_LINE`): not (quantity 0 and total ≥ 0).
 """
 
 from __future__ import annotations
