@@ -1,5 +1,5 @@
-"""The cohort refresh a sync pass queues: it computes the cells once, a second job finds them fresh, and a store
-removed meanwhile is skipped (the tests' queue runs jobs at once)."""
+"""The cohort and MRR refreshes a sync pass queues: each computes its cells once, a second job finds them fresh, and
+a store removed meanwhile is skipped (the tests' queue runs jobs at once)."""
 
 from __future__ import annotations
 
@@ -75,3 +75,25 @@ def _empty_schedule() -> Iterator[None]:
     HUEY.storage.flush_schedule()
     yield
     HUEY.storage.flush_schedule()
+
+
+def test_the_mrr_refresh_runs_after_a_subscription_write_or_a_time_zone_change_only(alice: Any) -> None:
+    from storelens.analytics.models import MrrSnapshot
+    from storelens.analytics.tasks import refresh_subscription_mrr
+    from storelens.commerce import upsert_subscriptions
+
+    ny, _ = make_shops(Workspace.objects.get(name="Alice's Shop"))
+    sub = {"id": 5, "status": "active", "billing_period": "month", "total": "9.00", "customer_id": 2}
+    upsert_subscriptions(ny, [{**sub, "start_date_gmt": "2025-03-01T00:00:00"}])
+    assert refresh_subscription_mrr(ny.pk)() == "refreshed"  # none yet
+    assert refresh_subscription_mrr(ny.pk)() == "fresh"
+    upsert_subscriptions(ny, [{**sub, "start_date_gmt": "2025-03-02T00:00:00"}])
+    assert refresh_subscription_mrr(ny.pk)() == "refreshed"
+    assert MrrSnapshot.objects.get(store=ny).mrr_minor == 900
+    ny.timezone_string = "Europe/Paris"
+    ny.save()
+    assert refresh_subscription_mrr(ny.pk)() == "refreshed"
+    assert MrrSnapshot.objects.get(store=ny).tz_key == "Europe/Paris"
+    pk = ny.pk
+    ny.delete()
+    assert refresh_subscription_mrr(pk)() == "gone"

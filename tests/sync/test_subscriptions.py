@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+from storelens.analytics.metrics.report_settings import report_settings
+from storelens.analytics.models import MrrSnapshot
+from storelens.analytics.reports.subscription_mrr import mrr_report, spans_mrr_report
+from storelens.analytics.reports.subscriptions import counted_subscription_figures, subscription_figures
 from storelens.commerce.models import Subscription
 from storelens.sync.api import run_sync
 
@@ -33,6 +37,13 @@ def test_subscriptions_are_imported_when_the_store_has_them(workspace: Any, serv
     for sid, payload in expected.items():
         assert (got[sid].status, got[sid].total_minor) == (payload["status"], cents(payload["total"]))
     assert_copy_equals_store(store, shop)
+    # The pass's end queued the MRR snapshot's refresh (run at once here): the page reads it, as the rows say.
+    snapshot = MrrSnapshot.objects.get(store=store)
+    assert snapshot.computed_at is not None and not snapshot.changed
+    s = report_settings(store)
+    first, last = snapshot.first_day, snapshot.last_day
+    assert mrr_report(store, s, first, last, "month") == spans_mrr_report(store, s, first, last, "month")
+    assert subscription_figures(store, s, first, last) == counted_subscription_figures(store, s, first, last)
 
 
 def test_a_store_without_subscriptions_is_recorded_as_such(workspace: Any, serve_in_process: dict) -> None:

@@ -373,5 +373,7 @@ class CohortCell(models.Model):
         indexes = [models.Index(fields=["store", "grain", "dimension", "value", "cohort"], name="cohort_cell_lookup")]
 
 
-# The product page's buyers and bought-together rollups live in their own module; Django finds them through here.
+# The product page's buyers and bought-together rollups, and the Subscriptions page's MRR snapshot (analytics 0012),
+# live in their own modules; Django finds them through here.
+from storelens.analytics.mrr_models import MrrCell, MrrEvent, MrrSnapshot  # noqa: E402, F401
 from storelens.analytics.product_order_models import ProductBuyerRollup, ProductPairRollup  # noqa: E402, F401

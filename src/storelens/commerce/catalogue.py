@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from storelens.woocommerce.dates import parse_gmt
@@ -15,6 +16,7 @@ from .bulk import mark_deleted_except
 from .models import Coupon, Customer, Product, Subscription, Variation
 from .money import MinorUnits, parse_decimal
 from .payloads import as_int, as_str, dedupe
+from .subscription_changes import TRACKED, emit_changes, tracked_rows
 
 
 def _upsert_by_wc_id(model: Any, objs: list, update_fields: list[str]) -> int:
@@ -163,31 +165,43 @@ def upsert_subscriptions(store: Any, payloads: Iterable[dict], *, now: datetime 
                 synced_at=now,
             )
         )
-    return _upsert_by_wc_id(
-        Subscription,
-        objs,
-        [
-            "parent_wc_id",
-            "status",
-            "billing_period",
-            "billing_interval",
-            "total_minor",
-            "currency",
-            "created_at",
-            "modified_at",
-            "start_at",
-            "next_payment_at",
-            "end_at",
-            "cancelled_at",
-            "customer",
-            "wc_customer_id",
-            "raw",
-            "deleted_at",
-            "synced_at",
-        ],
-    )
+    wc_ids = [o.wc_id for o in objs]
+    with transaction.atomic():
+        old = tracked_rows(Subscription.objects.filter(store=store, wc_id__in=wc_ids)) if objs else {}
+        written = _upsert_by_wc_id(Subscription, objs, SUBSCRIPTION_FIELDS)
+        emit_changes(store, old, {o.wc_id: tuple(getattr(o, name) for name in TRACKED) for o in objs})
+    return written
+
+
+SUBSCRIPTION_FIELDS = [
+    "parent_wc_id",
+    "status",
+    "billing_period",
+    "billing_interval",
+    "total_minor",
+    "currency",
+    "created_at",
+    "modified_at",
+    "start_at",
+    "next_payment_at",
+    "end_at",
+    "cancelled_at",
+    "customer",
+    "wc_customer_id",
+    "raw",
+    "deleted_at",
+    "synced_at",
+]
 
 
 def mark_missing_deleted(model: Any, store: Any, keep_wc_ids: set[int], *, now: datetime | None = None) -> int:
-    """After a full listing of products/coupons/subscriptions: rows the store no longer has."""
-    return mark_deleted_except(model.objects.filter(store=store), keep_wc_ids, now or timezone.now())
+    """After a full listing of products/coupons/subscriptions: rows the store no longer has (subscriptions going
+    tell the subscription change feed, in the same transaction)."""
+    rows = model.objects.filter(store=store)
+    if model is not Subscription:
+        return mark_deleted_except(rows, keep_wc_ids, now or timezone.now())
+    with transaction.atomic():
+        old = {wc: v for wc, v in tracked_rows(rows.filter(deleted_at__isnull=True)).items() if wc not in keep_wc_ids}
+        count = mark_deleted_except(rows, keep_wc_ids, now or timezone.now())
+        emit_changes(store, old, dict.fromkeys(old))
+    return count

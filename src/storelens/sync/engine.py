@@ -59,6 +59,12 @@ def _finish_pass(p: Pass, *, reconciled: bool) -> None:
         from storelens.analytics.tasks import refresh_cohorts
 
         refresh_cohorts(p.store.pk)
+    from storelens.analytics.rollups.subscription_mrr import needs_refresh
+
+    if needs_refresh(p.store):  # a subscription written (or no snapshot yet): MRR cells follow, off the pass
+        from storelens.analytics.tasks import refresh_subscription_mrr
+
+        refresh_subscription_mrr(p.store.pk)
 
 
 async def run_pass(p: Pass, *, reconcile: bool = False, exact: bool = False) -> PassStats:

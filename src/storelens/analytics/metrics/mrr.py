@@ -137,24 +137,29 @@ def movements(spans: Sequence[Span], boundaries: Sequence[datetime]) -> list[Mrr
     for a, b in pairwise(boundaries):
         p = MrrPeriod(a, b, mrr_start=total, customers_start=paying)
         for c, was in advance(b).items():
-            now = current[c]
-            if was <= 0 < now:
-                if first_start[c] < a:
-                    p.reactivated += now
-                    p.reactivated_customers += 1
-                else:
-                    p.new += now
-                    p.new_customers += 1
-            elif now <= 0 < was:
-                p.churned += was
-                p.churned_customers += 1
-            elif now > was:
-                p.expansion += now - was
-            elif now < was:
-                p.contraction += was - now
+            tally(p, was, current[c], first_start[c] < a)
         p.mrr_end, p.customers_end = total, paying
         periods.append(p)
     return periods
+
+
+def tally(p: MrrPeriod, was: int, now: int, returning: bool) -> None:
+    """Adds one customer's move between the period's ends to its movements: `was` and `now` their MRR at its start and
+    end, `returning` whether they had a subscription started before the period (reactivated, not new)."""
+    if was <= 0 < now:
+        if returning:
+            p.reactivated += now
+            p.reactivated_customers += 1
+        else:
+            p.new += now
+            p.new_customers += 1
+    elif now <= 0 < was:
+        p.churned += was
+        p.churned_customers += 1
+    elif now > was:
+        p.expansion += now - was
+    elif now < was:
+        p.contraction += was - now
 
 
 @dataclass(frozen=True)
@@ -171,13 +176,19 @@ class Lifetime:
 
 
 def lifetime(before: MrrAt, now: MrrAt) -> Lifetime:
-    arppu = Decimal(now.total) / now.paying if now.paying else None
     paying_before = [c for c, v in before.by_customer.items() if v > 0]
     gone = sum(1 for c in paying_before if now.by_customer.get(c, 0) <= 0)
-    churn = Decimal(gone) / len(paying_before) if paying_before else None
+    return lifetime_of(now.total, now.paying, len(paying_before), gone)
+
+
+def lifetime_of(mrr_minor: int, paying: int, paying_before: int, gone: int) -> Lifetime:
+    """`lifetime` from its counts: MRR and paying customers now, customers paying 30 days before and how many of them
+    pay nothing now (what the MRR snapshot gives without each customer's MRR)."""
+    arppu = Decimal(mrr_minor) / paying if paying else None
+    churn = Decimal(gone) / paying_before if paying_before else None
     ltv = int((arppu / churn).to_integral_value(ROUND_HALF_EVEN)) if arppu is not None and churn else None
     if churn is not None:
         churn = churn.quantize(Decimal("0.0001"))
     return Lifetime(
-        now.total, now.paying, None if arppu is None else int(arppu.to_integral_value(ROUND_HALF_EVEN)), churn, ltv
+        mrr_minor, paying, None if arppu is None else int(arppu.to_integral_value(ROUND_HALF_EVEN)), churn, ltv
     )

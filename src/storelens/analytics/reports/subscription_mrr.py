@@ -1,7 +1,8 @@
 """A store's MRR over time with its movements, ARPPU and LTV, its subscriptions list and its failed renewals.
 
-Read from the synced subscription rows (one query, bounded by the store's subscription count, not its orders: a few
-thousand rows for a large subscription store) and, for failed renewals, the orders WooCommerce Subscriptions created
+MRR is read from the MRR snapshot the sync keeps (`reports.mrr_cells`), or while it does not hold for the range from
+the synced subscription rows (one query, bounded by the store's subscription count, not its orders), and for failed
+renewals the orders WooCommerce Subscriptions created
 (`created_via` "subscription") that are in failed status (the (store, status, created_at) index finds them). The
 definitions are `metrics.mrr`; what the movements can and cannot see is said there and on the page.
 """
@@ -13,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from storelens.analytics.metrics.mrr import Lifetime, MrrPeriod, Span, lifetime, monthly_whole_minor, movements, mrr_at
+from storelens.analytics.metrics.mrr import Lifetime, MrrPeriod, lifetime, movements, mrr_at
 from storelens.analytics.metrics.periods import bucket
 from storelens.analytics.metrics.report_settings import ReportSettings
 from storelens.analytics.metrics.timezones import day_start_utc
+from storelens.analytics.reports.mrr_cells import periods_and_lifetime, usable
+from storelens.analytics.rollups.subscription_rows import spans
 
 GRAINS = ("month", "week")
-NOT_COUNTED = ("pending", "trash")  # never paid for (pending) or thrown away: never running, as in subscription_figures
 
 
 @dataclass
@@ -28,27 +30,6 @@ class MrrReport:
     grain: str
     periods: list[tuple[date, date, MrrPeriod]]  # store-local first and last day of each period, and its figures
     lifetime: Lifetime
-
-
-def spans(store: Any) -> list[Span]:
-    """Each counted subscription as a `Span`: the customer (a guest-less subscription is its own customer), its monthly
-    amount from its current total, and the earlier of its cancellation and end as its stop."""
-    from storelens.commerce.models import Subscription
-
-    rows = (
-        Subscription.objects.filter(store=store, deleted_at__isnull=True, start_at__isnull=False)
-        .exclude(status__in=NOT_COUNTED)
-        .values_list(
-            "wc_id", "wc_customer_id", "total_minor", "billing_period", "billing_interval", "start_at", "cancelled_at",
-            "end_at",
-        )
-    )  # fmt: skip
-    out = []
-    for wc_id, customer, total, period, interval, start, cancelled, end in rows:
-        stops = [t for t in (cancelled, end) if t is not None]
-        who = customer if customer else f"subscription {wc_id}"
-        out.append(Span(who, monthly_whole_minor(total, period, interval), start, min(stops) if stops else None))
-    return out
 
 
 def period_days(first: date, last: date, grain: str) -> list[tuple[date, date]]:
@@ -67,7 +48,22 @@ def period_days(first: date, last: date, grain: str) -> list[tuple[date, date]]:
 
 def mrr_report(store: Any, settings: ReportSettings, first: date, last: date, grain: str = "month") -> MrrReport:
     """MRR at each period's start and end (store-local midnights) with the movements between; ARPPU and LTV at the
-    range's end (Putler: user churn over the 30 days before it)."""
+    range's end (Putler: user churn over the 30 days before it). Read from the MRR snapshot when it holds for the
+    range (`reports.mrr_cells`), else from every subscription row (`spans_mrr_report`): the same figures."""
+    tz = settings.tz
+    days = period_days(first, last, grain)
+    snapshot = usable(store, tz, day_start_utc(last + timedelta(days=1), tz))
+    if snapshot is None or not days:
+        return spans_mrr_report(store, settings, first, last, grain)
+    figures, life = periods_and_lifetime(store, snapshot, tz, days, grain)
+    return MrrReport(
+        store.currency or "USD", grain, [(d0, d1, p) for (d0, d1), p in zip(days, figures, strict=True)], life
+    )
+
+
+def spans_mrr_report(store: Any, settings: ReportSettings, first: date, last: date, grain: str = "month") -> MrrReport:
+    """`mrr_report` from every counted subscription row, swept by `metrics.mrr.movements`: the raw path, taken while
+    the snapshot is missing or a subscription write since made it wrong for the range."""
     tz = settings.tz
     days = period_days(first, last, grain)
     boundaries = [day_start_utc(d, tz) for d, _ in days] + [day_start_utc(last + timedelta(days=1), tz)]

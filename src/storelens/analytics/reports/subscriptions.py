@@ -3,7 +3,7 @@ are `metrics.subscriptions`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -11,7 +11,8 @@ from django.db.models import Q
 from storelens.analytics.metrics.mrr import monthly_whole_minor
 from storelens.analytics.metrics.report_settings import ReportSettings
 from storelens.analytics.metrics.subscriptions import SubscriptionFigures
-from storelens.analytics.metrics.timezones import range_bounds_utc
+from storelens.analytics.metrics.timezones import day_start_utc, range_bounds_utc
+from storelens.analytics.reports.mrr_cells import figures, usable
 
 
 def subscription_figures(store: Any, settings: ReportSettings, first: date, last: date) -> SubscriptionFigures:
@@ -21,7 +22,18 @@ def subscription_figures(store: Any, settings: ReportSettings, first: date, last
     The range's counts add up: running at the start + new − churned = running at the end, where "running" at an
     instant is started before it and neither cancelled nor ended before it (on-hold included; a pending-cancel one
     is churned when it was cancelled). `active` is today's billing count, so it differs from `active_at_end` by
-    on-hold and pending-cancel subscriptions and by what happened after the range; the page says so."""
+    on-hold and pending-cancel subscriptions and by what happened after the range; the page says so.
+
+    Read from the MRR snapshot's day cells when no subscription write since its refresh (`reports.mrr_cells`), else
+    from the rows (`counted_subscription_figures`): the same figures."""
+    snapshot = usable(store, settings.tz, day_start_utc(last + timedelta(days=1), settings.tz))
+    if snapshot is None or snapshot.changed or first > last:
+        return counted_subscription_figures(store, settings, first, last)
+    return figures(store, snapshot, settings.tz, first, last)
+
+
+def counted_subscription_figures(store: Any, settings: ReportSettings, first: date, last: date) -> SubscriptionFigures:
+    """`subscription_figures` counted over the subscription rows: the raw path."""
     from storelens.commerce.models import Subscription
 
     start, end = range_bounds_utc(first, last, settings.tz)
