@@ -188,3 +188,27 @@ def test_a_customer_first_starting_at_a_clipped_periods_first_instant_is_new_the
     assert report == spans_mrr_report(store, s, date(2025, 3, 10), date(2025, 4, 20), "month")
     first = report.periods[0][2]
     assert (first.new, first.new_customers, first.reactivated) == (1000, 1, 0)
+
+
+def test_a_write_while_the_refresh_reads_stays_noted_so_the_page_keeps_to_the_raw_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The refresh reads without holding the snapshot: a write committed after it began reading is not in its cells,
+    so its note must survive the refresh's own write."""
+    from storelens.analytics.rollups import subscription_mrr
+
+    store = Store.objects.create(workspace=Workspace.objects.create(name="S"), currency="USD", timezone_string="UTC")
+    upsert_subscriptions(store, [subscription(1, 3, "2025-01-01T10:00:00")])
+    real_events_of = subscription_mrr.events_of
+
+    def events_of_with_a_write_meanwhile(store_id: int, spans: list) -> list[dict]:
+        upsert_subscriptions(store, [subscription(2, 4, "2025-02-01T10:00:00")])
+        return real_events_of(store_id, spans)
+
+    monkeypatch.setattr(subscription_mrr, "events_of", events_of_with_a_write_meanwhile)
+    subscription_mrr.refresh(store)
+    snapshot = MrrSnapshot.objects.get(store=store)
+    assert snapshot.computed_at is not None and snapshot.changed
+    assert usable(store, report_settings(store).tz, datetime(2025, 3, 1, tzinfo=UTC)) is None
+    assert_page_is_raw(store, date(2025, 1, 1), date(2025, 2, 28), "month")
+    assert needs_refresh(store)
