@@ -51,7 +51,7 @@ def refresh_cohorts(store_id: int) -> str:
 def refresh_subscription_mrr(store_id: int) -> str:
     """ "refreshed", "fresh" or "gone": the MRR snapshot's refresh (`rollups.subscription_mrr`), queued by the end of a
     sync pass when a subscription write marked it changed, none exists yet or the store's time zone moved. Not paced
-    (about a second at 50k subscriptions; while due, the page takes the exact raw path). Two queued jobs cost one
+    (4-5 s at 80k subscriptions; while due, the page takes the exact raw path). Two queued jobs cost one
     refresh: the second finds the snapshot fresh."""
     from storelens.analytics.rollups.subscription_mrr import needs_refresh, refresh
     from storelens.stores.models import Store

@@ -150,6 +150,15 @@ class Together:
     share: float  # of the orders holding this page's product
 
 
+def named_together(store: Any, counts: dict[int, int], total: int, limit: int) -> list[Together]:
+    """Companion → orders with both, ranked (most orders, then lowest id), cut to `limit` and named as the Products
+    page names them; the share is of the product's `total` orders (both sides of the list end here)."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
+    name_lines(store, lines)
+    return [Together(p.product_wc_id, p.name, p.orders, p.orders / total if total else 0.0) for p in lines]
+
+
 def bought_together_raw(
     store: Any,
     settings: ReportSettings,
@@ -175,10 +184,7 @@ def bought_together_raw(
             .order_by()
         ):
             counts[product] = counts.get(product, 0) + n  # an order is in one chunk only
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
-    name_lines(store, lines)
-    return [Together(p.product_wc_id, p.name, p.orders, p.orders / total) for p in lines], total
+    return named_together(store, counts, total, limit), total
 
 
 def _buyer_cells(store: Any, settings: ReportSettings, product_wc_id: int, first: date, last: date) -> Any:
@@ -282,11 +288,7 @@ def bought_together(
         .annotate(n=Sum("orders"))
         .order_by()
     )
-    counts = {other: int(n) for other, n in rows if n}
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    lines = [ProductLine(product, 0, "", "", "", orders=n) for product, n in ranked]
-    name_lines(store, lines)
-    return [Together(p.product_wc_id, p.name, p.orders, p.orders / total if total else 0.0) for p in lines], total
+    return named_together(store, {other: int(n) for other, n in rows if n}, total, limit), total
 
 
 @dataclass

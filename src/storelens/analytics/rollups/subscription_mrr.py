@@ -4,7 +4,7 @@ the store's time zone. Read by `reports.mrr_cells`; recomputed by a job the end 
 subscription write noted a change (`note_changed`, from the commerce subscription change feed) or none exists yet.
 
 Why recomputed whole: see `MrrSnapshot`. Why not paced as the cohort refresh is: it reads only the subscription rows
-(about a second at 50k subscriptions, `bench/subscriptions.py` prints it), and while it is due the page is served
+(4-5 s at 80k subscriptions, `bench/subscriptions.py` prints it), and while it is due the page is served
 exactly by the raw path, which is slower: a refresh held back would keep the page slow, not wrong.
 """
 
